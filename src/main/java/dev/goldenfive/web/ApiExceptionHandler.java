@@ -1,0 +1,139 @@
+package dev.goldenfive.web;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error raised by a REST controller becomes RFC 9457 {@code application/problem+json}. Validation
+ * problems name each wrong field and why in an {@code errors} array.
+ */
+@RestControllerAdvice(annotations = RestController.class)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    record FieldProblem(String field, String message) {
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(error -> new FieldProblem(error.getField(), error.getDefaultMessage()))
+                .toList();
+        ProblemDetail problem = invalid(errors);
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem;
+        if (ex.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+            problem = invalid(List.of(new FieldProblem(jsonPath(databind), reason(databind))));
+        }
+        else {
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "The request body is not valid JSON or is missing.");
+        }
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException ex) {
+        return invalid(ex.getConstraintViolations().stream()
+                .map(v -> new FieldProblem(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception ex) {
+        log.error("Unexpected error in an API request", ex);
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "An unexpected error occurred; it has been logged.");
+    }
+
+    static ProblemDetail invalid(List<FieldProblem> errors) {
+        String detail = errors.stream()
+                .map(e -> "'" + e.field() + "' " + e.message())
+                .reduce((a, b) -> a + "; " + b)
+                .map(s -> "Invalid request: " + s + ".")
+                .orElse("Invalid request.");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setProperty("errors", errors.stream()
+                .map(e -> Map.of("field", e.field(), "message", e.message()))
+                .toList());
+        return problem;
+    }
+
+    /** Says what was wrong in the user's terms, not Jackson's (no Java type names). */
+    private static String reason(DatabindException ex) {
+        if (ex instanceof UnrecognizedPropertyException) {
+            return "is not a known field";
+        }
+        if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            Class<?> type = mismatch.getTargetType();
+            if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+                return "must be a number";
+            }
+            if (type == Boolean.class || type == boolean.class) {
+                return "must be true or false";
+            }
+            if (type == String.class) {
+                return "must be a string";
+            }
+            if (type.isEnum()) {
+                return "must be one of " + java.util.Arrays.toString(type.getEnumConstants());
+            }
+            if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+                return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
+            }
+            if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+                return "must be an array";
+            }
+            return "has the wrong type";
+        }
+        return "is not valid";
+    }
+
+    private static String jsonPath(DatabindException ex) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : ex.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            }
+            else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String lastNode(String propertyPath) {
+        int dot = propertyPath.lastIndexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+    }
+}

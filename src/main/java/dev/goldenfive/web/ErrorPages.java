@@ -1,0 +1,68 @@
+package dev.goldenfive.web;
+
+import java.util.Map;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.boot.webmvc.autoconfigure.error.AbstractErrorController;
+import org.springframework.boot.webmvc.error.ErrorAttributes;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * The target of every error that no controller handled (unknown paths, filter errors, oversized bodies):
+ * problem+json for the API and for clients that do not ask for HTML, our error page for browsers.
+ */
+@Controller
+@RequestMapping("${server.error.path:/error}")
+class ErrorPages extends AbstractErrorController {
+
+    ErrorPages(ErrorAttributes errorAttributes) {
+        super(errorAttributes);
+    }
+
+    @RequestMapping
+    Object error(HttpServletRequest request, HttpServletResponse response) {
+        HttpStatus status = HttpStatus.resolve(getStatus(request).value());
+        if (status == null) {
+            status = HttpStatus.INTERNAL_SERVER_ERROR;
+        }
+        String path = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+        if (isApi(path) || !acceptsHtml(request)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail(request, status));
+            if (!"null".equals(path)) {
+                problem.setInstance(java.net.URI.create(path));
+            }
+            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        response.setStatus(status.value());
+        return new ModelAndView("error", Map.of("status", status.value(), "reason", status.getReasonPhrase()),
+                status);
+    }
+
+    private static String detail(HttpServletRequest request, HttpStatus status) {
+        return switch (status) {
+            case NOT_FOUND -> "No resource at this path.";
+            case METHOD_NOT_ALLOWED -> "This method is not allowed at this path.";
+            case CONTENT_TOO_LARGE -> "The request body is larger than this endpoint accepts.";
+            case INTERNAL_SERVER_ERROR -> "An unexpected error occurred; it has been logged.";
+            default -> status.getReasonPhrase();
+        };
+    }
+
+    static boolean isApi(String path) {
+        return path.startsWith("/api/") || path.startsWith("/actuator/") || path.startsWith("/v3/api-docs");
+    }
+
+    private static boolean acceptsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains(MediaType.TEXT_HTML_VALUE);
+    }
+}
