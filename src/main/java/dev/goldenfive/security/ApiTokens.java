@@ -1,0 +1,176 @@
+package dev.goldenfive.security;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.web.InvalidField;
+
+/** Issuing, listing, revoking and checking bearer tokens. */
+@Service
+@Transactional
+public class ApiTokens {
+
+    static final String PROVISIONED_NAME = "GOLDENFIVE_ADMIN_TOKEN";
+    private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    private static final int MAX_NAME = 100;
+
+    private final ApiTokenRepository tokens;
+    private final AppUserRepository users;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    ApiTokens(ApiTokenRepository tokens, AppUserRepository users, JdbcClient jdbc, Clock clock) {
+        this.tokens = tokens;
+        this.users = users;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** A personal token of the user, carrying the user's roles for as long as they hold them. */
+    public IssuedToken issuePersonal(long userId, String name, Integer expiresInDays) {
+        AppUser owner = users.findById(userId).orElseThrow(() -> new SecurityProblems.UserNotFound(userId));
+        return issue(TokenKind.PERSONAL, name, owner.id(), userId, expiresInDays);
+    }
+
+    /** A token for a machine that may only post to the ingest endpoints. */
+    public IssuedToken issueAgent(String name, long issuedBy, Integer expiresInDays) {
+        return issue(TokenKind.AGENT, name, null, issuedBy, expiresInDays);
+    }
+
+    private IssuedToken issue(TokenKind kind, String name, Long ownerId, long issuedBy, Integer expiresInDays) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
+            throw new InvalidField("name", "must be 1–" + MAX_NAME + " characters");
+        }
+        if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
+            throw new InvalidField("expiresInDays", "must be between 1 and 3650 days, or absent for no expiry");
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = expiresInDays == null ? null : now.plus(Duration.ofDays(expiresInDays));
+        String secret = TokenSecret.generate(kind);
+        ApiToken token = tokens.save(new ApiToken(kind, trimmed, secret, ownerId, issuedBy, now, expiresAt));
+        return new IssuedToken(view(token, ownerNames(List.of(token))), secret);
+    }
+
+    @Transactional(readOnly = true)
+    public List<TokenView> listOwnedBy(long userId) {
+        return views(tokens.findByOwnerIdOrderByCreatedAtDesc(userId));
+    }
+
+    @Transactional(readOnly = true)
+    public List<TokenView> listAll() {
+        return views(tokens.findAllByOrderByCreatedAtDesc());
+    }
+
+    /** Revokes a token of the user's own. */
+    public TokenView revokeOwn(long userId, long tokenId) {
+        ApiToken token = tokens.findById(tokenId)
+                .filter(t -> t.ownerId() != null && t.ownerId() == userId)
+                .orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
+        token.revoke(clock.instant());
+        return view(token, ownerNames(List.of(token)));
+    }
+
+    /** Revokes any token (administrators). */
+    public TokenView revoke(long tokenId) {
+        ApiToken token = tokens.findById(tokenId).orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
+        token.revoke(clock.instant());
+        return view(token, ownerNames(List.of(token)));
+    }
+
+    /**
+     * The caller behind a presented token, if the token is known, matches, is neither revoked nor expired,
+     * and (for a personal token) its owner is still enabled. The roles are the owner's current roles.
+     */
+    Optional<AuthenticatedToken> authenticate(String presented) {
+        Instant now = clock.instant();
+        Optional<ApiToken> found = tokens.findByLookup(TokenSecret.lookupOf(presented))
+                .filter(t -> TokenSecret.matches(presented, t.secretHash()))
+                .filter(t -> t.isUsable(now));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ApiToken token = found.get();
+        AuthenticatedToken result;
+        if (token.kind() == TokenKind.AGENT) {
+            result = new AuthenticatedToken(
+                    new TokenPrincipal(token.id(), TokenKind.AGENT, token.name(), null, null), List.of("ROLE_AGENT"));
+        }
+        else {
+            Optional<AppUser> owner = users.findById(token.ownerId()).filter(AppUser::enabled);
+            if (owner.isEmpty()) {
+                return Optional.empty();
+            }
+            result = new AuthenticatedToken(
+                    new TokenPrincipal(token.id(), TokenKind.PERSONAL, token.name(), owner.get().id(),
+                            owner.get().username()),
+                    owner.get().roles().stream().map(Role::authority).toList());
+        }
+        tokens.touch(token.id(), now, now.minus(LAST_USED_PRECISION));
+        return Optional.of(result);
+    }
+
+    record AuthenticatedToken(TokenPrincipal principal, List<String> authorities) {
+    }
+
+    /**
+     * Makes {@code value} a working admin token owned by {@code adminUsername}, and revokes any earlier
+     * provisioned token with another value; with no value, revokes them all. Safe to run on many replicas
+     * at once.
+     */
+    void provisionAdminToken(String value, String adminUsername) {
+        Instant now = clock.instant();
+        if (value == null || value.isBlank()) {
+            jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null")
+                    .param("now", Timestamp.from(now)).update();
+            return;
+        }
+        if (value.length() < TokenSecret.MIN_FOREIGN_LENGTH) {
+            throw new IllegalStateException("GOLDENFIVE_ADMIN_TOKEN must be at least "
+                    + TokenSecret.MIN_FOREIGN_LENGTH + " characters long");
+        }
+        AppUser admin = users.findByUsername(adminUsername)
+                .orElseThrow(() -> new IllegalStateException("No user " + adminUsername + " to own the admin token"));
+        String lookup = TokenSecret.lookupOf(value);
+        jdbc.sql("""
+                insert into api_token (kind, name, lookup, secret_hash, owner_id, created_by, provisioned, created_at)
+                values ('PERSONAL', :name, :lookup, :hash, :owner, :owner, true, :now)
+                on conflict (lookup) do update set revoked_at = null
+                    where api_token.provisioned and api_token.secret_hash = excluded.secret_hash
+                """)
+                .param("name", PROVISIONED_NAME)
+                .param("lookup", lookup)
+                .param("hash", TokenSecret.hash(value))
+                .param("owner", admin.id())
+                .param("now", Timestamp.from(now))
+                .update();
+        jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup")
+                .param("now", Timestamp.from(now)).param("lookup", lookup).update();
+    }
+
+    private List<TokenView> views(List<ApiToken> list) {
+        Map<Long, String> owners = ownerNames(list);
+        return list.stream().map(t -> view(t, owners)).toList();
+    }
+
+    private Map<Long, String> ownerNames(List<ApiToken> list) {
+        List<Long> ids = list.stream().map(ApiToken::ownerId).filter(java.util.Objects::nonNull).distinct().toList();
+        return users.findAllById(ids).stream().collect(Collectors.toMap(AppUser::id, AppUser::username));
+    }
+
+    private TokenView view(ApiToken t, Map<Long, String> owners) {
+        return new TokenView(t.id(), t.kind(), t.name(), t.lookup(), t.ownerId() == null ? null : owners.get(t.ownerId()),
+                t.provisioned(), t.createdAt(), t.expiresAt(), t.lastUsedAt(), t.revokedAt(),
+                t.isUsable(clock.instant()));
+    }
+}

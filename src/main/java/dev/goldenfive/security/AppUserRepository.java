@@ -1,0 +1,18 @@
+package dev.goldenfive.security;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface AppUserRepository extends JpaRepository<AppUser, Long> {
+
+    @Query("select u from AppUser u where lower(u.username) = lower(?1)")
+    Optional<AppUser> findByUsername(String username);
+
+    List<AppUser> findAllByOrderByUsername();
+
+    @Query("select count(u) from AppUser u join u.roles r where u.enabled = true and r = dev.goldenfive.security.Role.ADMIN")
+    long countActiveAdmins();
+}

@@ -1,0 +1,73 @@
+package dev.goldenfive.security;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates {@code Authorization: Bearer <token>} on the stateless API chain. No header: the request
+ * goes on unauthenticated (and is refused later if the endpoint needs a caller). A header that is not a
+ * valid token: 401 at once, so a typo never falls back to anonymous access.
+ */
+class BearerTokenFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+    /** Generous for any token format; longer values are refused before touching the database. */
+    private static final int MAX_TOKEN_LENGTH = 512;
+
+    private final ApiTokens tokens;
+    private final AuthenticationEntryPoint entryPoint;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint) {
+        this.tokens = tokens;
+        this.entryPoint = entryPoint;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            entryPoint.commence(request, response,
+                    new BadCredentialsException("Use 'Authorization: Bearer <token>'."));
+            return;
+        }
+        String presented = header.substring(BEARER.length()).trim();
+        var caller = presented.isEmpty() || presented.length() > MAX_TOKEN_LENGTH
+                ? java.util.Optional.<ApiTokens.AuthenticatedToken>empty()
+                : tokens.authenticate(presented);
+        if (caller.isEmpty()) {
+            entryPoint.commence(request, response,
+                    new BadCredentialsException("The bearer token is unknown, revoked or expired."));
+            return;
+        }
+        var authentication = UsernamePasswordAuthenticationToken.authenticated(caller.get().principal(), null,
+                AuthorityUtils.createAuthorityList(caller.get().authorities()));
+        var context = contexts.createEmptyContext();
+        context.setAuthentication(authentication);
+        contexts.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        }
+        finally {
+            contexts.clearContext();
+        }
+    }
+}

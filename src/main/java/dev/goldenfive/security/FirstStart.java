@@ -1,0 +1,61 @@
+package dev.goldenfive.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes sure someone can sign in: creates {@code admin} on first start (password from
+ * {@code GOLDENFIVE_ADMIN_PASSWORD}, else generated and logged once) and registers
+ * {@code GOLDENFIVE_ADMIN_TOKEN}. Runs before the application reports ready.
+ */
+@Component
+class FirstStart implements ApplicationRunner {
+
+    static final String ADMIN = "admin";
+    private static final Logger log = LoggerFactory.getLogger(FirstStart.class);
+
+    private final UserAccounts accounts;
+    private final ApiTokens tokens;
+    private final SecuritySettings settings;
+
+    FirstStart(UserAccounts accounts, ApiTokens tokens, SecuritySettings settings) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.settings = settings;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        boolean configured = !settings.adminPassword().isBlank();
+        String password = configured ? settings.adminPassword() : TokenSecret.randomPassword();
+        try {
+            if (accounts.createAdminIfMissing(ADMIN, password)) {
+                if (configured) {
+                    log.info("Created the user '{}' with the password from GOLDENFIVE_ADMIN_PASSWORD.", ADMIN);
+                }
+                else {
+                    log.warn("""
+
+                            ==================================================================
+                             Created the user '{}' with the generated password:
+
+                                 {}
+
+                             It is shown only this once. Sign in and change it under Account.
+                            ==================================================================""", ADMIN, password);
+                }
+            }
+        }
+        catch (org.springframework.dao.DataIntegrityViolationException raced) {
+            log.info("Another replica created the user '{}' at the same time.", ADMIN);
+        }
+        tokens.provisionAdminToken(settings.adminToken(), ADMIN);
+        if (!settings.adminToken().isBlank()) {
+            log.info("GOLDENFIVE_ADMIN_TOKEN is registered as an API token of '{}'.", ADMIN);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.goldenfive.security;
+
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import dev.goldenfive.web.ProblemResponses;
+
+/**
+ * Two filter chains. Machines ({@code /api/**}, actuator, later the ingest paths) use stateless bearer
+ * tokens and get problem+json on 401/403. Browsers use a session with CSRF protection and a login page.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** Paths served to machines with bearer tokens. Ingest paths that live outside /api join this list. */
+    static final String[] TOKEN_PATHS = {"/api/**", "/actuator/**"};
+
+    /** Self only. htmx is configured (layout meta tag) to inject no inline styles and never to eval. */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+    /** Swagger UI sets inline styles and bootstraps with an inline script of its own. */
+    static final String SWAGGER_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+            + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+    @Bean
+    PasswordEncoder passwordEncoder(SecuritySettings settings) {
+        // Prefixed hashes ({bcrypt}…) so that a later, stronger scheme can upgrade stored hashes in place.
+        return new DelegatingPasswordEncoder("bcrypt",
+                Map.of("bcrypt", new BCryptPasswordEncoder(settings.bcryptStrength())));
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain tokenChain(HttpSecurity http, ApiTokens tokens, ProblemResponses problems,
+            @Value("${management.server.port:}") String managementPort) throws Exception {
+        var handlers = new ProblemSecurityHandlers(problems);
+        http.securityMatcher(TOKEN_PATHS)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .addFilterBefore(new BearerTokenFilter(tokens, handlers), BasicAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+                .headers(h -> h
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(API_CSP))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER))
+                        .frameOptions(f -> f.deny()))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/prometheus").access(onPortOrAdmin(managementPort))
+                        .requestMatchers("/actuator/**").hasRole(Role.ADMIN.name())
+                        // Everything else on the API is for people (directly or through their tokens).
+                        // Ingest endpoints for agents are opened explicitly, above this line.
+                        .anyRequest().hasAnyRole(Role.RESPONDER.name(), Role.MANAGER.name(), Role.ADMIN.name()));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain browserChain(HttpSecurity http, UserAccounts accounts, PasswordEncoder encoder,
+            LoginThrottle throttle) throws Exception {
+        var contextRepository = new HttpSessionSecurityContextRepository();
+        RequestMatcher swagger = new OrRequestMatcher(path("/swagger-ui/**"), path("/swagger-ui.html"));
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(accounts, encoder, throttle)))
+                .securityContext(c -> c.securityContextRepository(contextRepository))
+                .formLogin(form -> form.loginPage("/login").failureHandler(SecurityConfiguration::loginFailed).permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .addFilterAfter(new SessionRefreshFilter(accounts, contextRepository), SecurityContextHolderFilter.class)
+                .headers(h -> h
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(swagger,
+                                new ContentSecurityPolicyHeaderWriter(SWAGGER_CSP)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(swagger),
+                                new ContentSecurityPolicyHeaderWriter(CSP)))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .frameOptions(f -> f.deny())
+                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy",
+                                "camera=(), microphone=(), geolocation=(), payment=()")))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/error", "/assets/**", "/webjars/**", "/favicon.ico",
+                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+
+    /** Back to the login page, saying how long to wait when the sign-in was throttled. */
+    private static void loginFailed(jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response, AuthenticationException failure) throws java.io.IOException {
+        String target = failure instanceof LoginThrottled throttled
+                ? "/login?error&retryAfter=" + throttled.retryAfterSeconds()
+                : "/login?error";
+        response.sendRedirect(request.getContextPath() + target);
+    }
+
+    private static RequestMatcher path(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(pattern);
+    }
+
+    /**
+     * Prometheus may scrape without a token on the separate management port (not routed by the Service's
+     * http port or an Ingress); on the application port it takes an admin's token.
+     */
+    private static AuthorizationManager<RequestAuthorizationContext> onPortOrAdmin(String managementPort) {
+        return (authentication, context) -> {
+            boolean onManagementPort = !managementPort.isBlank()
+                    && String.valueOf(context.getRequest().getLocalPort()).equals(managementPort.trim());
+            if (onManagementPort) {
+                return new AuthorizationDecision(true);
+            }
+            var auth = authentication.get();
+            boolean admin = auth != null && auth.getAuthorities().stream()
+                    .anyMatch(a -> a.getAuthority().equals(Role.ADMIN.authority()));
+            return new AuthorizationDecision(admin);
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package dev.goldenfive.security;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+
+import org.springframework.security.core.CredentialsContainer;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+
+/**
+ * The person behind a browser session, as loaded when they signed in. {@code loadedAt} lets a later
+ * request notice that the password was reset since, which ends the session.
+ */
+final class SignedInUser implements UserDetails, CredentialsContainer, Serializable {
+
+    private final long id;
+    private final String username;
+    private final String displayName;
+    private String password;
+    private final boolean enabled;
+    private final Set<Role> roles;
+    private final Instant loadedAt;
+
+    SignedInUser(long id, String username, String displayName, String password, boolean enabled, Set<Role> roles,
+            Instant loadedAt) {
+        this.id = id;
+        this.username = username;
+        this.displayName = displayName;
+        this.password = password;
+        this.enabled = enabled;
+        this.roles = Set.copyOf(roles);
+        this.loadedAt = loadedAt;
+    }
+
+    SignedInUser withRoles(Set<Role> newRoles) {
+        return new SignedInUser(id, username, displayName, null, enabled, newRoles, loadedAt);
+    }
+
+    long id() {
+        return id;
+    }
+
+    String displayName() {
+        return displayName;
+    }
+
+    Set<Role> roles() {
+        return roles;
+    }
+
+    Instant loadedAt() {
+        return loadedAt;
+    }
+
+    @Override
+    public Collection<? extends GrantedAuthority> getAuthorities() {
+        return roles.stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();
+    }
+
+    @Override
+    public String getPassword() {
+        return password;
+    }
+
+    @Override
+    public String getUsername() {
+        return username;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void eraseCredentials() {
+        password = null;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.goldenfive.security;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Administrators see every token, issue agent tokens and revoke any token. */
+@Controller
+@RequestMapping("/admin/tokens")
+class TokenAdminController {
+
+    private final ApiTokens tokens;
+
+    TokenAdminController(ApiTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    record AgentTokenForm(@NotBlank @Size(max = 100) String name, @Min(1) @Max(3650) Integer expiresInDays) {
+    }
+
+    @GetMapping
+    String list(Model model) {
+        if (!model.containsAttribute("form")) {
+            model.addAttribute("form", new AgentTokenForm("", null));
+        }
+        model.addAttribute("tokens", tokens.listAll());
+        return "security/tokens";
+    }
+
+    @PostMapping
+    String issueAgentToken(@AuthenticationPrincipal SignedInUser admin, @Valid @ModelAttribute("form") AgentTokenForm form,
+            BindingResult errors, Model model, RedirectAttributes redirect) {
+        if (errors.hasErrors()) {
+            return list(model);
+        }
+        redirect.addFlashAttribute("issued", tokens.issueAgent(form.name(), admin.id(), form.expiresInDays()));
+        return "redirect:/admin/tokens";
+    }
+
+    @PostMapping("/{id}/revoke")
+    String revoke(@PathVariable long id, RedirectAttributes redirect) {
+        tokens.revoke(id);
+        redirect.addFlashAttribute("notice", "tokens.revoked");
+        return "redirect:/admin/tokens";
+    }
+}

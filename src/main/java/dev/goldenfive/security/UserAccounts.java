@@ -1,0 +1,153 @@
+package dev.goldenfive.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import dev.goldenfive.web.InvalidField;
+
+/** Creating and administering the people who sign in. */
+@Service
+@Transactional
+public class UserAccounts implements UserDetailsService {
+
+    static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,63}$");
+    static final int MIN_PASSWORD = 12;
+    /** bcrypt reads at most 72 bytes; a longer password would be silently cut. */
+    static final int MAX_PASSWORD_BYTES = 72;
+
+    private final AppUserRepository users;
+    private final PasswordEncoder passwords;
+    private final Clock clock;
+
+    UserAccounts(AppUserRepository users, PasswordEncoder passwords, Clock clock) {
+        this.users = users;
+        this.passwords = passwords;
+        this.clock = clock;
+    }
+
+    public UserView create(String username, String displayName, String password, Set<Role> roles) {
+        String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        if (!USERNAME.matcher(name).matches()) {
+            throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'");
+        }
+        checkPassword("password", password);
+        if (roles == null || roles.isEmpty()) {
+            throw new InvalidField("roles", "must hold at least one role");
+        }
+        if (users.findByUsername(name).isPresent()) {
+            throw new SecurityProblems.UsernameTaken(name);
+        }
+        String shownName = displayName == null || displayName.isBlank() ? name : displayName.trim();
+        AppUser user = users.save(new AppUser(name, shownName, passwords.encode(password), roles, clock.instant()));
+        return UserView.of(user);
+    }
+
+    @Transactional(readOnly = true)
+    public List<UserView> list() {
+        return users.findAllByOrderByUsername().stream().map(UserView::of).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public UserView get(long id) {
+        return UserView.of(find(id));
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<UserView> findByUsername(String username) {
+        return users.findByUsername(username).map(UserView::of);
+    }
+
+    public UserView changeRoles(long id, Set<Role> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw new InvalidField("roles", "must hold at least one role");
+        }
+        AppUser user = find(id);
+        boolean wasAdmin = user.isActiveAdmin();
+        user.changeRoles(roles);
+        refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
+        return UserView.of(user);
+    }
+
+    public UserView setEnabled(long id, boolean enabled) {
+        AppUser user = find(id);
+        boolean wasAdmin = user.isActiveAdmin();
+        if (enabled) {
+            user.enable();
+        }
+        else {
+            user.disable();
+        }
+        refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
+        return UserView.of(user);
+    }
+
+    public void resetPassword(long id, String newPassword) {
+        checkPassword("password", newPassword);
+        find(id).changePassword(passwords.encode(newPassword), clock.instant());
+    }
+
+    public void changeOwnPassword(long id, String currentPassword, String newPassword) {
+        AppUser user = find(id);
+        if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
+            throw new InvalidField("currentPassword", "is not your current password");
+        }
+        checkPassword("newPassword", newPassword);
+        user.changePassword(passwords.encode(newPassword), clock.instant());
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public SignedInUser loadUserByUsername(String username) {
+        AppUser user = users.findByUsername(username).orElseThrow(() -> new UsernameNotFoundException(username));
+        return new SignedInUser(user.id(), user.username(), user.displayName(), user.passwordHash(), user.enabled(),
+                user.roles(), clock.instant());
+    }
+
+    @Transactional(readOnly = true)
+    Optional<UserView> current(long id) {
+        return users.findById(id).map(UserView::of);
+    }
+
+    /** Creates the first administrator unless a user of that name exists; true when it was created. */
+    boolean createAdminIfMissing(String username, String password) {
+        if (users.findByUsername(username).isPresent()) {
+            return false;
+        }
+        checkPassword("GOLDENFIVE_ADMIN_PASSWORD", password);
+        users.saveAndFlush(new AppUser(username, "Administrator", passwords.encode(password),
+                Set.of(Role.ADMIN, Role.MANAGER, Role.RESPONDER), clock.instant()));
+        return true;
+    }
+
+    private void refuseIfNoAdminLeft(boolean removedAnAdmin) {
+        if (removedAnAdmin) {
+            users.flush();
+            if (users.countActiveAdmins() == 0) {
+                throw new SecurityProblems.LastAdmin();
+            }
+        }
+    }
+
+    private AppUser find(long id) {
+        return users.findById(id).orElseThrow(() -> new SecurityProblems.UserNotFound(id));
+    }
+
+    static void checkPassword(String field, String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new InvalidField(field, "must be at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new InvalidField(field, "must be at most " + MAX_PASSWORD_BYTES + " bytes");
+        }
+    }
+}

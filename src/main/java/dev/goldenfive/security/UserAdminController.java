@@ -1,0 +1,134 @@
+package dev.goldenfive.security;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.goldenfive.web.InvalidField;
+
+/** Administrators create users, change their roles, disable them and reset their passwords. */
+@Controller
+@RequestMapping("/admin/users")
+class UserAdminController {
+
+    private final UserAccounts accounts;
+
+    UserAdminController(UserAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    record NewUserForm(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
+                    message = "must be 2–64 characters: letters, digits, '.', '_' or '-'") String username,
+            @Size(max = 128) String displayName,
+            @Size(min = 12, max = 72) String password,
+            @NotEmpty(message = "choose at least one role") Set<Role> roles) {
+    }
+
+    record RolesForm(@NotEmpty(message = "choose at least one role") Set<Role> roles) {
+    }
+
+    record PasswordForm(@Size(min = 12, max = 72) String password) {
+    }
+
+    @GetMapping
+    String list(Model model) {
+        model.addAttribute("users", accounts.list());
+        return "security/users";
+    }
+
+    @GetMapping("/new")
+    String newUser(Model model) {
+        model.addAttribute("form", new NewUserForm("", "", "", EnumSet.of(Role.RESPONDER)));
+        model.addAttribute("allRoles", Role.values());
+        return "security/user-new";
+    }
+
+    @PostMapping
+    String create(@Valid @ModelAttribute("form") NewUserForm form, BindingResult errors, Model model,
+            RedirectAttributes redirect) {
+        if (!errors.hasErrors()) {
+            try {
+                UserView created = accounts.create(form.username(), form.displayName(), form.password(), form.roles());
+                redirect.addFlashAttribute("notice", "users.created");
+                return "redirect:/admin/users/" + created.id();
+            }
+            catch (InvalidField invalid) {
+                errors.rejectValue(invalid.field(), "invalid", invalid.reason());
+            }
+            catch (SecurityProblems.UsernameTaken taken) {
+                errors.rejectValue("username", "taken", "is already taken");
+            }
+        }
+        model.addAttribute("allRoles", Role.values());
+        return "security/user-new";
+    }
+
+    @GetMapping("/{id}")
+    String show(@PathVariable long id, Model model) {
+        UserView user = accounts.get(id);
+        model.addAttribute("user", user);
+        model.addAttribute("allRoles", Role.values());
+        if (!model.containsAttribute("rolesForm")) {
+            model.addAttribute("rolesForm", new RolesForm(user.roles()));
+        }
+        if (!model.containsAttribute("passwordForm")) {
+            model.addAttribute("passwordForm", new PasswordForm(""));
+        }
+        return "security/user";
+    }
+
+    @PostMapping("/{id}/roles")
+    String changeRoles(@PathVariable long id, @Valid @ModelAttribute("rolesForm") RolesForm form, BindingResult errors,
+            Model model, RedirectAttributes redirect) {
+        if (errors.hasErrors()) {
+            return show(id, model);
+        }
+        return refusedOrDone(id, model, redirect, "users.roles.changed", () -> accounts.changeRoles(id, form.roles()));
+    }
+
+    @PostMapping("/{id}/enabled")
+    String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Model model, RedirectAttributes redirect) {
+        return refusedOrDone(id, model, redirect, enabled ? "users.enabled" : "users.disabled",
+                () -> accounts.setEnabled(id, enabled));
+    }
+
+    @PostMapping("/{id}/password")
+    String resetPassword(@PathVariable long id, @Valid @ModelAttribute("passwordForm") PasswordForm form,
+            BindingResult errors, Model model, RedirectAttributes redirect) {
+        if (errors.hasErrors()) {
+            return show(id, model);
+        }
+        return refusedOrDone(id, model, redirect, "users.password.reset.done",
+                () -> accounts.resetPassword(id, form.password()));
+    }
+
+    private String refusedOrDone(long id, Model model, RedirectAttributes redirect, String notice, Runnable change) {
+        try {
+            change.run();
+            redirect.addFlashAttribute("notice", notice);
+            return "redirect:/admin/users/" + id;
+        }
+        catch (SecurityProblems.LastAdmin | InvalidField refused) {
+            model.addAttribute("refusal", ((ErrorResponseException) refused).getBody().getDetail());
+            return show(id, model);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.goldenfive.security;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.goldenfive.GoldenfiveTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The stateless API chain, over real HTTP. */
+@GoldenfiveTest
+class ApiAccessTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    UserAccounts accounts;
+
+    @Autowired
+    ApiTokens tokens;
+
+    @Autowired
+    JsonMapper json;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void anApiCallWithoutATokenIsRefusedWith401ProblemJsonAndABearerChallenge() throws Exception {
+        var response = get("/api/v1/me", null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(401);
+        assertThat(problem.get("detail").asString()).contains("Authorization: Bearer");
+        assertThat(problem.get("instance").asString()).isEqualTo("/api/v1/me");
+    }
+
+    @Test
+    void anUnknownTokenIsRefusedAsInvalidRatherThanTreatedAsAnonymous() throws Exception {
+        var response = get("/api/v1/me", TokenSecret.generate(TokenKind.PERSONAL));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+    }
+
+    @Test
+    void basicAuthenticationIsNotAcceptedOnTheApi() throws Exception {
+        var request = HttpRequest.newBuilder(uri("/api/v1/me"))
+                .header("Authorization", "Basic YWRtaW46dGVzdC1hZG1pbi1wYXNzd29yZA==").build();
+
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theProvisionedAdminTokenActsAsTheAdminUser() throws Exception {
+        var response = get("/api/v1/me", GoldenfiveTest.ADMIN_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode me = json.readTree(response.body());
+        assertThat(me.get("username").asString()).isEqualTo("admin");
+        assertThat(me.get("roles").toString()).contains("ADMIN");
+    }
+
+    @Test
+    void anAgentTokenOnAUserEndpointIsForbiddenWith403ProblemJson() throws Exception {
+        String agent = tokens.issueAgent("probe-" + UUID.randomUUID(), adminId(), null).token();
+
+        var response = get("/api/v1/me", agent);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(json.readTree(response.body()).get("detail").asString()).contains("agent");
+    }
+
+    @Test
+    void aPersonalTokenCarriesItsOwnersCurrentRoles() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.RESPONDER));
+        String token = tokens.issuePersonal(user.id(), "laptop", null).token();
+
+        assertThat(json.readTree(get("/api/v1/me", token).body()).get("roles").toString()).isEqualTo("[\"RESPONDER\"]");
+        assertThat(get("/actuator/prometheus", token).statusCode()).isEqualTo(403);
+
+        accounts.changeRoles(user.id(), EnumSet.of(Role.MANAGER, Role.ADMIN));
+
+        assertThat(json.readTree(get("/api/v1/me", token).body()).get("roles").toString())
+                .isEqualTo("[\"ADMIN\",\"MANAGER\"]");
+        assertThat(get("/actuator/prometheus", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDisabledUsersTokensStopWorking() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.RESPONDER));
+        String token = tokens.issuePersonal(user.id(), "laptop", null).token();
+        assertThat(get("/api/v1/me", token).statusCode()).isEqualTo(200);
+
+        accounts.setEnabled(user.id(), false);
+
+        assertThat(get("/api/v1/me", token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aUserCreatesAPersonalTokenSeesItsSecretOnceAndCanRevokeIt() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.MANAGER));
+        String token = tokens.issuePersonal(user.id(), "bootstrap", null).token();
+
+        var created = post("/api/v1/tokens", token, "{\"name\":\"deploy script\",\"expiresInDays\":30}");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode body = json.readTree(created.body());
+        String secret = body.get("token").asString();
+        long id = body.get("details").get("id").asLong();
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/tokens/" + id);
+        assertThat(secret).startsWith(body.get("details").get("prefix").asString() + "_");
+        assertThat(get("/api/v1/me", secret).statusCode()).isEqualTo(200);
+
+        var listed = get("/api/v1/tokens", token);
+        assertThat(listed.body()).contains("deploy script").doesNotContain(secret.substring(13));
+
+        var revoked = http.send(HttpRequest.newBuilder(uri("/api/v1/tokens/" + id)).DELETE()
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/me", secret).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aUserCannotRevokeSomeoneElsesToken() throws Exception {
+        String mine = tokens.issuePersonal(newUser(EnumSet.of(Role.RESPONDER)).id(), "mine", null).token();
+        long theirs = tokens.issuePersonal(newUser(EnumSet.of(Role.RESPONDER)).id(), "theirs", null).details().id();
+
+        var response = http.send(HttpRequest.newBuilder(uri("/api/v1/tokens/" + theirs)).DELETE()
+                .header("Authorization", "Bearer " + mine).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.RESPONDER));
+        String token = tokens.issuePersonal(user.id(), "short", 1).token();
+        assertThat(get("/api/v1/me", token).statusCode()).isEqualTo(200);
+
+        // expiry is stored, so moving it into the past is what a day passing would do
+        tokens.listOwnedBy(user.id()).forEach(t -> jdbcExpire(t.id()));
+
+        assertThat(get("/api/v1/me", token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void usingATokenRecordsWhenItWasLastUsed() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.RESPONDER));
+        tokens.issuePersonal(user.id(), "ci", null);
+        String token = tokens.issuePersonal(user.id(), "used", null).token();
+
+        get("/api/v1/me", token);
+
+        assertThat(tokens.listOwnedBy(user.id()))
+                .anySatisfy(t -> assertThat(t.name().equals("used") && t.lastUsedAt() != null).isTrue())
+                .anySatisfy(t -> assertThat(t.name().equals("ci") && t.lastUsedAt() == null).isTrue());
+    }
+
+    @Test
+    void invalidInputNamesTheWrongFieldAndWhy() throws Exception {
+        var blank = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\" \",\"expiresInDays\":0}");
+        var wrongType = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expiresInDays\":\"soon\"}");
+        var unknown = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expires\":3}");
+        var broken = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":");
+
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(blank.body()).get("errors").toString())
+                .contains("\"field\":\"name\"").contains("\"field\":\"expiresInDays\"");
+        assertThat(json.readTree(wrongType.body()).get("errors").get(0).get("message").asString())
+                .isEqualTo("must be a number");
+        assertThat(json.readTree(unknown.body()).get("errors").get(0).get("field").asString()).isEqualTo("expires");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void anUnknownApiPathIsA404ProblemEvenForABrowser() throws Exception {
+        var request = HttpRequest.newBuilder(uri("/api/v1/no-such-thing"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN)
+                .header("Accept", "text/html").build();
+
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void healthAndInfoAreOpenButMetricsNeedAnAdminOnTheApplicationPort() throws Exception {
+        assertThat(get("/actuator/health/readiness", null).body()).contains("UP");
+        assertThat(get("/actuator/health/liveness", null).body()).contains("UP");
+        assertThat(get("/actuator/info", null).body()).contains("goldenfive");
+        assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/prometheus", GoldenfiveTest.ADMIN_TOKEN).body()).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void apiResponsesCarryRestrictiveSecurityHeaders() throws Exception {
+        var response = get("/api/v1/me", GoldenfiveTest.ADMIN_TOKEN);
+
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; frame-ancestors 'none'");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheApiAndItsBearerScheme() throws Exception {
+        JsonNode doc = json.readTree(get("/v3/api-docs", null).body());
+
+        assertThat(doc.get("paths").has("/api/v1/tokens")).isTrue();
+        assertThat(doc.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        assertThat(get("/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    private void jdbcExpire(long tokenId) {
+        jdbc.sql("update api_token set expires_at = now() - interval '1 second' where id = ?").param(tokenId).update();
+    }
+
+    private long adminId() {
+        return accounts.findByUsername("admin").orElseThrow().id();
+    }
+
+    private UserView newUser(Set<Role> roles) {
+        return accounts.create("u" + UUID.randomUUID().toString().substring(0, 8), null, "a-long-enough-password", roles);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        var request = HttpRequest.newBuilder(uri(path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        var request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,310 @@
+package dev.goldenfive.security;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+
+import dev.goldenfive.GoldenfiveTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** The browser chain: sign-in, sessions, CSRF, throttling, roles and the admin pages. */
+@GoldenfiveTest
+class BrowserAccessTest {
+
+    static final String PASSWORD = "correct horse battery";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    UserAccounts accounts;
+
+    @Test
+    void aPageWithoutASessionRedirectsToTheLoginPage() throws Exception {
+        mvc.perform(get("/")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
+        mvc.perform(get("/admin/users")).andExpect(status().isFound());
+    }
+
+    @Test
+    void theLoginPageIsInOurLayoutAndCarriesTheSecurityHeaders() throws Exception {
+        mvc.perform(get("/login"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("goldenfive")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("name=\"_csrf\"")))
+                .andExpect(header().string("Content-Security-Policy",
+                        org.hamcrest.Matchers.startsWith("default-src 'self'; script-src 'self'")))
+                .andExpect(header().string("Content-Security-Policy",
+                        org.hamcrest.Matchers.containsString("frame-ancestors 'none'")))
+                .andExpect(header().string("Referrer-Policy", "same-origin"))
+                .andExpect(header().string("X-Frame-Options", "DENY"));
+    }
+
+    @Test
+    void theAdminSignsInWithThePasswordFromTheEnvironmentAndSeesTheAdminNavigation() throws Exception {
+        Cookie session = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.1");
+
+        String home = mvc.perform(get("/").cookie(session)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(home).contains("href=\"/admin/users\"").contains("admin").contains("Sign out");
+    }
+
+    @Test
+    void aResponderSeesNoAdminNavigationAndIsForbiddenFromAdminPages() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.2");
+
+        String home = mvc.perform(get("/").cookie(session)).andReturn().getResponse().getContentAsString();
+        assertThat(home).doesNotContain("/admin/users");
+        mvc.perform(get("/admin/users").cookie(session)).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void aWrongPasswordShowsTheLoginPageAgainWithAMessage() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+
+        mvc.perform(login(name, "wrong password!", "10.0.0.3")).andExpect(redirectedUrl("/login?error"));
+
+        mvc.perform(get("/login?error"))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Wrong user name or password")));
+    }
+
+    @Test
+    void repeatedFailuresBlockThatUserNameEvenWithTheRightPasswordButNotOtherUsers() throws Exception {
+        String victim = newUser(EnumSet.of(Role.RESPONDER));
+        String bystander = newUser(EnumSet.of(Role.RESPONDER));
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(login(victim, "guess number " + i, "10.1.0." + i)).andExpect(redirectedUrl("/login?error"));
+        }
+
+        String blocked = mvc.perform(login(victim, PASSWORD, "10.1.0.99")).andReturn().getResponse().getRedirectedUrl();
+        assertThat(blocked).matches("/login\\?error&retryAfter=(29|30)");
+        String page = mvc.perform(get(blocked)).andReturn().getResponse().getContentAsString();
+        assertThat(page).containsPattern("Too many failed sign-ins. Try again in (29|30) seconds.");
+
+        signIn(bystander, PASSWORD, "10.1.0.100");
+    }
+
+    @Test
+    void repeatedFailuresFromOneAddressBlockThatAddressForEveryUserName() throws Exception {
+        String address = "10.2.0.1";
+        for (int i = 0; i < 20; i++) {
+            mvc.perform(login("nobody" + i, "guess", address));
+        }
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+
+        assertThat(mvc.perform(login(name, PASSWORD, address)).andReturn().getResponse().getRedirectedUrl())
+                .startsWith("/login?error&retryAfter=");
+        signIn(name, PASSWORD, "10.2.0.2");
+    }
+
+    @Test
+    void aFormWithoutTheCsrfTokenIsRefused() throws Exception {
+        Cookie session = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.4");
+
+        mvc.perform(post("/account/tokens").cookie(session).param("name", "x")).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void theAdminCreatesAUserWhoCanThenSignIn() throws Exception {
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.5");
+        String name = "new" + UUID.randomUUID().toString().substring(0, 6);
+
+        mvc.perform(post("/admin/users").cookie(admin).with(csrf())
+                        .param("username", name).param("displayName", "New Person")
+                        .param("password", PASSWORD).param("roles", "RESPONDER", "MANAGER"))
+                .andExpect(status().isFound());
+
+        assertThat(accounts.findByUsername(name)).hasValueSatisfying(u ->
+                assertThat(u.roles()).containsExactlyInAnyOrder(Role.RESPONDER, Role.MANAGER));
+        signIn(name, PASSWORD, "10.0.0.6");
+    }
+
+    @Test
+    void anInvalidNewUserFormIsShownAgainWithAMessageBesideEachField() throws Exception {
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.7");
+
+        String page = mvc.perform(post("/admin/users").cookie(admin).with(csrf())
+                        .param("username", "a b").param("password", "short"))
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("must be 2–64 characters").contains("size must be between 12 and 72")
+                .contains("choose at least one role").contains("value=\"a b\"");
+    }
+
+    @Test
+    void aTakenUserNameIsRefusedOnTheForm() throws Exception {
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.8");
+
+        String page = mvc.perform(post("/admin/users").cookie(admin).with(csrf())
+                        .param("username", "ADMIN").param("password", PASSWORD).param("roles", "RESPONDER"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("is already taken");
+    }
+
+    @Test
+    void disablingAUserEndsTheirSessionAtTheNextRequest() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.9");
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.10");
+        long id = accounts.findByUsername(name).orElseThrow().id();
+
+        mvc.perform(post("/admin/users/" + id + "/enabled").cookie(admin).with(csrf()).param("enabled", "false"))
+                .andExpect(status().isFound());
+
+        mvc.perform(get("/").cookie(session)).andExpect(redirectedUrl("/login?expired"));
+        mvc.perform(login(name, PASSWORD, "10.0.0.9")).andExpect(redirectedUrl("/login?error"));
+    }
+
+    @Test
+    void resettingAPasswordEndsTheUsersSessionsAndTheNewPasswordWorks() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.11");
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.12");
+        long id = accounts.findByUsername(name).orElseThrow().id();
+
+        mvc.perform(post("/admin/users/" + id + "/password").cookie(admin).with(csrf())
+                .param("password", "another long password")).andExpect(status().isFound());
+
+        mvc.perform(get("/").cookie(session)).andExpect(redirectedUrl("/login?expired"));
+        signIn(name, "another long password", "10.0.0.11");
+    }
+
+    @Test
+    void changedRolesApplyToAnOpenSessionAtOnce() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.13");
+        mvc.perform(get("/admin/users").cookie(session)).andExpect(status().isForbidden());
+
+        accounts.changeRoles(accounts.findByUsername(name).orElseThrow().id(), EnumSet.of(Role.ADMIN));
+
+        mvc.perform(get("/admin/users").cookie(session)).andExpect(status().isOk());
+    }
+
+    @Test
+    void theLastEnabledAdminCannotBeDisabledOrLoseTheAdminRole() throws Exception {
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.14");
+        // other tests may have made admins; leave exactly one
+        accounts.list().stream().filter(u -> u.roles().contains(Role.ADMIN) && !u.username().equals("admin"))
+                .forEach(u -> accounts.changeRoles(u.id(), EnumSet.of(Role.RESPONDER)));
+        long id = accounts.findByUsername("admin").orElseThrow().id();
+
+        String page = mvc.perform(post("/admin/users/" + id + "/enabled").cookie(admin).with(csrf())
+                        .param("enabled", "false"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("no enabled administrator");
+        mvc.perform(post("/admin/users/" + id + "/roles").cookie(admin).with(csrf()).param("roles", "RESPONDER"))
+                .andExpect(status().isOk());
+
+        assertThat(accounts.get(id).enabled()).isTrue();
+        assertThat(accounts.get(id).roles()).contains(Role.ADMIN);
+    }
+
+    @Test
+    void aUserCreatesAPersonalTokenOnTheAccountPageAndSeesItOnce() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.15");
+
+        MvcResult created = mvc.perform(post("/account/tokens").cookie(session).with(csrf())
+                .param("name", "my laptop").param("expiresInDays", "30")).andExpect(redirectedUrl("/account")).andReturn();
+        String shown = mvc.perform(get("/account").cookie(session)
+                        .flashAttrs(created.getFlashMap()))
+                .andReturn().getResponse().getContentAsString();
+        String again = mvc.perform(get("/account").cookie(session)).andReturn().getResponse().getContentAsString();
+
+        assertThat(shown).containsPattern("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("my laptop");
+        assertThat(again).doesNotContainPattern("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("my laptop");
+    }
+
+    @Test
+    void theAdminIssuesAnAgentTokenOnTheTokensPage() throws Exception {
+        Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.16");
+
+        MvcResult created = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", "probe-eu-west"))
+                .andExpect(redirectedUrl("/admin/tokens")).andReturn();
+        String shown = mvc.perform(get("/admin/tokens").cookie(admin).flashAttrs(created.getFlashMap()))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(shown).containsPattern("gfa_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("probe-eu-west");
+        String blank = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", " "))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(blank).contains("must not be blank");
+    }
+
+    @Test
+    void aUserChangesTheirOwnPasswordOnlyWithTheCurrentOneAndStaysSignedIn() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.17");
+
+        String wrong = mvc.perform(post("/account/password").cookie(session).with(csrf())
+                        .param("currentPassword", "not my password").param("newPassword", "a brand new password"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(wrong).contains("is not your current password");
+
+        mvc.perform(post("/account/password").cookie(session).with(csrf())
+                        .param("currentPassword", PASSWORD).param("newPassword", "a brand new password"))
+                .andExpect(redirectedUrl("/account"));
+        mvc.perform(get("/").cookie(session)).andExpect(status().isOk());
+        signIn(name, "a brand new password", "10.0.0.17");
+    }
+
+    @Test
+    void anUnknownPageShowsTheErrorPageInTheLayout() throws Exception {
+        Cookie session = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.18");
+
+        mvc.perform(get("/no/such/page").cookie(session).accept("text/html"))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void signingOutEndsTheSession() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.19");
+
+        mvc.perform(post("/logout").cookie(session).with(csrf())).andExpect(redirectedUrl("/login?logout"));
+
+        mvc.perform(get("/").cookie(session)).andExpect(status().isFound());
+    }
+
+    private String newUser(Set<Role> roles) {
+        String name = "u" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, null, PASSWORD, roles);
+        return name;
+    }
+
+    private MockHttpServletRequestBuilder login(String username, String password, String address) {
+        return post("/login").param("username", username).param("password", password).with(csrf()).with(from(address));
+    }
+
+    private Cookie signIn(String username, String password, String address) throws Exception {
+        MvcResult result = mvc.perform(login(username, password, address)).andExpect(redirectedUrl("/")).andReturn();
+        Cookie session = result.getResponse().getCookie("SESSION");
+        assertThat(session).as("session cookie after signing in").isNotNull();
+        return session;
+    }
+
+    private static RequestPostProcessor from(String address) {
+        return request -> {
+            request.setRemoteAddr(address);
+            return request;
+        };
+    }
+}
