@@ -1,0 +1,103 @@
+{{/*
+Chart name, truncated to 63 characters (the limit of a DNS label).
+*/}}
+{{- define "goldenfive.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified app name: the release name, prefixed to the chart name unless it already contains it.
+*/}}
+{{- define "goldenfive.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "goldenfive.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "goldenfive.labels" -}}
+helm.sh/chart: {{ include "goldenfive.chart" . }}
+{{ include "goldenfive.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels: stable for the life of a release (a Deployment's selector cannot change).
+*/}}
+{{- define "goldenfive.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "goldenfive.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "goldenfive.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "goldenfive.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret holding the database credentials and the admin secrets: the user's or the chart's.
+*/}}
+{{- define "goldenfive.secretName" -}}
+{{- default (include "goldenfive.fullname" .) .Values.existingSecret }}
+{{- end }}
+
+{{- define "goldenfive.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Whether more than one pod can run, the condition for a PodDisruptionBudget to make sense.
+*/}}
+{{- define "goldenfive.multiplePods" -}}
+{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{- end }}
+{{- end }}
+
+{{/*
+Environment the chart sets through the ConfigMap. `config` may add keys but not replace these.
+*/}}
+{{- define "goldenfive.configEnv" -}}
+{{- $env := dict
+      "SPRING_DATASOURCE_URL" .Values.database.url
+      "MANAGEMENT_SERVER_PORT" "8081" -}}
+{{- if .Values.javaToolOptions }}
+{{- $_ := set $env "JAVA_TOOL_OPTIONS" .Values.javaToolOptions }}
+{{- end }}
+{{- if eq .Values.logFormat "json" }}
+{{- $_ := set $env "LOGGING_STRUCTURED_FORMAT_CONSOLE" "ecs" }}
+{{- end }}
+{{- range $key, $value := .Values.config }}
+{{- if or (hasKey $env $key) (has $key (list "JAVA_TOOL_OPTIONS" "LOGGING_STRUCTURED_FORMAT_CONSOLE" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "GOLDENFIVE_ADMIN_PASSWORD" "GOLDENFIVE_ADMIN_TOKEN")) }}
+{{- fail (printf "config.%s is set by the chart itself: use its own value (database.*, admin.*, logFormat, javaToolOptions) or extraEnv" $key) }}
+{{- end }}
+{{- $_ := set $env $key $value }}
+{{- end }}
+{{- toYaml $env }}
+{{- end }}
+
+{{/*
+Name of the ClusterIP Service for the management port; fits the 63 characters of a DNS label.
+*/}}
+{{- define "goldenfive.managementServiceName" -}}
+{{- printf "%s-management" (include "goldenfive.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
