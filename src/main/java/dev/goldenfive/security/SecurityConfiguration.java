@@ -2,7 +2,6 @@ package dev.goldenfive.security;
 
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -61,7 +60,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain tokenChain(HttpSecurity http, ApiTokens tokens, ProblemResponses problems,
-            @Value("${management.server.port:}") String managementPort) throws Exception {
+            ManagementPort managementPort) throws Exception {
         var handlers = new ProblemSecurityHandlers(problems);
         http.securityMatcher(TOKEN_PATHS)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -129,11 +128,9 @@ class SecurityConfiguration {
      * Prometheus may scrape without a token on the separate management port (not routed by the Service's
      * http port or an Ingress); on the application port it takes an admin's token.
      */
-    private static AuthorizationManager<RequestAuthorizationContext> onPortOrAdmin(String managementPort) {
+    private static AuthorizationManager<RequestAuthorizationContext> onPortOrAdmin(ManagementPort managementPort) {
         return (authentication, context) -> {
-            boolean onManagementPort = !managementPort.isBlank()
-                    && String.valueOf(context.getRequest().getLocalPort()).equals(managementPort.trim());
-            if (onManagementPort) {
+            if (managementPort.isPortOf(context.getRequest().getLocalPort())) {
                 return new AuthorizationDecision(true);
             }
             var auth = authentication.get();
