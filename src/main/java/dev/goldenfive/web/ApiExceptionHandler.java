@@ -6,7 +6,8 @@ import java.util.Map;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -49,8 +50,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem;
-        if (ex.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-            problem = invalid(List.of(new FieldProblem(jsonPath(databind), reason(databind))));
+        if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            problem = invalid(List.of(new FieldProblem(jsonPath(jackson), reason(jackson))));
         }
         else {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -87,12 +88,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /** Says what was wrong in the user's terms, not Jackson's (no Java type names). */
-    private static String reason(DatabindException ex) {
+    private static String reason(JacksonException ex) {
+        String own = ex.getOriginalMessage();
+        if (own != null && own.startsWith("must ")) {
+            return own;
+        }
         if (ex instanceof UnrecognizedPropertyException) {
             return "is not a known field";
         }
+        if (ex instanceof InputCoercionException) {
+            return "is out of range";
+        }
         if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> type = mismatch.getTargetType();
+            if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+                return "must be a whole number";
+            }
             if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
                 return "must be a number";
             }
@@ -116,7 +127,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return "is not valid";
     }
 
-    private static String jsonPath(DatabindException ex) {
+    private static String jsonPath(JacksonException ex) {
         StringBuilder path = new StringBuilder();
         for (var reference : ex.getPath()) {
             if (reference.getPropertyName() != null) {

@@ -48,6 +48,11 @@ class ErrorPages extends AbstractErrorController {
     }
 
     private static String detail(HttpServletRequest request, HttpStatus status) {
+        // a message given with sendError for a client error says what was wrong; server errors say nothing more
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        if (status.is4xxClientError() && message instanceof String text && !text.isBlank()) {
+            return text;
+        }
         return switch (status) {
             case NOT_FOUND -> "No resource at this path.";
             case METHOD_NOT_ALLOWED -> "This method is not allowed at this path.";

@@ -180,13 +180,23 @@ class ApiAccessTest {
         var wrongType = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expiresInDays\":\"soon\"}");
         var unknown = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expires\":3}");
         var broken = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":");
+        var fraction = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expiresInDays\":1.5}");
+        var huge = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"x\",\"expiresInDays\":99999999999999999999}");
+        var number = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":123}");
+        var nul = post("/api/v1/tokens", GoldenfiveTest.ADMIN_TOKEN, "{\"name\":\"a\\u0000b\"}");
 
         assertThat(blank.statusCode()).isEqualTo(400);
         assertThat(json.readTree(blank.body()).get("errors").toString())
                 .contains("\"field\":\"name\"").contains("\"field\":\"expiresInDays\"");
         assertThat(json.readTree(wrongType.body()).get("errors").get(0).get("message").asString())
-                .isEqualTo("must be a number");
+                .isEqualTo("must be a whole number");
         assertThat(json.readTree(unknown.body()).get("errors").get(0).get("field").asString()).isEqualTo("expires");
+        assertThat(json.readTree(fraction.body()).get("errors").get(0).get("field").asString()).isEqualTo("expiresInDays");
+        assertThat(json.readTree(huge.body()).get("errors").get(0).get("message").asString()).isEqualTo("is out of range");
+        assertThat(json.readTree(number.body()).get("errors").get(0).get("message").asString()).isEqualTo("must be a string");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(nul.body()).get("errors").get(0).get("message").asString())
+                .isEqualTo("must not contain NUL characters");
         assertThat(broken.statusCode()).isEqualTo(400);
         assertThat(broken.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }

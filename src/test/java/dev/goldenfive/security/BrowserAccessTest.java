@@ -115,6 +115,11 @@ class BrowserAccessTest {
     }
 
     @Test
+    void aNulCharacterInAFormIsAClientErrorNotAServerError() throws Exception {
+        mvc.perform(login("ad\u0000min", PASSWORD, "10.0.0.20")).andExpect(status().isBadRequest());
+    }
+
+    @Test
     void aFormWithoutTheCsrfTokenIsRefused() throws Exception {
         Cookie session = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.4");
 
