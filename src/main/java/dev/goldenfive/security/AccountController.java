@@ -40,7 +40,7 @@ class AccountController {
     record PasswordForm(@NotBlank String currentPassword, @Size(min = 12, max = 72) String newPassword) {
     }
 
-    record TokenForm(@NotBlank @Size(max = 100) String name, @Min(1) @Max(3650) Integer expiresInDays) {
+    record TokenForm(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
     }
 
     @GetMapping

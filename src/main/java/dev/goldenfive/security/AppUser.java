@@ -1,6 +1,7 @@
 package dev.goldenfive.security;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -118,7 +119,8 @@ class AppUser {
         return passwordChangedAt;
     }
 
+    /** In the enum's order, so that every page lists them alike. */
     Set<Role> roles() {
-        return Set.copyOf(roles);
+        return Collections.unmodifiableSet(roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
     }
 }

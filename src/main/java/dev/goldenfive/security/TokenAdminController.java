@@ -28,7 +28,7 @@ class TokenAdminController {
         this.tokens = tokens;
     }
 
-    record AgentTokenForm(@NotBlank @Size(max = 100) String name, @Min(1) @Max(3650) Integer expiresInDays) {
+    record AgentTokenForm(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
     }
 
     @GetMapping

@@ -36,7 +36,7 @@ class TokenApi {
         this.tokens = tokens;
     }
 
-    record NewToken(@NotBlank @Size(max = 100) String name, @Min(1) @Max(3650) Integer expiresInDays) {
+    record NewToken(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
     }
 
     record Me(String username, TokenKind tokenKind, String tokenName, Set<String> roles) {

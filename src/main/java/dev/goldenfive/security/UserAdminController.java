@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -35,7 +35,7 @@ class UserAdminController {
     }
 
     record NewUserForm(
-            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
                     message = "must be 2–64 characters: letters, digits, '.', '_' or '-'") String username,
             @Size(max = 128) String displayName,
             @Size(min = 12, max = 72) String password,
