@@ -135,10 +135,6 @@ public class ApiTokens {
                     .param("now", Timestamp.from(now)).update();
             return;
         }
-        if (value.length() < TokenSecret.MIN_FOREIGN_LENGTH) {
-            throw new IllegalStateException("GOLDENFIVE_ADMIN_TOKEN must be at least "
-                    + TokenSecret.MIN_FOREIGN_LENGTH + " characters long");
-        }
         AppUser admin = users.findByUsername(adminUsername)
                 .orElseThrow(() -> new IllegalStateException("No user " + adminUsername + " to own the admin token"));
         String lookup = TokenSecret.lookupOf(value);

@@ -49,6 +49,10 @@ class FirstStart implements ApplicationRunner {
                             ==================================================================""", ADMIN, password);
                 }
             }
+            else if (configured) {
+                log.info("The user '{}' exists already: GOLDENFIVE_ADMIN_PASSWORD is used only when it is first created.",
+                        ADMIN);
+            }
         }
         catch (org.springframework.dao.DataIntegrityViolationException raced) {
             log.info("Another replica created the user '{}' at the same time.", ADMIN);

@@ -3,6 +3,7 @@ package dev.goldenfive.security;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -25,6 +26,13 @@ public record SecuritySettings(
         @DefaultValue("") @Size(max = 512) String adminToken,
         @Min(10) @Max(16) @DefaultValue("12") int bcryptStrength,
         @Valid @NotNull @DefaultValue LoginThrottle loginThrottle) {
+
+    /** Checked when the settings are bound, so a bad value stops the start before anything listens. */
+    @AssertTrue(message = "GOLDENFIVE_ADMIN_TOKEN must be empty or at least 32 characters without spaces")
+    public boolean isAdminTokenUsable() {
+        return adminToken.isEmpty()
+                || (adminToken.length() >= TokenSecret.MIN_FOREIGN_LENGTH && adminToken.chars().noneMatch(Character::isWhitespace));
+    }
 
     /**
      * @param userFailures    consecutive failures for one user name before it is blocked

@@ -30,6 +30,13 @@ class SessionRefreshFilter extends OncePerRequestFilter {
         this.repository = repository;
     }
 
+    /** Static files need no signed-in user, and checking would cost a query per asset. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.startsWith("/assets/") || path.startsWith("/webjars/") || path.equals("/favicon.ico");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

@@ -21,9 +21,9 @@ class OpenApiConfiguration {
         return new OpenAPI()
                 .info(new Info().title("goldenfive API")
                         .version(properties != null ? properties.getVersion() : "dev")
-                        .description("Incidents, runbooks, probe evidence and logs. Authenticate with "
-                                + "'Authorization: Bearer <token>' (a personal API token or an agent token). "
-                                + "Errors are RFC 9457 application/problem+json."))
+                        .description("The goldenfive API. Authenticate with `Authorization: Bearer <token>` "
+                                + "(a personal API token, or an agent token for the ingest endpoints). "
+                                + "Errors are RFC 9457 `application/problem+json`."))
                 .components(new Components().addSecuritySchemes("bearer",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));

@@ -110,8 +110,9 @@ class ChromiumTest {
     void theSwaggerUiLoadsUnderItsOwnPolicy() {
         browser.get(url("/swagger-ui.html"));
 
-        waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".swagger-ui .info")));
-        assertThat(browser.findElement(By.cssSelector(".swagger-ui .info")).getText()).contains("goldenfive API");
+        // Swagger UI renders after its scripts load: wait for the text, not just the element
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".swagger-ui .info"),
+                "goldenfive API"));
     }
 
     private WebDriverWait waitFor() {
