@@ -1,8 +1,17 @@
 package dev.goldenfive.database;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -23,6 +32,10 @@ import org.springframework.util.StringUtils;
  * Starts a real PostgreSQL from the jar when no datasource URL is configured, so that
  * {@code ./mvnw spring-boot:run} works on a machine with nothing but a JDK. The data stays on disk
  * between runs. With {@code spring.datasource.url} set this configuration does nothing.
+ *
+ * <p>The server listens on the loopback interface only and asks every connection for a password, kept in
+ * a file only the owner may read; the application connects as a role that owns its database but is not a
+ * superuser. Other users of the machine cannot read or change the data.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfiguration.NoDatasourceUrl.class)
@@ -30,7 +43,10 @@ class EmbeddedPostgresConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
     static final String DATABASE = "goldenfive";
-    private static final String SUPERUSER = "postgres";
+    static final String APP_ROLE = "goldenfive";
+    static final String SUPERUSER = "postgres";
+    static final String PASSWORD_FILE = "goldenfive-password";
+    private static final Duration STALE_SERVER_STOP = Duration.ofSeconds(15);
 
     @Bean(destroyMethod = "close")
     EmbeddedDatabase embeddedDatabase(EmbeddedDatabaseSettings settings) throws IOException {
@@ -38,16 +54,26 @@ class EmbeddedPostgresConfiguration {
                 ? Files.createTempDirectory("goldenfive-pg-")
                 : settings.dir().toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        stopServerLeftRunning(dir);
+        Path passwordFile = dir.resolve(PASSWORD_FILE);
+        String password = Files.exists(passwordFile)
+                ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
+                : newPassword();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(settings.ephemeral())
                 .setPort(settings.port())
-                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setConnectConfig("password", password)
+                .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("timezone", "UTC")
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dir, settings.ephemeral());
-        database.createApplicationDatabase();
+        // only now: initdb wants an empty directory
+        if (!Files.exists(passwordFile)) {
+            save(passwordFile, password);
+        }
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dir, password, settings.ephemeral());
+        database.prepare();
         if (settings.ephemeral()) {
             log.info("Embedded PostgreSQL (ephemeral) on port {}, data in {}", postgres.getPort(), dir);
         }
@@ -61,42 +87,111 @@ class EmbeddedPostgresConfiguration {
 
     @Bean
     JdbcConnectionDetails embeddedDatabaseConnectionDetails(EmbeddedDatabase database) {
-        String url = database.jdbcUrl();
         return new JdbcConnectionDetails() {
             @Override
             public String getUsername() {
-                return SUPERUSER;
+                return APP_ROLE;
             }
 
             @Override
             public String getPassword() {
-                return "";
+                return database.password();
             }
 
             @Override
             public String getJdbcUrl() {
-                return url;
+                return database.postgres().getJdbcUrl(APP_ROLE, DATABASE);
             }
         };
     }
 
-    /** The running server and where its data lives; stops the server (and removes ephemeral data) on close. */
-    record EmbeddedDatabase(EmbeddedPostgres postgres, Path dir, boolean ephemeral) implements AutoCloseable {
+    /**
+     * A server whose JVM died without stopping it still holds the data directory. It belongs to nobody
+     * now, so stop it rather than fail to start.
+     */
+    static void stopServerLeftRunning(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.getFirst().strip().matches("\\d+")) {
+            return;
+        }
+        long pid = Long.parseLong(lines.getFirst().strip());
+        ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .ifPresent(server -> {
+                    log.warn("Stopping the embedded PostgreSQL (pid {}) left running on {} by an earlier run", pid, dir);
+                    server.destroy();
+                    try {
+                        server.onExit().get(STALE_SERVER_STOP.toSeconds(), TimeUnit.SECONDS);
+                    }
+                    catch (Exception notYet) {
+                        server.destroyForcibly();
+                    }
+                });
+    }
 
-        String jdbcUrl() {
-            return postgres.getJdbcUrl(SUPERUSER, DATABASE);
+    private static String newPassword() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    /** Readable by the owner only. */
+    private static void save(Path file, String password) throws IOException {
+        Files.writeString(file, password, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        catch (UnsupportedOperationException notPosix) {
+            // Windows: the file inherits the data directory's permissions
+        }
+    }
+
+    /** The running server and where its data lives; stops the server (and removes ephemeral data) on close. */
+    record EmbeddedDatabase(EmbeddedPostgres postgres, Path dir, String password, boolean ephemeral)
+            implements AutoCloseable {
+
+        /**
+         * Makes the application's role and database, and requires a password from every connection (the
+         * fresh cluster trusts everyone on the machine). Runs at every start; each step is idempotent.
+         */
+        void prepare() {
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                 Statement sql = connection.createStatement()) {
+                // the password is made of letters and digits only, so it is safe inside the literal
+                sql.execute("alter role " + SUPERUSER + " password '" + password + "'");
+                boolean roleExists = sql.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'").next();
+                sql.execute((roleExists ? "alter" : "create") + " role " + APP_ROLE + " login nosuperuser password '"
+                        + password + "'");
+                if (!sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'").next()) {
+                    sql.execute("create database " + DATABASE + " owner " + APP_ROLE);
+                }
+                requirePasswords(sql);
+            }
+            catch (SQLException | IOException ex) {
+                throw new IllegalStateException("Could not prepare the embedded PostgreSQL in " + dir, ex);
+            }
         }
 
-        void createApplicationDatabase() {
-            try (var connection = postgres.getPostgresDatabase().getConnection();
-                 var statement = connection.createStatement()) {
-                var exists = statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
-                if (!exists.next()) {
-                    statement.execute("create database " + DATABASE);
-                }
-            }
-            catch (java.sql.SQLException ex) {
-                throw new IllegalStateException("Could not create the embedded database " + DATABASE, ex);
+        private void requirePasswords(Statement sql) throws IOException, SQLException {
+            Path hba = dir.resolve("pg_hba.conf");
+            String required = """
+                    # Written by goldenfive: every connection needs the password in %s.
+                    local all all scram-sha-256
+                    host  all all 127.0.0.1/32 scram-sha-256
+                    host  all all ::1/128 scram-sha-256
+                    """.formatted(PASSWORD_FILE);
+            if (!required.equals(Files.readString(hba, StandardCharsets.UTF_8))) {
+                Files.writeString(hba, required, StandardCharsets.UTF_8);
+                sql.execute("select pg_reload_conf()");
             }
         }
 

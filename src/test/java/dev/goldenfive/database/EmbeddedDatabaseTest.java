@@ -2,8 +2,11 @@ package dev.goldenfive.database;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.EnumSet;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,7 @@ import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The newcomer's path: no database configured, start, stop, start again. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,6 +52,49 @@ class EmbeddedDatabaseTest {
         }
         assertThat(count(output.getOut(), "generated password")).as("the password is printed only once")
                 .isEqualTo(printedBefore);
+    }
+
+    @Test
+    void theEmbeddedServerWantsAPasswordAndTheApplicationIsNoSuperuser() throws Exception {
+        Path data = dir.resolve("data");
+
+        try (var context = start(data)) {
+            var database = context.getBean(EmbeddedPostgresConfiguration.EmbeddedDatabase.class);
+            String url = database.postgres().getJdbcUrl("postgres", "goldenfive");
+
+            assertThatExceptionOfType(SQLException.class)
+                    .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close());
+            assertThatExceptionOfType(SQLException.class)
+                    .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "guess").close());
+            assertThat(context.getBean(JdbcClient.class).sql("select rolsuper from pg_roles where rolname = current_user")
+                    .query(Boolean.class).single()).isFalse();
+            assertThat(Files.getPosixFilePermissions(data.resolve(EmbeddedPostgresConfiguration.PASSWORD_FILE)))
+                    .hasSize(2);
+        }
+    }
+
+    @Test
+    void aServerLeftRunningByADeadRunIsStoppedInsteadOfBlockingTheStart(CapturedOutput output) throws Exception {
+        Path data = dir.resolve("data");
+        start(data).close();
+        String password = Files.readString(data.resolve(EmbeddedPostgresConfiguration.PASSWORD_FILE)).strip();
+        // what a JVM killed with SIGKILL leaves behind: a server still running on the directory, and no
+        // file lock any more (a dead JVM holds none; this one must let go of its own)
+        EmbeddedPostgres orphan = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false).setConnectConfig("password", password).start();
+        var lock = EmbeddedPostgres.class.getDeclaredField("lock");
+        lock.setAccessible(true);
+        ((java.nio.channels.FileLock) lock.get(orphan)).release();
+        long orphanPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+
+        try (var context = start(data)) {
+            assertThat(context.getBean(UserAccounts.class).findByUsername("admin")).isPresent();
+            assertThat(output).contains("left running on " + data);
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        }
+        finally {
+            orphan.getProcess().destroyForcibly();
+        }
     }
 
     private static ConfigurableApplicationContext start(Path data) {
