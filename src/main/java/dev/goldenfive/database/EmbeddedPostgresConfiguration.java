@@ -53,6 +53,10 @@ class EmbeddedPostgresConfiguration {
         Path dir = settings.ephemeral()
                 ? Files.createTempDirectory("goldenfive-pg-")
                 : settings.dir().toAbsolutePath().normalize();
+        if (settings.ephemeral()) {
+            // at JVM exit the server may be stopped by its own shutdown hook before ours removes the directory
+            dir.toFile().deleteOnExit();
+        }
         Files.createDirectories(dir);
         stopServerLeftRunning(dir);
         Path passwordFile = dir.resolve(PASSWORD_FILE);

@@ -16,6 +16,7 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -55,6 +56,12 @@ class SecurityConfiguration {
         // Prefixed hashes ({bcrypt}…) so that a later, stronger scheme can upgrade stored hashes in place.
         return new DelegatingPasswordEncoder("bcrypt",
                 Map.of("bcrypt", new BCryptPasswordEncoder(settings.bcryptStrength())));
+    }
+
+    /** URLs the firewall refuses ('//', ';', encoded slashes) get a 400 that says why. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, rejected) -> response.sendError(400, rejected.getMessage());
     }
 
     @Bean

@@ -214,6 +214,21 @@ class ApiAccessTest {
     }
 
     @Test
+    void requestsTomcatRefusesBeforeAnyServletRunsAreProblemJsonToo() throws Exception {
+        String malformed = raw("GET /api/v1/me%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        var oversized = http.send(HttpRequest.newBuilder(uri("/api/v1/me"))
+                .header("Authorization", "Bearer " + "a".repeat(10_000)).build(), HttpResponse.BodyHandlers.ofString());
+        var doubleSlash = get("/api/v1//me", GoldenfiveTest.ADMIN_TOKEN);
+
+        assertThat(malformed).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                .contains("\"status\":400");
+        assertThat(oversized.statusCode()).isEqualTo(400);
+        assertThat(oversized.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(doubleSlash.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(doubleSlash.body()).get("detail").asString()).contains("//");
+    }
+
+    @Test
     void healthAndInfoAreOpenButMetricsNeedAnAdminOnTheApplicationPort() throws Exception {
         assertThat(get("/actuator/health/readiness", null).body()).contains("UP");
         assertThat(get("/actuator/health/liveness", null).body()).contains("UP");
@@ -253,6 +268,13 @@ class ApiAccessTest {
 
     private UserView newUser(Set<Role> roles) {
         return accounts.create("u" + UUID.randomUUID().toString().substring(0, 8), null, "a-long-enough-password", roles);
+    }
+
+    private String raw(String request) throws Exception {
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private URI uri(String path) {
