@@ -37,7 +37,7 @@ class AccountController {
         this.tokens = tokens;
     }
 
-    record PasswordForm(@NotBlank String currentPassword, @Size(min = 12, max = 72) String newPassword) {
+    record PasswordForm(@NotBlank String currentPassword, @Size(min = 12, max = 72, message = "must be 12 to 72 characters") String newPassword) {
     }
 
     record TokenForm(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -160,7 +161,7 @@ public class ApiTokens {
     }
 
     private Map<Long, String> ownerNames(List<ApiToken> list) {
-        List<Long> ids = list.stream().map(ApiToken::ownerId).filter(java.util.Objects::nonNull).distinct().toList();
+        List<Long> ids = list.stream().map(ApiToken::ownerId).filter(Objects::nonNull).distinct().toList();
         return users.findAllById(ids).stream().collect(Collectors.toMap(AppUser::id, AppUser::username));
     }
 

@@ -1,6 +1,7 @@
 package dev.goldenfive.security;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -51,7 +52,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
         }
         String presented = header.substring(BEARER.length()).trim();
         var caller = presented.isEmpty() || presented.length() > MAX_TOKEN_LENGTH
-                ? java.util.Optional.<ApiTokens.AuthenticatedToken>empty()
+                ? Optional.<ApiTokens.AuthenticatedToken>empty()
                 : tokens.authenticate(presented);
         if (caller.isEmpty()) {
             entryPoint.commence(request, response,

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,7 +55,7 @@ class FirstStart implements ApplicationRunner {
                         ADMIN);
             }
         }
-        catch (org.springframework.dao.DataIntegrityViolationException raced) {
+        catch (DataIntegrityViolationException raced) {
             log.info("Another replica created the user '{}' at the same time.", ADMIN);
         }
         tokens.provisionAdminToken(settings.adminToken(), ADMIN);

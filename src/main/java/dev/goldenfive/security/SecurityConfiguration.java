@@ -1,16 +1,20 @@
 package dev.goldenfive.security;
 
+import java.io.IOException;
 import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -119,8 +123,8 @@ class SecurityConfiguration {
     }
 
     /** Back to the login page, saying how long to wait when the sign-in was throttled. */
-    private static void loginFailed(jakarta.servlet.http.HttpServletRequest request,
-            jakarta.servlet.http.HttpServletResponse response, AuthenticationException failure) throws java.io.IOException {
+    private static void loginFailed(HttpServletRequest request, HttpServletResponse response,
+            AuthenticationException failure) throws IOException {
         String target = failure instanceof LoginThrottled throttled
                 ? "/login?error&retryAfter=" + throttled.retryAfterSeconds()
                 : "/login?error";

@@ -3,6 +3,8 @@ package dev.goldenfive.security;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -48,7 +50,7 @@ class TokenApi {
         return new Me(caller.username(), caller.kind(), caller.tokenName(), authentication.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority)
                 .map(a -> a.replaceFirst("^ROLE_", ""))
-                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+                .collect(Collectors.toCollection(TreeSet::new)));
     }
 
     @PostMapping("/tokens")

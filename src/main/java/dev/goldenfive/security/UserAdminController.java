@@ -38,14 +38,14 @@ class UserAdminController {
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
                     message = "must be 2–64 characters: letters, digits, '.', '_' or '-'") String username,
             @Size(max = 128) String displayName,
-            @Size(min = 12, max = 72) String password,
+            @Size(min = 12, max = 72, message = "must be 12 to 72 characters") String password,
             @NotEmpty(message = "choose at least one role") Set<Role> roles) {
     }
 
     record RolesForm(@NotEmpty(message = "choose at least one role") Set<Role> roles) {
     }
 
-    record PasswordForm(@Size(min = 12, max = 72) String password) {
+    record PasswordForm(@Size(min = 12, max = 72, message = "must be 12 to 72 characters") String password) {
     }
 
     @GetMapping

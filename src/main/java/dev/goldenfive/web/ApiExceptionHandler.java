@@ -1,5 +1,7 @@
 package dev.goldenfive.web;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -114,12 +116,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return "must be a string";
             }
             if (type.isEnum()) {
-                return "must be one of " + java.util.Arrays.toString(type.getEnumConstants());
+                return "must be one of " + Arrays.toString(type.getEnumConstants());
             }
             if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
                 return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
             }
-            if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            if (Collection.class.isAssignableFrom(type) || type.isArray()) {
                 return "must be an array";
             }
             return "has the wrong type";

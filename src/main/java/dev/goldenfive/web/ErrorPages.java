@@ -1,5 +1,6 @@
 package dev.goldenfive.web;
 
+import java.net.URI;
 import java.util.Map;
 
 import jakarta.servlet.RequestDispatcher;
@@ -38,7 +39,7 @@ class ErrorPages extends AbstractErrorController {
         if (isApi(path) || !acceptsHtml(request)) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail(request, status));
             if (!"null".equals(path)) {
-                problem.setInstance(java.net.URI.create(path));
+                problem.setInstance(URI.create(path));
             }
             return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }

@@ -150,7 +150,7 @@ class BrowserAccessTest {
                 .andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
 
-        assertThat(page).contains("must be 2–64 characters").contains("size must be between 12 and 72")
+        assertThat(page).contains("must be 2–64 characters").contains("must be 12 to 72 characters")
                 .contains("choose at least one role").contains("value=\"a b\"");
     }
 
