@@ -5,7 +5,7 @@ FROM eclipse-temurin:21-jdk AS build
 WORKDIR /workspace
 COPY . .
 # The cache mount keeps ~/.m2 (the wrapper's Maven and the dependencies) between builds (BuildKit).
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -Pcontainer -DskipTests package
 RUN java -Djarmode=tools -jar target/goldenfive-*.jar extract --layers --launcher --destination /extracted
 
 # ---- runtime: a JRE, the extracted layers, a non-root user
