@@ -74,14 +74,15 @@ class AccountController {
         return account(user, model);
     }
 
+    /** The new secret is rendered in this response only (never kept in the session); see {@link IssuedToken}. */
     @PostMapping("/tokens")
     String createToken(@AuthenticationPrincipal SignedInUser user, @Valid @ModelAttribute("tokenForm") TokenForm form,
-            BindingResult errors, Model model, RedirectAttributes redirect) {
-        if (errors.hasErrors()) {
-            return account(user, model);
+            BindingResult errors, Model model) {
+        if (!errors.hasErrors()) {
+            model.addAttribute("issued", tokens.issuePersonal(user.id(), form.name(), form.expiresInDays()));
+            model.addAttribute("tokenForm", new TokenForm("", 90));
         }
-        redirect.addFlashAttribute("issued", tokens.issuePersonal(user.id(), form.name(), form.expiresInDays()));
-        return "redirect:/account";
+        return account(user, model);
     }
 
     @PostMapping("/tokens/{id}/revoke")

@@ -1,7 +1,8 @@
 package dev.goldenfive.security;
 
-import java.io.Serializable;
-
-/** A token just created: {@code token} is the only time its secret is shown. */
-public record IssuedToken(TokenView details, String token) implements Serializable {
+/**
+ * A token just created: {@code token} is the only time its secret is shown. Deliberately not serialisable,
+ * so it can never end up in a stored session (pages render it straight from the POST that created it).
+ */
+public record IssuedToken(TokenView details, String token) {
 }

@@ -40,14 +40,15 @@ class TokenAdminController {
         return "security/tokens";
     }
 
+    /** The new secret is rendered in this response only (never kept in the session); see {@link IssuedToken}. */
     @PostMapping
     String issueAgentToken(@AuthenticationPrincipal SignedInUser admin, @Valid @ModelAttribute("form") AgentTokenForm form,
-            BindingResult errors, Model model, RedirectAttributes redirect) {
-        if (errors.hasErrors()) {
-            return list(model);
+            BindingResult errors, Model model) {
+        if (!errors.hasErrors()) {
+            model.addAttribute("issued", tokens.issueAgent(form.name(), admin.id(), form.expiresInDays()));
+            model.addAttribute("form", new AgentTokenForm("", null));
         }
-        redirect.addFlashAttribute("issued", tokens.issueAgent(form.name(), admin.id(), form.expiresInDays()));
-        return "redirect:/admin/tokens";
+        return list(model);
     }
 
     @PostMapping("/{id}/revoke")

@@ -36,7 +36,10 @@ class StrictInput {
                 new StrictStrings()));
     }
 
-    /** First of all filters: before sessions and security look at the parameters. */
+    /**
+     * Right after the character-encoding filter (reading parameters earlier would decode them as ISO-8859-1)
+     * and before sessions and security look at them.
+     */
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> nulFreeParameters() {
         var registration = new FilterRegistrationBean<OncePerRequestFilter>(new OncePerRequestFilter() {
@@ -55,7 +58,7 @@ class StrictInput {
                 chain.doFilter(request, response);
             }
         });
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
 

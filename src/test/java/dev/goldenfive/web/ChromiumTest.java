@@ -85,10 +85,12 @@ class ChromiumTest {
         screenshot("home");
 
         browser.get(url("/account"));
-        browser.findElement(By.id("name")).sendKeys("browser token");
+        browser.findElement(By.id("name")).sendKeys("值班 laptop – Zürich");
         browser.findElement(By.cssSelector("form[action='/account/tokens'] button[type=submit]")).click();
         String token = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("issued-token"))).getText();
         assertThat(token).matches("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}");
+        assertThat(browser.findElement(By.id("issued-heading")).getText())
+                .as("a non-ASCII form value survives the round trip").contains("值班 laptop – Zürich");
         screenshot("account-token-issued");
 
         browser.get(url("/admin/users/new"));
