@@ -42,6 +42,8 @@ class ApiToken {
 
     private Instant revokedAt;
 
+    private boolean revokedByPerson;
+
     protected ApiToken() {
     }
 
@@ -60,10 +62,12 @@ class ApiToken {
         return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
     }
 
+    /** By a person: unlike a revocation by provisioning, this one is never undone. */
     void revoke(Instant now) {
         if (revokedAt == null) {
             revokedAt = now;
         }
+        revokedByPerson = true;
     }
 
     Long id() {

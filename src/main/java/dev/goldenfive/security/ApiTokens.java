@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,15 +41,25 @@ public class ApiTokens {
     /** A personal token of the user, carrying the user's roles for as long as they hold them. */
     public IssuedToken issuePersonal(long userId, String name, Integer expiresInDays) {
         AppUser owner = users.findById(userId).orElseThrow(() -> new SecurityProblems.UserNotFound(userId));
-        return issue(TokenKind.PERSONAL, name, owner.id(), userId, expiresInDays);
+        return issue(TokenKind.PERSONAL, name, owner.id(), userId, expiresInDays, null);
+    }
+
+    /**
+     * A personal token made with another one: it expires no later than the token that made it, so a
+     * short-lived token cannot be turned into a lasting one.
+     */
+    IssuedToken issuePersonalWith(TokenPrincipal caller, String name, Integer expiresInDays) {
+        Instant callerExpiry = tokens.findById(caller.tokenId()).map(ApiToken::expiresAt).orElse(null);
+        return issue(TokenKind.PERSONAL, name, caller.userId(), caller.userId(), expiresInDays, callerExpiry);
     }
 
     /** A token for a machine that may only post to the ingest endpoints. */
     public IssuedToken issueAgent(String name, long issuedBy, Integer expiresInDays) {
-        return issue(TokenKind.AGENT, name, null, issuedBy, expiresInDays);
+        return issue(TokenKind.AGENT, name, null, issuedBy, expiresInDays, null);
     }
 
-    private IssuedToken issue(TokenKind kind, String name, Long ownerId, long issuedBy, Integer expiresInDays) {
+    private IssuedToken issue(TokenKind kind, String name, Long ownerId, long issuedBy, Integer expiresInDays,
+            Instant notAfter) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
             throw new InvalidField("name", "must be 1–" + MAX_NAME + " characters");
@@ -56,8 +67,12 @@ public class ApiTokens {
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
             throw new InvalidField("expiresInDays", "must be between 1 and 3650 days, or absent for no expiry");
         }
-        Instant now = clock.instant();
+        // as PostgreSQL stores it, so what is shown now is what is listed later
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expiresAt = expiresInDays == null ? null : now.plus(Duration.ofDays(expiresInDays));
+        if (notAfter != null && (expiresAt == null || expiresAt.isAfter(notAfter))) {
+            expiresAt = notAfter;
+        }
         String secret = TokenSecret.generate(kind);
         ApiToken token = tokens.save(new ApiToken(kind, trimmed, secret, ownerId, issuedBy, now, expiresAt));
         return new IssuedToken(view(token, ownerNames(List.of(token))), secret);
@@ -126,15 +141,16 @@ public class ApiTokens {
 
     /**
      * Makes {@code value} a working admin token owned by {@code adminUsername}, and revokes any earlier
-     * provisioned token with another value; with no value, revokes them all. Safe to run on many replicas
-     * at once.
+     * provisioned token with another value; with no value, revokes them all. A value a person revoked stays
+     * revoked (false is returned): a leaked token must not come back with a restart. Safe to run on many
+     * replicas at once.
      */
-    void provisionAdminToken(String value, String adminUsername) {
+    boolean provisionAdminToken(String value, String adminUsername) {
         Instant now = clock.instant();
         if (value == null || value.isBlank()) {
             jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null")
                     .param("now", Timestamp.from(now)).update();
-            return;
+            return false;
         }
         AppUser admin = users.findByUsername(adminUsername)
                 .orElseThrow(() -> new IllegalStateException("No user " + adminUsername + " to own the admin token"));
@@ -144,6 +160,7 @@ public class ApiTokens {
                 values ('PERSONAL', :name, :lookup, :hash, :owner, :owner, true, :now)
                 on conflict (lookup) do update set revoked_at = null
                     where api_token.provisioned and api_token.secret_hash = excluded.secret_hash
+                        and not api_token.revoked_by_person
                 """)
                 .param("name", PROVISIONED_NAME)
                 .param("lookup", lookup)
@@ -153,6 +170,8 @@ public class ApiTokens {
                 .update();
         jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup")
                 .param("now", Timestamp.from(now)).param("lookup", lookup).update();
+        return jdbc.sql("select count(*) from api_token where lookup = :lookup and provisioned and revoked_at is null")
+                .param("lookup", lookup).query(Integer.class).single() == 1;
     }
 
     private List<TokenView> views(List<ApiToken> list) {

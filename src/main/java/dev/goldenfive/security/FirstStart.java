@@ -58,9 +58,13 @@ class FirstStart implements ApplicationRunner {
         catch (DataIntegrityViolationException raced) {
             log.info("Another replica created the user '{}' at the same time.", ADMIN);
         }
-        tokens.provisionAdminToken(settings.adminToken(), ADMIN);
-        if (!settings.adminToken().isBlank()) {
+        boolean usable = tokens.provisionAdminToken(settings.adminToken(), ADMIN);
+        if (usable) {
             log.info("GOLDENFIVE_ADMIN_TOKEN is registered as an API token of '{}'.", ADMIN);
+        }
+        else if (!settings.adminToken().isBlank()) {
+            log.warn("GOLDENFIVE_ADMIN_TOKEN holds a value an administrator revoked (or one in use by another "
+                    + "token); it stays unusable. Set a new value to provision an admin token.");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldenfive.security;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -28,6 +29,12 @@ public record SecuritySettings(
         @Valid @NotNull @DefaultValue LoginThrottle loginThrottle) {
 
     /** Checked when the settings are bound, so a bad value stops the start before anything listens. */
+    @AssertTrue(message = "GOLDENFIVE_ADMIN_PASSWORD must be empty or 12 to 72 bytes")
+    public boolean isAdminPasswordUsable() {
+        int bytes = adminPassword.getBytes(StandardCharsets.UTF_8).length;
+        return adminPassword.isEmpty() || (adminPassword.length() >= UserAccounts.MIN_PASSWORD && bytes <= UserAccounts.MAX_PASSWORD_BYTES);
+    }
+
     @AssertTrue(message = "GOLDENFIVE_ADMIN_TOKEN must be empty or at least 32 characters without spaces")
     public boolean isAdminTokenUsable() {
         return adminToken.isEmpty()
@@ -39,13 +46,20 @@ public record SecuritySettings(
      * @param addressFailures consecutive failures from one client address before it is blocked
      * @param firstBlock      the first block; each further failure doubles it
      * @param maxBlock        the longest block
-     * @param forgetAfter     failures older than this no longer count
+     * @param forgetAfter     attempts older than this no longer count; longer than {@code maxBlock}, or the
+     *                        longest block would wipe the count and hand out a fresh set of guesses
      */
     public record LoginThrottle(
             @Min(1) @DefaultValue("5") int userFailures,
             @Min(1) @DefaultValue("20") int addressFailures,
             @NotNull @DefaultValue("30s") Duration firstBlock,
             @NotNull @DefaultValue("15m") Duration maxBlock,
-            @NotNull @DefaultValue("15m") Duration forgetAfter) {
+            @NotNull @DefaultValue("1h") Duration forgetAfter) {
+
+        @AssertTrue(message = "forget-after must be longer than max-block, and max-block at least first-block")
+        public boolean isOrdered() {
+            return firstBlock == null || maxBlock == null || forgetAfter == null
+                    || (maxBlock.compareTo(firstBlock) >= 0 && forgetAfter.compareTo(maxBlock) > 0);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.goldenfive.security;
 
 import org.springframework.security.authentication.AuthenticationProvider;
-import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -26,16 +25,16 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
         String username = authentication.getName();
         String address = authentication.getDetails() instanceof WebAuthenticationDetails details
                 ? details.getRemoteAddress() : "unknown";
-        var blocked = throttle.blockedFor(username, address);
-        if (blocked.isPresent()) {
-            throw new LoginThrottled(blocked.get());
+        var refused = throttle.admit(username, address);
+        if (refused.isPresent()) {
+            throw new LoginThrottled(refused.get());
         }
         try {
             Authentication result = passwords.authenticate(authentication);
-            throttle.recordSuccess(username);
+            throttle.recordSuccess(username, address);
             return result;
         }
-        catch (BadCredentialsException ex) {
+        catch (AuthenticationException ex) {
             throttle.recordFailure(username, address);
             throw ex;
         }

@@ -54,10 +54,11 @@ class TokenApi {
     }
 
     @PostMapping("/tokens")
-    @Operation(summary = "Create a personal API token; the response is the only time its secret is shown")
+    @Operation(summary = "Create a personal API token; the response is the only time its secret is shown",
+            description = "The new token expires no later than the token that creates it.")
     ResponseEntity<IssuedToken> create(@AuthenticationPrincipal TokenPrincipal caller,
             @Valid @RequestBody NewToken request) {
-        IssuedToken issued = tokens.issuePersonal(caller.userId(), request.name(), request.expiresInDays());
+        IssuedToken issued = tokens.issuePersonalWith(caller, request.name(), request.expiresInDays());
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.details().id())).body(issued);
     }
 

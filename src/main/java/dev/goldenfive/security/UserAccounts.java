@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+
 import dev.goldenfive.web.InvalidField;
 
 /** Creating and administering the people who sign in. */
@@ -27,11 +30,15 @@ public class UserAccounts implements UserDetailsService {
 
     private final AppUserRepository users;
     private final PasswordEncoder passwords;
+    private final LoginThrottle throttle;
+    private final JdbcClient jdbc;
     private final Clock clock;
 
-    UserAccounts(AppUserRepository users, PasswordEncoder passwords, Clock clock) {
+    UserAccounts(AppUserRepository users, PasswordEncoder passwords, LoginThrottle throttle, JdbcClient jdbc, Clock clock) {
         this.users = users;
         this.passwords = passwords;
+        this.throttle = throttle;
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -48,8 +55,12 @@ public class UserAccounts implements UserDetailsService {
             throw new SecurityProblems.UsernameTaken(name);
         }
         String shownName = displayName == null || displayName.isBlank() ? name : displayName.trim();
-        AppUser user = users.save(new AppUser(name, shownName, passwords.encode(password), roles, clock.instant()));
-        return UserView.of(user);
+        try {
+            return UserView.of(users.saveAndFlush(new AppUser(name, shownName, passwords.encode(password), roles, clock.instant())));
+        }
+        catch (DataIntegrityViolationException raced) {
+            throw new SecurityProblems.UsernameTaken(name);
+        }
     }
 
     @Transactional(readOnly = true)
@@ -71,6 +82,7 @@ public class UserAccounts implements UserDetailsService {
         if (roles == null || roles.isEmpty()) {
             throw new InvalidField("roles", "must hold at least one role");
         }
+        serializeAdminChanges();
         AppUser user = find(id);
         boolean wasAdmin = user.isActiveAdmin();
         user.changeRoles(roles);
@@ -79,6 +91,7 @@ public class UserAccounts implements UserDetailsService {
     }
 
     public UserView setEnabled(long id, boolean enabled) {
+        serializeAdminChanges();
         AppUser user = find(id);
         boolean wasAdmin = user.isActiveAdmin();
         if (enabled) {
@@ -91,9 +104,12 @@ public class UserAccounts implements UserDetailsService {
         return UserView.of(user);
     }
 
+    /** Also lifts a sign-in block on the user name: the person now has a password nobody has been guessing. */
     public void resetPassword(long id, String newPassword) {
         checkPassword("password", newPassword);
-        find(id).changePassword(passwords.encode(newPassword), clock.instant());
+        AppUser user = find(id);
+        user.changePassword(passwords.encode(newPassword), clock.instant());
+        throttle.forget(user.username());
     }
 
     public void changeOwnPassword(long id, String currentPassword, String newPassword) {
@@ -127,6 +143,14 @@ public class UserAccounts implements UserDetailsService {
         users.saveAndFlush(new AppUser(username, "Administrator", passwords.encode(password),
                 Set.of(Role.ADMIN, Role.MANAGER, Role.RESPONDER), clock.instant()));
         return true;
+    }
+
+    /**
+     * Two administrators demoting each other at the same moment would each still see the other one; changes
+     * that can remove an administrator therefore take turns (until the transaction ends, on every replica).
+     */
+    private void serializeAdminChanges() {
+        jdbc.sql("select 1 from pg_advisory_xact_lock(hashtext('goldenfive.admins'))").query(Integer.class).single();
     }
 
     private void refuseIfNoAdminLeft(boolean removedAnAdmin) {

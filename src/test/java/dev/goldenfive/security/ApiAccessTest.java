@@ -1,9 +1,12 @@
 package dev.goldenfive.security;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -14,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.GoldenfiveTest;
 
@@ -34,6 +38,9 @@ class ApiAccessTest {
 
     @Autowired
     JsonMapper json;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -135,6 +142,20 @@ class ApiAccessTest {
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).isEqualTo(204);
         assertThat(get("/api/v1/me", secret).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenMadeWithAShortLivedTokenExpiresNoLaterThanIt() throws Exception {
+        UserView user = newUser(EnumSet.of(Role.RESPONDER));
+        IssuedToken shortLived = tokens.issuePersonal(user.id(), "one day", 1);
+
+        JsonNode lasting = json.readTree(post("/api/v1/tokens", shortLived.token(), "{\"name\":\"forever\"}").body());
+        JsonNode longer = json.readTree(post("/api/v1/tokens", shortLived.token(), "{\"name\":\"a year\",\"expiresInDays\":365}").body());
+
+        Instant limit = shortLived.details().expiresAt();
+        assertThat(Instant.parse(lasting.get("details").get("expiresAt").asString())).isEqualTo(limit);
+        assertThat(Instant.parse(longer.get("details").get("expiresAt").asString())).isEqualTo(limit);
+        assertThat(tokens.listOwnedBy(user.id())).extracting(TokenView::expiresAt).containsOnly(limit);
     }
 
     @Test
@@ -255,9 +276,6 @@ class ApiAccessTest {
         assertThat(get("/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
     }
 
-    @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
     private void jdbcExpire(long tokenId) {
         jdbc.sql("update api_token set expires_at = now() - interval '1 second' where id = ?").param(tokenId).update();
     }
@@ -271,9 +289,9 @@ class ApiAccessTest {
     }
 
     private String raw(String request) throws Exception {
-        try (var socket = new java.net.Socket("localhost", port)) {
-            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try (var socket = new Socket("localhost", port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -3,11 +3,14 @@ package dev.goldenfive.security;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -16,6 +19,7 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import dev.goldenfive.GoldenfiveTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -36,6 +40,9 @@ class BrowserAccessTest {
     @Autowired
     UserAccounts accounts;
 
+    @Autowired
+    JdbcClient jdbc;
+
     @Test
     void aPageWithoutASessionRedirectsToTheLoginPage() throws Exception {
         mvc.perform(get("/")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
@@ -46,8 +53,8 @@ class BrowserAccessTest {
     void theLoginPageIsInOurLayoutAndCarriesTheSecurityHeaders() throws Exception {
         mvc.perform(get("/login"))
                 .andExpect(status().isOk())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("goldenfive")))
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("name=\"_csrf\"")))
+                .andExpect(content().string(containsString("goldenfive")))
+                .andExpect(content().string(containsString("name=\"_csrf\"")))
                 .andExpect(header().string("Content-Security-Policy",
                         org.hamcrest.Matchers.startsWith("default-src 'self'; script-src 'self'")))
                 .andExpect(header().string("Content-Security-Policy",
@@ -82,7 +89,7 @@ class BrowserAccessTest {
         mvc.perform(login(name, "wrong password!", "10.0.0.3")).andExpect(redirectedUrl("/login?error"));
 
         mvc.perform(get("/login?error"))
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("Wrong user name or password")));
+                .andExpect(content().string(containsString("Wrong user name or password")));
     }
 
     @Test
@@ -112,6 +119,22 @@ class BrowserAccessTest {
         assertThat(mvc.perform(login(name, PASSWORD, address)).andReturn().getResponse().getRedirectedUrl())
                 .startsWith("/login?error&retryAfter=");
         signIn(name, PASSWORD, "10.2.0.2");
+    }
+
+    @Test
+    void aHugeUserNameIsAWrongSignInNotAServerError() throws Exception {
+        mvc.perform(login("a".repeat(50_000), "wrong password!", "10.2.0.3")).andExpect(redirectedUrl("/login?error"));
+    }
+
+    @Test
+    void anAdministratorsPasswordResetLiftsTheBlockOnThatUserName() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(login(name, "guess number " + i, "10.2.1." + i));
+        }
+        accounts.resetPassword(accounts.findByUsername(name).orElseThrow().id(), "a brand new password");
+
+        signIn(name, "a brand new password", "10.2.1.99");
     }
 
     @Test
@@ -224,31 +247,35 @@ class BrowserAccessTest {
     }
 
     @Test
-    void aUserCreatesAPersonalTokenOnTheAccountPageAndSeesItOnce() throws Exception {
+    void aUserCreatesAPersonalTokenOnTheAccountPageAndSeesItOnceWithoutItEnteringTheSession() throws Exception {
         String name = newUser(EnumSet.of(Role.RESPONDER));
         Cookie session = signIn(name, PASSWORD, "10.0.0.15");
 
-        MvcResult created = mvc.perform(post("/account/tokens").cookie(session).with(csrf())
-                .param("name", "my laptop").param("expiresInDays", "30")).andExpect(redirectedUrl("/account")).andReturn();
-        String shown = mvc.perform(get("/account").cookie(session)
-                        .flashAttrs(created.getFlashMap()))
+        String shown = mvc.perform(post("/account/tokens").cookie(session).with(csrf())
+                        .param("name", "my laptop").param("expiresInDays", "30"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Cache-Control", containsString("no-store")))
                 .andReturn().getResponse().getContentAsString();
         String again = mvc.perform(get("/account").cookie(session)).andReturn().getResponse().getContentAsString();
 
-        assertThat(shown).containsPattern("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("my laptop");
+        Matcher secret = Pattern.compile("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").matcher(shown);
+        assertThat(secret.find()).as("the secret on the page").isTrue();
+        assertThat(shown).contains("my laptop");
         assertThat(again).doesNotContainPattern("gfu_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("my laptop");
+        assertThat(storedSessionsContaining(secret.group())).as("stored sessions holding the secret").isZero();
     }
 
     @Test
     void theAdminIssuesAnAgentTokenOnTheTokensPage() throws Exception {
         Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.16");
 
-        MvcResult created = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", "probe-eu-west"))
-                .andExpect(redirectedUrl("/admin/tokens")).andReturn();
-        String shown = mvc.perform(get("/admin/tokens").cookie(admin).flashAttrs(created.getFlashMap()))
-                .andReturn().getResponse().getContentAsString();
+        String shown = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", "probe-eu-west"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
-        assertThat(shown).containsPattern("gfa_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").contains("probe-eu-west");
+        Matcher secret = Pattern.compile("gfa_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").matcher(shown);
+        assertThat(secret.find()).as("the secret on the page").isTrue();
+        assertThat(shown).contains("probe-eu-west");
+        assertThat(storedSessionsContaining(secret.group())).as("stored sessions holding the secret").isZero();
         String blank = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", " "))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(blank).contains("must not be blank");
@@ -287,6 +314,11 @@ class BrowserAccessTest {
         mvc.perform(post("/logout").cookie(session).with(csrf())).andExpect(redirectedUrl("/login?logout"));
 
         mvc.perform(get("/").cookie(session)).andExpect(status().isFound());
+    }
+
+    private int storedSessionsContaining(String text) {
+        return jdbc.sql("select count(*) from spring_session_attributes where position(convert_to(?, 'UTF8') in attribute_bytes) > 0")
+                .param(text).query(Integer.class).single();
     }
 
     private String newUser(Set<Role> roles) {

@@ -60,17 +60,15 @@ class ProvisionedAdminTokenTest {
     }
 
     @Test
-    void aValueShorterThan32CharactersOrWithSpacesIsRefusedBeforeTheApplicationStarts() {
-        var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
-        var throttle = new SecuritySettings.LoginThrottle(5, 20, java.time.Duration.ofSeconds(30),
-                java.time.Duration.ofMinutes(15), java.time.Duration.ofMinutes(15));
+    void aValueAnAdministratorRevokedStaysRevokedAtTheNextStart() throws Exception {
+        String leaked = "leaked-admin-token-abcdefghijklmnopqrstuvwxyz";
+        assertThat(tokens.provisionAdminToken(leaked, FirstStart.ADMIN)).isTrue();
+        long id = tokens.listAll().stream().filter(t -> t.provisioned() && t.active()).findFirst().orElseThrow().id();
 
-        assertThat(validator.validate(new SecuritySettings("", "too-short", 12, throttle)))
-                .singleElement().satisfies(v -> assertThat(v.getMessage()).contains("at least 32 characters"));
-        assertThat(validator.validate(new SecuritySettings("", "a token with spaces in it that is long", 12, throttle)))
-                .hasSize(1);
-        assertThat(validator.validate(new SecuritySettings("", GoldenfiveTest.ADMIN_TOKEN, 12, throttle))).isEmpty();
-        assertThat(validator.validate(new SecuritySettings("", "", 12, throttle))).isEmpty();
+        tokens.revoke(id);
+
+        assertThat(tokens.provisionAdminToken(leaked, FirstStart.ADMIN)).isFalse();
+        assertThat(statusOf(leaked)).isEqualTo(401);
     }
 
     private int statusOf(String token) throws Exception {
