@@ -10,7 +10,7 @@ document.addEventListener('htmx:configRequest', (event) => {
   }
 });
 
-// <button data-copy="#selector">: copies the element's text and says so.
+// <button data-copy="#selector" data-copied="Copied">: copies the element's text and says so.
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('[data-copy]');
   if (!button) return;
@@ -19,7 +19,7 @@ document.addEventListener('click', async (event) => {
   try {
     await navigator.clipboard.writeText(source.textContent.trim());
     const label = button.textContent;
-    button.textContent = '✓';
+    button.textContent = button.dataset.copied ?? '✓';
     button.setAttribute('aria-live', 'polite');
     setTimeout(() => { button.textContent = label; }, 1500);
   } catch {

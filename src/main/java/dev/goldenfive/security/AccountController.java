@@ -3,8 +3,6 @@ package dev.goldenfive.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -40,16 +38,13 @@ class AccountController {
     record PasswordForm(@NotBlank String currentPassword, @Size(min = 12, max = 72, message = "must be 12 to 72 characters") String newPassword) {
     }
 
-    record TokenForm(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
-    }
-
     @GetMapping
     String account(@AuthenticationPrincipal SignedInUser user, Model model) {
         if (!model.containsAttribute("passwordForm")) {
             model.addAttribute("passwordForm", new PasswordForm("", ""));
         }
         if (!model.containsAttribute("tokenForm")) {
-            model.addAttribute("tokenForm", new TokenForm("", 90));
+            model.addAttribute("tokenForm", new TokenRequest("", 90));
         }
         model.addAttribute("user", accounts.get(user.id()));
         model.addAttribute("tokens", tokens.listOwnedBy(user.id()));
@@ -76,11 +71,11 @@ class AccountController {
 
     /** The new secret is rendered in this response only (never kept in the session); see {@link IssuedToken}. */
     @PostMapping("/tokens")
-    String createToken(@AuthenticationPrincipal SignedInUser user, @Valid @ModelAttribute("tokenForm") TokenForm form,
+    String createToken(@AuthenticationPrincipal SignedInUser user, @Valid @ModelAttribute("tokenForm") TokenRequest form,
             BindingResult errors, Model model) {
         if (!errors.hasErrors()) {
             model.addAttribute("issued", tokens.issuePersonal(user.id(), form.name(), form.expiresInDays()));
-            model.addAttribute("tokenForm", new TokenForm("", 90));
+            model.addAttribute("tokenForm", new TokenRequest("", 90));
         }
         return account(user, model);
     }
@@ -92,8 +87,12 @@ class AccountController {
         return "redirect:/account";
     }
 
-    /** A changed password ends other sessions of this user, but not the one that changed it. */
+    /**
+     * A changed password ends other sessions of this user; this one goes on, under a new session id
+     * and with a sign-in time after the change.
+     */
     private void keepSignedIn(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
+        request.changeSessionId();
         SignedInUser fresh = accounts.loadUserByUsername(user.getUsername());
         fresh.eraseCredentials();
         var context = SecurityContextHolder.createEmptyContext();

@@ -75,10 +75,6 @@ class AppUser {
         this.passwordChangedAt = now;
     }
 
-    void rename(String newDisplayName) {
-        this.displayName = newDisplayName;
-    }
-
     void enable() {
         this.enabled = true;
     }

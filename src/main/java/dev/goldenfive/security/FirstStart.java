@@ -42,11 +42,11 @@ class FirstStart implements ApplicationRunner {
                     log.warn("""
 
                             ==================================================================
-                             Created the user '{}' with the generated password:
+                             Created the user '{}' with a generated password, shown only this once:
 
-                                 {}
+                                 password: {}
 
-                             It is shown only this once. Sign in and change it under Account.
+                             Sign in and change it under Account.
                             ==================================================================""", ADMIN, password);
                 }
             }

@@ -1,10 +1,6 @@
 package dev.goldenfive.security;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -28,13 +24,10 @@ class TokenAdminController {
         this.tokens = tokens;
     }
 
-    record AgentTokenForm(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
-    }
-
     @GetMapping
     String list(Model model) {
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new AgentTokenForm("", null));
+            model.addAttribute("form", new TokenRequest("", null));
         }
         model.addAttribute("tokens", tokens.listAll());
         return "security/tokens";
@@ -42,11 +35,11 @@ class TokenAdminController {
 
     /** The new secret is rendered in this response only (never kept in the session); see {@link IssuedToken}. */
     @PostMapping
-    String issueAgentToken(@AuthenticationPrincipal SignedInUser admin, @Valid @ModelAttribute("form") AgentTokenForm form,
+    String issueAgentToken(@AuthenticationPrincipal SignedInUser admin, @Valid @ModelAttribute("form") TokenRequest form,
             BindingResult errors, Model model) {
         if (!errors.hasErrors()) {
             model.addAttribute("issued", tokens.issueAgent(form.name(), admin.id(), form.expiresInDays()));
-            model.addAttribute("form", new AgentTokenForm("", null));
+            model.addAttribute("form", new TokenRequest("", null));
         }
         return list(model);
     }

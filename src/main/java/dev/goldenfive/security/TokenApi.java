@@ -9,10 +9,6 @@ import java.util.stream.Collectors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -38,9 +34,6 @@ class TokenApi {
         this.tokens = tokens;
     }
 
-    record NewToken(@NotBlank @Size(max = 100, message = "must be at most 100 characters") String name, @Min(1) @Max(3650) Integer expiresInDays) {
-    }
-
     record Me(String username, TokenKind tokenKind, String tokenName, Set<String> roles) {
     }
 
@@ -57,7 +50,7 @@ class TokenApi {
     @Operation(summary = "Create a personal API token; the response is the only time its secret is shown",
             description = "The new token expires no later than the token that creates it.")
     ResponseEntity<IssuedToken> create(@AuthenticationPrincipal TokenPrincipal caller,
-            @Valid @RequestBody NewToken request) {
+            @Valid @RequestBody TokenRequest request) {
         IssuedToken issued = tokens.issuePersonalWith(caller, request.name(), request.expiresInDays());
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.details().id())).body(issued);
     }

@@ -45,7 +45,8 @@ class EmbeddedDatabaseTest {
                     EnumSet.of(Role.RESPONDER));
             assertThat(output).contains("running on an embedded PostgreSQL").contains(data.toString())
                     .contains("for evaluation");
-            assertThat(output).contains("Created the user 'admin' with the generated password");
+            assertThat(output).contains("Created the user 'admin' with a generated password")
+                    .containsPattern("(?m)^\\s+password: \\S{16,}$");
         }
         assertThat(Files.exists(data.resolve("PG_VERSION"))).isTrue();
         int printedBefore = count(output.getOut(), "generated password");

@@ -259,6 +259,15 @@ class ApiAccessTest {
     }
 
     @Test
+    void readinessDependsOnTheDatabaseAndLivenessDoesNot() throws Exception {
+        JsonNode readiness = json.readTree(get("/actuator/health/readiness", GoldenfiveTest.ADMIN_TOKEN).body());
+        String liveness = get("/actuator/health/liveness", GoldenfiveTest.ADMIN_TOKEN).body();
+
+        assertThat(readiness.get("components").propertyNames()).contains("db", "readinessState");
+        assertThat(liveness).contains("UP").doesNotContain("\"db\"");
+    }
+
+    @Test
     void apiResponsesCarryRestrictiveSecurityHeaders() throws Exception {
         var response = get("/api/v1/me", GoldenfiveTest.ADMIN_TOKEN);
 

@@ -266,6 +266,17 @@ class BrowserAccessTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsShownBesideItsFieldInPlainWords() throws Exception {
+        Cookie session = signIn(newUser(EnumSet.of(Role.RESPONDER)), PASSWORD, "10.0.0.20");
+
+        String page = mvc.perform(post("/account/tokens").cookie(session).with(csrf())
+                        .param("name", "laptop").param("expiresInDays", "soon"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("must be a whole number").doesNotContain("Failed to convert");
+    }
+
+    @Test
     void theAdminIssuesAnAgentTokenOnTheTokensPage() throws Exception {
         Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.16");
 
@@ -291,10 +302,13 @@ class BrowserAccessTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(wrong).contains("is not your current password");
 
-        mvc.perform(post("/account/password").cookie(session).with(csrf())
+        Cookie renewed = mvc.perform(post("/account/password").cookie(session).with(csrf())
                         .param("currentPassword", PASSWORD).param("newPassword", "a brand new password"))
-                .andExpect(redirectedUrl("/account"));
-        mvc.perform(get("/").cookie(session)).andExpect(status().isOk());
+                .andExpect(redirectedUrl("/account")).andReturn().getResponse().getCookie("SESSION");
+        assertThat(renewed).as("a new session id after the change").isNotNull();
+        assertThat(renewed.getValue()).isNotEqualTo(session.getValue());
+        mvc.perform(get("/").cookie(renewed)).andExpect(status().isOk());
+        mvc.perform(get("/").cookie(session)).andExpect(status().isFound());
         signIn(name, "a brand new password", "10.0.0.17");
     }
 
