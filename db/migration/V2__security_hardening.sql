@@ -1,9 +1,17 @@
--- Sign-in attempts are counted before the password is checked; `allowance` is how many counted attempts
--- may go on to the password check before the next block (so concurrent guesses cannot overtake the count).
-alter table login_throttle add column allowance int;
-update login_throttle set allowance = failures + 1;
-alter table login_throttle alter column allowance set not null;
-alter table login_throttle rename column last_failure_at to last_attempt_at;
+-- Sign-in throttling, reworked: attempts being checked are counted while they are checked (pending), so a
+-- burst of concurrent guesses cannot overtake the count. A new table, so that replicas of the previous
+-- release keep working on login_throttle during a rolling upgrade; a later migration drops that one.
+-- Nothing is carried over: the counts live minutes.
+create table sign_in_throttle (
+    throttle_key    varchar(200) primary key,
+    failures        int          not null default 0,
+    -- the failure count at which the next block begins (after a block: one more attempt)
+    allowance       int          not null,
+    pending         int          not null default 0,
+    pending_since   timestamptz,
+    last_attempt_at timestamptz  not null,
+    blocked_until   timestamptz
+);
 
 -- A token a person revoked stays revoked, even when GOLDENFIVE_ADMIN_TOKEN still holds its value at the next
 -- start (a leaked token must not come back with a restart); only tokens the provisioning itself revoked return.

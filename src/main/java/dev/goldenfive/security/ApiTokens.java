@@ -49,7 +49,9 @@ public class ApiTokens {
      * short-lived token cannot be turned into a lasting one.
      */
     IssuedToken issuePersonalWith(TokenPrincipal caller, String name, Integer expiresInDays) {
-        Instant callerExpiry = tokens.findById(caller.tokenId()).map(ApiToken::expiresAt).orElse(null);
+        Instant callerExpiry = tokens.findById(caller.tokenId())
+                .orElseThrow(() -> new SecurityProblems.TokenNotFound(caller.tokenId()))
+                .expiresAt();
         return issue(TokenKind.PERSONAL, name, caller.userId(), caller.userId(), expiresInDays, callerExpiry);
     }
 

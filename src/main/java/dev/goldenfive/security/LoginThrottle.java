@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -14,17 +15,26 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Slows down password guessing, per user name and per client address, in the database so that every
- * replica sees the same count. Each attempt is counted before its password is checked, so a burst of
- * concurrent guesses cannot slip past the count. After the allowed failures a key is blocked for
- * {@code firstBlock}, doubled with each further failure up to {@code maxBlock}, and then allows one attempt
- * at a time; attempts older than {@code forgetAfter} no longer count. A block applies even to the right
- * password, so a guesser learns nothing while blocked.
+ * replica sees the same count. After the allowed failures a key is blocked for {@code firstBlock}, doubled
+ * with each further failure up to {@code maxBlock}, and afterwards allows one attempt at a time; attempts
+ * older than {@code forgetAfter} no longer count. A block applies even to the right password, so a guesser
+ * learns nothing while blocked.
+ *
+ * <p>An attempt is {@linkplain #admit admitted} before its password is checked and {@linkplain #settle
+ * settled} after; while it is checked it counts as pending, so concurrent guesses cannot overtake the count.
+ * A refused attempt changes nothing (it cannot lock anyone out for longer).
  */
 @Component
 class LoginThrottle {
 
+    enum Outcome { SUCCESS, FAILURE, UNDECIDED }
+
     /** Longer names cannot exist (user names are at most 64 characters); the key only needs to tell them apart from real ones. */
     private static final int MAX_KEY_NAME = 100;
+    /** A pending attempt older than this was lost (its replica died while checking) and no longer counts. */
+    private static final Duration LOST_ATTEMPT = Duration.ofMinutes(1);
+    /** What an attempt that overtook one still being checked is told: that one is decided within a second. */
+    private static final Duration WAIT_FOR_PENDING = Duration.ofSeconds(1);
 
     private final JdbcClient jdbc;
     private final SecuritySettings.LoginThrottle settings;
@@ -36,92 +46,112 @@ class LoginThrottle {
         this.clock = clock;
     }
 
-    /** Counts an attempt; empty when it may go on to the password check, else how long to wait. */
+    /** Empty when the attempt may go on to the password check (then {@link #settle} must follow), else how long to wait. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     Optional<Duration> admit(String username, String address) {
         Instant now = clock.instant();
-        Optional<Duration> user = admit(userKey(username), settings.userFailures(), now);
-        Optional<Duration> addr = admit(addressKey(address), settings.addressFailures(), now);
-        if (user.isEmpty()) {
-            return addr;
+        List<Key> keys = lock(username, address, now);
+        Duration wait = Duration.ZERO;
+        for (Key key : keys) {
+            key.refresh(now);
+            Duration own = key.blockedUntil != null && key.blockedUntil.isAfter(now)
+                    ? Duration.between(now, key.blockedUntil)
+                    : key.failures + key.pending >= key.allowance ? WAIT_FOR_PENDING : Duration.ZERO;
+            wait = own.compareTo(wait) > 0 ? own : wait;
         }
-        return addr.isEmpty() || user.get().compareTo(addr.get()) >= 0 ? user : addr;
+        if (!wait.isZero()) {
+            return Optional.of(wait);
+        }
+        for (Key key : keys) {
+            key.pending++;
+            key.pendingSince = now;
+            key.lastAttemptAt = now;
+            save(key);
+        }
+        return Optional.empty();
     }
 
-    /** The password was wrong: blocks the keys that have used up their allowance. */
+    /** The admitted attempt's result: a failure may start a block, a success clears the user name. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void recordFailure(String username, String address) {
+    void settle(String username, String address, Outcome outcome) {
         Instant now = clock.instant();
-        blockIfSpent(userKey(username), settings.userFailures(), now);
-        blockIfSpent(addressKey(address), settings.addressFailures(), now);
-    }
-
-    /** The password was right: the user name starts afresh and the attempt no longer counts against the address. */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void recordSuccess(String username, String address) {
-        forget(username);
-        jdbc.sql("update login_throttle set failures = greatest(failures - 1, 0) where throttle_key = :key")
-                .param("key", addressKey(address))
-                .update();
+        for (Key key : lock(username, address, now)) {
+            key.pending = Math.max(0, key.pending - 1);
+            if (outcome == Outcome.SUCCESS && key.isUser()) {
+                delete(key.name);
+                continue;
+            }
+            if (outcome == Outcome.FAILURE) {
+                key.failures++;
+                if (key.failures >= key.allowance) {
+                    key.blockedUntil = now.plus(blockFor(key.failures - key.allowed));
+                    key.allowance = key.failures + 1;
+                }
+            }
+            save(key);
+        }
     }
 
     /** Lifts a block on a user name, for example when an administrator resets the password. */
     @Transactional(propagation = Propagation.MANDATORY)
     void forget(String username) {
-        jdbc.sql("delete from login_throttle where throttle_key = :key").param("key", userKey(username)).update();
-    }
-
-    private Optional<Duration> admit(String key, int allowed, Instant now) {
-        var counted = jdbc.sql("""
-                insert into login_throttle as t (throttle_key, failures, allowance, last_attempt_at)
-                values (:key, 1, :allowed, :now)
-                on conflict (throttle_key) do update set
-                    failures = case when t.blocked_until > :now then t.failures
-                                    when t.last_attempt_at < :forgetBefore then 1
-                                    else t.failures + 1 end,
-                    allowance = case when t.blocked_until > :now then t.allowance
-                                     when t.last_attempt_at < :forgetBefore then :allowed
-                                     else t.allowance end,
-                    blocked_until = case when t.blocked_until > :now then t.blocked_until
-                                         when t.last_attempt_at < :forgetBefore then null
-                                         else t.blocked_until end,
-                    last_attempt_at = case when t.blocked_until > :now then t.last_attempt_at else :now end
-                returning failures, allowance, blocked_until
-                """)
-                .param("key", key)
-                .param("allowed", allowed)
-                .param("now", Timestamp.from(now))
-                .param("forgetBefore", Timestamp.from(now.minus(settings.forgetAfter())))
-                .query((rs, row) -> new Counted(rs.getInt(1), rs.getInt(2), rs.getTimestamp(3)))
-                .single();
-        if (counted.blockedUntil() != null && counted.blockedUntil().toInstant().isAfter(now)) {
-            return Optional.of(Duration.between(now, counted.blockedUntil().toInstant()));
-        }
-        if (counted.failures() > counted.allowance()) {
-            // Overtook an attempt still being checked: it decides; this one waits its turn.
-            return Optional.of(settings.firstBlock());
-        }
-        return Optional.empty();
-    }
-
-    private void blockIfSpent(String key, int allowed, Instant now) {
-        jdbc.sql("select failures from login_throttle where throttle_key = :key and failures >= allowance for update")
-                .param("key", key)
-                .query(Integer.class)
-                .optional()
-                .ifPresent(failures -> jdbc.sql("""
-                        update login_throttle set blocked_until = :until, allowance = failures + 1
-                        where throttle_key = :key
-                        """)
-                        .param("key", key)
-                        .param("until", Timestamp.from(now.plus(blockFor(failures - allowed))))
-                        .update());
+        delete(userKey(username));
     }
 
     Duration blockFor(int failuresBeyondAllowed) {
         int doublings = Math.clamp(failuresBeyondAllowed, 0, 20);
         Duration block = settings.firstBlock().multipliedBy(1L << doublings);
         return block.compareTo(settings.maxBlock()) > 0 ? settings.maxBlock() : block;
+    }
+
+    /** Both rows, created when missing and locked in key order (so two attempts cannot deadlock). */
+    private List<Key> lock(String username, String address, Instant now) {
+        List<Key> keys = List.of(new Key(addressKey(address), settings.addressFailures()),
+                new Key(userKey(username), settings.userFailures()));
+        for (Key key : keys) {
+            jdbc.sql("""
+                    insert into sign_in_throttle (throttle_key, allowance, last_attempt_at) values (:key, :allowed, :now)
+                    on conflict (throttle_key) do nothing
+                    """)
+                    .param("key", key.name).param("allowed", key.allowed).param("now", Timestamp.from(now))
+                    .update();
+        }
+        jdbc.sql("""
+                select throttle_key, failures, allowance, pending, pending_since, last_attempt_at, blocked_until
+                from sign_in_throttle where throttle_key in (:keys) order by throttle_key for update
+                """)
+                .param("keys", keys.stream().map(k -> k.name).toList())
+                .query(rs -> {
+                    String name = rs.getString(1);
+                    Key key = keys.stream().filter(k -> k.name.equals(name)).findFirst().orElseThrow();
+                    key.failures = rs.getInt(2);
+                    key.allowance = rs.getInt(3);
+                    key.pending = rs.getInt(4);
+                    key.pendingSince = instant(rs.getTimestamp(5));
+                    key.lastAttemptAt = instant(rs.getTimestamp(6));
+                    key.blockedUntil = instant(rs.getTimestamp(7));
+                });
+        return keys;
+    }
+
+    private void save(Key key) {
+        jdbc.sql("""
+                update sign_in_throttle set failures = :failures, allowance = :allowance, pending = :pending,
+                    pending_since = :pendingSince, last_attempt_at = :lastAttemptAt, blocked_until = :blockedUntil
+                where throttle_key = :key
+                """)
+                .param("key", key.name)
+                .param("failures", key.failures)
+                .param("allowance", key.allowance)
+                .param("pending", key.pending)
+                .param("pendingSince", timestamp(key.pendingSince))
+                .param("lastAttemptAt", timestamp(key.lastAttemptAt))
+                .param("blockedUntil", timestamp(key.blockedUntil))
+                .update();
+    }
+
+    private void delete(String key) {
+        jdbc.sql("delete from sign_in_throttle where throttle_key = :key").param("key", key).update();
     }
 
     private static String userKey(String username) {
@@ -133,6 +163,46 @@ class LoginThrottle {
         return "addr:" + address;
     }
 
-    private record Counted(int failures, int allowance, Timestamp blockedUntil) {
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** One throttled key's row, read under its lock. */
+    private final class Key {
+
+        final String name;
+        final int allowed;
+        int failures;
+        int allowance;
+        int pending;
+        Instant pendingSince;
+        Instant lastAttemptAt;
+        Instant blockedUntil;
+
+        Key(String name, int allowed) {
+            this.name = name;
+            this.allowed = allowed;
+        }
+
+        boolean isUser() {
+            return name.startsWith("user:");
+        }
+
+        /** Drops lost pending attempts and, once no block runs and nothing happened for a while, the count. */
+        void refresh(Instant now) {
+            if (pending > 0 && pendingSince != null && pendingSince.isBefore(now.minus(LOST_ATTEMPT))) {
+                pending = 0;
+            }
+            boolean blocked = blockedUntil != null && blockedUntil.isAfter(now);
+            if (!blocked && pending == 0 && lastAttemptAt.isBefore(now.minus(settings.forgetAfter()))) {
+                failures = 0;
+                allowance = allowed;
+                blockedUntil = null;
+            }
+        }
     }
 }

@@ -29,14 +29,18 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
         if (refused.isPresent()) {
             throw new LoginThrottled(refused.get());
         }
+        LoginThrottle.Outcome outcome = LoginThrottle.Outcome.UNDECIDED;
         try {
             Authentication result = passwords.authenticate(authentication);
-            throttle.recordSuccess(username, address);
+            outcome = LoginThrottle.Outcome.SUCCESS;
             return result;
         }
         catch (AuthenticationException ex) {
-            throttle.recordFailure(username, address);
+            outcome = LoginThrottle.Outcome.FAILURE;
             throw ex;
+        }
+        finally {
+            throttle.settle(username, address, outcome);
         }
     }
 
