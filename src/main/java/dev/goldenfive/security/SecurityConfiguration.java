@@ -12,6 +12,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
@@ -40,6 +41,7 @@ import dev.goldenfive.web.ProblemResponses;
  * tokens and get problem+json on 401/403. Browsers use a session with CSRF protection and a login page.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
 class SecurityConfiguration {
 
     /** Paths served to machines with bearer tokens. Ingest paths that live outside /api join this list. */

@@ -3,7 +3,6 @@ package dev.goldenfive.web;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
@@ -20,6 +19,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -35,8 +36,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    record FieldProblem(String field, String message) {
-    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -69,6 +68,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .toList());
     }
 
+    /** Method security's refusals go back to the security filters, which answer 401 or 403 problem+json. */
+    @ExceptionHandler({AccessDeniedException.class, AuthenticationException.class})
+    void refusedBySecurity(RuntimeException ex) {
+        throw ex;
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception ex) {
         log.error("Unexpected error in an API request", ex);
@@ -83,9 +88,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(s -> "Invalid request: " + s + ".")
                 .orElse("Invalid request.");
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-        problem.setProperty("errors", errors.stream()
-                .map(e -> Map.of("field", e.field(), "message", e.message()))
-                .toList());
+        problem.setProperty("errors", errors.stream().map(FieldProblem::asMap).toList());
         return problem;
     }
 

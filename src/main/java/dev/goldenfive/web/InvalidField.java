@@ -16,7 +16,7 @@ public class InvalidField extends ErrorResponseException {
 
     public InvalidField(String field, String reason) {
         super(HttpStatus.BAD_REQUEST,
-                ApiExceptionHandler.invalid(List.of(new ApiExceptionHandler.FieldProblem(field, reason))), null);
+                ApiExceptionHandler.invalid(List.of(new FieldProblem(field, reason))), null);
         this.field = field;
         this.reason = reason;
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionManager;
 import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
 import org.springframework.transaction.interceptor.TransactionInterceptor;
 
@@ -37,7 +37,7 @@ class LoginThrottleTest {
     JdbcClient jdbc;
 
     @Autowired
-    PlatformTransactionManager transactions;
+    TransactionManager transactions;
 
     final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
 

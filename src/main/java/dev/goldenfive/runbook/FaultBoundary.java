@@ -1,0 +1,12 @@
+package dev.goldenfive.runbook;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Where the evidence says the fault lies. */
+public enum FaultBoundary {
+    @JsonProperty("local-network") LOCAL_NETWORK,
+    @JsonProperty("dns") DNS,
+    @JsonProperty("tls") TLS,
+    @JsonProperty("remote-service") REMOTE_SERVICE,
+    @JsonProperty("proxy-configuration") PROXY_CONFIGURATION
+}

@@ -1,0 +1,146 @@
+package dev.goldenfive.runbook;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * A runbook as authored: ordered stages, each a time window from the incident's start with the steps to
+ * take and the evidence to look for, and diagnosis rules that turn check results into a fault boundary.
+ * Windows follow each other without gaps or overlaps, starting at 0; after the last one an incident is in
+ * {@value #FOLLOW_UP}, where the {@code followUp} steps apply.
+ */
+public record Runbook(
+        @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
+        @NotBlank @Size(max = 200) String title,
+        @Size(max = 4000) String description,
+        @NotEmpty @Size(max = 20) List<@NotNull @Valid Stage> stages,
+        @Size(max = 50) List<@NotNull @Valid Step> followUp,
+        @Size(max = 50) List<@NotNull @Valid DiagnosisRule> diagnosis) {
+
+    static final String KEY = "[a-z0-9][a-z0-9-]{0,62}";
+    static final String KEY_MESSAGE = "must be 1–63 characters: lower-case letters, digits and '-', starting with a letter or digit";
+    /** The state after the last window: the golden window is over, the follow-up work remains. */
+    public static final String FOLLOW_UP = "follow-up";
+    static final int MAX_WINDOW_SECONDS = 7 * 24 * 3600;
+
+    public Runbook {
+        followUp = followUp == null ? List.of() : followUp;
+        diagnosis = diagnosis == null ? List.of() : diagnosis;
+    }
+
+    public Stage stage(String stageKey) {
+        return stages.stream().filter(s -> s.key().equals(stageKey)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No stage " + stageKey + " in runbook " + key));
+    }
+
+    /** The stage after {@code stageKey}, or empty after the last one (follow-up). */
+    public Optional<Stage> next(String stageKey) {
+        for (int i = 0; i < stages.size() - 1; i++) {
+            if (stages.get(i).key().equals(stageKey)) {
+                return Optional.of(stages.get(i + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The stage whose window holds {@code secondsSinceStart}, or empty when past the last window. */
+    public Optional<Stage> stageAt(long secondsSinceStart) {
+        return stages.stream()
+                .filter(s -> secondsSinceStart >= s.startSeconds() && secondsSinceStart < s.endSeconds())
+                .findFirst();
+    }
+
+    /** One time window of the runbook. */
+    public record Stage(
+            @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
+            @NotBlank @Size(max = 200) String title,
+            @NotNull @Min(0) @Max(MAX_WINDOW_SECONDS) Integer startSeconds,
+            @NotNull @Min(1) @Max(MAX_WINDOW_SECONDS) Integer endSeconds,
+            @NotBlank @Size(max = 2000) String goal,
+            @NotEmpty @Size(max = 50) List<@NotNull @Valid Step> steps,
+            @Size(max = 50) List<@NotNull @Valid Check> checks) {
+
+        public Stage {
+            checks = checks == null ? List.of() : checks;
+        }
+    }
+
+    /** Something to do, why, what to type, and what one should see. */
+    public record Step(
+            @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
+            @NotBlank @Size(max = 200) String title,
+            @Size(max = 2000) String why,
+            @Size(max = 20) List<@NotBlank @Size(max = 2000) String> commands,
+            @Size(max = 2000) String expected) {
+
+        public Step {
+            commands = commands == null ? List.of() : commands;
+        }
+    }
+
+    /**
+     * Evidence to look for: a probe of this type against a target matching {@code target} (a glob: {@code *}
+     * is any run of characters), taken along {@code via}, passes when every condition of {@code pass} holds.
+     */
+    public record Check(
+            @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
+            @NotBlank @Size(max = 200) String title,
+            @NotNull ProbeType probe,
+            @NotBlank @Size(max = 300) String target,
+            Via via,
+            @Valid PassCondition pass) {
+
+        public Check {
+            via = via == null ? Via.ANY : via;
+            pass = pass == null ? new PassCondition(null, null, null, null, null) : pass;
+        }
+    }
+
+    /**
+     * All given conditions must hold for a result to pass; {@code success} defaults to true.
+     *
+     * @param maxDurationMs   the probe took at most this long
+     * @param httpStatus      the HTTP status is one of these
+     * @param rcode           the DNS answer code, e.g. {@code NOERROR}
+     * @param minCertDaysLeft the earliest certificate expiry is at least this many days away
+     */
+    public record PassCondition(
+            Boolean success,
+            @Min(1) @Max(600_000) Integer maxDurationMs,
+            @Size(max = 20) List<@NotNull @Min(100) @Max(599) Integer> httpStatus,
+            @Pattern(regexp = "[A-Z]{2,12}", message = "must be a DNS response code such as NOERROR or NXDOMAIN") String rcode,
+            @Min(0) @Max(3650) Integer minCertDaysLeft) {
+
+        public PassCondition {
+            success = success == null ? Boolean.TRUE : success;
+            httpStatus = httpStatus == null ? List.of() : httpStatus;
+        }
+    }
+
+    /**
+     * Points at a fault boundary when all of {@code failed} checks failed and all of {@code passed} passed.
+     * Rules are tried in order; the first that matches is the diagnosis.
+     */
+    public record DiagnosisRule(
+            @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
+            @NotNull FaultBoundary boundary,
+            @NotBlank @Size(max = 200) String title,
+            @Size(max = 2000) String explanation,
+            @Size(max = 20) List<@NotNull String> failed,
+            @Size(max = 20) List<@NotNull String> passed) {
+
+        public DiagnosisRule {
+            failed = failed == null ? List.of() : failed;
+            passed = passed == null ? List.of() : passed;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.goldenfive.runbook;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.Validator;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.cfg.MapperBuilder;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
+
+/**
+ * Reads a runbook from YAML or JSON and checks it, reporting every problem at once with the field's path
+ * and the line it is on.
+ */
+final class RunbookDocument {
+
+    /** Bounds what a document may make the parser do (deep nesting, huge strings). */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(32).maxStringLength(64 * 1024).maxDocumentLength(RunbookApi.MAX_BYTES).build();
+
+    private static final ObjectMapper YAML = strict(YAMLMapper.builder(YAMLFactory.builder().streamReadConstraints(LIMITS).build()));
+    private static final ObjectMapper JSON = strict(JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build()));
+
+    private final Validator validator;
+
+    RunbookDocument(Validator validator) {
+        this.validator = validator;
+    }
+
+    private static ObjectMapper strict(MapperBuilder<?, ?> builder) {
+        return builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .build();
+    }
+
+    /** The runbook in {@code text}, or {@link InvalidFields} listing what is wrong and where. */
+    Runbook read(String text, RunbookFormat format) {
+        ObjectMapper mapper = format == RunbookFormat.YAML ? YAML : JSON;
+        JsonNode tree;
+        Map<String, Integer> lines;
+        try {
+            tree = mapper.readTree(text);
+            lines = lines(mapper, text);
+        }
+        catch (JacksonException syntax) {
+            int line = syntax.getLocation() == null ? -1 : syntax.getLocation().getLineNr();
+            throw new InvalidFields(List.of(new FieldProblem("(document)",
+                    "is not valid " + format + ": " + syntax.getOriginalMessage(), line > 0 ? line : null)));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull() || !tree.isObject()) {
+            throw new InvalidFields(List.of(new FieldProblem("(document)", "must be a runbook: a mapping with key, title and stages")));
+        }
+        Runbook runbook;
+        try {
+            runbook = mapper.treeToValue(tree, Runbook.class);
+        }
+        catch (JacksonException binding) {
+            String field = path(binding.getPath());
+            throw new InvalidFields(List.of(new FieldProblem(field, reason(binding), lineOf(lines, field))));
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        for (ConstraintViolation<Runbook> violation : validator.validate(runbook)) {
+            String field = path(violation.getPropertyPath());
+            problems.add(new FieldProblem(field, violation.getMessage(), lineOf(lines, field)));
+        }
+        if (problems.isEmpty()) {
+            consistency(runbook, problems, lines);
+        }
+        if (!problems.isEmpty()) {
+            problems.sort((a, b) -> Integer.compare(a.line() == null ? Integer.MAX_VALUE : a.line(),
+                    b.line() == null ? Integer.MAX_VALUE : b.line()));
+            throw new InvalidFields(problems);
+        }
+        return runbook;
+    }
+
+    /** What a validator cannot see field by field: windows that follow each other, unique keys, references. */
+    private static void consistency(Runbook runbook, List<FieldProblem> problems, Map<String, Integer> lines) {
+        int expectedStart = 0;
+        Set<String> stageKeys = new HashSet<>();
+        Set<String> checkKeys = new HashSet<>();
+        for (int i = 0; i < runbook.stages().size(); i++) {
+            Runbook.Stage stage = runbook.stages().get(i);
+            String at = "stages[" + i + "]";
+            if (!stageKeys.add(stage.key())) {
+                add(problems, lines, at + ".key", "'" + stage.key() + "' is the key of an earlier stage; stage keys must be unique");
+            }
+            if (Runbook.FOLLOW_UP.equals(stage.key())) {
+                add(problems, lines, at + ".key", "'" + Runbook.FOLLOW_UP + "' is the state after the last stage and cannot be a stage's key");
+            }
+            if (stage.startSeconds() != expectedStart) {
+                add(problems, lines, at + ".startSeconds", i == 0
+                        ? "must be 0: the first stage begins when the incident starts"
+                        : "must be " + expectedStart + ", the end of the stage before: windows follow each other without gaps or overlaps");
+            }
+            if (stage.endSeconds() <= stage.startSeconds()) {
+                add(problems, lines, at + ".endSeconds", "must be after startSeconds (" + stage.startSeconds() + ")");
+            }
+            expectedStart = stage.endSeconds();
+            Set<String> stepKeys = new HashSet<>();
+            for (int j = 0; j < stage.steps().size(); j++) {
+                if (!stepKeys.add(stage.steps().get(j).key())) {
+                    add(problems, lines, at + ".steps[" + j + "].key", "'" + stage.steps().get(j).key() + "' is the key of an earlier step of this stage");
+                }
+            }
+            for (int j = 0; j < stage.checks().size(); j++) {
+                if (!checkKeys.add(stage.checks().get(j).key())) {
+                    add(problems, lines, at + ".checks[" + j + "].key", "'" + stage.checks().get(j).key() + "' is the key of an earlier check; check keys are unique in the runbook");
+                }
+            }
+        }
+        Set<String> followUpKeys = new HashSet<>();
+        for (int j = 0; j < runbook.followUp().size(); j++) {
+            if (!followUpKeys.add(runbook.followUp().get(j).key())) {
+                add(problems, lines, "followUp[" + j + "].key", "'" + runbook.followUp().get(j).key() + "' is the key of an earlier follow-up step");
+            }
+        }
+        Set<String> ruleKeys = new HashSet<>();
+        for (int i = 0; i < runbook.diagnosis().size(); i++) {
+            Runbook.DiagnosisRule rule = runbook.diagnosis().get(i);
+            String at = "diagnosis[" + i + "]";
+            if (!ruleKeys.add(rule.key())) {
+                add(problems, lines, at + ".key", "'" + rule.key() + "' is the key of an earlier rule");
+            }
+            if (rule.failed().isEmpty() && rule.passed().isEmpty()) {
+                add(problems, lines, at, "must name at least one check under failed or passed");
+            }
+            references(rule.failed(), at + ".failed", checkKeys, problems, lines);
+            references(rule.passed(), at + ".passed", checkKeys, problems, lines);
+        }
+    }
+
+    private static void references(List<String> keys, String at, Set<String> checkKeys, List<FieldProblem> problems,
+            Map<String, Integer> lines) {
+        for (int i = 0; i < keys.size(); i++) {
+            if (!checkKeys.contains(keys.get(i))) {
+                add(problems, lines, at + "[" + i + "]", "'" + keys.get(i) + "' is not the key of a check in this runbook");
+            }
+        }
+    }
+
+    private static void add(List<FieldProblem> problems, Map<String, Integer> lines, String field, String message) {
+        problems.add(new FieldProblem(field, message, lineOf(lines, field)));
+    }
+
+    /** The line of every field and item, by its path ({@code stages[1].steps[0].title}). */
+    private static Map<String, Integer> lines(ObjectMapper mapper, String text) {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = mapper.createParser(text)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    continue;
+                }
+                String pointer = parser.streamReadContext().pathAsPointer().toString();
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    // the container's own path is its parent's: the name or index that holds it
+                    pointer = parser.streamReadContext().getParent() == null ? ""
+                            : parser.streamReadContext().getParent().pathAsPointer().toString();
+                }
+                lines.putIfAbsent(fromPointer(pointer), parser.currentTokenLocation().getLineNr());
+            }
+        }
+        return lines;
+    }
+
+    /** The line of the field, or of the nearest enclosing one (a missing field is reported where its parent is). */
+    private static Integer lineOf(Map<String, Integer> lines, String field) {
+        String path = field;
+        while (true) {
+            Integer line = lines.get(path);
+            if (line != null && line > 0) {
+                return line;
+            }
+            int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+            if (cut <= 0) {
+                return lines.get("");
+            }
+            path = path.substring(0, cut);
+        }
+    }
+
+    private static String fromPointer(String pointer) {
+        StringBuilder path = new StringBuilder();
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.chars().allMatch(Character::isDigit)) {
+                path.append('[').append(part).append(']');
+            }
+            else {
+                path.append(path.isEmpty() ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return path.toString();
+    }
+
+    private static String path(List<JacksonException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : references) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            }
+            else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "(document)" : path.toString();
+    }
+
+    /** {@code stages[1].steps[0].title}; an element of a list is named by its index alone. */
+    private static String path(Path propertyPath) {
+        return propertyPath.toString().replace(".<list element>", "").replace("<list element>", "");
+    }
+
+    private static String reason(JacksonException ex) {
+        String message = ex.getOriginalMessage();
+        if (message.contains("Unrecognized property") || message.contains("Unrecognized field")) {
+            return "is not a known field";
+        }
+        if (message.contains("not one of the values accepted") || message.contains("Enum")) {
+            return "is not one of the accepted values: " + message.replaceAll("(?s).*accepted for Enum class: ", "").replaceAll("[\\[\\]]", "");
+        }
+        return "has the wrong form: " + message.replaceAll("\\s+at \\[Source.*", "").replaceAll("`[a-z.]+\\.", "`");
+    }
+}
