@@ -3,6 +3,8 @@ package dev.goldenfive.runbook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +28,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
 
 /** Runbooks over the API: publish a version (admins), read them (everyone signed in). */
 @RestController
@@ -123,7 +128,10 @@ class RunbookApi {
             if (bytes.length > MAX_BYTES) {
                 throw tooLarge();
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (CharacterCodingException notUtf8) {
+            throw new InvalidFields(List.of(new FieldProblem("(document)", "must be UTF-8 text")));
         }
     }
 

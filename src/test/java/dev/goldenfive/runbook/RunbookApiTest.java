@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.UUID;
 
@@ -105,6 +106,12 @@ class RunbookApiTest {
         assertThat(error.get("field").asString()).isEqualTo("stages[1].startSeconds");
         assertThat(error.get("line").asInt()).isEqualTo(14);
         assertThat(post("key: [", "application/yaml", GoldenfiveTest.ADMIN_TOKEN).body()).contains("\"line\":1");
+        var latin1 = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runbooks"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray("title: Z\u00fcrich".getBytes(StandardCharsets.ISO_8859_1)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(latin1.statusCode()).isEqualTo(400);
+        assertThat(latin1.body()).contains("must be UTF-8 text");
     }
 
     @Test
