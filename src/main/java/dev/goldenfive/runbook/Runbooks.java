@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.validation.Validator;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +32,7 @@ public class Runbooks {
     private final JsonMapper json;
     private final RunbookDocument documents;
     private final Clock clock;
+    private final Map<Long, RunbookVersion> byId = new ConcurrentHashMap<>();
 
     Runbooks(JdbcClient jdbc, JsonMapper json, Validator validator, Clock clock) {
         this.jdbc = jdbc;
@@ -92,9 +95,16 @@ public class Runbooks {
                 .param("key", key).param("version", version).query(this::version).optional();
     }
 
+    /** Versions never change, so each is read from the database once (the timers ask for them often). */
     @Transactional(readOnly = true)
     public Optional<RunbookVersion> byId(long id) {
-        return jdbc.sql(SELECT + " where id = :id").param("id", id).query(this::version).optional();
+        RunbookVersion cached = byId.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<RunbookVersion> found = jdbc.sql(SELECT + " where id = :id").param("id", id).query(this::version).optional();
+        found.ifPresent(version -> byId.put(id, version));
+        return found;
     }
 
     /** The YAML or JSON a version was published from, as it was sent. */

@@ -1,0 +1,261 @@
+package dev.goldenfive.incident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import jakarta.persistence.Version;
+
+import dev.goldenfive.incident.IncidentEvent.Cause;
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.Actor;
+
+/**
+ * An incident walking its runbook's stages against the clock. It guards its own transitions: each action
+ * checks that it is allowed in the current state (else {@link IncidentProblems.ActionNotAllowed}), changes
+ * the state and records what happened as {@link IncidentEvent}s. Stage windows are measured from
+ * {@code startedAt} (t0), so moving on early never moves a later deadline.
+ */
+@Entity
+@Table(name = "incident")
+class Incident {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    private long number;
+    private String title;
+    private String service;
+    private String environment;
+    @Enumerated(EnumType.STRING)
+    private Severity severity;
+    private long runbookVersionId;
+    private Instant startedAt;
+    private Instant declaredAt;
+    private String declaredBy;
+    private Instant acknowledgedAt;
+    private String acknowledgedBy;
+    private String commander;
+    @Enumerated(EnumType.STRING)
+    private IncidentStatus status;
+    private String stage;
+    private Instant stageEnteredAt;
+    private Instant nextDeadlineAt;
+    private Instant resolvedAt;
+    private String resolutionSummary;
+    private Instant closedAt;
+    @Version
+    private long version;
+
+    @Transient
+    private final List<IncidentEvent> events = new ArrayList<>();
+
+    protected Incident() {
+    }
+
+    /**
+     * A new incident in its runbook's first stage, started at {@code startedAt}; windows that ended before
+     * {@code now} are entered at once, each recorded as catch-up.
+     */
+    static Incident declare(long number, String title, String service, String environment, Severity severity,
+            long runbookVersionId, String runbookKey, int runbookVersion, Runbook runbook, Instant startedAt,
+            Actor by, Instant now) {
+        Incident incident = new Incident();
+        incident.number = number;
+        incident.title = title;
+        incident.service = service;
+        incident.environment = environment;
+        incident.severity = severity;
+        incident.runbookVersionId = runbookVersionId;
+        incident.startedAt = startedAt;
+        incident.declaredAt = now;
+        incident.declaredBy = by.id();
+        incident.status = IncidentStatus.OPEN;
+        incident.events.add(new IncidentEvent.IncidentDeclared(incident.key(), now, by, title, service, environment,
+                severity, runbookKey, runbookVersion, startedAt));
+        Runbook.Stage first = runbook.stages().getFirst();
+        incident.enter(null, first, startedAt, Cause.DECLARED, by, now, null, null);
+        incident.passDeadlines(runbook, now, Cause.CATCH_UP, by);
+        return incident;
+    }
+
+    String key() {
+        return "INC-" + number;
+    }
+
+    /** What may be done now; anything else is refused with this list. */
+    Set<IncidentAction> allowedActions() {
+        return switch (status) {
+            case OPEN -> {
+                Set<IncidentAction> allowed = EnumSet.of(IncidentAction.ASSIGN_COMMANDER, IncidentAction.RESOLVE);
+                if (acknowledgedAt == null) {
+                    allowed.add(IncidentAction.ACKNOWLEDGE);
+                }
+                if (!inFollowUp()) {
+                    allowed.add(IncidentAction.ADVANCE);
+                }
+                yield allowed;
+            }
+            case RESOLVED -> EnumSet.of(IncidentAction.REOPEN, IncidentAction.CLOSE, IncidentAction.ASSIGN_COMMANDER);
+            case CLOSED -> EnumSet.noneOf(IncidentAction.class);
+        };
+    }
+
+    void acknowledge(Actor by, Instant now) {
+        require(IncidentAction.ACKNOWLEDGE);
+        acknowledgedAt = now;
+        acknowledgedBy = by.id();
+        events.add(new IncidentEvent.IncidentAcknowledged(key(), now, by));
+    }
+
+    void assignCommander(String username, Actor by, Instant now) {
+        require(IncidentAction.ASSIGN_COMMANDER);
+        if (username.equals(commander)) {
+            return;
+        }
+        String previous = commander;
+        commander = username;
+        events.add(new IncidentEvent.CommanderAssigned(key(), now, by, username, previous));
+    }
+
+    /** Moves on to the next stage before its window begins (or to follow-up from the last one). */
+    void advance(Runbook runbook, String reason, Actor by, Instant now) {
+        require(IncidentAction.ADVANCE);
+        var next = runbook.next(stage);
+        if (next.isPresent()) {
+            enter(stage, next.get(), now, Cause.ADVANCE, by, now, null, reason);
+        }
+        else {
+            enterFollowUp(now, Cause.ADVANCE, by, now, null, reason);
+        }
+    }
+
+    void resolve(String summary, Actor by, Instant now) {
+        require(IncidentAction.RESOLVE);
+        status = IncidentStatus.RESOLVED;
+        resolvedAt = now;
+        resolutionSummary = summary;
+        nextDeadlineAt = null;
+        events.add(new IncidentEvent.IncidentResolved(key(), now, by, summary, stage));
+    }
+
+    /** Open again, in the stage whose window holds the present (or follow-up when they are all over). */
+    void reopen(Runbook runbook, String note, Actor by, Instant now) {
+        require(IncidentAction.REOPEN);
+        status = IncidentStatus.OPEN;
+        resolvedAt = null;
+        resolutionSummary = null;
+        events.add(new IncidentEvent.IncidentReopened(key(), now, by, note));
+        runbook.stageAt(Duration.between(startedAt, now).toSeconds()).ifPresentOrElse(
+                current -> enter(stage, current, now, Cause.REOPEN, by, now, null, null),
+                () -> enterFollowUp(now, Cause.REOPEN, by, now, null, null));
+    }
+
+    void close(String note, Actor by, Instant now) {
+        require(IncidentAction.CLOSE);
+        status = IncidentStatus.CLOSED;
+        closedAt = now;
+        events.add(new IncidentEvent.IncidentClosed(key(), now, by, note));
+    }
+
+    void addNote(String text, Actor by, Instant now) {
+        events.add(new IncidentEvent.NoteAdded(key(), now, by, text));
+    }
+
+    /**
+     * The timer's transition: enters every stage whose window has begun by {@code now}, each recorded with
+     * how late it fired. Does nothing when no deadline is due (another replica was first, or a person acted).
+     */
+    boolean fireDeadlines(Runbook runbook, Instant now) {
+        return passDeadlines(runbook, now, Cause.TIMER, Actor.TIMER);
+    }
+
+    private boolean passDeadlines(Runbook runbook, Instant now, Cause cause, Actor by) {
+        boolean fired = false;
+        while (status == IncidentStatus.OPEN && nextDeadlineAt != null && !nextDeadlineAt.isAfter(now)) {
+            Instant deadline = nextDeadlineAt;
+            Duration lateness = cause == Cause.TIMER ? Duration.between(deadline, now) : null;
+            var next = runbook.next(stage);
+            if (next.isPresent()) {
+                enter(stage, next.get(), deadline, cause, by, now, lateness, null);
+            }
+            else {
+                enterFollowUp(deadline, cause, by, now, lateness, null);
+                events.add(new IncidentEvent.DeadlineMissed(key(), now, by, deadline));
+            }
+            fired = true;
+        }
+        return fired;
+    }
+
+    private void enter(String from, Runbook.Stage to, Instant enteredAt, Cause cause, Actor by,
+            Instant now, Duration lateness, String reason) {
+        Instant deadline = cause == Cause.TIMER || cause == Cause.CATCH_UP ? enteredAt : null;
+        stage = to.key();
+        stageEnteredAt = enteredAt;
+        nextDeadlineAt = startedAt.plusSeconds(to.endSeconds());
+        events.add(new IncidentEvent.StageEntered(key(), now, by, from, to.key(), to.title(), cause, deadline,
+                lateness, reason));
+    }
+
+    private void enterFollowUp(Instant enteredAt, Cause cause, Actor by, Instant now,
+            Duration lateness, String reason) {
+        String from = stage;
+        Instant deadline = cause == Cause.TIMER || cause == Cause.CATCH_UP ? enteredAt : null;
+        stage = Runbook.FOLLOW_UP;
+        stageEnteredAt = enteredAt;
+        nextDeadlineAt = null;
+        events.add(new IncidentEvent.StageEntered(key(), now, by, from, Runbook.FOLLOW_UP, "follow-up", cause,
+                deadline, lateness, reason));
+    }
+
+    private boolean inFollowUp() {
+        return Runbook.FOLLOW_UP.equals(stage);
+    }
+
+    private void require(IncidentAction action) {
+        Set<IncidentAction> allowed = allowedActions();
+        if (!allowed.contains(action)) {
+            throw new IncidentProblems.ActionNotAllowed(key(), action, status, allowed);
+        }
+    }
+
+    /** The events since the last call, in order; the caller records and publishes them. */
+    List<IncidentEvent> takeEvents() {
+        List<IncidentEvent> taken = List.copyOf(events);
+        events.clear();
+        return taken;
+    }
+
+    Long id() { return id; }
+    long number() { return number; }
+    String title() { return title; }
+    String service() { return service; }
+    String environment() { return environment; }
+    Severity severity() { return severity; }
+    long runbookVersionId() { return runbookVersionId; }
+    Instant startedAt() { return startedAt; }
+    Instant declaredAt() { return declaredAt; }
+    String declaredBy() { return declaredBy; }
+    Instant acknowledgedAt() { return acknowledgedAt; }
+    String acknowledgedBy() { return acknowledgedBy; }
+    String commander() { return commander; }
+    IncidentStatus status() { return status; }
+    String stage() { return stage; }
+    Instant stageEnteredAt() { return stageEnteredAt; }
+    Instant nextDeadlineAt() { return nextDeadlineAt; }
+    Instant resolvedAt() { return resolvedAt; }
+    String resolutionSummary() { return resolutionSummary; }
+    Instant closedAt() { return closedAt; }
+}

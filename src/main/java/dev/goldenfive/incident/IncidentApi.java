@@ -1,0 +1,140 @@
+package dev.goldenfive.incident;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.timeline.TimelineEntry;
+
+/** Incidents over the API: responders and admins declare and act; everyone signed in reads. */
+@RestController
+@RequestMapping("/api/v1/incidents")
+@Validated
+@Tag(name = "Incidents", description = "Declare incidents, walk their stages, read their timelines")
+class IncidentApi {
+
+    static final String ACTORS = "hasAnyRole('RESPONDER', 'ADMIN')";
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final IncidentManagement incidents;
+
+    IncidentApi(IncidentManagement incidents) {
+        this.incidents = incidents;
+    }
+
+    record DeclareRequest(
+            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
+            @NotNull Severity severity,
+            @Size(max = 63) String runbook,
+            @Min(1) Integer runbookVersion,
+            Instant startedAt,
+            @Size(max = 64) String commander) {
+    }
+
+    record ActionRequest(@Size(max = 2000) String note, @Size(max = 4000) String summary,
+            @Size(max = 2000) String reason, @Size(max = 64) String commander) {
+    }
+
+    record NoteRequest(@NotBlank @Size(max = 2000) String text) {
+    }
+
+    @PostMapping
+    @PreAuthorize(ACTORS)
+    @Operation(summary = "Declare an incident", description = "It starts in the first stage of its runbook (default "
+            + "go-module-download, latest version). With startedAt in the past, the stages whose windows already "
+            + "ended are entered at once and recorded as catch-up.")
+    ResponseEntity<IncidentView> declare(@Valid @RequestBody DeclareRequest request, Authentication caller) {
+        IncidentView view = incidents.declare(new IncidentManagement.Declaration(request.title(), request.service(),
+                request.environment(), request.severity(), request.runbook(), request.runbookVersion(),
+                request.startedAt(), request.commander()), actor(caller));
+        return ResponseEntity.created(URI.create("/api/v1/incidents/" + view.key())).body(view);
+    }
+
+    @GetMapping
+    @Operation(summary = "Incidents, newest first", description = "Filters: status, service, environment, and a "
+            + "range of start times [from, to). Pages count from 0.")
+    IncidentSummary.Page list(@RequestParam(required = false) IncidentStatus status,
+            @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
+        return incidents.list(new IncidentManagement.Query(status, service, environment, from, to, page, size));
+    }
+
+    @GetMapping("/{key}")
+    @Operation(summary = "An incident: its stages with absolute windows, the current stage and the time left")
+    IncidentView get(@PathVariable String key) {
+        return incidents.view(key);
+    }
+
+    @PostMapping("/{key}/actions/{action}")
+    @PreAuthorize(ACTORS)
+    @Operation(summary = "Act on an incident",
+            description = "acknowledge | assign-commander (commander) | advance (reason) | resolve (summary, required) "
+                    + "| reopen (note) | close (note). An action the incident's state does not allow is a 409 "
+                    + "listing the allowed ones.")
+    IncidentView act(@PathVariable String key,
+            @Parameter(description = "acknowledge, assign-commander, advance, resolve, reopen or close") @PathVariable String action,
+            @Valid @RequestBody(required = false) ActionRequest request, Authentication caller) {
+        IncidentAction known = IncidentAction.fromPath(action).orElseThrow(() -> new ErrorResponseException(
+                HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No action '" + action
+                        + "'; actions are acknowledge, assign-commander, advance, resolve, reopen and close."), null));
+        ActionRequest words = request == null ? new ActionRequest(null, null, null, null) : request;
+        return incidents.act(key, known, new IncidentManagement.ActionInput(words.note(), words.summary(),
+                words.reason(), words.commander()), actor(caller));
+    }
+
+    @GetMapping("/{key}/timeline")
+    @Operation(summary = "The incident's timeline, oldest first", description = "after: only entries after this entry id "
+            + "(to follow a timeline); limit: at most this many (1000 at most).")
+    List<TimelineEntry> timeline(@PathVariable String key, @RequestParam(defaultValue = "0") @Min(0) long after,
+            @RequestParam(defaultValue = "1000") @Min(1) @Max(Timeline.MAX_PAGE) int limit) {
+        return incidents.timeline(key, after, limit);
+    }
+
+    @PostMapping("/{key}/notes")
+    @PreAuthorize(ACTORS)
+    @Operation(summary = "Add a note to the incident's timeline")
+    ResponseEntity<TimelineEntry> note(@PathVariable String key, @Valid @RequestBody NoteRequest request,
+            Authentication caller) {
+        TimelineEntry entry = incidents.addNote(key, request.text(), actor(caller));
+        return ResponseEntity.created(URI.create("/api/v1/incidents/" + key + "/timeline?after=" + (entry.id() - 1)))
+                .body(entry);
+    }
+
+    private static Actor actor(Authentication caller) {
+        return Actor.user(caller.getName());
+    }
+}

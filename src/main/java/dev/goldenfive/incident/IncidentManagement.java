@@ -1,0 +1,277 @@
+package dev.goldenfive.incident;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.runbook.RunbookVersion;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.security.UserAccounts;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.timeline.TimelineEntry;
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * Declaring incidents and acting on them. Every change takes the incident's row lock, so people and the
+ * timers never act on the same incident at once, and is recorded in the timeline and published as an
+ * {@link IncidentEvent} in the same transaction.
+ */
+@Service
+@Transactional
+public class IncidentManagement {
+
+    /** The runbook an incident follows when the declaration names none. */
+    public static final String DEFAULT_RUNBOOK = "go-module-download";
+    /** Clocks disagree a little; a start further ahead than this is a mistake. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+    static final Duration OLDEST_START = Duration.ofDays(30);
+
+    private final IncidentRepository incidents;
+    private final Runbooks runbooks;
+    private final Timeline timeline;
+    private final UserAccounts accounts;
+    private final ApplicationEventPublisher publisher;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    IncidentManagement(IncidentRepository incidents, Runbooks runbooks, Timeline timeline, UserAccounts accounts,
+            ApplicationEventPublisher publisher, JdbcClient jdbc, Clock clock) {
+        this.incidents = incidents;
+        this.runbooks = runbooks;
+        this.timeline = timeline;
+        this.accounts = accounts;
+        this.publisher = publisher;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** What a declaration says; {@code runbook}, {@code runbookVersion}, {@code startedAt} and {@code commander} may be absent. */
+    public record Declaration(String title, String service, String environment, Severity severity, String runbook,
+            Integer runbookVersion, Instant startedAt, String commander) {
+    }
+
+    /** The optional words that go with an action: a note, the resolution summary, a reason, the commander. */
+    public record ActionInput(String note, String summary, String reason, String commander) {
+
+        public static final ActionInput NONE = new ActionInput(null, null, null, null);
+    }
+
+    /** Filters of the incident list; every one may be absent. */
+    public record Query(IncidentStatus status, String service, String environment, Instant from, Instant to, int page,
+            int size) {
+    }
+
+    public IncidentView declare(Declaration declaration, Actor by) {
+        Instant now = now();
+        String runbookKey = declaration.runbook() == null || declaration.runbook().isBlank()
+                ? DEFAULT_RUNBOOK : declaration.runbook();
+        RunbookVersion version = (declaration.runbookVersion() == null
+                ? runbooks.latest(runbookKey) : runbooks.version(runbookKey, declaration.runbookVersion()))
+                .orElseThrow(() -> declaration.runbookVersion() == null
+                        ? new InvalidField("runbook", "'" + runbookKey + "' is not a runbook")
+                        : new InvalidField("runbookVersion", "runbook '" + runbookKey + "' has no version " + declaration.runbookVersion()));
+        Instant startedAt = declaration.startedAt() == null ? now : declaration.startedAt().truncatedTo(ChronoUnit.MICROS);
+        if (startedAt.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidField("startedAt", "must not be in the future");
+        }
+        if (startedAt.isBefore(now.minus(OLDEST_START))) {
+            throw new InvalidField("startedAt", "must be within the last " + OLDEST_START.toDays() + " days");
+        }
+        if (declaration.commander() != null) {
+            requireUser("commander", declaration.commander());
+        }
+        long number = jdbc.sql("select nextval('incident_number_seq')").query(Long.class).single();
+        Incident incident = Incident.declare(number, declaration.title().strip(), declaration.service().strip(),
+                declaration.environment().strip(), declaration.severity(), version.id(), version.key(), version.version(),
+                version.runbook(), startedAt, by, now);
+        if (declaration.commander() != null) {
+            incident.assignCommander(declaration.commander(), by, now);
+        }
+        incidents.saveAndFlush(incident);
+        record(incident);
+        return IncidentView.of(incident, version, now);
+    }
+
+    public IncidentView act(String key, IncidentAction action, ActionInput input, Actor by) {
+        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        RunbookVersion version = runbook(incident);
+        Instant now = now();
+        ActionInput words = input == null ? ActionInput.NONE : input;
+        switch (action) {
+            case ACKNOWLEDGE -> incident.acknowledge(by, now);
+            case ASSIGN_COMMANDER -> incident.assignCommander(requireUser("commander", words.commander()), by, now);
+            case ADVANCE -> incident.advance(version.runbook(), blankToNull(words.reason()), by, now);
+            case RESOLVE -> {
+                if (words.summary() == null || words.summary().isBlank()) {
+                    throw new InvalidField("summary", "must say how it was resolved");
+                }
+                incident.resolve(words.summary().strip(), by, now);
+            }
+            case REOPEN -> incident.reopen(version.runbook(), blankToNull(words.note()), by, now);
+            case CLOSE -> incident.close(blankToNull(words.note()), by, now);
+        }
+        record(incident);
+        return IncidentView.of(incident, version, now);
+    }
+
+    public TimelineEntry addNote(String key, String text, Actor by) {
+        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        incident.addNote(text.strip(), by, now());
+        return record(incident).getLast();
+    }
+
+    @Transactional(readOnly = true)
+    public IncidentView view(String key) {
+        Incident incident = find(key);
+        return IncidentView.of(incident, runbook(incident), now());
+    }
+
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> timeline(String key, long afterId, int limit) {
+        return timeline.of(find(key).id(), afterId, limit);
+    }
+
+    @Transactional(readOnly = true)
+    public IncidentSummary.Page list(Query query) {
+        StringBuilder where = new StringBuilder(" where true");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (query.status() != null) {
+            where.append(" and status = :status");
+            params.put("status", query.status().name());
+        }
+        if (query.service() != null) {
+            where.append(" and service = :service");
+            params.put("service", query.service());
+        }
+        if (query.environment() != null) {
+            where.append(" and environment = :environment");
+            params.put("environment", query.environment());
+        }
+        if (query.from() != null) {
+            where.append(" and started_at >= :from");
+            params.put("from", Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            where.append(" and started_at < :to");
+            params.put("to", Timestamp.from(query.to()));
+        }
+        long total = jdbc.sql("select count(*) from incident" + where).params(params).query(Long.class).single();
+        List<IncidentSummary> items = jdbc.sql("""
+                select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
+                       acknowledged_at, commander, resolved_at
+                from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
+                .params(params)
+                .param("size", query.size())
+                .param("offset", (long) query.page() * query.size())
+                .query((rs, row) -> new IncidentSummary("INC-" + rs.getLong("number"), rs.getString("title"),
+                        rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
+                        IncidentStatus.valueOf(rs.getString("status")), rs.getString("stage"),
+                        rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
+                        rs.getTimestamp("acknowledged_at") != null, rs.getString("commander"),
+                        instant(rs.getTimestamp("resolved_at"))))
+                .list();
+        return new IncidentSummary.Page(items, query.page(), query.size(), total);
+    }
+
+    /**
+     * The timers' work: fires up to {@code limit} due deadlines, skipping incidents another replica (or a
+     * person) holds right now; those are due again at the next pass. Returns how many incidents it took.
+     */
+    int fireDue(int limit) {
+        List<Long> due = jdbc.sql("""
+                select id from incident where next_deadline_at <= :now
+                order by next_deadline_at limit :limit for update skip locked
+                """)
+                .param("now", Timestamp.from(now()))
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+        for (Incident incident : incidents.findAllById(due)) {
+            // the time of each firing, not of the query: lateness is measured honestly
+            if (incident.fireDeadlines(runbook(incident).runbook(), now())) {
+                record(incident);
+            }
+        }
+        return due.size();
+    }
+
+    /** The earliest deadline still to fire, if any. */
+    @Transactional(readOnly = true)
+    Optional<Instant> earliestDeadline() {
+        return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null")
+                .query(Timestamp.class).optional().map(Timestamp::toInstant);
+    }
+
+    /** Open incidents by their current stage, for the metrics. */
+    @Transactional(readOnly = true)
+    Map<String, Long> openByStage() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.sql("select stage, count(*) from incident where status = 'OPEN' group by stage")
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    private List<TimelineEntry> record(Incident incident) {
+        List<TimelineEntry> written = new ArrayList<>();
+        for (IncidentEvent event : incident.takeEvents()) {
+            written.add(timeline.append(incident.id(), event.at(), event.kind(), event.actor(), event.summary(),
+                    event.details()));
+            publisher.publishEvent(event);
+        }
+        return written;
+    }
+
+    private Incident find(String key) {
+        return incidents.findByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+    }
+
+    private RunbookVersion runbook(Incident incident) {
+        return runbooks.byId(incident.runbookVersionId())
+                .orElseThrow(() -> new IllegalStateException("Runbook version " + incident.runbookVersionId() + " is gone"));
+    }
+
+    private String requireUser(String field, String username) {
+        if (username == null || username.isBlank()) {
+            throw new InvalidField(field, "must name a user");
+        }
+        return accounts.findByUsername(username.strip())
+                .filter(user -> user.enabled())
+                .orElseThrow(() -> new InvalidField(field, "'" + username.strip() + "' is not an enabled user"))
+                .username();
+    }
+
+    /** {@code INC-42} → 42; anything else matches no incident. */
+    private static long number(String key) {
+        if (key == null || !key.matches("INC-[1-9][0-9]{0,17}")) {
+            throw new IncidentProblems.IncidentNotFound(key);
+        }
+        return Long.parseLong(key.substring(4));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.goldenfive.incident;
+
+import java.time.Instant;
+import java.util.List;
+
+/** An incident in a list. */
+public record IncidentSummary(String key, String title, String service, String environment, Severity severity,
+        IncidentStatus status, String stage, Instant startedAt, Instant nextDeadlineAt, boolean acknowledged,
+        String commander, Instant resolvedAt) {
+
+    /** One page of a list, newest first; {@code total} counts every match. */
+    public record Page(List<IncidentSummary> items, int page, int size, long total) {
+    }
+}

@@ -1,0 +1,59 @@
+package dev.goldenfive.incident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.runbook.RunbookVersion;
+
+/**
+ * An incident as clients see it: every stage with its absolute window, the current stage with the time
+ * left, the actions allowed now, and the server's time (so a client with a wrong clock can still count down).
+ */
+public record IncidentView(String key, String title, String service, String environment, Severity severity,
+        IncidentStatus status, RunbookRef runbook, Instant startedAt, Instant declaredAt, String declaredBy,
+        Instant acknowledgedAt, String acknowledgedBy, String commander, CurrentStage stage, List<StageWindow> stages,
+        Instant nextDeadlineAt, Instant resolvedAt, String resolutionSummary, Instant closedAt,
+        Set<IncidentAction> allowedActions, Instant serverTime) {
+
+    public record RunbookRef(String key, int version, String title) {
+    }
+
+    /** {@code endsAt} and {@code secondsLeft} are absent in follow-up and once the incident is no longer open. */
+    public record CurrentStage(String key, String title, Instant enteredAt, Instant endsAt, Long secondsLeft) {
+    }
+
+    /** {@code state}: passed, current or upcoming. */
+    public record StageWindow(String key, String title, Instant startsAt, Instant endsAt, String state) {
+    }
+
+    static IncidentView of(Incident incident, RunbookVersion version, Instant now) {
+        Runbook runbook = version.runbook();
+        boolean followUp = Runbook.FOLLOW_UP.equals(incident.stage());
+        List<StageWindow> windows = new ArrayList<>();
+        String state = "passed";
+        for (Runbook.Stage s : runbook.stages()) {
+            if (s.key().equals(incident.stage())) {
+                state = "current";
+            }
+            windows.add(new StageWindow(s.key(), s.title(), incident.startedAt().plusSeconds(s.startSeconds()),
+                    incident.startedAt().plusSeconds(s.endSeconds()), followUp ? "passed" : state));
+            if (state.equals("current")) {
+                state = "upcoming";
+            }
+        }
+        Instant deadline = incident.nextDeadlineAt();
+        Long secondsLeft = deadline == null ? null : Math.max(0, (Duration.between(now, deadline).toMillis() + 999) / 1000);
+        String title = followUp ? "Follow-up" : runbook.stage(incident.stage()).title();
+        return new IncidentView(incident.key(), incident.title(), incident.service(), incident.environment(),
+                incident.severity(), incident.status(), new RunbookRef(version.key(), version.version(), runbook.title()),
+                incident.startedAt(), incident.declaredAt(), incident.declaredBy(), incident.acknowledgedAt(),
+                incident.acknowledgedBy(), incident.commander(),
+                new CurrentStage(incident.stage(), title, incident.stageEnteredAt(), deadline, secondsLeft),
+                windows, deadline, incident.resolvedAt(), incident.resolutionSummary(), incident.closedAt(),
+                incident.allowedActions(), now);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.goldenfive.timeline;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The append-only record of every incident. Entries are written in the transaction of the change they
+ * record (so there is never a change without its entry, or an entry without its change) and are never
+ * changed afterwards; the database refuses updates and deletes.
+ */
+@Service
+public class Timeline {
+
+    /** Most entries one read returns. */
+    public static final int MAX_PAGE = 1000;
+    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    Timeline(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Only inside the transaction of the change the entry records. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public TimelineEntry append(long incidentId, Instant at, String kind, Actor actor, String summary,
+            Map<String, Object> details) {
+        long id = jdbc.sql("""
+                insert into timeline_entry (incident_id, at, kind, actor_kind, actor_id, summary, details)
+                values (:incident, :at, :kind, :actorKind, :actorId, :summary, cast(:details as jsonb))
+                returning id
+                """)
+                .param("incident", incidentId)
+                .param("at", Timestamp.from(at))
+                .param("kind", kind)
+                .param("actorKind", actor.kind().name())
+                .param("actorId", actor.id())
+                .param("summary", summary)
+                .param("details", json.writeValueAsString(details))
+                .query(Long.class)
+                .single();
+        return new TimelineEntry(id, incidentId, at, kind, actor, summary, details);
+    }
+
+    /** Entries of an incident in the order they were written, after entry {@code afterId} (0: from the start). */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> of(long incidentId, long afterId, int limit) {
+        return jdbc.sql("""
+                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                where incident_id = :incident and id > :after order by id limit :limit
+                """)
+                .param("incident", incidentId)
+                .param("after", afterId)
+                .param("limit", Math.clamp(limit, 1, MAX_PAGE))
+                .query(this::entry)
+                .list();
+    }
+
+    private TimelineEntry entry(ResultSet rs, int row) throws SQLException {
+        return new TimelineEntry(rs.getLong("id"), rs.getLong("incident_id"), rs.getTimestamp("at").toInstant(),
+                rs.getString("kind"), new Actor(Actor.Kind.valueOf(rs.getString("actor_kind")), rs.getString("actor_id")),
+                rs.getString("summary"), json.readValue(rs.getString("details"), DETAILS));
+    }
+}
