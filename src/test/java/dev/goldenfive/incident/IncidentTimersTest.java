@@ -1,0 +1,135 @@
+package dev.goldenfive.incident;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.goldenfive.GoldenfiveApplication;
+import dev.goldenfive.runbook.RunbookFormat;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.timeline.Actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The timers as deployed: several replicas on one database, and a restart with deadlines pending. */
+class IncidentTimersTest {
+
+    static final Actor RESPONDER = Actor.user("admin");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoReplicasFireEveryDeadlineOfManyIncidentsExactlyOnce() throws Exception {
+        try (var first = start("--goldenfive.embedded-db.dir=" + dir.resolve("data"))) {
+            var database = first.getBean(JdbcConnectionDetails.class);
+            try (var second = start("--spring.datasource.url=" + database.getJdbcUrl(),
+                    "--spring.datasource.username=" + database.getUsername(),
+                    "--spring.datasource.password=" + database.getPassword())) {
+                String runbook = publishShortRunbook(first);
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    var replica = i % 2 == 0 ? first : second;
+                    keys.add(replica.getBean(IncidentManagement.class).declare(declaration(runbook), RESPONDER).key());
+                    Thread.sleep(25);
+                }
+
+                JdbcClient jdbc = first.getBean(JdbcClient.class);
+                waitUntil(() -> timerEntries(jdbc).size() >= 180, Duration.ofSeconds(15));
+                Thread.sleep(500); // a duplicate, if there were one, would come now
+
+                Map<String, List<String>> entered = new java.util.TreeMap<>();
+                for (var entry : timerEntries(jdbc)) {
+                    entered.computeIfAbsent(entry.get("key").toString(), k -> new ArrayList<>()).add(entry.get("to").toString());
+                }
+                assertThat(entered.keySet()).containsExactlyInAnyOrderElementsOf(keys);
+                assertThat(entered.values()).allSatisfy(stages -> assertThat(stages).containsExactly("two", "three", "follow-up"));
+                long firstFired = firings(first);
+                long secondFired = firings(second);
+                assertThat(firstFired + secondFired).isEqualTo(180);
+                assertThat(firstFired).as("firings by the first replica").isPositive();
+                assertThat(secondFired).as("firings by the second replica").isPositive();
+            }
+        }
+    }
+
+    @Test
+    void deadlinesThatPassWhileStoppedFireRightAfterTheRestartMarkedLate() throws Exception {
+        Path data = dir.resolve("data");
+        String key;
+        try (var before = start("--goldenfive.embedded-db.dir=" + data)) {
+            String runbook = publishShortRunbook(before);
+            key = before.getBean(IncidentManagement.class).declare(declaration(runbook), RESPONDER).key();
+        }
+        Thread.sleep(4500); // the windows ending at 2 s and 4 s pass with nothing running
+
+        try (var after = start("--goldenfive.embedded-db.dir=" + data)) {
+            Instant ready = Instant.now();
+            JdbcClient jdbc = after.getBean(JdbcClient.class);
+            waitUntil(() -> timerEntries(jdbc).size() >= 2, Duration.ofSeconds(2));
+
+            var fired = timerEntries(jdbc);
+            assertThat(fired).extracting(e -> e.get("to")).startsWith("two", "three");
+            assertThat(fired.subList(0, 2)).allSatisfy(entry -> {
+                assertThat(entry.get("key")).isEqualTo(key);
+                assertThat(((Number) entry.get("latenessMs")).longValue()).as("marked late").isGreaterThan(500);
+                assertThat((Instant) entry.get("at")).isBefore(ready.plusSeconds(2));
+            });
+        }
+    }
+
+    private static ConfigurableApplicationContext start(String... args) {
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=",
+                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
+                "--goldenfive.security.admin-token=", "--logging.level.root=WARN"));
+        all.addAll(List.of(args));
+        return new SpringApplicationBuilder(GoldenfiveApplication.class).run(all.toArray(String[]::new));
+    }
+
+    private static String publishShortRunbook(ConfigurableApplicationContext context) {
+        String key = "short-" + UUID.randomUUID().toString().substring(0, 8);
+        context.getBean(Runbooks.class).publish(IncidentApiTest.SHORT_RUNBOOK.formatted(key), RunbookFormat.YAML, "admin");
+        return key;
+    }
+
+    private static IncidentManagement.Declaration declaration(String runbook) {
+        return new IncidentManagement.Declaration("Module downloads time out", "build", "prod", Severity.SEV2, runbook,
+                null, null, null);
+    }
+
+    /** Stage changes the timers made, oldest first. */
+    private static List<Map<String, Object>> timerEntries(JdbcClient jdbc) {
+        return jdbc.sql("""
+                select 'INC-' || i.number as key, e.details ->> 'to' as to, (e.details ->> 'latenessMs')::bigint as lateness,
+                       e.at from timeline_entry e join incident i on i.id = e.incident_id
+                where e.kind = 'stage-entered' and e.details ->> 'cause' = 'timer' order by e.id
+                """)
+                .query((rs, row) -> Map.<String, Object>of("key", rs.getString("key"), "to", rs.getString("to"),
+                        "latenessMs", rs.getLong("lateness"), "at", rs.getTimestamp("at").toInstant()))
+                .list();
+    }
+
+    private static long firings(ConfigurableApplicationContext context) {
+        return context.getBean(MeterRegistry.class).get("goldenfive.incident.deadline.lateness").timer().count();
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+        Instant until = Instant.now().plus(within);
+        while (!condition.getAsBoolean() && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+    }
+}
