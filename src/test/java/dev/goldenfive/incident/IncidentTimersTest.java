@@ -1,12 +1,20 @@
 package dev.goldenfive.incident;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -24,10 +32,12 @@ import dev.goldenfive.timeline.Actor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The timers as deployed: several replicas on one database, and a restart with deadlines pending. */
+/** The timers as deployed: several replicas on one database, and a replica killed with deadlines pending. */
 class IncidentTimersTest {
 
     static final Actor RESPONDER = Actor.user("admin");
+    static final String TOKEN = "kill-test-admin-token-0123456789abcdefghij";
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -51,7 +61,7 @@ class IncidentTimersTest {
                 waitUntil(() -> timerEntries(jdbc).size() >= 180, Duration.ofSeconds(15));
                 Thread.sleep(500); // a duplicate, if there were one, would come now
 
-                Map<String, List<String>> entered = new java.util.TreeMap<>();
+                Map<String, List<String>> entered = new TreeMap<>();
                 for (var entry : timerEntries(jdbc)) {
                     entered.computeIfAbsent(entry.get("key").toString(), k -> new ArrayList<>()).add(entry.get("to").toString());
                 }
@@ -67,18 +77,35 @@ class IncidentTimersTest {
     }
 
     @Test
-    void deadlinesThatPassWhileStoppedFireRightAfterTheRestartMarkedLate() throws Exception {
+    void deadlinesThatPassWhileTheOnlyReplicaIsKilledFireRightAfterTheRestartMarkedLate() throws Exception {
         Path data = dir.resolve("data");
+        int port = freePort();
+        Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GoldenfiveApplication.class.getName(),
+                "--server.port=" + port, "--management.server.port=", "--goldenfive.embedded-db.dir=" + data,
+                "--goldenfive.security.admin-token=" + TOKEN, "--goldenfive.security.bcrypt-strength=10")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         String key;
-        try (var before = start("--goldenfive.embedded-db.dir=" + data)) {
-            String runbook = publishShortRunbook(before);
-            key = before.getBean(IncidentManagement.class).declare(declaration(runbook), RESPONDER).key();
+        try {
+            waitUntil(() -> ready(port), Duration.ofSeconds(90));
+            assertThat(ready(port)).as("the replica to be killed is ready").isTrue();
+            String runbook = "short-" + UUID.randomUUID().toString().substring(0, 8);
+            assertThat(call(port, "/api/v1/runbooks", "application/yaml", IncidentApiTest.SHORT_RUNBOOK.formatted(runbook))
+                    .statusCode()).isEqualTo(201);
+            var declared = call(port, "/api/v1/incidents", "application/json", """
+                    {"title":"Module downloads time out","service":"build","environment":"prod","severity":"SEV2","runbook":"%s"}"""
+                    .formatted(runbook));
+            assertThat(declared.statusCode()).isEqualTo(201);
+            key = declared.headers().firstValue("Location").orElseThrow().replaceFirst(".*/", "");
         }
-        Thread.sleep(4500); // the windows ending at 2 s and 4 s pass with nothing running
+        finally {
+            killed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, its PostgreSQL is left behind
+        }
+        Thread.sleep(4500); // the windows ending at 2 s and 4 s pass with no replica running
 
-        try (var after = start("--goldenfive.embedded-db.dir=" + data)) {
+        try (var restarted = start("--goldenfive.embedded-db.dir=" + data)) {
             Instant ready = Instant.now();
-            JdbcClient jdbc = after.getBean(JdbcClient.class);
+            JdbcClient jdbc = restarted.getBean(JdbcClient.class);
             waitUntil(() -> timerEntries(jdbc).size() >= 2, Duration.ofSeconds(2));
 
             var fired = timerEntries(jdbc);
@@ -86,8 +113,30 @@ class IncidentTimersTest {
             assertThat(fired.subList(0, 2)).allSatisfy(entry -> {
                 assertThat(entry.get("key")).isEqualTo(key);
                 assertThat(((Number) entry.get("latenessMs")).longValue()).as("marked late").isGreaterThan(500);
-                assertThat((Instant) entry.get("at")).isBefore(ready.plusSeconds(2));
+                assertThat((Instant) entry.get("at")).as("fired within 2 s of readiness").isBefore(ready.plusSeconds(2));
             });
+        }
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("UP");
+        }
+        catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> call(int port, String path, String type, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
@@ -126,7 +175,7 @@ class IncidentTimersTest {
         return context.getBean(MeterRegistry.class).get("goldenfive.incident.deadline.lateness").timer().count();
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+    private static void waitUntil(BooleanSupplier condition, Duration within) throws InterruptedException {
         Instant until = Instant.now().plus(within);
         while (!condition.getAsBoolean() && Instant.now().isBefore(until)) {
             Thread.sleep(50);
