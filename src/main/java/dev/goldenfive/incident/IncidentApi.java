@@ -16,10 +16,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.ErrorResponseException;
@@ -31,6 +32,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.goldenfive.security.ApiAccessRules;
+import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
@@ -42,7 +45,6 @@ import dev.goldenfive.timeline.TimelineEntry;
 @Tag(name = "Incidents", description = "Declare incidents, walk their stages, read their timelines")
 class IncidentApi {
 
-    static final String ACTORS = "hasAnyRole('RESPONDER', 'ADMIN')";
     static final int MAX_PAGE_SIZE = 200;
 
     private final IncidentManagement incidents;
@@ -69,8 +71,15 @@ class IncidentApi {
     record NoteRequest(@NotBlank @Size(max = 2000) String text) {
     }
 
+    /** Responders and administrators declare and act; managers (and every other signed-in person) read. */
+    @Bean
+    static ApiAccessRules incidentAccess() {
+        String[] roles = {Role.RESPONDER.name(), Role.ADMIN.name()};
+        return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/incidents", "/api/v1/incidents/*/actions/*",
+                "/api/v1/incidents/*/notes").hasAnyRole(roles);
+    }
+
     @PostMapping
-    @PreAuthorize(ACTORS)
     @Operation(summary = "Declare an incident", description = "It starts in the first stage of its runbook (default "
             + "go-module-download, latest version). With startedAt in the past, the stages whose windows already "
             + "ended are entered at once and recorded as catch-up.")
@@ -100,7 +109,6 @@ class IncidentApi {
     }
 
     @PostMapping("/{key}/actions/{action}")
-    @PreAuthorize(ACTORS)
     @Operation(summary = "Act on an incident",
             description = "acknowledge | assign-commander (commander) | advance (reason) | resolve (summary, required) "
                     + "| reopen (note) | close (note). An action the incident's state does not allow is a 409 "
@@ -125,7 +133,6 @@ class IncidentApi {
     }
 
     @PostMapping("/{key}/notes")
-    @PreAuthorize(ACTORS)
     @Operation(summary = "Add a note to the incident's timeline")
     ResponseEntity<TimelineEntry> note(@PathVariable String key, @Valid @RequestBody NoteRequest request,
             Authentication caller) {

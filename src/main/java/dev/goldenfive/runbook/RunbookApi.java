@@ -16,11 +16,12 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,6 +30,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.goldenfive.security.ApiAccessRules;
+import dev.goldenfive.security.Role;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
 
@@ -61,8 +64,13 @@ class RunbookApi {
     record VersionSummary(int version, String title, Instant createdAt, String createdBy) {
     }
 
+    /** Administrators publish; every signed-in person reads. */
+    @Bean
+    static ApiAccessRules runbookAccess() {
+        return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/runbooks").hasRole(Role.ADMIN.name());
+    }
+
     @PostMapping(consumes = {YAML, "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON_VALUE})
-    @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Publish a runbook as its next version (YAML or JSON)",
             description = "201 with the new version; 200 with the latest version when it already holds the same runbook. "
                     + "Invalid documents are answered 400 with each wrong field, why, and its line. At most 256 KiB.",

@@ -1,6 +1,7 @@
 package dev.goldenfive.security;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,7 +13,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
-import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
@@ -41,7 +41,6 @@ import dev.goldenfive.web.ProblemResponses;
  * tokens and get problem+json on 401/403. Browsers use a session with CSRF protection and a login page.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableMethodSecurity
 class SecurityConfiguration {
 
     /** Paths served to machines with bearer tokens. Ingest paths that live outside /api join this list. */
@@ -73,7 +72,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain tokenChain(HttpSecurity http, ApiTokens tokens, ProblemResponses problems,
-            ManagementPort managementPort) throws Exception {
+            ManagementPort managementPort, List<ApiAccessRules> featureRules) throws Exception {
         var handlers = new ProblemSecurityHandlers(problems);
         http.securityMatcher(TOKEN_PATHS)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -86,13 +85,15 @@ class SecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(API_CSP))
                         .referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER))
                         .frameOptions(f -> f.deny()))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/actuator/prometheus").access(onPortOrAdmin(managementPort))
-                        .requestMatchers("/actuator/**").hasRole(Role.ADMIN.name())
-                        // Everything else on the API is for people (directly or through their tokens).
-                        // Ingest endpoints for agents are opened explicitly, above this line.
-                        .anyRequest().hasAnyRole(Role.RESPONDER.name(), Role.MANAGER.name(), Role.ADMIN.name()));
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                            .requestMatchers("/actuator/prometheus").access(onPortOrAdmin(managementPort))
+                            .requestMatchers("/actuator/**").hasRole(Role.ADMIN.name());
+                    featureRules.forEach(rules -> rules.apply(auth));
+                    // Everything else on the API is for people (directly or through their tokens).
+                    // Ingest endpoints for agents are opened explicitly by their feature's rules.
+                    auth.anyRequest().hasAnyRole(Role.RESPONDER.name(), Role.MANAGER.name(), Role.ADMIN.name());
+                });
         return http.build();
     }
 

@@ -19,8 +19,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -66,12 +64,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return invalid(ex.getConstraintViolations().stream()
                 .map(v -> new FieldProblem(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList());
-    }
-
-    /** Method security's refusals go back to the security filters, which answer 401 or 403 problem+json. */
-    @ExceptionHandler({AccessDeniedException.class, AuthenticationException.class})
-    void refusedBySecurity(RuntimeException ex) {
-        throw ex;
     }
 
     @ExceptionHandler(Exception.class)
