@@ -72,6 +72,9 @@ class IncidentApiTest {
         JsonNode incident = json.readTree(get("/api/v1/incidents/" + key, GoldenfiveTest.ADMIN_TOKEN).body());
         assertThat(incident.get("stage").get("key").asString()).isEqualTo("follow-up");
         assertThat(incident.get("stages").valueStream().map(s -> s.get("state").asString())).containsOnly("passed");
+        assertThat(get("/actuator/prometheus", GoldenfiveTest.ADMIN_TOKEN).body())
+                .contains("goldenfive_incident_transitions_total{kind=\"stage-entered\"")
+                .contains("goldenfive_incident_deadline_lateness_seconds_bucket");
     }
 
     @Test
