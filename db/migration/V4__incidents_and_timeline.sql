@@ -38,7 +38,7 @@ create table timeline_entry (
     kind        varchar(40)   not null,
     actor_kind  varchar(8)    not null check (actor_kind in ('USER', 'AGENT', 'SYSTEM')),
     actor_id    varchar(100)  not null,
-    summary     varchar(2000) not null,
+    summary     text          not null check (length(summary) <= 10000),
     details     jsonb         not null default '{}'
 );
 create index timeline_entry_incident_idx on timeline_entry (incident_id, id);

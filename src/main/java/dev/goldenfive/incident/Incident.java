@@ -20,6 +20,7 @@ import jakarta.persistence.Version;
 import dev.goldenfive.incident.IncidentEvent.Cause;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.web.InvalidField;
 
 /**
  * An incident walking its runbook's stages against the clock. It guards its own transitions: each action
@@ -132,6 +133,9 @@ class Incident {
     /** Moves on to the next stage before its window begins (or to follow-up from the last one). */
     void advance(Runbook runbook, String reason, Actor by, Instant now) {
         require(IncidentAction.ADVANCE);
+        if (reason == null) {
+            throw new InvalidField("reason", "must say why the incident moves on early");
+        }
         var next = runbook.next(stage);
         if (next.isPresent()) {
             enter(stage, next.get(), now, Cause.ADVANCE, by, now, null, reason);
@@ -143,6 +147,9 @@ class Incident {
 
     void resolve(String summary, Actor by, Instant now) {
         require(IncidentAction.RESOLVE);
+        if (summary == null) {
+            throw new InvalidField("summary", "must say how it was resolved");
+        }
         status = IncidentStatus.RESOLVED;
         resolvedAt = now;
         resolutionSummary = summary;
@@ -150,16 +157,34 @@ class Incident {
         events.add(new IncidentEvent.IncidentResolved(key(), now, by, summary, stage));
     }
 
-    /** Open again, in the stage whose window holds the present (or follow-up when they are all over). */
+    /**
+     * Open again, in the stage whose window holds the present, or the stage it was in if a responder had
+     * moved on further than that (follow-up when every window is over).
+     */
     void reopen(Runbook runbook, String note, Actor by, Instant now) {
         require(IncidentAction.REOPEN);
         status = IncidentStatus.OPEN;
         resolvedAt = null;
         resolutionSummary = null;
         events.add(new IncidentEvent.IncidentReopened(key(), now, by, note));
-        runbook.stageAt(Duration.between(startedAt, now).toSeconds()).ifPresentOrElse(
-                current -> enter(stage, current, now, Cause.REOPEN, by, now, null, null),
-                () -> enterFollowUp(now, Cause.REOPEN, by, now, null, null));
+        long elapsed = Math.max(0, Duration.between(startedAt, now).toSeconds());
+        var present = runbook.stageAt(elapsed);
+        if (present.isEmpty()) {
+            if (!inFollowUp()) {
+                enterFollowUp(now, Cause.REOPEN, by, now, null, null);
+            }
+        }
+        else if (runbook.stages().indexOf(present.get()) > indexOf(runbook, stage)) {
+            enter(stage, present.get(), now, Cause.REOPEN, by, now, null, null);
+        }
+        else {
+            nextDeadlineAt = inFollowUp() ? null : startedAt.plusSeconds(runbook.stage(stage).endSeconds());
+        }
+    }
+
+    private static int indexOf(Runbook runbook, String stageKey) {
+        return Runbook.FOLLOW_UP.equals(stageKey) ? runbook.stages().size()
+                : runbook.stages().indexOf(runbook.stage(stageKey));
     }
 
     void close(String note, Actor by, Instant now) {

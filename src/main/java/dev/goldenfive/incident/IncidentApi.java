@@ -54,7 +54,7 @@ class IncidentApi {
     }
 
     record DeclareRequest(
-            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String title,
             @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String service,
             @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
             @NotNull Severity severity,
@@ -110,7 +110,7 @@ class IncidentApi {
 
     @PostMapping("/{key}/actions/{action}")
     @Operation(summary = "Act on an incident",
-            description = "acknowledge | assign-commander (commander) | advance (reason) | resolve (summary, required) "
+            description = "acknowledge | assign-commander (commander) | advance (reason, required) | resolve (summary, required) "
                     + "| reopen (note) | close (note). An action the incident's state does not allow is a 409 "
                     + "listing the allowed ones.")
     IncidentView act(@PathVariable String key,

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.security.UserAccounts;
+import dev.goldenfive.security.UserView;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
@@ -90,15 +92,13 @@ public class IncidentManagement {
         if (startedAt.isBefore(now.minus(OLDEST_START))) {
             throw new InvalidField("startedAt", "must be within the last " + OLDEST_START.toDays() + " days");
         }
-        if (declaration.commander() != null) {
-            requireUser("commander", declaration.commander());
-        }
+        String commander = declaration.commander() == null ? null : requireUser("commander", declaration.commander());
         long number = jdbc.sql("select nextval('incident_number_seq')").query(Long.class).single();
         Incident incident = Incident.declare(number, declaration.title().strip(), declaration.service().strip(),
                 declaration.environment().strip(), declaration.severity(), version.id(), version.key(), version.version(),
                 version.runbook(), startedAt, by, now);
-        if (declaration.commander() != null) {
-            incident.assignCommander(declaration.commander(), by, now);
+        if (commander != null) {
+            incident.assignCommander(commander, by, now);
         }
         incidents.saveAndFlush(incident);
         record(incident);
@@ -110,16 +110,13 @@ public class IncidentManagement {
         RunbookVersion version = runbook(incident);
         Instant now = now();
         ActionInput words = input == null ? ActionInput.NONE : input;
+        // a deadline that is due but not yet fired happened first: the action applies to the stage after it
+        incident.fireDeadlines(version.runbook(), now);
         switch (action) {
             case ACKNOWLEDGE -> incident.acknowledge(by, now);
             case ASSIGN_COMMANDER -> incident.assignCommander(requireUser("commander", words.commander()), by, now);
             case ADVANCE -> incident.advance(version.runbook(), blankToNull(words.reason()), by, now);
-            case RESOLVE -> {
-                if (words.summary() == null || words.summary().isBlank()) {
-                    throw new InvalidField("summary", "must say how it was resolved");
-                }
-                incident.resolve(words.summary().strip(), by, now);
-            }
+            case RESOLVE -> incident.resolve(blankToNull(words.summary()), by, now);
             case REOPEN -> incident.reopen(version.runbook(), blankToNull(words.note()), by, now);
             case CLOSE -> incident.close(blankToNull(words.note()), by, now);
         }
@@ -186,26 +183,36 @@ public class IncidentManagement {
         return new IncidentSummary.Page(items, query.page(), query.size(), total);
     }
 
-    /**
-     * The timers' work: fires up to {@code limit} due deadlines, skipping incidents another replica (or a
-     * person) holds right now; those are due again at the next pass. Returns how many incidents it took.
-     */
-    int fireDue(int limit) {
-        List<Long> due = jdbc.sql("""
-                select id from incident where next_deadline_at <= :now
-                order by next_deadline_at limit :limit for update skip locked
-                """)
+    /** Incidents whose deadline is due, earliest first (the timers then fire them one by one). */
+    @Transactional(readOnly = true)
+    List<Long> due(int limit) {
+        return jdbc.sql("select id from incident where next_deadline_at <= :now order by next_deadline_at limit :limit")
                 .param("now", Timestamp.from(now()))
                 .param("limit", limit)
                 .query(Long.class)
                 .list();
-        for (Incident incident : incidents.findAllById(due)) {
-            // the time of each firing, not of the query: lateness is measured honestly
-            if (incident.fireDeadlines(runbook(incident).runbook(), now())) {
-                record(incident);
-            }
+    }
+
+    /**
+     * Fires the due deadlines of one incident in a transaction of its own, unless another replica (or a
+     * person) holds it right now; then it is due again at the next pass. True when something fired.
+     */
+    boolean fire(long id) {
+        Optional<Long> locked = jdbc.sql("select id from incident where id = :id and next_deadline_at <= :now for update skip locked")
+                .param("id", id)
+                .param("now", Timestamp.from(now()))
+                .query(Long.class)
+                .optional();
+        if (locked.isEmpty()) {
+            return false;
         }
-        return due.size();
+        Incident incident = incidents.findById(id).orElseThrow();
+        // the time of the firing itself, so the recorded lateness includes every wait before it
+        if (!incident.fireDeadlines(runbook(incident).runbook(), now())) {
+            return false;
+        }
+        record(incident);
+        return true;
     }
 
     /** The earliest deadline still to fire, if any. */
@@ -249,8 +256,9 @@ public class IncidentManagement {
         if (username == null || username.isBlank()) {
             throw new InvalidField(field, "must name a user");
         }
-        return accounts.findByUsername(username.strip())
-                .filter(user -> user.enabled())
+        String name = username.strip().toLowerCase(Locale.ROOT);
+        return accounts.findByUsername(name)
+                .filter(UserView::enabled)
                 .orElseThrow(() -> new InvalidField(field, "'" + username.strip() + "' is not an enabled user"))
                 .username();
     }

@@ -21,6 +21,7 @@ class IncidentMetrics {
     private final MeterRegistry registry;
     private final Timer lateness;
     private final MultiGauge open;
+    private final Counter timerFailures;
 
     IncidentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,7 +30,10 @@ class IncidentMetrics {
                 .publishPercentileHistogram()
                 .register(registry);
         this.open = MultiGauge.builder("goldenfive.incidents.open")
-                .description("Open incidents by current stage")
+                .description("Open incidents by current stage, in the whole database (every replica reports it: aggregate with max)")
+                .register(registry);
+        this.timerFailures = Counter.builder("goldenfive.incident.timer.failures")
+                .description("Deadline firings that failed and were set aside for a retry")
                 .register(registry);
     }
 
@@ -43,6 +47,10 @@ class IncidentMetrics {
         if (event instanceof IncidentEvent.StageEntered entered && entered.lateness() != null) {
             lateness.record(entered.lateness());
         }
+    }
+
+    void timerFailed() {
+        timerFailures.increment();
     }
 
     void openByStage(Map<String, Long> counts) {

@@ -3,36 +3,45 @@ package dev.goldenfive.incident;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Fires stage deadlines on time, on every replica at once without firing any twice. The deadlines live in
- * the database; each pass takes the due incidents with {@code FOR UPDATE SKIP LOCKED} (so two replicas
- * never take the same one) and the incident itself checks that its deadline is still due (so an incident a
- * person moved on in the meantime is left alone). Between passes the thread sleeps until the earliest
+ * the database; each pass takes every due incident in a transaction of its own with {@code FOR UPDATE SKIP
+ * LOCKED} (so two replicas never take the same one) and the incident itself checks that its deadline is
+ * still due (so an incident a person moved on in the meantime is left alone). Between passes the thread sleeps until the earliest
  * deadline, at most {@link #MAX_SLEEP}, and wakes early when this replica sets a new deadline; the cap
  * bounds how late a deadline set on another replica can fire. Deadlines that passed while no replica ran
  * fire at the first pass after start, with their lateness recorded.
  */
-@Component
-class IncidentTimers implements SmartLifecycle {
+@Component("incidentTimers")
+class IncidentTimers implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(IncidentTimers.class);
     static final Duration MAX_SLEEP = Duration.ofMillis(100);
+    static final Duration MIN_SLEEP = Duration.ofMillis(10);
+    static final Duration SET_ASIDE = Duration.ofSeconds(30);
     static final int BATCH = 100;
 
     private final IncidentManagement incidents;
     private final IncidentMetrics metrics;
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
+    /** Incidents whose firing failed, and until when they are left alone. */
+    private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
     private volatile Thread thread;
     private volatile boolean running;
 
@@ -84,41 +93,82 @@ class IncidentTimers implements SmartLifecycle {
 
     private void loop() {
         Instant nextMetrics = Instant.MIN;
-        while (running) {
-            try {
-                while (running && incidents.fireDue(BATCH) == BATCH) {
-                    // a full batch: more may be due
-                }
-                if (clock.instant().isAfter(nextMetrics)) {
-                    metrics.openByStage(incidents.openByStage());
-                    nextMetrics = clock.instant().plusSeconds(10);
-                }
-                Duration sleep = incidents.earliestDeadline()
-                        .map(deadline -> Duration.between(clock.instant(), deadline))
-                        .filter(untilDue -> untilDue.compareTo(MAX_SLEEP) < 0)
-                        .orElse(MAX_SLEEP);
-                if (!sleep.isNegative() && !sleep.isZero()) {
-                    wake.tryAcquire(sleep.toNanos(), TimeUnit.NANOSECONDS);
-                    wake.drainPermits();
-                }
-            }
-            catch (InterruptedException stopping) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (RuntimeException ex) {
-                if (!running) {
-                    return;
-                }
-                log.warn("Firing incident deadlines failed; trying again in a second", ex);
+        try {
+            while (running) {
                 try {
-                    Thread.sleep(1000);
+                    int fired = firePass();
+                    if (clock.instant().isAfter(nextMetrics)) {
+                        metrics.openByStage(incidents.openByStage());
+                        nextMetrics = clock.instant().plusSeconds(10);
+                    }
+                    sleep(fired);
                 }
-                catch (InterruptedException stopping) {
-                    Thread.currentThread().interrupt();
-                    return;
+                catch (RuntimeException ex) {
+                    log.warn("Firing incident deadlines failed; trying again in a second", ex);
+                    Thread.sleep(1000);
                 }
             }
         }
+        catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            if (running) {
+                log.error("The incident timer thread ended while the application runs; liveness reports DOWN");
+            }
+        }
+    }
+
+    /**
+     * Fires every due incident, each in its own transaction, so one that fails cannot hold up the others:
+     * it is set aside for {@link #SET_ASIDE} and counted, and the rest go on.
+     */
+    private int firePass() {
+        int fired = 0;
+        List<Long> due;
+        do {
+            Instant now = clock.instant();
+            setAside.values().removeIf(until -> until.isBefore(now));
+            due = incidents.due(BATCH + setAside.size()).stream().filter(id -> !setAside.containsKey(id)).toList();
+            for (Long id : due) {
+                try {
+                    fired += incidents.fire(id) ? 1 : 0;
+                }
+                catch (RuntimeException ex) {
+                    setAside.put(id, clock.instant().plus(SET_ASIDE));
+                    metrics.timerFailed();
+                    log.error("Firing the deadline of incident id {} failed; trying it again in {} s", id,
+                            SET_ASIDE.toSeconds(), ex);
+                }
+            }
+        } while (running && due.size() >= BATCH);
+        return fired;
+    }
+
+    /**
+     * Until the earliest deadline, at most {@link #MAX_SLEEP}; at least {@link #MIN_SLEEP} when a due deadline
+     * could not be taken (another replica holds it), rather than asking again at once.
+     */
+    private void sleep(int fired) throws InterruptedException {
+        Duration sleep = incidents.earliestDeadline()
+                .map(deadline -> Duration.between(clock.instant(), deadline))
+                .filter(untilDue -> untilDue.compareTo(MAX_SLEEP) < 0)
+                .orElse(MAX_SLEEP);
+        if (sleep.compareTo(MIN_SLEEP) < 0 && fired == 0) {
+            sleep = MIN_SLEEP;
+        }
+        if (sleep.isPositive()) {
+            wake.tryAcquire(sleep.toNanos(), TimeUnit.NANOSECONDS);
+            wake.drainPermits();
+        }
+    }
+
+    /** DOWN when the timer thread is gone while the application runs (a restart brings it back). */
+    @Override
+    public Health health() {
+        Thread current = thread;
+        return running && (current == null || !current.isAlive())
+                ? Health.down().withDetail("reason", "the incident timer thread has ended").build()
+                : Health.up().withDetail("setAside", setAside.size()).build();
     }
 }

@@ -19,12 +19,15 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.cfg.MapperBuilder;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.StrictStrings;
 
 /**
  * Reads a runbook from YAML or JSON and checks it, reporting every problem at once with the field's path
@@ -45,10 +48,14 @@ final class RunbookDocument {
         this.validator = validator;
     }
 
+    /** As strict as the API: unknown fields, numbers for text, fractions for whole numbers, NUL, a second document. */
     private static ObjectMapper strict(MapperBuilder<?, ?> builder) {
         return builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .addModule(StrictStrings.module())
                 .build();
     }
 
@@ -56,15 +63,19 @@ final class RunbookDocument {
     Runbook read(String text, RunbookFormat format) {
         ObjectMapper mapper = format == RunbookFormat.YAML ? YAML : JSON;
         JsonNode tree;
-        Map<String, Integer> lines;
+        Map<String, Integer> lines = new HashMap<>();
+        List<FieldProblem> aliases = new ArrayList<>();
         try {
             tree = mapper.readTree(text);
-            lines = lines(mapper, text);
+            scan(mapper, text, lines, aliases);
         }
         catch (JacksonException syntax) {
             int line = syntax.getLocation() == null ? -1 : syntax.getLocation().getLineNr();
             throw new InvalidFields(List.of(new FieldProblem("(document)",
                     "is not valid " + format + ": " + syntax.getOriginalMessage(), line > 0 ? line : null)));
+        }
+        if (!aliases.isEmpty()) {
+            throw new InvalidFields(aliases);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull() || !tree.isObject()) {
             throw new InvalidFields(List.of(new FieldProblem("(document)", "must be a runbook: a mapping with key, title and stages")));
@@ -162,9 +173,11 @@ final class RunbookDocument {
         problems.add(new FieldProblem(field, message, lineOf(lines, field)));
     }
 
-    /** The line of every field and item, by its path ({@code stages[1].steps[0].title}). */
-    private static Map<String, Integer> lines(ObjectMapper mapper, String text) {
-        Map<String, Integer> lines = new HashMap<>();
+    /**
+     * Records the line of every field and item by its path ({@code stages[1].steps[0].title}), and refuses
+     * YAML aliases: a reader would take {@code *name} for the text "name".
+     */
+    private static void scan(ObjectMapper mapper, String text, Map<String, Integer> lines, List<FieldProblem> aliases) {
         try (JsonParser parser = mapper.createParser(text)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
@@ -176,10 +189,14 @@ final class RunbookDocument {
                     pointer = parser.streamReadContext().getParent() == null ? ""
                             : parser.streamReadContext().getParent().pathAsPointer().toString();
                 }
-                lines.putIfAbsent(fromPointer(pointer), parser.currentTokenLocation().getLineNr());
+                int line = parser.currentTokenLocation().getLineNr();
+                lines.putIfAbsent(fromPointer(pointer), line);
+                if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    aliases.add(new FieldProblem(fromPointer(pointer),
+                            "is a YAML alias; write the value out (aliases are not supported)", line));
+                }
             }
         }
-        return lines;
     }
 
     /** The line of the field, or of the nearest enclosing one (a missing field is reported where its parent is). */
@@ -234,6 +251,21 @@ final class RunbookDocument {
 
     private static String reason(JacksonException ex) {
         String message = ex.getOriginalMessage();
+        if (message.startsWith("must ")) {
+            return message;
+        }
+        if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            Class<?> type = mismatch.getTargetType();
+            if (type == String.class) {
+                return "must be text (in YAML, put a number or true/false in quotes)";
+            }
+            if (type == Integer.class || type == int.class) {
+                return "must be a whole number";
+            }
+            if (type == Boolean.class || type == boolean.class) {
+                return "must be true or false";
+            }
+        }
         if (message.contains("Unrecognized property") || message.contains("Unrecognized field")) {
             return "is not a known field";
         }

@@ -6,12 +6,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.deser.std.StdDeserializer;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.module.SimpleModule;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -28,12 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 class StrictInput {
 
-    static final String NO_NUL = "must not contain NUL characters";
-
     @Bean
     JsonMapperBuilderCustomizer strictJsonStrings() {
-        return builder -> builder.addModule(new SimpleModule("strict-strings").addDeserializer(String.class,
-                new StrictStrings()));
+        return builder -> builder.addModule(StrictStrings.module());
     }
 
     /**
@@ -50,7 +41,7 @@ class StrictInput {
                     for (String value : entry.getValue()) {
                         if (value != null && value.indexOf('\0') >= 0) {
                             response.sendError(HttpServletResponse.SC_BAD_REQUEST,
-                                    "The field '" + entry.getKey().replace('\0', ' ') + "' " + NO_NUL + ".");
+                                    "The field '" + entry.getKey().replace('\0', ' ') + "' " + StrictStrings.NO_NUL + ".");
                             return;
                         }
                     }
@@ -60,25 +51,5 @@ class StrictInput {
         });
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
-    }
-
-    /** JSON strings only, and without NUL. */
-    static final class StrictStrings extends StdDeserializer<String> {
-
-        StrictStrings() {
-            super(String.class);
-        }
-
-        @Override
-        public String deserialize(JsonParser parser, DeserializationContext context) {
-            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
-                return (String) context.handleUnexpectedToken(String.class, parser);
-            }
-            String text = parser.getString();
-            if (text.indexOf('\0') >= 0) {
-                throw MismatchedInputException.from(parser, String.class, NO_NUL);
-            }
-            return text;
-        }
     }
 }

@@ -127,21 +127,27 @@ class IncidentApiTest {
         assertThat(json.readTree(twice.body()).get("allowed").valueStream().map(JsonNode::asString))
                 .containsExactlyInAnyOrder("assign-commander", "advance", "resolve");
 
+        assertThat(act(key, "advance", "{}").body()).contains("\"field\":\"reason\"");
         assertThat(act(key, "advance", "{\"reason\":\"DNS and TLS are fine\"}").statusCode()).isEqualTo(200);
+        assertThat(act(key, "assign-commander", "{\"commander\":\" ADMIN \"}").statusCode()).isEqualTo(200);
+        assertThat(act(key, "assign-commander", "{\"commander\":\"nobody-at-all\"}").body()).contains("\"field\":\"commander\"");
         var noSummary = act(key, "resolve", "{}");
         assertThat(noSummary.statusCode()).isEqualTo(400);
         assertThat(noSummary.body()).contains("\"field\":\"summary\"");
         assertThat(act(key, "resolve", "{\"summary\":\"GOPROXY switched to the mirror\"}").statusCode()).isEqualTo(200);
         assertThat(act(key, "advance", null).statusCode()).isEqualTo(409);
         assertThat(act(key, "reopen", "{\"note\":\"back again\"}").statusCode()).isEqualTo(200);
-        assertThat(act(key, "resolve", "{\"summary\":\"for good\"}").statusCode()).isEqualTo(200);
+        assertThat(act(key, "resolve", "{\"summary\":\"%s\"}".formatted("x".repeat(4000))).statusCode())
+                .as("the longest summary").isEqualTo(200);
         assertThat(act(key, "close", null).statusCode()).isEqualTo(200);
         assertThat(act(key, "teleport", null).statusCode()).isEqualTo(404);
         assertThat(act("INC-999999999", "acknowledge", null).statusCode()).isEqualTo(404);
 
         JsonNode timeline = json.readTree(get("/api/v1/incidents/" + key + "/timeline", GoldenfiveTest.ADMIN_TOKEN).body());
         assertThat(timeline.valueStream().map(e -> e.get("kind").asString())).containsExactly("declared", "stage-entered",
-                "acknowledged", "stage-entered", "resolved", "reopened", "stage-entered", "resolved", "closed");
+                "acknowledged", "stage-entered", "commander-assigned", "resolved", "reopened", "resolved", "closed");
+        assertThat(json.readTree(get("/api/v1/incidents/" + key, GoldenfiveTest.ADMIN_TOKEN).body()).get("commander").asString())
+                .isEqualTo("admin");
         assertThat(timeline.valueStream().filter(e -> e.get("kind").asString().equals("acknowledged")).findFirst().orElseThrow()
                 .get("actor").get("id").asString()).isEqualTo("admin");
     }
@@ -168,9 +174,11 @@ class IncidentApiTest {
         var noRunbook = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"title\":\"x\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\",\"runbook\":\"nope\"}");
         var future = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"title\":\"x\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\",\"startedAt\":\"%s\"}"
                 .formatted(Instant.now().plusSeconds(3600)));
+        var control = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"title\":\"a\\u001bb\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
         var nobody = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"title\":\"x\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\",\"commander\":\"nobody-at-all\"}");
 
-        assertThat(List.of(missing, badSeverity, noRunbook, future, nobody)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(400));
+        assertThat(control.body()).contains("\"field\":\"title\"");
+        assertThat(List.of(missing, badSeverity, noRunbook, future, control, nobody)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(400));
         assertThat(missing.body()).contains("\"field\":\"title\"");
         assertThat(badSeverity.body()).contains("\"field\":\"severity\"");
         assertThat(noRunbook.body()).contains("\"field\":\"runbook\"");

@@ -116,11 +116,11 @@ class IncidentTest {
     @Test
     void advancingFromTheLastStageGoesToFollowUpWhereAdvancingIsRefusedWithTheAllowedActions() {
         Incident incident = declare(t0, t0.plusSeconds(200));
-        incident.advance(GOLDEN_FIVE, null, alice, t0.plusSeconds(210));
+        incident.advance(GOLDEN_FIVE, "nothing left to try here", alice, t0.plusSeconds(210));
         assertThat(incident.stage()).isEqualTo(Runbook.FOLLOW_UP);
 
         var refused = catchThrowableOfType(IncidentProblems.ActionNotAllowed.class,
-                () -> incident.advance(GOLDEN_FIVE, null, alice, t0.plusSeconds(220)));
+                () -> incident.advance(GOLDEN_FIVE, "again", alice, t0.plusSeconds(220)));
 
         assertThat(refused.allowed()).containsExactlyInAnyOrder(IncidentAction.ACKNOWLEDGE,
                 IncidentAction.ASSIGN_COMMANDER, IncidentAction.RESOLVE);
@@ -162,6 +162,32 @@ class IncidentTest {
         assertThat(incident.stage()).isEqualTo("proxy-switch");
         assertThat(incident.nextDeadlineAt()).isEqualTo(t0.plusSeconds(180));
         assertThat(incident.resolvedAt()).isNull();
+    }
+
+    @Test
+    void reopeningKeepsAStageAResponderHadAlreadyMovedOnTo() {
+        Incident incident = declare(t0, t0);
+        incident.advance(GOLDEN_FIVE, "skip ahead", alice, t0.plusSeconds(10));
+        incident.advance(GOLDEN_FIVE, "skip ahead again", alice, t0.plusSeconds(20));
+        incident.resolve("fixed", alice, t0.plusSeconds(30));
+        incident.takeEvents();
+
+        incident.reopen(GOLDEN_FIVE, null, alice, t0.plusSeconds(40));
+
+        assertThat(incident.stage()).isEqualTo("offline-fallback");
+        assertThat(incident.nextDeadlineAt()).isEqualTo(t0.plusSeconds(300));
+        assertThat(incident.takeEvents()).extracting(IncidentEvent::kind).containsExactly("reopened");
+    }
+
+    @Test
+    void reopeningBeforeAStartSetSlightlyAheadStaysInTheFirstStage() {
+        Incident incident = declare(t0.plusSeconds(30), t0);
+        incident.resolve("false alarm", alice, t0.plusSeconds(5));
+
+        incident.reopen(GOLDEN_FIVE, null, alice, t0.plusSeconds(10));
+
+        assertThat(incident.stage()).isEqualTo("connectivity");
+        assertThat(incident.nextDeadlineAt()).isEqualTo(t0.plusSeconds(90));
     }
 
     @Test

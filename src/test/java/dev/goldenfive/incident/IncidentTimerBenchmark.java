@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.runbook.RunbookFormat;
@@ -24,8 +27,8 @@ import dev.goldenfive.timeline.Actor;
  * How late stage deadlines fire with 1,000 open incidents: {@code ./mvnw test -Pbenchmark}.
  * Not part of {@code ./mvnw verify}. The baseline is an in-process {@link ScheduledExecutorService} asked to
  * run at the very same instants in the same JVM at the same time: the best a process can do on this machine
- * right now. goldenfive's figures are printed next to it and as ratios; the targets are p99 ≤ 250 ms and
- * max ≤ 1 s.
+ * right now. goldenfive's lateness is measured twice: as it records it, and by the benchmark itself when each
+ * change is committed (visible to everyone). The targets, p99 ≤ 250 ms and max ≤ 1 s, apply to the latter.
  */
 class IncidentTimerBenchmark {
 
@@ -47,6 +50,19 @@ class IncidentTimerBenchmark {
                 "--logging.level.root=WARN");
              ScheduledExecutorService baseline = Executors.newSingleThreadScheduledExecutor()) {
             app.getBean(Runbooks.class).publish(RUNBOOK, RunbookFormat.YAML, "admin");
+            // measured here, apart from what goldenfive records: when each firing became visible (committed)
+            ConcurrentLinkedQueue<Long> visibleMicros = new ConcurrentLinkedQueue<>();
+            app.addApplicationListener((PayloadApplicationEvent<?> event) -> {
+                if (event.getPayload() instanceof IncidentEvent.StageEntered entered
+                        && entered.cause() == IncidentEvent.Cause.TIMER) {
+                    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            visibleMicros.add(Duration.between(entered.deadline(), Instant.now()).toNanos() / 1_000);
+                        }
+                    });
+                }
+            });
             IncidentManagement incidents = app.getBean(IncidentManagement.class);
             ConcurrentLinkedQueue<Long> baselineLateness = new ConcurrentLinkedQueue<>();
 
@@ -76,26 +92,30 @@ class IncidentTimerBenchmark {
             long distinct = firings.stream().map(f -> f.get("incident") + "/" + f.get("to")).distinct().count();
             List<Long> lateness = firings.stream().map(f -> (Long) f.get("latenessMs")).sorted().toList();
             List<Long> baseMicros = baselineLateness.stream().sorted().toList();
+            List<Long> visible = visibleMicros.stream().sorted().toList();
 
             System.out.printf("%nIncident timer benchmark: %d incidents declared in %.1f s, 3 deadlines each%n",
                     INCIDENTS, declared.toMillis() / 1000.0);
             System.out.printf("deadlines fired: %d of %d, duplicates: %d%n", firings.size(), 3 * INCIDENTS,
                     firings.size() - distinct);
-            System.out.printf("%-10s %12s %22s %8s%n", "lateness", "goldenfive", "baseline (in-JVM)", "ratio");
-            row("p50", percentile(lateness, 0.50), percentile(baseMicros, 0.50));
-            row("p99", percentile(lateness, 0.99), percentile(baseMicros, 0.99));
-            row("max", percentile(lateness, 1.0), percentile(baseMicros, 1.0));
-            System.out.printf("targets: p99 <= 250 ms %s, max <= 1000 ms %s%n%n",
-                    percentile(lateness, 0.99) <= 250 ? "met" : "NOT MET",
-                    percentile(lateness, 1.0) <= 1000 ? "met" : "NOT MET");
+            System.out.printf("%-10s %14s %18s %18s %8s%n", "lateness", "recorded", "committed", "baseline (in-JVM)",
+                    "ratio");
+            row("p50", percentile(lateness, 0.50), percentile(visible, 0.50), percentile(baseMicros, 0.50));
+            row("p99", percentile(lateness, 0.99), percentile(visible, 0.99), percentile(baseMicros, 0.99));
+            row("max", percentile(lateness, 1.0), percentile(visible, 1.0), percentile(baseMicros, 1.0));
+            System.out.println("recorded: the lateness goldenfive writes into the timeline; committed: measured by the "
+                    + "benchmark when the change became visible to others; ratio: committed / baseline");
+            System.out.printf("targets (committed): p99 <= 250 ms %s, max <= 1000 ms %s%n%n",
+                    percentile(visible, 0.99) <= 250_000 ? "met" : "NOT MET",
+                    percentile(visible, 1.0) <= 1_000_000 ? "met" : "NOT MET");
         }
     }
 
-    /** goldenfive's lateness is recorded in whole milliseconds, the baseline's in microseconds. */
-    private static void row(String label, long goldenfiveMillis, long baselineMicros) {
-        double baselineMillis = baselineMicros / 1000.0;
-        System.out.printf("%-10s %9d ms %19.2f ms %8s%n", label, goldenfiveMillis, baselineMillis,
-                baselineMicros <= 0 ? "n/a" : String.format("%.1f", goldenfiveMillis / baselineMillis));
+    /** goldenfive records whole milliseconds; the benchmark measures microseconds. */
+    private static void row(String label, long recordedMillis, long committedMicros, long baselineMicros) {
+        System.out.printf("%-10s %11d ms %15.2f ms %15.2f ms %8s%n", label, recordedMillis, committedMicros / 1000.0,
+                baselineMicros / 1000.0,
+                baselineMicros <= 0 ? "n/a" : String.format("%.1f", (double) committedMicros / baselineMicros));
     }
 
     private static long percentile(List<Long> sorted, double p) {

@@ -61,7 +61,8 @@ class RunbookDocumentTest {
                         org.assertj.core.groups.Tuple.tuple("connectivity", 0, 60),
                         org.assertj.core.groups.Tuple.tuple("proxy-switch", 60, 180),
                         org.assertj.core.groups.Tuple.tuple("offline-fallback", 180, 300));
-        assertThat(runbook.stages().stream().flatMap(s -> s.steps().stream()).flatMap(s -> s.commands().stream()))
+        assertThat(java.util.stream.Stream.concat(runbook.stages().stream().flatMap(s -> s.steps().stream()),
+                        runbook.followUp().stream()).flatMap(s -> s.commands().stream()))
                 .anyMatch(c -> c.startsWith("go env GOPROXY GOSUMDB GONOPROXY GONOSUMDB GOPRIVATE"))
                 .anyMatch(c -> c.equals("ping -c 4 proxy.golang.org"))
                 .anyMatch(c -> c.startsWith("curl -I --connect-timeout 5"))
@@ -69,7 +70,8 @@ class RunbookDocumentTest {
                 .anyMatch(c -> c.equals("go clean -modcache"))
                 .anyMatch(c -> c.contains("weight="))
                 .anyMatch(c -> c.contains("gomods/athens"))
-                .anyMatch(c -> c.equals("go build -mod=vendor ./..."));
+                .anyMatch(c -> c.equals("go build -mod=vendor ./..."))
+                .anyMatch(c -> c.startsWith("GOPROXY=file://"));
         assertThat(runbook.followUp()).extracting(Runbook.Step::key).contains("automate-checks", "keep-logs");
         assertThat(runbook.diagnosis()).extracting(Runbook.DiagnosisRule::boundary).contains(FaultBoundary.values());
     }
@@ -134,7 +136,7 @@ class RunbookDocumentTest {
         assertThat(problems(broken)).singleElement().satisfies(problem -> {
             assertThat(problem.field()).isEqualTo("(document)");
             assertThat(problem.message()).startsWith("is not valid YAML");
-            assertThat(problem.line()).isGreaterThanOrEqualTo(16);
+            assertThat(problem.line()).isEqualTo(17);
         });
     }
 
@@ -151,6 +153,29 @@ class RunbookDocumentTest {
             assertThat(problem.field()).isEqualTo("stages[1].checks[0].probe");
             assertThat(problem.message()).contains("icmp").contains("goproxy");
         });
+    }
+
+    @Test
+    void numbersForTextFractionsForWholeNumbersNulAndAliasesAreRefused() {
+        assertThat(problems(SHORT.replace("title: Second", "title: 404"))).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("stages[1].title");
+            assertThat(problem.message()).startsWith("must be text");
+        });
+        assertThat(problems(SHORT.replace("startSeconds: 2", "startSeconds: 2.5"))).singleElement()
+                .satisfies(problem -> assertThat(problem.message()).isEqualTo("must be a whole number"));
+        assertThat(problems(SHORT.replace("goal: Act", "goal: \"A\\0ct\""))).singleElement()
+                .satisfies(problem -> assertThat(problem.message()).isEqualTo("must not contain NUL characters"));
+        String alias = SHORT.replace("goal: Look", "goal: &g Look").replace("goal: Act", "goal: *g");
+        assertThat(problems(alias)).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("stages[1].goal");
+            assertThat(problem.message()).contains("alias");
+            assertThat(problem.line()).isEqualTo(16);
+        });
+    }
+
+    @Test
+    void aSecondYamlDocumentIsRefusedRatherThanIgnored() {
+        assertThat(problems(SHORT + "---\nkey: another\n")).extracting(FieldProblem::field).containsExactly("(document)");
     }
 
     @Test

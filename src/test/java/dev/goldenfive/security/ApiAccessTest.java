@@ -259,12 +259,12 @@ class ApiAccessTest {
     }
 
     @Test
-    void readinessDependsOnTheDatabaseAndLivenessDoesNot() throws Exception {
+    void readinessDependsOnTheDatabaseAndLivenessOnTheIncidentTimers() throws Exception {
         JsonNode readiness = json.readTree(get("/actuator/health/readiness", GoldenfiveTest.ADMIN_TOKEN).body());
         String liveness = get("/actuator/health/liveness", GoldenfiveTest.ADMIN_TOKEN).body();
 
         assertThat(readiness.get("components").propertyNames()).contains("db", "readinessState");
-        assertThat(liveness).contains("UP").doesNotContain("\"db\"");
+        assertThat(liveness).contains("UP").contains("incidentTimers").doesNotContain("\"db\"");
     }
 
     @Test
