@@ -121,6 +121,7 @@ class RunbookApiTest {
         String agent = tokens.issueAgent("probe", accounts.findByUsername("admin").orElseThrow().id(), null).token();
 
         assertThat(post(RunbookDocumentTest.SHORT, "application/yaml", responder).statusCode()).isEqualTo(403);
+        assertThat(post("key: [", "application/yaml", responder).statusCode()).as("refused before it is read").isEqualTo(403);
         assertThat(post(RunbookDocumentTest.SHORT, "application/yaml", manager).statusCode()).isEqualTo(403);
         assertThat(post(RunbookDocumentTest.SHORT, "application/yaml", null).statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/runbooks/go-module-download", manager).statusCode()).isEqualTo(200);
