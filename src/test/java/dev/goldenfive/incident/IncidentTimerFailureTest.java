@@ -1,6 +1,5 @@
 package dev.goldenfive.incident;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
