@@ -194,6 +194,17 @@ class Incident {
         events.add(new IncidentEvent.IncidentClosed(key(), now, by, note));
     }
 
+    /** Records what became of a step of any stage while the incident is open. */
+    void markStep(Runbook runbook, String stageKey, String stepKey, StepOutcome outcome, String note, Actor by,
+            Instant now) {
+        if (status != IncidentStatus.OPEN) {
+            throw new IncidentProblems.NotOpen(key(), status);
+        }
+        Runbook.Step step = runbook.step(stageKey, stepKey)
+                .orElseThrow(() -> new IncidentProblems.StepNotFound(key(), stageKey, stepKey));
+        events.add(new IncidentEvent.StepMarked(key(), now, by, stageKey, stepKey, step.title(), outcome, note));
+    }
+
     void addNote(String text, Actor by, Instant now) {
         events.add(new IncidentEvent.NoteAdded(key(), now, by, text));
     }

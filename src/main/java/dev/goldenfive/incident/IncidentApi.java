@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.goldenfive.security.ApiAccessRules;
+import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
@@ -71,12 +71,16 @@ class IncidentApi {
     record NoteRequest(@NotBlank @Size(max = 2000) String text) {
     }
 
+    record StepRequest(@NotNull @Pattern(regexp = "done|skipped|failed", message = "must be done, skipped or failed") String outcome,
+            @Size(max = 2000) String note) {
+    }
+
     /** Responders and administrators declare and act; managers (and every other signed-in person) read. */
     @Bean
-    static ApiAccessRules incidentAccess() {
+    static AccessRules incidentAccess() {
         String[] roles = {Role.RESPONDER.name(), Role.ADMIN.name()};
         return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/incidents", "/api/v1/incidents/*/actions/*",
-                "/api/v1/incidents/*/notes").hasAnyRole(roles);
+                "/api/v1/incidents/*/notes", "/api/v1/incidents/*/steps/*/*").hasAnyRole(roles);
     }
 
     @PostMapping
@@ -139,6 +143,16 @@ class IncidentApi {
         TimelineEntry entry = incidents.addNote(key, request.text(), actor(caller));
         return ResponseEntity.created(URI.create("/api/v1/incidents/" + key + "/timeline?after=" + (entry.id() - 1)))
                 .body(entry);
+    }
+
+    @PostMapping("/{key}/steps/{stage}/{step}")
+    @Operation(summary = "Mark a step of the runbook done, skipped or failed, with an optional note",
+            description = "Any stage's steps (and follow-up's) while the incident is open; the latest mark of a step counts.")
+    ResponseEntity<TimelineEntry> markStep(@PathVariable String key, @PathVariable String stage, @PathVariable String step,
+            @Valid @RequestBody StepRequest request, Authentication caller) {
+        TimelineEntry entry = incidents.markStep(key, stage, step, StepOutcome.fromLabel(request.outcome()).orElseThrow(),
+                request.note(), actor(caller));
+        return ResponseEntity.status(HttpStatus.CREATED).body(entry);
     }
 
     private static Actor actor(Authentication caller) {

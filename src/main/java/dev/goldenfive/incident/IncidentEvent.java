@@ -195,6 +195,30 @@ public sealed interface IncidentEvent {
         }
     }
 
+    /** What became of one step of the runbook: done, skipped or failed, with an optional note. */
+    record StepMarked(String incidentKey, Instant at, Actor actor, String stage, String step, String stepTitle,
+            StepOutcome outcome, String note) implements IncidentEvent {
+
+        public String kind() {
+            return "step-marked";
+        }
+
+        public String summary() {
+            return stepTitle + ": " + outcome.label() + (note == null ? "" : " — " + note);
+        }
+
+        public Map<String, Object> details() {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("stage", stage);
+            details.put("step", step);
+            details.put("outcome", outcome.label());
+            if (note != null) {
+                details.put("note", note);
+            }
+            return details;
+        }
+    }
+
     record NoteAdded(String incidentKey, Instant at, Actor actor, String text) implements IncidentEvent {
 
         public String kind() {

@@ -102,7 +102,7 @@ public class IncidentManagement {
         }
         incidents.saveAndFlush(incident);
         record(incident);
-        return IncidentView.of(incident, version, now);
+        return IncidentView.of(incident, version, List.of(), now);
     }
 
     public IncidentView act(String key, IncidentAction action, ActionInput input, Actor by) {
@@ -121,7 +121,13 @@ public class IncidentManagement {
             case CLOSE -> incident.close(blankToNull(words.note()), by, now);
         }
         record(incident);
-        return IncidentView.of(incident, version, now);
+        return IncidentView.of(incident, version, stepMarks(incident), now);
+    }
+
+    public TimelineEntry markStep(String key, String stage, String step, StepOutcome outcome, String note, Actor by) {
+        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        incident.markStep(runbook(incident).runbook(), stage, step, outcome, blankToNull(note), by, now());
+        return record(incident).getLast();
     }
 
     public TimelineEntry addNote(String key, String text, Actor by) {
@@ -133,7 +139,7 @@ public class IncidentManagement {
     @Transactional(readOnly = true)
     public IncidentView view(String key) {
         Incident incident = find(key);
-        return IncidentView.of(incident, runbook(incident), now());
+        return IncidentView.of(incident, runbook(incident), stepMarks(incident), now());
     }
 
     @Transactional(readOnly = true)
@@ -241,6 +247,20 @@ public class IncidentManagement {
             publisher.publishEvent(event);
         }
         return written;
+    }
+
+    /** The latest mark of every marked step. */
+    private List<IncidentView.StepMark> stepMarks(Incident incident) {
+        Map<String, IncidentView.StepMark> latest = new LinkedHashMap<>();
+        for (TimelineEntry entry : timeline.ofKind(incident.id(), "step-marked")) {
+            Map<String, Object> d = entry.details();
+            String stage = (String) d.get("stage");
+            String step = (String) d.get("step");
+            latest.put(stage + "/" + step, new IncidentView.StepMark(stage, step,
+                    StepOutcome.fromLabel((String) d.get("outcome")).orElseThrow(), (String) d.get("note"),
+                    entry.actor().id(), entry.at()));
+        }
+        return List.copyOf(latest.values());
     }
 
     private Incident find(String key) {

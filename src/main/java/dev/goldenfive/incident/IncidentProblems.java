@@ -19,6 +19,21 @@ public final class IncidentProblems {
         }
     }
 
+    public static class StepNotFound extends ErrorResponseException {
+        StepNotFound(String key, String stage, String step) {
+            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                    "The runbook of " + key + " has no step '" + step + "' in '" + stage + "'."), null);
+        }
+    }
+
+    /** Steps are marked while an incident is open. */
+    public static class NotOpen extends ErrorResponseException {
+        NotOpen(String key, IncidentStatus status) {
+            super(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    key + " is " + status + "; steps are marked while it is OPEN."), null);
+        }
+    }
+
     /** 409 with the actions that are allowed instead. */
     public static class ActionNotAllowed extends ErrorResponseException {
 

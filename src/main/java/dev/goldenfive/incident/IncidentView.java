@@ -17,7 +17,11 @@ public record IncidentView(String key, String title, String service, String envi
         IncidentStatus status, RunbookRef runbook, Instant startedAt, Instant declaredAt, String declaredBy,
         Instant acknowledgedAt, String acknowledgedBy, String commander, CurrentStage stage, List<StageWindow> stages,
         Instant nextDeadlineAt, Instant resolvedAt, String resolutionSummary, Instant closedAt,
-        Set<IncidentAction> allowedActions, Instant serverTime) {
+        Set<IncidentAction> allowedActions, List<StepMark> steps, Instant serverTime) {
+
+    /** The latest word on one step: done, skipped or failed, by whom and when. */
+    public record StepMark(String stage, String step, StepOutcome outcome, String note, String by, Instant at) {
+    }
 
     public record RunbookRef(String key, int version, String title) {
     }
@@ -30,7 +34,7 @@ public record IncidentView(String key, String title, String service, String envi
     public record StageWindow(String key, String title, Instant startsAt, Instant endsAt, String state) {
     }
 
-    static IncidentView of(Incident incident, RunbookVersion version, Instant now) {
+    static IncidentView of(Incident incident, RunbookVersion version, List<StepMark> steps, Instant now) {
         Runbook runbook = version.runbook();
         boolean followUp = Runbook.FOLLOW_UP.equals(incident.stage());
         List<StageWindow> windows = new ArrayList<>();
@@ -54,6 +58,6 @@ public record IncidentView(String key, String title, String service, String envi
                 incident.acknowledgedBy(), incident.commander(),
                 new CurrentStage(incident.stage(), title, incident.stageEnteredAt(), deadline, secondsLeft),
                 windows, deadline, incident.resolvedAt(), incident.resolutionSummary(), incident.closedAt(),
-                incident.allowedActions(), now);
+                incident.allowedActions(), steps, now);
     }
 }

@@ -52,6 +52,13 @@ public record Runbook(
         return Optional.empty();
     }
 
+    /** A step of a stage, or of {@value #FOLLOW_UP}. */
+    public Optional<Step> step(String stageKey, String stepKey) {
+        List<Step> steps = FOLLOW_UP.equals(stageKey) ? followUp
+                : stages.stream().filter(s -> s.key().equals(stageKey)).findFirst().map(Stage::steps).orElse(List.of());
+        return steps.stream().filter(step -> step.key().equals(stepKey)).findFirst();
+    }
+
     /** The stage whose window holds {@code secondsSinceStart}, or empty when past the last window. */
     public Optional<Stage> stageAt(long secondsSinceStart) {
         return stages.stream()

@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.goldenfive.security.ApiAccessRules;
+import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
@@ -66,7 +66,7 @@ class RunbookApi {
 
     /** Administrators publish; every signed-in person reads. */
     @Bean
-    static ApiAccessRules runbookAccess() {
+    static AccessRules runbookAccess() {
         return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/runbooks").hasRole(Role.ADMIN.name());
     }
 

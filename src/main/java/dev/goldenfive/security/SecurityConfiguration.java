@@ -72,7 +72,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain tokenChain(HttpSecurity http, ApiTokens tokens, ProblemResponses problems,
-            ManagementPort managementPort, List<ApiAccessRules> featureRules) throws Exception {
+            ManagementPort managementPort, List<AccessRules> featureRules) throws Exception {
         var handlers = new ProblemSecurityHandlers(problems);
         http.securityMatcher(TOKEN_PATHS)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -100,7 +100,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain browserChain(HttpSecurity http, UserAccounts accounts, PasswordEncoder encoder,
-            LoginThrottle throttle) throws Exception {
+            LoginThrottle throttle, List<AccessRules> featureRules) throws Exception {
         var contextRepository = new HttpSessionSecurityContextRepository();
         RequestMatcher swagger = new OrRequestMatcher(path("/swagger-ui/**"), path("/swagger-ui.html"));
         http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(accounts, encoder, throttle)))
@@ -117,11 +117,13 @@ class SecurityConfiguration {
                         .frameOptions(f -> f.deny())
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy",
                                 "camera=(), microphone=(), geolocation=(), payment=()")))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/login", "/error", "/assets/**", "/webjars/**", "/favicon.ico",
-                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
-                        .anyRequest().authenticated());
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers("/login", "/error", "/assets/**", "/webjars/**", "/favicon.ico",
+                                    "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                            .requestMatchers("/admin/**").hasRole(Role.ADMIN.name());
+                    featureRules.forEach(rules -> rules.apply(auth));
+                    auth.anyRequest().authenticated();
+                });
         return http.build();
     }
 

@@ -71,6 +71,19 @@ public class Timeline {
                 .list();
     }
 
+    /** Entries of one kind of an incident, in the order they were written. */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> ofKind(long incidentId, String kind) {
+        return jdbc.sql("""
+                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                where incident_id = :incident and kind = :kind order by id
+                """)
+                .param("incident", incidentId)
+                .param("kind", kind)
+                .query(this::entry)
+                .list();
+    }
+
     private TimelineEntry entry(ResultSet rs, int row) throws SQLException {
         return new TimelineEntry(rs.getLong("id"), rs.getLong("incident_id"), rs.getTimestamp("at").toInstant(),
                 rs.getString("kind"), new Actor(Actor.Kind.valueOf(rs.getString("actor_kind")), rs.getString("actor_id")),

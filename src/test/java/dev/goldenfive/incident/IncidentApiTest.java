@@ -168,6 +168,29 @@ class IncidentApiTest {
     }
 
     @Test
+    void stepsAreMarkedDoneSkippedOrFailedAndTheLatestMarkCounts() throws Exception {
+        String key = declare(null, null);
+
+        assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/ping", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"failed\",\"note\":\"100% packet loss\"}").statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/ping", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"done\"}").statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/incidents/" + key + "/steps/follow-up/keep-logs", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"skipped\"}").statusCode()).isEqualTo(201);
+
+        JsonNode steps = json.readTree(get("/api/v1/incidents/" + key, GoldenfiveTest.ADMIN_TOKEN).body()).get("steps");
+        assertThat(steps.valueStream().map(s -> s.get("step").asString() + "=" + s.get("outcome").asString()))
+                .containsExactly("ping=done", "keep-logs=skipped");
+        assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/no-such-step", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"done\"}").statusCode()).isEqualTo(404);
+        assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/ping", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"maybe\"}").body()).contains("\"field\":\"outcome\"");
+        act(key, "resolve", "{\"summary\":\"done\"}");
+        assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/dns", GoldenfiveTest.ADMIN_TOKEN,
+                "{\"outcome\":\"done\"}").statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void aBadDeclarationNamesEachWrongField() throws Exception {
         var missing = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
         var badSeverity = post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "{\"title\":\"x\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV9\"}");
