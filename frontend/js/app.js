@@ -39,3 +39,62 @@ document.addEventListener('submit', (event) => {
     event.preventDefault();
   }
 });
+
+// Live countdowns. Deadlines come from the server; the browser's clock may be wrong, so time is the
+// server's time at render plus how long the page has been open.
+const page = document.querySelector('[data-server-time]');
+if (page) {
+  const offset = Date.parse(page.dataset.serverTime) - Date.now();
+  const now = () => Date.now() + offset;
+  const format = (ms) => {
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  };
+  let reloadAt = null;
+  const tick = () => {
+    for (const el of document.querySelectorAll('[data-deadline]')) {
+      const left = Date.parse(el.dataset.deadline) - now();
+      el.textContent = format(left);
+      el.classList.toggle('overdue', left <= 0);
+      if (left <= 0 && reloadAt === null) {
+        reloadAt = Date.now() + 1000; // the timers fire within a fraction of a second
+      }
+    }
+    for (const bar of document.querySelectorAll('progress[data-window-start]')) {
+      const start = Date.parse(bar.dataset.windowStart);
+      const end = Date.parse(bar.dataset.windowEnd);
+      if (bar.closest('.stage-current')) {
+        bar.value = Math.min(end - start, Math.max(0, now() - start));
+      }
+    }
+    // a stage ended: fetch the page again and swap it in place (not while someone is typing)
+    if (reloadAt !== null && Date.now() >= reloadAt && !document.querySelector('input:focus, textarea:focus')) {
+      reloadAt = null;
+      if (window.htmx) {
+        window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' });
+      } else {
+        window.location.reload();
+      }
+    }
+  };
+  tick();
+  setInterval(tick, 250);
+}
+
+// Keyboard shortcuts: a key named by data-shortcut clicks that element, data-shortcut-focus focuses it.
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select')) return;
+  const target = document.querySelector(`[data-shortcut="${event.key}"]`);
+  if (target) {
+    event.preventDefault();
+    const form = target.closest('form');
+    const field = form?.querySelector('input[required], textarea[required]');
+    if (field && !field.value) field.focus(); else target.click();
+    return;
+  }
+  const focus = document.querySelector(`[data-shortcut-focus="${event.key}"]`);
+  if (focus) {
+    event.preventDefault();
+    focus.focus();
+  }
+});

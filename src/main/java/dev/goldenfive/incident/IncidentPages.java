@@ -1,0 +1,218 @@
+package dev.goldenfive.incident;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.runbook.RunbookVersion;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.security.AccessRules;
+import dev.goldenfive.security.Role;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.timeline.TimelineEntry;
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * The incident pages: the dashboard, the declare form and the guided incident page. Every action is a plain
+ * form that works without JavaScript; scripts add the live countdown on top.
+ */
+@Controller
+class IncidentPages {
+
+    private final IncidentManagement incidents;
+    private final Runbooks runbooks;
+    private final Clock clock;
+
+    IncidentPages(IncidentManagement incidents, Runbooks runbooks, Clock clock) {
+        this.incidents = incidents;
+        this.runbooks = runbooks;
+        this.clock = clock;
+    }
+
+    /** Responders and administrators declare and act; everyone signed in reads. */
+    @Bean
+    static AccessRules incidentPageAccess() {
+        String[] roles = {Role.RESPONDER.name(), Role.ADMIN.name()};
+        return paths -> paths
+                .requestMatchers(HttpMethod.GET, "/incidents/new").hasAnyRole(roles)
+                .requestMatchers(HttpMethod.POST, "/incidents", "/incidents/*/actions/*", "/incidents/*/notes",
+                        "/incidents/*/steps/*/*").hasAnyRole(roles);
+    }
+
+    record DeclareForm(
+            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
+            @NotNull Severity severity,
+            @NotBlank String runbook,
+            @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo) {
+    }
+
+    @GetMapping("/")
+    String dashboard(Model model) {
+        Instant now = clock.instant();
+        List<IncidentSummary> open = incidents.list(query(IncidentStatus.OPEN, 200)).items();
+        model.addAttribute("open", open);
+        model.addAttribute("left", open.stream().filter(i -> i.nextDeadlineAt() != null)
+                .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
+        model.addAttribute("resolved", incidents.list(query(IncidentStatus.RESOLVED, 10)).items());
+        model.addAttribute("serverTime", now);
+        return "incident/dashboard";
+    }
+
+    /** Time left as the page shows it before scripts take over: {@code 4:05}, never negative. */
+    static String left(Instant now, Instant deadline) {
+        long seconds = Math.max(0, (Duration.between(now, deadline).toMillis() + 999) / 1000);
+        return seconds / 60 + ":" + String.format("%02d", seconds % 60);
+    }
+
+    @GetMapping("/incidents/new")
+    String declareForm(Model model) {
+        if (!model.containsAttribute("form")) {
+            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentManagement.DEFAULT_RUNBOOK, 0));
+        }
+        model.addAttribute("runbooks", runbooks.list());
+        model.addAttribute("severities", Severity.values());
+        return "incident/declare";
+    }
+
+    @PostMapping("/incidents")
+    String declare(@Valid @ModelAttribute("form") DeclareForm form, BindingResult errors, Model model,
+            Authentication caller) {
+        if (!errors.hasErrors()) {
+            try {
+                IncidentView view = incidents.declare(new IncidentManagement.Declaration(form.title(), form.service(),
+                        form.environment(), form.severity(), form.runbook(), null,
+                        clock.instant().minus(Duration.ofMinutes(form.startedMinutesAgo())), null), Actor.user(caller.getName()));
+                return "redirect:/incidents/" + view.key();
+            }
+            catch (InvalidField invalid) {
+                errors.rejectValue("startedAt".equals(invalid.field()) ? "startedMinutesAgo" : invalid.field(),
+                        "invalid", invalid.reason());
+            }
+        }
+        return declareForm(model);
+    }
+
+    @GetMapping("/incidents/{key}")
+    String incident(@PathVariable String key, Model model) {
+        IncidentView incident = incidents.view(key);
+        RunbookVersion runbook = runbooks.version(incident.runbook().key(), incident.runbook().version()).orElseThrow();
+        model.addAttribute("incident", incident);
+        model.addAttribute("runbook", runbook.runbook());
+        model.addAttribute("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
+        model.addAttribute("marks", incident.steps().stream()
+                .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
+        model.addAttribute("timeline", newestFirst(key));
+        model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
+                : runbook.runbook().next(incident.stage().key()).orElse(null));
+        // each window's progress bar: its length and how much of it has passed, in milliseconds
+        model.addAttribute("progress", incident.stages().stream().collect(Collectors.toMap(
+                IncidentView.StageWindow::key, w -> {
+                    long length = Duration.between(w.startsAt(), w.endsAt()).toMillis();
+                    long passed = Duration.between(w.startsAt(), incident.serverTime()).toMillis();
+                    long shown = switch (w.state()) {
+                        case "passed" -> length;
+                        case "current" -> Math.clamp(passed, 0, length);
+                        default -> 0;
+                    };
+                    return new long[] {length, shown};
+                })));
+        return "incident/incident";
+    }
+
+    /** Only the timeline, for the page to refresh it in place. */
+    @GetMapping("/incidents/{key}/timeline")
+    String timeline(@PathVariable String key, Model model) {
+        model.addAttribute("incident", incidents.view(key));
+        model.addAttribute("timeline", newestFirst(key));
+        return "incident/incident :: timeline";
+    }
+
+    @PostMapping("/incidents/{key}/actions/{action}")
+    String act(@PathVariable String key, @PathVariable String action, @RequestParam(required = false) String note,
+            @RequestParam(required = false) String summary, @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String commander, Authentication caller, RedirectAttributes redirect) {
+        IncidentAction known = IncidentAction.fromPath(action).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        return attempt(key, redirect, "incident.done." + known.path(), () -> incidents.act(key, known,
+                new IncidentManagement.ActionInput(note, summary, reason, commander), Actor.user(caller.getName())));
+    }
+
+    @PostMapping("/incidents/{key}/notes")
+    String note(@PathVariable String key, @RequestParam(defaultValue = "") String text, Authentication caller,
+            RedirectAttributes redirect) {
+        if (text.isBlank() || text.length() > 2000) {
+            redirect.addFlashAttribute("error", "A note must be 1 to 2000 characters.");
+            return "redirect:/incidents/" + key + "#notes";
+        }
+        return attempt(key, redirect, "incident.done.note",
+                () -> incidents.addNote(key, text, Actor.user(caller.getName())));
+    }
+
+    @PostMapping("/incidents/{key}/steps/{stage}/{step}")
+    String markStep(@PathVariable String key, @PathVariable String stage, @PathVariable String step,
+            @RequestParam String outcome, @RequestParam(required = false) String note, Authentication caller,
+            RedirectAttributes redirect) {
+        StepOutcome known = StepOutcome.fromLabel(outcome).orElse(null);
+        if (known == null || (note != null && note.length() > 2000)) {
+            redirect.addFlashAttribute("error", "A step is done, skipped or failed, with a note of at most 2000 characters.");
+            return "redirect:/incidents/" + key;
+        }
+        attempt(key, redirect, null, () -> incidents.markStep(key, stage, step, known, note, Actor.user(caller.getName())));
+        return "redirect:/incidents/" + key + "#step-" + stage + "-" + step;
+    }
+
+    private List<TimelineEntry> newestFirst(String key) {
+        return incidents.timeline(key, 0, Timeline.MAX_PAGE).reversed();
+    }
+
+    /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */
+    private String attempt(String key, RedirectAttributes redirect, String notice, Runnable change) {
+        try {
+            change.run();
+            if (notice != null) {
+                redirect.addFlashAttribute("notice", notice);
+            }
+        }
+        catch (InvalidField invalid) {
+            redirect.addFlashAttribute("error", "'" + invalid.field() + "' " + invalid.reason() + ".");
+        }
+        catch (IncidentProblems.IncidentNotFound notFound) {
+            throw notFound;
+        }
+        catch (ErrorResponseException refused) {
+            redirect.addFlashAttribute("error", refused.getBody().getDetail());
+        }
+        return "redirect:/incidents/" + key;
+    }
+
+    private static IncidentManagement.Query query(IncidentStatus status, int size) {
+        return new IncidentManagement.Query(status, null, null, null, null, 0, size);
+    }
+}

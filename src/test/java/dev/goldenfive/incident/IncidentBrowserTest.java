@@ -1,0 +1,116 @@
+package dev.goldenfive.incident;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.goldenfive.Chromium;
+import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.runbook.RunbookFormat;
+import dev.goldenfive.runbook.Runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An on-call engineer in a real Chromium: declare, follow the stages as they change, tick a step, resolve. */
+@GoldenfiveTest
+class IncidentBrowserTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Runbooks runbooks;
+
+    WebDriver browser;
+
+    @BeforeEach
+    void startChromium() {
+        browser = Chromium.start();
+    }
+
+    @AfterEach
+    void stopChromium() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void declareOnAShortRunbookWatchTheStageChangeTickAStepAndResolve() throws Exception {
+        String runbook = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+        runbooks.publish("""
+                key: %s
+                title: Three short stages
+                stages:
+                  - {key: one, title: Look around, startSeconds: 0, endSeconds: 4, goal: See what is broken,
+                     steps: [{key: dig, title: Resolve the name, commands: ["dig +short proxy.golang.org"], expected: An address}]}
+                  - {key: two, title: Switch the proxy, startSeconds: 4, endSeconds: 60, goal: Get builds going,
+                     steps: [{key: switch, title: Switch GOPROXY, commands: ["go env -w GOPROXY=https://goproxy.cn,direct"]}]}
+                  - {key: three, title: Fall back, startSeconds: 60, endSeconds: 120, goal: Build offline,
+                     steps: [{key: vendor, title: Build vendored, commands: ["go build -mod=vendor ./..."]}]}
+                """.formatted(runbook), RunbookFormat.YAML, "admin");
+
+        signIn();
+        Chromium.screenshot(browser, "dashboard");
+        browser.findElement(By.cssSelector("a[href='/incidents/new']")).click();
+        browser.findElement(By.id("title")).sendKeys("go mod download times out in CI");
+        browser.findElement(By.id("service")).sendKeys("ci");
+        new Select(browser.findElement(By.id("runbook"))).selectByValue(runbook);
+        Chromium.screenshot(browser, "declare");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Look around"));
+        String countdown = browser.findElement(By.cssSelector(".countdown.big")).getText();
+        assertThat(countdown).matches("0:0[0-4]");
+        Chromium.screenshot(browser, "incident");
+
+        // the window ends: the page shows the next stage by itself
+        browser.findElement(By.tagName("body")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Switch the proxy"));
+        assertThat(browser.findElement(By.id("timeline")).getText()).contains("Entered Switch the proxy (window ended");
+
+        browser.findElement(By.cssSelector("#step-two-switch button[value=done]")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#step-two-switch h3"), "done"));
+
+        browser.findElement(By.id("summary")).sendKeys("GOPROXY switched to the mirror");
+        browser.findElement(By.cssSelector("form[action$='/actions/resolve'] button")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts .status"), "Resolved"));
+        assertThat(browser.findElement(By.id("timeline")).getText())
+                .contains("Switch GOPROXY: done").contains("Resolved in two: GOPROXY switched to the mirror");
+        Chromium.screenshot(browser, "incident-resolved");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        Chromium.screenshot(browser, "incident-phone");
+        Object overflowing = ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('body *')]"
+                + ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+                + ".map(e => e.tagName + '.' + e.className).join(', ')");
+        assertThat(overflowing).as("elements wider than a phone's screen").isEqualTo("");
+        assertThat(Chromium.consoleProblems(browser)).as("console errors (a CSP violation shows here)").isEmpty();
+    }
+
+    private void signIn() {
+        browser.get("http://localhost:" + port + "/");
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(GoldenfiveTest.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
+    }
+
+    private WebDriverWait waitFor(Duration timeout) {
+        return new WebDriverWait(browser, timeout);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.goldenfive.incident;
+
+import java.util.EnumSet;
+import java.util.UUID;
+
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.security.Role;
+import dev.goldenfive.security.UserAccounts;
+import dev.goldenfive.timeline.Actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** The incident pages with real sessions: what each role sees and does, and every form's validation. */
+@GoldenfiveTest
+class IncidentPagesTest {
+
+    static final String PASSWORD = "correct horse battery";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    UserAccounts accounts;
+
+    @Autowired
+    IncidentManagement incidents;
+
+    @Test
+    void theDashboardListsOpenIncidentsWithTheirStageAndTimeLeft() throws Exception {
+        String key = incidents.declare(declaration("Dashboard shows me"), Actor.user("admin")).key();
+        Cookie session = signIn(Role.MANAGER);
+
+        String page = mvc.perform(get("/").cookie(session)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains(key).contains("Dashboard shows me").contains("connectivity").contains("data-deadline=")
+                .doesNotContain("Declare incident");
+    }
+
+    @Test
+    void aResponderDeclaresOnTheFormAndLandsOnTheIncidentPage() throws Exception {
+        Cookie session = signIn(Role.RESPONDER);
+        assertThat(mvc.perform(get("/incidents/new").cookie(session)).andReturn().getResponse().getContentAsString())
+                .contains("1 min ago").contains("go-module-download");
+
+        MvcResult declared = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "go mod download times out").param("service", "ci").param("environment", "prod")
+                        .param("severity", "SEV1").param("runbook", "go-module-download").param("startedMinutesAgo", "2"))
+                .andExpect(redirectedUrlPattern("/incidents/INC-*")).andReturn();
+        String page = mvc.perform(get(declared.getResponse().getRedirectedUrl()).cookie(session))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("go mod download times out").contains("Proxy switch and cache clean")
+                .contains("go clean -modcache").contains("data-copy=").contains("Acknowledge")
+                .contains("catch-up");
+    }
+
+    @Test
+    void anInvalidDeclarationIsShownAgainWithAMessageBesideEachField() throws Exception {
+        Cookie session = signIn(Role.RESPONDER);
+
+        String page = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", " ").param("service", "ci").param("environment", "prod")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String notANumber = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "soon"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String noRunbook = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "no-such-runbook").param("startedMinutesAgo", "0"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("must not be blank").contains("must not be null").contains("Declare an incident");
+        assertThat(notANumber).contains("must be a whole number");
+        assertThat(noRunbook).contains("is not a runbook");
+    }
+
+    @Test
+    void aManagerReadsTheIncidentPageButMayNotActOnIt() throws Exception {
+        String key = incidents.declare(declaration("Read only for managers"), Actor.user("admin")).key();
+        Cookie session = signIn(Role.MANAGER);
+
+        String page = mvc.perform(get("/incidents/" + key).cookie(session)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("Read only for managers").doesNotContain("/actions/acknowledge").doesNotContain("Add note");
+        mvc.perform(post("/incidents/" + key + "/actions/acknowledge").cookie(session).with(csrf())).andExpect(status().isForbidden());
+        mvc.perform(get("/incidents/new").cookie(session)).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void formsActOnTheIncidentAndEveryChangeShowsInTheTimeline() throws Exception {
+        String key = incidents.declare(declaration("Walk it through"), Actor.user("admin")).key();
+        Cookie session = signIn(Role.RESPONDER);
+
+        mvc.perform(post("/incidents/" + key + "/actions/acknowledge").cookie(session).with(csrf()))
+                .andExpect(redirectedUrl("/incidents/" + key));
+        mvc.perform(post("/incidents/" + key + "/steps/connectivity/dns").cookie(session).with(csrf())
+                .param("outcome", "failed").param("note", "NXDOMAIN")).andExpect(redirectedUrl("/incidents/" + key + "#step-connectivity-dns"));
+        mvc.perform(post("/incidents/" + key + "/notes").cookie(session).with(csrf()).param("text", "resolver is down"));
+        MvcResult refused = mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf()))
+                .andExpect(redirectedUrl("/incidents/" + key)).andReturn();
+        assertThat((String) refused.getFlashMap().get("error")).contains("summary");
+        mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf()).param("summary", "resolver restarted"));
+
+        String page = mvc.perform(get("/incidents/" + key).cookie(session)).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("Acknowledged by").contains("NXDOMAIN").contains("resolver is down")
+                .contains("Resolved in connectivity: resolver restarted").contains("Reopen");
+        MvcResult again = mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf())
+                .param("summary", "twice")).andReturn();
+        assertThat((String) again.getFlashMap().get("error")).contains("not allowed").contains("allowed: ");
+    }
+
+    @Test
+    void theTimelineRefreshesAsAFragment() throws Exception {
+        String key = incidents.declare(declaration("Fragment"), Actor.user("admin")).key();
+
+        String fragment = mvc.perform(get("/incidents/" + key + "/timeline").cookie(signIn(Role.MANAGER)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(fragment).startsWith("<div").contains("id=\"timeline\"").contains("declared").doesNotContain("<html");
+    }
+
+    @Test
+    void anUnknownIncidentIsTheNotFoundPage() throws Exception {
+        mvc.perform(get("/incidents/INC-999999999").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
+        mvc.perform(get("/incidents/nonsense").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
+    }
+
+    private static IncidentManagement.Declaration declaration(String title) {
+        return new IncidentManagement.Declaration(title, "build", "prod", Severity.SEV2, null, null, null, null);
+    }
+
+    private Cookie signIn(Role role) throws Exception {
+        String name = "p" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, null, PASSWORD, EnumSet.of(role));
+        MvcResult result = mvc.perform(post("/login").param("username", name).param("password", PASSWORD).with(csrf())
+                .with(request -> {
+                    request.setRemoteAddr("10.7." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
+                    return request;
+                })).andExpect(redirectedUrl("/")).andReturn();
+        return result.getResponse().getCookie("SESSION");
+    }
+}
