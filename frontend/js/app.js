@@ -50,15 +50,11 @@ if (page) {
     const s = Math.max(0, Math.ceil(ms / 1000));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
   };
-  let reloadAt = null;
   const tick = () => {
     for (const el of document.querySelectorAll('[data-deadline]')) {
       const left = Date.parse(el.dataset.deadline) - now();
       el.textContent = format(left);
       el.classList.toggle('overdue', left <= 0);
-      if (left <= 0 && reloadAt === null) {
-        reloadAt = Date.now() + 1000; // the timers fire within a fraction of a second
-      }
     }
     for (const bar of document.querySelectorAll('progress[data-window-start]')) {
       const start = Date.parse(bar.dataset.windowStart);
@@ -67,18 +63,31 @@ if (page) {
         bar.value = Math.min(end - start, Math.max(0, now() - start));
       }
     }
-    // a stage ended: fetch the page again and swap it in place (not while someone is typing)
-    if (reloadAt !== null && Date.now() >= reloadAt && !document.querySelector('input:focus, textarea:focus')) {
-      reloadAt = null;
-      if (window.htmx) {
-        window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' });
-      } else {
-        window.location.reload();
-      }
-    }
   };
   tick();
   setInterval(tick, 250);
+}
+
+// Live: the server says when the incident (or, on the dashboard, any incident) changed, on any replica;
+// the page then fetches itself again and swaps it in place. Not while someone types: then right after.
+const live = document.querySelector('[data-events]');
+if (live && window.EventSource) {
+  let pending = false;
+  const refresh = () => {
+    if (document.activeElement?.closest('input, textarea, select')) {
+      pending = true;
+      return;
+    }
+    pending = false;
+    if (window.htmx) {
+      window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' });
+    } else {
+      window.location.reload();
+    }
+  };
+  document.addEventListener('focusout', () => setTimeout(() => { if (pending) refresh(); }, 0));
+  // EventSource reconnects by itself and sends Last-Event-ID, so a change missed meanwhile arrives then
+  new EventSource(live.dataset.events).addEventListener('changed', refresh);
 }
 
 // Keyboard shortcuts: a key named by data-shortcut clicks that element, data-shortcut-focus focuses it.

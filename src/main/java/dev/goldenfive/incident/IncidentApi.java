@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Size;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -28,9 +29,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
@@ -134,6 +137,16 @@ class IncidentApi {
     List<TimelineEntry> timeline(@PathVariable String key, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(defaultValue = "1000") @Min(1) @Max(Timeline.MAX_PAGE) int limit) {
         return incidents.timeline(key, after, limit);
+    }
+
+    @GetMapping(value = "/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Server-sent events whenever the incident changes (on any replica)",
+            description = "Each event 'changed' carries the id of the newest timeline entry, also as the event id: "
+                    + "read the timeline with after=<the last id you read>. Reconnecting with Last-Event-ID "
+                    + "delivers a change missed in between at once.")
+    SseEmitter events(@PathVariable String key,
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(key, IncidentPages.lastSeen(lastEventId));
     }
 
     @PostMapping("/{key}/notes")

@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
@@ -46,16 +47,18 @@ public class IncidentManagement {
     private final Timeline timeline;
     private final UserAccounts accounts;
     private final ApplicationEventPublisher publisher;
+    private final IncidentChanges changes;
     private final JdbcClient jdbc;
     private final Clock clock;
 
     IncidentManagement(IncidentRepository incidents, Runbooks runbooks, Timeline timeline, UserAccounts accounts,
-            ApplicationEventPublisher publisher, JdbcClient jdbc, Clock clock) {
+            ApplicationEventPublisher publisher, IncidentChanges changes, JdbcClient jdbc, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
         this.timeline = timeline;
         this.accounts = accounts;
         this.publisher = publisher;
+        this.changes = changes;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -246,7 +249,22 @@ public class IncidentManagement {
                     event.details()));
             publisher.publishEvent(event);
         }
+        if (!written.isEmpty()) {
+            changes.changed(incident.key(), written.getLast().id());
+        }
         return written;
+    }
+
+    /**
+     * Server-sent events telling of changes to one incident (or to every incident when {@code key} is null);
+     * {@code lastSeenEntryId} from the client's {@code Last-Event-ID}, -1 when it has none.
+     */
+    @Transactional(readOnly = true)
+    public SseEmitter changes(String key, long lastSeenEntryId) {
+        if (key == null) {
+            return changes.subscribe(IncidentChanges.ALL, lastSeenEntryId, timeline.latestId(null));
+        }
+        return changes.subscribe(key, lastSeenEntryId, timeline.latestId(find(key).id()));
     }
 
     /** The latest mark of every marked step. */

@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Size;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -25,7 +26,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.runbook.Runbook;
@@ -147,12 +150,22 @@ class IncidentPages {
         return "incident/incident";
     }
 
-    /** Only the timeline, for the page to refresh it in place. */
-    @GetMapping("/incidents/{key}/timeline")
-    String timeline(@PathVariable String key, Model model) {
-        model.addAttribute("incident", incidents.view(key));
-        model.addAttribute("timeline", newestFirst(key));
-        return "incident/incident :: timeline";
+    /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */
+    @GetMapping(value = "/incidents/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter incidentEvents(@PathVariable String key,
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(key, lastSeen(lastEventId));
+    }
+
+    /** Server-sent events when any incident changes, for the dashboard. */
+    @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(null, lastSeen(lastEventId));
+    }
+
+    /** The id of the last event a reconnecting client saw; -1 when it sends none (or nonsense). */
+    static long lastSeen(String lastEventId) {
+        return lastEventId != null && lastEventId.matches("\\d{1,18}") ? Long.parseLong(lastEventId) : -1;
     }
 
     @PostMapping("/incidents/{key}/actions/{action}")

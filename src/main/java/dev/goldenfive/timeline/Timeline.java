@@ -71,6 +71,16 @@ public class Timeline {
                 .list();
     }
 
+    /** The id of the newest entry of an incident, or of all incidents when {@code incidentId} is null; 0 when none. */
+    @Transactional(readOnly = true)
+    public long latestId(Long incidentId) {
+        return jdbc.sql(incidentId == null ? "select coalesce(max(id), 0) from timeline_entry"
+                        : "select coalesce(max(id), 0) from timeline_entry where incident_id = :incident")
+                .param("incident", incidentId)
+                .query(Long.class)
+                .single();
+    }
+
     /** Entries of one kind of an incident, in the order they were written. */
     @Transactional(readOnly = true)
     public List<TimelineEntry> ofKind(long incidentId, String kind) {

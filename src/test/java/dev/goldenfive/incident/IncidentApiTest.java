@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -188,6 +191,41 @@ class IncidentApiTest {
         act(key, "resolve", "{\"summary\":\"done\"}");
         assertThat(post("/api/v1/incidents/" + key + "/steps/connectivity/dns", GoldenfiveTest.ADMIN_TOKEN,
                 "{\"outcome\":\"done\"}").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aStreamOfServerSentEventsTellsOfEachChangeAndOfOnesMissedWhileAway() throws Exception {
+        String key = declare(null, null);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        var stream = http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/incidents/" + key + "/events"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().forEach(lines::add));
+        try {
+            assertThat(nextEvent(lines)).isEqualTo("ready");
+
+            post("/api/v1/incidents/" + key + "/notes", GoldenfiveTest.ADMIN_TOKEN, "{\"text\":\"anyone listening?\"}");
+
+            assertThat(nextEvent(lines)).isEqualTo("changed");
+        }
+        finally {
+            stream.cancel(true);
+        }
+        var missed = http.send(HttpRequest.newBuilder(uri("/api/v1/incidents/" + key + "/events"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).header("Last-Event-ID", "1")
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(missed.body().limit(8).filter(l -> l.startsWith("event:")).toList()).containsExactly("event:ready", "event:changed");
+    }
+
+    /** The name of the next event on the stream, waiting at most two seconds for it. */
+    private static String nextEvent(BlockingQueue<String> lines) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(2);
+        while (Instant.now().isBefore(until)) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("event:")) {
+                return line.substring("event:".length());
+            }
+        }
+        return "(none within 2 s)";
     }
 
     @Test

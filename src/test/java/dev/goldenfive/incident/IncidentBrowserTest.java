@@ -102,15 +102,54 @@ class IncidentBrowserTest {
         assertThat(Chromium.consoleProblems(browser)).as("console errors (a CSP violation shows here)").isEmpty();
     }
 
+    @Test
+    void aSecondBrowserSeesTheFirstOnesActionsWithoutReloading() throws Exception {
+        WebDriver colleague = Chromium.start();
+        try {
+            signIn(browser);
+            signIn(colleague);
+            colleague.get("http://localhost:" + port + "/"); // the colleague watches the dashboard
+
+            browser.get("http://localhost:" + port + "/incidents/new");
+            browser.findElement(By.id("title")).sendKeys("Checksum mismatch on every build");
+            browser.findElement(By.id("service")).sendKeys("build");
+            browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+            String key = waitFor(browser, Duration.ofSeconds(10))
+                    .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".incident-head h1 span"))).getText();
+
+            waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), key));
+            colleague.findElement(By.linkText(key)).click();
+            waitFor(colleague, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), key));
+
+            browser.findElement(By.cssSelector("form[action$='/actions/acknowledge'] button")).click();
+            waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts"), "Acknowledged by admin"));
+            browser.findElement(By.id("note-text")).sendKeys("Looking at GOSUMDB now");
+            browser.findElement(By.cssSelector("form[action$='/notes'] button")).click();
+            waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Looking at GOSUMDB now"));
+            Chromium.screenshot(colleague, "incident-colleague");
+        }
+        finally {
+            colleague.quit();
+        }
+    }
+
     private void signIn() {
+        signIn(browser);
+    }
+
+    private void signIn(WebDriver browser) {
         browser.get("http://localhost:" + port + "/");
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(GoldenfiveTest.ADMIN_PASSWORD);
         browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
+        waitFor(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
     }
 
     private WebDriverWait waitFor(Duration timeout) {
+        return waitFor(browser, timeout);
+    }
+
+    private static WebDriverWait waitFor(WebDriver browser, Duration timeout) {
         return new WebDriverWait(browser, timeout);
     }
 }

@@ -126,16 +126,6 @@ class IncidentPagesTest {
     }
 
     @Test
-    void theTimelineRefreshesAsAFragment() throws Exception {
-        String key = incidents.declare(declaration("Fragment"), Actor.user("admin")).key();
-
-        String fragment = mvc.perform(get("/incidents/" + key + "/timeline").cookie(signIn(Role.MANAGER)))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-
-        assertThat(fragment).startsWith("<div").contains("id=\"timeline\"").contains("declared").doesNotContain("<html");
-    }
-
-    @Test
     void anUnknownIncidentIsTheNotFoundPage() throws Exception {
         mvc.perform(get("/incidents/INC-999999999").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
         mvc.perform(get("/incidents/nonsense").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());

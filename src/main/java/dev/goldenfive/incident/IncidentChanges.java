@@ -1,0 +1,168 @@
+package dev.goldenfive.incident;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Tells open pages (and API clients) that an incident changed, on every replica. A change sends a
+ * PostgreSQL {@code NOTIFY} in the transaction that makes it, so it is delivered exactly when (and only if)
+ * the change commits, to every replica listening; each replica then pushes a server-sent event to its own
+ * subscribers. The event carries the id of the incident's newest timeline entry; a client that reconnects
+ * with an older {@code Last-Event-ID} hears about the change at once.
+ */
+@Component
+class IncidentChanges implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(IncidentChanges.class);
+    static final String CHANNEL = "goldenfive_incident";
+    /** Subscribers to every incident (the dashboard). */
+    static final String ALL = "*";
+    /** An idle stream is closed after this long; the browser reconnects by itself. */
+    static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+    /** Keeps proxies from closing an idle stream. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private volatile Thread listener;
+
+    IncidentChanges(DataSource dataSource, JdbcClient jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    /** In the transaction of the change: delivered to every replica when it commits. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void changed(String key, long lastEntryId) {
+        jdbc.sql("select pg_notify(:channel, :payload)")
+                .param("channel", CHANNEL)
+                .param("payload", key + " " + lastEntryId)
+                .query().singleRow();
+    }
+
+    /** A stream of the changes of one incident ({@code key}) or of all ({@link #ALL}). */
+    SseEmitter subscribe(String key, long lastSeenEntryId, long currentEntryId) {
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        Set<SseEmitter> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
+        set.add(emitter);
+        Runnable remove = () -> set.remove(emitter);
+        emitter.onCompletion(remove);
+        emitter.onTimeout(remove);
+        emitter.onError(error -> remove.run());
+        send(emitter, "ready", key, currentEntryId);
+        if (lastSeenEntryId >= 0 && currentEntryId > lastSeenEntryId) {
+            send(emitter, "changed", key, currentEntryId);
+        }
+        return emitter;
+    }
+
+    int subscriberCount() {
+        return subscribers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private void deliver(String key, long entryId) {
+        for (String audience : new String[] {key, ALL}) {
+            for (SseEmitter emitter : subscribers.getOrDefault(audience, Set.of())) {
+                send(emitter, "changed", key, entryId);
+            }
+        }
+    }
+
+    private static void send(SseEmitter emitter, String name, String key, long entryId) {
+        try {
+            emitter.send(SseEmitter.event().name(name).id(Long.toString(entryId))
+                    .data("{\"key\":\"" + key + "\",\"entry\":" + entryId + "}"));
+        }
+        catch (IOException | IllegalStateException gone) {
+            emitter.completeWithError(gone);
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+                sql.execute("LISTEN " + CHANNEL);
+                PGConnection postgres = connection.unwrap(PGConnection.class);
+                long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+                while (running) {
+                    PGNotification[] notifications = postgres.getNotifications((int) Duration.ofMillis(500).toMillis());
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            String[] parts = notification.getParameter().split(" ");
+                            deliver(parts[0], Long.parseLong(parts[1]));
+                        }
+                    }
+                    if (System.nanoTime() > nextHeartbeat) {
+                        heartbeat();
+                        nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+                    }
+                }
+            }
+            catch (Exception ex) {
+                if (running) {
+                    log.warn("Listening for incident changes failed; listening again in a second", ex);
+                    try {
+                        Thread.sleep(1000);
+                    }
+                    catch (InterruptedException stopping) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void heartbeat() {
+        subscribers.values().forEach(set -> set.forEach(emitter -> {
+            try {
+                emitter.send(SseEmitter.event().comment("heartbeat"));
+            }
+            catch (IOException | IllegalStateException gone) {
+                emitter.completeWithError(gone);
+            }
+        }));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        listener = Thread.ofPlatform().name("incident-changes").daemon().start(this::listen);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.values().forEach(set -> set.forEach(SseEmitter::complete));
+        Thread current = listener;
+        if (current != null) {
+            current.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
