@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +53,7 @@ class IncidentTimersTest {
                     "--spring.datasource.username=" + database.getUsername(),
                     "--spring.datasource.password=" + database.getPassword())) {
                 String runbook = publishShortRunbook(first);
+                changesMadeOnOneReplicaReachSubscribersOfTheOther(first, second);
                 List<String> keys = new ArrayList<>();
                 for (int i = 0; i < 60; i++) {
                     var replica = i % 2 == 0 ? first : second;
@@ -73,6 +77,27 @@ class IncidentTimersTest {
                 assertThat(firstFired).as("firings by the first replica").isPositive();
                 assertThat(secondFired).as("firings by the second replica").isPositive();
             }
+        }
+    }
+
+    private static void changesMadeOnOneReplicaReachSubscribersOfTheOther(ConfigurableApplicationContext first,
+            ConfigurableApplicationContext second) throws Exception {
+        String key = first.getBean(IncidentManagement.class).declare(declaration(IncidentManagement.DEFAULT_RUNBOOK),
+                RESPONDER).key();
+        int port = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        var stream = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/incidents/" + key + "/events"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().filter(line -> line.startsWith("event:")).forEach(events::add));
+        try {
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("event:ready");
+
+            first.getBean(IncidentManagement.class).addNote(key, "written on the first replica", RESPONDER);
+
+            assertThat(events.poll(2, TimeUnit.SECONDS)).as("pushed by the second replica").isEqualTo("event:changed");
+        }
+        finally {
+            stream.cancel(true);
         }
     }
 
@@ -143,7 +168,7 @@ class IncidentTimersTest {
     private static ConfigurableApplicationContext start(String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=",
                 "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
-                "--goldenfive.security.admin-token=", "--logging.level.root=WARN"));
+                "--goldenfive.security.admin-token=" + TOKEN, "--logging.level.root=WARN"));
         all.addAll(List.of(args));
         return new SpringApplicationBuilder(GoldenfiveApplication.class).run(all.toArray(String[]::new));
     }
