@@ -108,7 +108,7 @@ class IncidentBrowserTest {
         try {
             signIn(browser);
             signIn(colleague);
-            colleague.get("http://localhost:" + port + "/"); // the colleague watches the dashboard
+            colleague.get("http://localhost:" + port + "/?lang=zh-CN"); // the colleague watches the dashboard, in Chinese
 
             browser.get("http://localhost:" + port + "/incidents/new");
             browser.findElement(By.id("title")).sendKeys("Checksum mismatch on every build");
@@ -122,11 +122,11 @@ class IncidentBrowserTest {
             waitFor(colleague, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), key));
 
             browser.findElement(By.cssSelector("form[action$='/actions/acknowledge'] button")).click();
-            waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts"), "Acknowledged by admin"));
+            waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts"), "由 admin 确认"));
             browser.findElement(By.id("note-text")).sendKeys("Looking at GOSUMDB now");
             browser.findElement(By.cssSelector("form[action$='/notes'] button")).click();
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Looking at GOSUMDB now"));
-            Chromium.screenshot(colleague, "incident-colleague");
+            Chromium.screenshot(colleague, "incident-colleague-zh");
         }
         finally {
             colleague.quit();

@@ -126,6 +126,27 @@ class IncidentPagesTest {
     }
 
     @Test
+    void thePagesSpeakChineseToAChineseBrowserUntilThePersonPicksAnotherLanguage() throws Exception {
+        String key = incidents.declare(declaration("Speak my language"), Actor.user("admin")).key();
+        Cookie session = signIn(Role.RESPONDER);
+
+        String chinese = mvc.perform(get("/incidents/" + key).cookie(session).header("Accept-Language", "zh-CN,zh;q=0.9"))
+                .andReturn().getResponse().getContentAsString();
+        MvcResult switched = mvc.perform(get("/").cookie(session).header("Accept-Language", "zh-CN").param("lang", "en"))
+                .andReturn();
+        Cookie language = switched.getResponse().getCookie("goldenfive-lang");
+        String english = mvc.perform(get("/").cookie(session, language).header("Accept-Language", "zh-CN"))
+                .andReturn().getResponse().getContentAsString();
+        String unknown = mvc.perform(get("/").cookie(session).header("Accept-Language", "fr-FR"))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").doesNotContain(">Timeline<");
+        assertThat(switched.getResponse().getContentAsString()).contains("Open incidents");
+        assertThat(english).contains("Open incidents").contains("href=\"?lang=zh-CN\"");
+        assertThat(unknown).contains("Open incidents");
+    }
+
+    @Test
     void anUnknownIncidentIsTheNotFoundPage() throws Exception {
         mvc.perform(get("/incidents/INC-999999999").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
         mvc.perform(get("/incidents/nonsense").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
