@@ -1,0 +1,150 @@
+package dev.goldenfive.incident;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.goldenfive.Chromium;
+import dev.goldenfive.GoldenfiveApplication;
+import dev.goldenfive.timeline.Actor;
+
+/**
+ * The incident page under load: {@code ./mvnw test -Pbenchmark}. Not part of {@code ./mvnw verify}.
+ * <ul>
+ * <li>Render time of an incident page with 500 timeline entries, against the sign-in page (layout, no data)
+ *     rendered in the same run. Goal: p95 ≤ 50 ms.</li>
+ * <li>Time from an action (a note posted over the API) to a second browser showing it, against the time the
+ *     same request takes to answer. Goal: ≤ 1 s.</li>
+ * </ul>
+ */
+class IncidentPageBenchmark {
+
+    static final String TOKEN = "benchmark-admin-token-0123456789abcdefghij";
+    static final String PASSWORD = "benchmark-password";
+
+    @Test
+    void incidentPageRenderAndLiveUpdateLatency() throws Exception {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GoldenfiveApplication.class).run(
+                "--server.port=0", "--management.server.port=", "--goldenfive.embedded-db.ephemeral=true",
+                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
+                "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN")) {
+            String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+            IncidentManagement incidents = app.getBean(IncidentManagement.class);
+            String key = incidents.declare(new IncidentManagement.Declaration("Benchmark", "bench", "prod", Severity.SEV3,
+                    null, null, null, null), Actor.user("admin")).key();
+            for (int i = 0; i < 498; i++) {
+                incidents.addNote(key, "Note number " + i + ": dig +short proxy.golang.org returned nothing", Actor.user("admin"));
+            }
+            int entries = incidents.timeline(key, 0, 1000).size();
+
+            HttpClient http = signedIn(base);
+            List<Double> page = timeGets(http, base + "/incidents/" + key);
+            List<Double> baseline = timeGets(HttpClient.newHttpClient(), base + "/login");
+
+            System.out.printf("%nIncident page benchmark: %d timeline entries%n", entries);
+            System.out.printf("%-22s %10s %10s %8s%n", "render (ms)", "p50", "p95", "");
+            System.out.printf("%-22s %10.1f %10.1f%n", "incident page", percentile(page, .5), percentile(page, .95));
+            System.out.printf("%-22s %10.1f %10.1f%n", "sign-in page (base)", percentile(baseline, .5), percentile(baseline, .95));
+            System.out.printf("ratio p95: %.1f; goal p95 <= 50 ms: %s%n", percentile(page, .95) / percentile(baseline, .95),
+                    percentile(page, .95) <= 50 ? "met" : "NOT MET");
+
+            liveUpdate(base, key);
+        }
+    }
+
+    /** A second browser watches the incident while notes are posted over the API. */
+    private static void liveUpdate(String base, String key) throws Exception {
+        WebDriver browser = Chromium.start();
+        try {
+            browser.get(base + "/login");
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(base + "/"));
+            browser.get(base + "/incidents/" + key);
+            HttpClient http = HttpClient.newHttpClient();
+            List<Double> visible = new ArrayList<>();
+            List<Double> answered = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String text = "live-" + i;
+                long sent = System.nanoTime();
+                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/" + key + "/notes"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                answered.add((System.nanoTime() - sent) / 1e6);
+                new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(5))
+                        .until(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript(
+                                "return document.getElementById('timeline')?.textContent.includes(arguments[0])", text));
+                visible.add((System.nanoTime() - sent) / 1e6);
+                Thread.sleep(200);
+            }
+            System.out.printf("%-22s %10s %10s %10s%n", "action → 2nd browser", "p50", "p95", "max");
+            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "shown (ms)", percentile(visible, .5), percentile(visible, .95),
+                    percentile(visible, 1));
+            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "request (base, ms)", percentile(answered, .5),
+                    percentile(answered, .95), percentile(answered, 1));
+            System.out.printf("ratio p95: %.1f; goal <= 1000 ms: %s%n%n", percentile(visible, .95) / percentile(answered, .95),
+                    percentile(visible, 1) <= 1000 ? "met" : "NOT MET");
+        }
+        finally {
+            browser.quit();
+        }
+    }
+
+    private static HttpClient signedIn(String base) throws Exception {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
+        if (!csrf.find()) {
+            throw new IllegalStateException("no CSRF token on the sign-in page");
+        }
+        String form = "username=admin&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "&_csrf="
+                + csrf.group(1);
+        http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
+        return http;
+    }
+
+    /** Milliseconds of 300 requests, after 50 to warm up. */
+    private static List<Double> timeGets(HttpClient http, String url) throws Exception {
+        List<Double> times = new ArrayList<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+        for (int i = 0; i < 350; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode());
+            }
+            if (i >= 50) {
+                times.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        return times;
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p * sorted.size()) - 1)));
+    }
+}
