@@ -69,6 +69,18 @@ class ChromiumTest {
         assertThat(browser.findElement(By.cssSelector(".field.has-error")).getText()).contains("must be 2–64 characters");
         Chromium.screenshot(browser, "new-user-errors");
 
+        browser.get(url("/runbooks/go-module-download/versions/1"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Go module download failures");
+        Chromium.screenshot(browser, "runbook");
+        browser.get(url("/runbooks/new"));
+        var source = browser.findElement(By.id("source"));
+        source.clear();
+        source.sendKeys("key: broken\ntitle: Broken\nstages: []\n");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        assertThat(waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".alert"))).getText())
+                .contains("Line 3").contains("stages");
+        Chromium.screenshot(browser, "runbook-errors");
+
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(url("/admin/tokens"));
         Chromium.screenshot(browser, "tokens-phone");
