@@ -130,6 +130,8 @@ class IncidentPages {
         model.addAttribute("incident", incident);
         model.addAttribute("runbook", runbook.runbook());
         model.addAttribute("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
+        model.addAttribute("stageLeft", incident.stages().stream().collect(Collectors.toMap(
+                IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
         model.addAttribute("timeline", newestFirst(key));
