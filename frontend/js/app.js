@@ -40,60 +40,93 @@ document.addEventListener('submit', (event) => {
   }
 });
 
-// Live countdowns. Deadlines come from the server; the browser's clock may be wrong, so time is the
-// server's time at render plus how long the page has been open.
-const page = document.querySelector('[data-server-time]');
-if (page) {
-  const offset = Date.parse(page.dataset.serverTime) - Date.now();
-  const now = () => Date.now() + offset;
-  const format = (ms) => {
-    const s = Math.max(0, Math.ceil(ms / 1000));
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  };
-  const tick = () => {
-    for (const el of document.querySelectorAll('[data-deadline]')) {
-      const left = Date.parse(el.dataset.deadline) - now();
-      el.textContent = format(left);
-      el.classList.toggle('overdue', left <= 0);
-    }
-    for (const bar of document.querySelectorAll('progress[data-window-start]')) {
-      const start = Date.parse(bar.dataset.windowStart);
-      const end = Date.parse(bar.dataset.windowEnd);
-      if (bar.closest('.stage-current')) {
-        bar.value = Math.min(end - start, Math.max(0, now() - start));
-      }
-    }
-  };
-  tick();
-  setInterval(tick, 250);
-}
+// Live countdowns. Deadlines come from the server; the browser's clock may be wrong, so the time shown is
+// the server's time when the page was made plus how long ago that was (re-anchored at every refresh).
+let anchor = null;
+const setAnchor = () => {
+  const main = document.querySelector('[data-server-time]');
+  anchor = main ? { server: Date.parse(main.dataset.serverTime), at: performance.now() } : null;
+};
+const serverNow = () => anchor.server + (performance.now() - anchor.at);
+const format = (ms) => {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+const tick = () => {
+  if (!anchor) return;
+  const overdue = document.querySelector('[data-overdue]')?.dataset.overdue ?? 'overdue';
+  for (const el of document.querySelectorAll('[data-deadline]')) {
+    const left = Date.parse(el.dataset.deadline) - serverNow();
+    el.textContent = left > 0 ? format(left) : `0:00 · ${overdue}`;
+    el.classList.toggle('overdue', left <= 0);
+  }
+  for (const bar of document.querySelectorAll('.stage-current progress[data-window-start]')) {
+    const start = Date.parse(bar.dataset.windowStart);
+    const end = Date.parse(bar.dataset.windowEnd);
+    bar.value = Math.min(end - start, Math.max(0, serverNow() - start));
+  }
+};
+setAnchor();
+tick();
+setInterval(tick, 250);
 
 // Live: the server says when the incident (or, on the dashboard, any incident) changed, on any replica;
-// the page then fetches itself again and swaps it in place. Not while someone types: then right after.
+// the page then fetches itself again and swaps it in place. Never while someone is typing, holds the
+// mouse down or has text not yet sent: then as soon as that is over.
 const live = document.querySelector('[data-events]');
 if (live && window.EventSource) {
   let pending = false;
+  let pointerDown = false;
+  document.addEventListener('pointerdown', () => { pointerDown = true; });
+  document.addEventListener('pointerup', () => setTimeout(() => { pointerDown = false; }, 300));
+  const busy = () => pointerDown
+      || document.activeElement?.closest('input, textarea, select')
+      || [...document.querySelectorAll('#main input[type=text], #main textarea')].some((f) => f.value !== f.defaultValue);
   const refresh = () => {
-    if (document.activeElement?.closest('input, textarea, select')) {
+    if (busy()) {
       pending = true;
       return;
     }
     pending = false;
+    const focused = document.activeElement?.id;
     if (window.htmx) {
-      window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' });
+      window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' })
+          .then(() => {
+            setAnchor();
+            tick();
+            if (focused) document.getElementById(focused)?.focus();
+          });
     } else {
       window.location.reload();
     }
   };
-  document.addEventListener('focusout', () => setTimeout(() => { if (pending) refresh(); }, 0));
-  // EventSource reconnects by itself and sends Last-Event-ID, so a change missed meanwhile arrives then
-  new EventSource(live.dataset.events).addEventListener('changed', refresh);
+  setInterval(() => { if (pending) refresh(); }, 500);
+  const newest = () => Number(document.querySelector('[data-last-entry]')?.dataset.lastEntry ?? -1);
+  let retry = 1000;
+  const connect = () => {
+    const source = new EventSource(live.dataset.events);
+    // the stream may open after a change the page does not show yet: 'ready' carries the newest entry
+    source.addEventListener('ready', (event) => {
+      retry = 1000;
+      if (newest() >= 0 && Number(event.lastEventId) > newest()) refresh();
+    });
+    source.addEventListener('changed', refresh);
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // the browser gave up (a proxy's 502 during a rollout, an ended session): keep trying, slower
+        setTimeout(connect, retry);
+        retry = Math.min(retry * 2, 30000);
+      }
+    });
+  };
+  connect();
 }
 
 // Keyboard shortcuts: a key named by data-shortcut clicks that element, data-shortcut-focus focuses it.
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select')) return;
-  const target = document.querySelector(`[data-shortcut="${event.key}"]`);
+  const key = CSS.escape(event.key);
+  const target = document.querySelector(`[data-shortcut="${key}"]`);
   if (target) {
     event.preventDefault();
     const form = target.closest('form');
@@ -101,7 +134,7 @@ document.addEventListener('keydown', (event) => {
     if (field && !field.value) field.focus(); else target.click();
     return;
   }
-  const focus = document.querySelector(`[data-shortcut-focus="${event.key}"]`);
+  const focus = document.querySelector(`[data-shortcut-focus="${key}"]`);
   if (focus) {
     event.preventDefault();
     focus.focus();

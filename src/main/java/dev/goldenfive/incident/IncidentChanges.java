@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
@@ -17,10 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -39,13 +45,17 @@ class IncidentChanges implements SmartLifecycle {
     static final String ALL = "*";
     /** An idle stream is closed after this long; the browser reconnects by itself. */
     static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+    /** Live streams one replica serves at most (each is an open connection). */
+    static final int MAX_STREAMS = 2000;
     /** Keeps proxies from closing an idle stream. */
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
+    private volatile boolean listenedBefore;
     private volatile Thread listener;
 
     IncidentChanges(DataSource dataSource, JdbcClient jdbc) {
@@ -62,8 +72,16 @@ class IncidentChanges implements SmartLifecycle {
                 .query().singleRow();
     }
 
-    /** A stream of the changes of one incident ({@code key}) or of all ({@link #ALL}). */
-    SseEmitter subscribe(String key, long lastSeenEntryId, long currentEntryId) {
+    /**
+     * A stream of the changes of one incident ({@code key}) or of all ({@link #ALL}). The stream is registered
+     * before the newest entry id is read, so a change in between is heard either way. Refused with 503 when
+     * this replica already serves {@link #MAX_STREAMS}.
+     */
+    SseEmitter subscribe(String key, long lastSeenEntryId, LongSupplier newestEntryId) {
+        if (subscriberCount() >= MAX_STREAMS) {
+            throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
+                    HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " live streams already."), null);
+        }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         Set<SseEmitter> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
         set.add(emitter);
@@ -71,6 +89,7 @@ class IncidentChanges implements SmartLifecycle {
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(error -> remove.run());
+        long currentEntryId = newestEntryId.getAsLong();
         send(emitter, "ready", key, currentEntryId);
         if (lastSeenEntryId >= 0 && currentEntryId > lastSeenEntryId) {
             send(emitter, "changed", key, currentEntryId);
@@ -82,18 +101,29 @@ class IncidentChanges implements SmartLifecycle {
         return subscribers.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** Each write on its own virtual thread: a client that stops reading holds up nobody else. */
     private void deliver(String key, long entryId) {
         for (String audience : new String[] {key, ALL}) {
             for (SseEmitter emitter : subscribers.getOrDefault(audience, Set.of())) {
-                send(emitter, "changed", key, entryId);
+                senders.execute(() -> send(emitter, "changed", key, entryId));
             }
         }
     }
 
+    /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
+    private void deliverToAll() {
+        subscribers.forEach((key, set) -> set.forEach(emitter -> senders.execute(() -> write(emitter,
+                SseEmitter.event().name("changed").data("{\"key\":\"" + key + "\"}")))));
+    }
+
     private static void send(SseEmitter emitter, String name, String key, long entryId) {
+        write(emitter, SseEmitter.event().name(name).id(Long.toString(entryId))
+                .data("{\"key\":\"" + key + "\",\"entry\":" + entryId + "}"));
+    }
+
+    private static void write(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
         try {
-            emitter.send(SseEmitter.event().name(name).id(Long.toString(entryId))
-                    .data("{\"key\":\"" + key + "\",\"entry\":" + entryId + "}"));
+            emitter.send(event);
         }
         catch (IOException | IllegalStateException gone) {
             emitter.completeWithError(gone);
@@ -104,6 +134,10 @@ class IncidentChanges implements SmartLifecycle {
         while (running) {
             try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
                 sql.execute("LISTEN " + CHANNEL);
+                if (listenedBefore) {
+                    deliverToAll();
+                }
+                listenedBefore = true;
                 PGConnection postgres = connection.unwrap(PGConnection.class);
                 long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
                 while (running) {
@@ -135,14 +169,8 @@ class IncidentChanges implements SmartLifecycle {
     }
 
     private void heartbeat() {
-        subscribers.values().forEach(set -> set.forEach(emitter -> {
-            try {
-                emitter.send(SseEmitter.event().comment("heartbeat"));
-            }
-            catch (IOException | IllegalStateException gone) {
-                emitter.completeWithError(gone);
-            }
-        }));
+        subscribers.values().forEach(set -> set.forEach(emitter ->
+                senders.execute(() -> write(emitter, SseEmitter.event().comment("heartbeat")))));
     }
 
     @Override

@@ -150,6 +150,18 @@ public class IncidentManagement {
         return timeline.of(find(key).id(), afterId, limit);
     }
 
+    /** The id of the newest timeline entry of any incident (0 when there is none). */
+    @Transactional(readOnly = true)
+    public long newestEntryId() {
+        return timeline.latestId(null);
+    }
+
+    /** The newest entries first, for pages. */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> recentTimeline(String key, int limit) {
+        return timeline.newest(find(key).id(), limit);
+    }
+
     @Transactional(readOnly = true)
     public IncidentSummary.Page list(Query query) {
         StringBuilder where = new StringBuilder(" where true");
@@ -262,9 +274,10 @@ public class IncidentManagement {
     @Transactional(readOnly = true)
     public SseEmitter changes(String key, long lastSeenEntryId) {
         if (key == null) {
-            return changes.subscribe(IncidentChanges.ALL, lastSeenEntryId, timeline.latestId(null));
+            return changes.subscribe(IncidentChanges.ALL, lastSeenEntryId, () -> timeline.latestId(null));
         }
-        return changes.subscribe(key, lastSeenEntryId, timeline.latestId(find(key).id()));
+        long id = find(key).id();
+        return changes.subscribe(key, lastSeenEntryId, () -> timeline.latestId(id));
     }
 
     /** The latest mark of every marked step. */

@@ -86,6 +86,7 @@ class IncidentPages {
                 .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
         model.addAttribute("resolved", incidents.list(query(IncidentStatus.RESOLVED, 10)).items());
         model.addAttribute("serverTime", now);
+        model.addAttribute("lastEntry", incidents.newestEntryId());
         return "incident/dashboard";
     }
 
@@ -134,7 +135,9 @@ class IncidentPages {
                 IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
-        model.addAttribute("timeline", newestFirst(key));
+        List<TimelineEntry> timeline = incidents.recentTimeline(key, Timeline.MAX_PAGE);
+        model.addAttribute("timeline", timeline);
+        model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
                 : runbook.runbook().next(incident.stage().key()).orElse(null));
         // each window's progress bar: its length and how much of it has passed, in milliseconds
@@ -201,10 +204,6 @@ class IncidentPages {
         }
         attempt(key, redirect, null, () -> incidents.markStep(key, stage, step, known, note, Actor.user(caller.getName())));
         return "redirect:/incidents/" + key + "#step-" + stage + "-" + step;
-    }
-
-    private List<TimelineEntry> newestFirst(String key) {
-        return incidents.timeline(key, 0, Timeline.MAX_PAGE).reversed();
     }
 
     /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */

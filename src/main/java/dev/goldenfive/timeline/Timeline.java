@@ -71,6 +71,19 @@ public class Timeline {
                 .list();
     }
 
+    /** The newest {@code limit} entries of an incident, newest first. */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> newest(long incidentId, int limit) {
+        return jdbc.sql("""
+                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                where incident_id = :incident order by id desc limit :limit
+                """)
+                .param("incident", incidentId)
+                .param("limit", Math.clamp(limit, 1, MAX_PAGE))
+                .query(this::entry)
+                .list();
+    }
+
     /** The id of the newest entry of an incident, or of all incidents when {@code incidentId} is null; 0 when none. */
     @Transactional(readOnly = true)
     public long latestId(Long incidentId) {

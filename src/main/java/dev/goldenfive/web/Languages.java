@@ -22,14 +22,24 @@ class Languages implements WebMvcConfigurer {
     LocaleResolver localeResolver() {
         CookieLocaleResolver resolver = new CookieLocaleResolver("goldenfive-lang");
         resolver.setCookieMaxAge(Duration.ofDays(365));
-        // without the cookie: the browser's Accept-Language; a language we lack falls back to English
-        resolver.setDefaultLocaleFunction(request -> request.getLocale() == null ? Locale.ENGLISH : request.getLocale());
+        // without the cookie: the browser's Accept-Language; a language we lack is English (also in <html lang>)
+        resolver.setDefaultLocaleFunction(request -> supported(request.getLocale()));
         return resolver;
+    }
+
+    static Locale supported(Locale wanted) {
+        return wanted != null && "zh".equals(wanted.getLanguage()) ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        LocaleChangeInterceptor change = new LocaleChangeInterceptor();
+        LocaleChangeInterceptor change = new LocaleChangeInterceptor() {
+            @Override
+            protected Locale parseLocaleValue(String localeValue) {
+                Locale parsed = super.parseLocaleValue(localeValue);
+                return parsed == null ? null : supported(parsed);
+            }
+        };
         change.setParamName("lang");
         change.setIgnoreInvalidLocale(true);
         registry.addInterceptor(change);

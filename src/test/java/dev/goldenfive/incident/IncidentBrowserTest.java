@@ -77,10 +77,12 @@ class IncidentBrowserTest {
         assertThat(countdown).matches("0:0[0-4]");
         Chromium.screenshot(browser, "incident");
 
-        // the window ends: the page shows the next stage by itself
-        browser.findElement(By.tagName("body")).click();
+        // the window ends: the page shows the next stage by itself, without loading again
+        ((JavascriptExecutor) browser).executeScript("window.stillTheSamePage = true");
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Switch the proxy"));
         assertThat(browser.findElement(By.id("timeline")).getText()).contains("Entered Switch the proxy (window ended");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.stillTheSamePage === true"))
+                .as("swapped in place, not reloaded").isEqualTo(true);
 
         browser.findElement(By.cssSelector("#step-two-switch button[value=done]")).click();
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#step-two-switch h3"), "done"));
@@ -123,8 +125,15 @@ class IncidentBrowserTest {
 
             browser.findElement(By.cssSelector("form[action$='/actions/acknowledge'] button")).click();
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts"), "由 admin 确认"));
+            // the colleague has started a note of their own: a live refresh must not throw it away
+            colleague.findElement(By.id("note-text")).sendKeys("half a thought");
+            colleague.findElement(By.tagName("h1")).click();
             browser.findElement(By.id("note-text")).sendKeys("Looking at GOSUMDB now");
             browser.findElement(By.cssSelector("form[action$='/notes'] button")).click();
+            Thread.sleep(1500);
+            assertThat(colleague.findElement(By.id("note-text")).getAttribute("value")).isEqualTo("half a thought");
+            colleague.findElement(By.id("note-text")).clear();
+            colleague.findElement(By.tagName("h1")).click();
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Looking at GOSUMDB now"));
             Chromium.screenshot(colleague, "incident-colleague-zh");
         }

@@ -143,7 +143,7 @@ class IncidentPagesTest {
         assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").doesNotContain(">Timeline<");
         assertThat(switched.getResponse().getContentAsString()).contains("Open incidents");
         assertThat(english).contains("Open incidents").contains("href=\"?lang=zh-CN\"");
-        assertThat(unknown).contains("Open incidents");
+        assertThat(unknown).contains("Open incidents").contains("lang=\"en\"");
     }
 
     @Test
