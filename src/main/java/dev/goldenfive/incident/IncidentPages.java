@@ -14,7 +14,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
@@ -50,11 +52,13 @@ class IncidentPages {
 
     private final IncidentManagement incidents;
     private final Runbooks runbooks;
+    private final MessageSource messages;
     private final Clock clock;
 
-    IncidentPages(IncidentManagement incidents, Runbooks runbooks, Clock clock) {
+    IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
+        this.messages = messages;
         this.clock = clock;
     }
 
@@ -186,7 +190,7 @@ class IncidentPages {
     String note(@PathVariable String key, @RequestParam(defaultValue = "") String text, Authentication caller,
             RedirectAttributes redirect) {
         if (text.isBlank() || text.length() > 2000) {
-            redirect.addFlashAttribute("error", "A note must be 1 to 2000 characters.");
+            redirect.addFlashAttribute("error", message("incident.error.note"));
             return "redirect:/incidents/" + key + "#notes";
         }
         return attempt(key, redirect, "incident.done.note",
@@ -199,7 +203,7 @@ class IncidentPages {
             RedirectAttributes redirect) {
         StepOutcome known = StepOutcome.fromLabel(outcome).orElse(null);
         if (known == null || (note != null && note.length() > 2000)) {
-            redirect.addFlashAttribute("error", "A step is done, skipped or failed, with a note of at most 2000 characters.");
+            redirect.addFlashAttribute("error", message("incident.error.step"));
             return "redirect:/incidents/" + key;
         }
         attempt(key, redirect, null, () -> incidents.markStep(key, stage, step, known, note, Actor.user(caller.getName())));
@@ -215,7 +219,11 @@ class IncidentPages {
             }
         }
         catch (InvalidField invalid) {
-            redirect.addFlashAttribute("error", "'" + invalid.field() + "' " + invalid.reason() + ".");
+            redirect.addFlashAttribute("error", message("incident.error.field", invalid.field(), invalid.reason()));
+        }
+        catch (IncidentProblems.ActionNotAllowed refused) {
+            redirect.addFlashAttribute("error", message("incident.error.notAllowed", String.join(", ",
+                    refused.allowed().stream().map(IncidentAction::path).toList())));
         }
         catch (IncidentProblems.IncidentNotFound notFound) {
             throw notFound;
@@ -224,6 +232,10 @@ class IncidentPages {
             redirect.addFlashAttribute("error", refused.getBody().getDetail());
         }
         return "redirect:/incidents/" + key;
+    }
+
+    private String message(String key, Object... args) {
+        return messages.getMessage(key, args, LocaleContextHolder.getLocale());
     }
 
     private static IncidentManagement.Query query(IncidentStatus status, int size) {
