@@ -182,6 +182,10 @@ public sealed interface IncidentEvent {
         public String summary() {
             return "Reopened" + (note == null ? "" : ": " + note);
         }
+
+        public Map<String, Object> details() {
+            return note == null ? Map.of() : Map.of("note", note);
+        }
     }
 
     record IncidentClosed(String incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
@@ -192,6 +196,10 @@ public sealed interface IncidentEvent {
 
         public String summary() {
             return "Closed" + (note == null ? "" : ": " + note);
+        }
+
+        public Map<String, Object> details() {
+            return note == null ? Map.of() : Map.of("note", note);
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
@@ -140,7 +141,7 @@ class IncidentPages {
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
         List<TimelineEntry> timeline = incidents.recentTimeline(key, Timeline.MAX_PAGE);
-        model.addAttribute("timeline", timeline);
+        model.addAttribute("timeline", timeline.stream().map(entry -> new TimelineLine(entry, describe(entry, runbook.runbook()))).toList());
         model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
                 : runbook.runbook().next(incident.stage().key()).orElse(null));
@@ -208,6 +209,39 @@ class IncidentPages {
         }
         attempt(key, redirect, null, () -> incidents.markStep(key, stage, step, known, note, Actor.user(caller.getName())));
         return "redirect:/incidents/" + key + "#step-" + stage + "-" + step;
+    }
+
+    /** A timeline entry in the reader's language (a person's own words stay as they were written). */
+    record TimelineLine(TimelineEntry entry, String text) {
+    }
+
+    private String describe(TimelineEntry entry, Runbook runbook) {
+        Map<String, Object> d = entry.details();
+        String key = "timeline." + entry.kind();
+        Object[] args = switch (entry.kind()) {
+            case "declared" -> new Object[] {d.get("severity"), d.get("service"), d.get("environment")};
+            case "acknowledged" -> new Object[] {entry.actor().id()};
+            case "commander-assigned" -> new Object[] {d.get("commander")};
+            case "stage-entered" -> {
+                key += "." + d.get("cause");
+                yield new Object[] {stageTitle(runbook, (String) d.get("to")), d.getOrDefault("latenessMs", ""),
+                        d.getOrDefault("reason", "")};
+            }
+            case "resolved" -> new Object[] {stageTitle(runbook, (String) d.get("stage")), d.get("summary")};
+            case "reopened", "closed" -> new Object[] {d.containsKey("note") ? "— " + d.get("note") : ""};
+            case "step-marked" -> new Object[] {
+                    runbook.step((String) d.get("stage"), (String) d.get("step")).map(Runbook.Step::title).orElse((String) d.get("step")),
+                    message("step." + d.get("outcome")), d.containsKey("note") ? "— " + d.get("note") : ""};
+            case "golden-window-missed" -> new Object[0];
+            default -> null;
+        };
+        return args == null ? entry.summary() : messages.getMessage(key, args, entry.summary(), LocaleContextHolder.getLocale());
+    }
+
+    private String stageTitle(Runbook runbook, String stageKey) {
+        return Runbook.FOLLOW_UP.equals(stageKey) ? message("stage.followUp")
+                : runbook.stages().stream().filter(s -> s.key().equals(stageKey)).map(Runbook.Stage::title).findFirst()
+                        .orElse(stageKey);
     }
 
     /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */

@@ -91,7 +91,7 @@ class IncidentBrowserTest {
         browser.findElement(By.cssSelector("form[action$='/actions/resolve'] button")).click();
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts .status"), "Resolved"));
         assertThat(browser.findElement(By.id("timeline")).getText())
-                .contains("Switch GOPROXY: done").contains("Resolved in two: GOPROXY switched to the mirror");
+                .contains("Switch GOPROXY: done").contains("Resolved in Switch the proxy: GOPROXY switched to the mirror");
         Chromium.screenshot(browser, "incident-resolved");
 
         browser.manage().window().setSize(new Dimension(390, 844));

@@ -127,7 +127,7 @@ class IncidentPagesTest {
 
         String page = mvc.perform(get("/incidents/" + key).cookie(session)).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("Acknowledged by").contains("NXDOMAIN").contains("resolver is down")
-                .contains("Resolved in connectivity: resolver restarted").contains("Reopen");
+                .contains("Resolved in Basic connectivity: resolver restarted").contains("Reopen");
         MvcResult again = mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf())
                 .param("summary", "twice")).andReturn();
         assertThat((String) again.getFlashMap().get("error")).contains("not possible").contains("reopen, close");
@@ -148,7 +148,8 @@ class IncidentPagesTest {
         String unknown = mvc.perform(get("/").cookie(session).header("Accept-Language", "fr-FR"))
                 .andReturn().getResponse().getContentAsString();
 
-        assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").doesNotContain(">Timeline<");
+        assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").contains("SEV2 事件已宣告")
+                .doesNotContain(">Timeline<");
         assertThat(switched.getResponse().getContentAsString()).contains("Open incidents");
         assertThat(english).contains("Open incidents").contains("href=\"?lang=zh-CN\"");
         assertThat(unknown).contains("Open incidents").contains("lang=\"en\"");
