@@ -60,13 +60,20 @@ const tick = () => {
     el.textContent = left > 0 ? format(left) : `0:00 · ${overdue}`;
     el.classList.toggle('overdue', left <= 0);
   }
-  for (const bar of document.querySelectorAll('.stage-current progress[data-window-start]')) {
+  for (const bar of document.querySelectorAll('.stage-current progress[data-window-start], progress.axis[data-live=true]')) {
     const start = Date.parse(bar.dataset.windowStart);
     const end = Date.parse(bar.dataset.windowEnd);
     bar.value = Math.min(end - start, Math.max(0, serverNow() - start));
   }
 };
+// Stage boxes as wide as their windows, so the bar reads as one time axis (CSSOM: allowed by the CSP).
+const proportion = () => {
+  for (const stage of document.querySelectorAll('.stagebar [data-length]')) {
+    stage.style.flexGrow = stage.dataset.length;
+  }
+};
 setAnchor();
+proportion();
 tick();
 setInterval(tick, 250);
 
@@ -93,6 +100,7 @@ if (live && window.EventSource) {
       window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' })
           .then(() => {
             setAnchor();
+            proportion();
             tick();
             if (focused) document.getElementById(focused)?.focus();
           });

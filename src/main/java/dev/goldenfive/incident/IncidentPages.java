@@ -3,6 +3,9 @@ package dev.goldenfive.incident;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -79,7 +82,14 @@ class IncidentPages {
             @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
             @NotNull Severity severity,
             @NotBlank String runbook,
-            @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo) {
+            @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo,
+            @Pattern(regexp = "|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}", message = "must look like 2026-11-25 14:05 (UTC)") String startedAtUtc) {
+
+        /** An exact start wins over the quick choices. */
+        Instant startedAt(Instant now) {
+            return startedAtUtc == null || startedAtUtc.isBlank() ? now.minus(Duration.ofMinutes(startedMinutesAgo))
+                    : LocalDateTime.parse(startedAtUtc.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        }
     }
 
     @GetMapping("/")
@@ -104,7 +114,7 @@ class IncidentPages {
     @GetMapping("/incidents/new")
     String declareForm(Model model) {
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentManagement.DEFAULT_RUNBOOK, 0));
+            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentManagement.DEFAULT_RUNBOOK, 0, ""));
         }
         model.addAttribute("runbooks", runbooks.list());
         model.addAttribute("severities", Severity.values());
@@ -114,16 +124,26 @@ class IncidentPages {
     @PostMapping("/incidents")
     String declare(@Valid @ModelAttribute("form") DeclareForm form, BindingResult errors, Model model,
             Authentication caller) {
+        Instant startedAt = null;
+        if (!errors.hasErrors()) {
+            try {
+                startedAt = form.startedAt(clock.instant());
+            }
+            catch (DateTimeParseException notADate) {
+                errors.rejectValue("startedAtUtc", "invalid", "is not a real date and time");
+            }
+        }
         if (!errors.hasErrors()) {
             try {
                 IncidentView view = incidents.declare(new IncidentManagement.Declaration(form.title(), form.service(),
-                        form.environment(), form.severity(), form.runbook(), null,
-                        clock.instant().minus(Duration.ofMinutes(form.startedMinutesAgo())), null), Actor.user(caller.getName()));
+                        form.environment(), form.severity(), form.runbook(), null, startedAt, null),
+                        Actor.user(caller.getName()));
                 return "redirect:/incidents/" + view.key();
             }
             catch (InvalidField invalid) {
-                errors.rejectValue("startedAt".equals(invalid.field()) ? "startedMinutesAgo" : invalid.field(),
-                        "invalid", invalid.reason());
+                String field = !"startedAt".equals(invalid.field()) ? invalid.field()
+                        : form.startedAtUtc() == null || form.startedAtUtc().isBlank() ? "startedMinutesAgo" : "startedAtUtc";
+                errors.rejectValue(field, "invalid", invalid.reason());
             }
         }
         return declareForm(model);
@@ -136,6 +156,10 @@ class IncidentPages {
         model.addAttribute("incident", incident);
         model.addAttribute("runbook", runbook.runbook());
         model.addAttribute("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
+        // the whole time axis, from t0 to the end of the last window: its length and how much has passed
+        long axis = Duration.between(incident.startedAt(), incident.stages().getLast().endsAt()).toMillis();
+        Instant upTo = incident.resolvedAt() != null ? incident.resolvedAt() : incident.serverTime();
+        model.addAttribute("axis", new long[] {axis, Math.clamp(Duration.between(incident.startedAt(), upTo).toMillis(), 0, axis)});
         model.addAttribute("stageLeft", incident.stages().stream().collect(Collectors.toMap(
                 IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
         model.addAttribute("marks", incident.steps().stream()

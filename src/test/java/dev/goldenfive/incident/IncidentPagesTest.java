@@ -87,6 +87,21 @@ class IncidentPagesTest {
         assertThat(page).contains("must not be blank").contains("must not be null").contains("Declare an incident");
         assertThat(notANumber).contains("must be a whole number");
         assertThat(noRunbook).contains("is not a runbook");
+        String badTime = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0").param("startedAtUtc", "yesterday"))
+                .andReturn().getResponse().getContentAsString();
+        String future = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0").param("startedAtUtc", "2999-01-01 00:00"))
+                .andReturn().getResponse().getContentAsString();
+        String impossible = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0").param("startedAtUtc", "2026-13-45 99:99"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(impossible).contains("is not a real date and time");
+        assertThat(badTime).contains("must look like 2026-11-25 14:05 (UTC)");
+        assertThat(future).contains("must not be in the future");
     }
 
     @Test
