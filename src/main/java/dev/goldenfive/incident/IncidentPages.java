@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,8 @@ class IncidentPages {
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
         List<TimelineEntry> timeline = incidents.recentTimeline(key, Timeline.MAX_PAGE);
-        model.addAttribute("timeline", timeline.stream().map(entry -> new TimelineLine(entry, describe(entry, runbook.runbook()))).toList());
+        model.addAttribute("timeline", timeline.stream()
+                .map(entry -> new TimelineLine(entry, CLOCK_TIME.format(entry.at()), describe(entry, runbook.runbook()))).toList());
         model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
                 : runbook.runbook().next(incident.stage().key()).orElse(null));
@@ -236,8 +238,10 @@ class IncidentPages {
     }
 
     /** A timeline entry in the reader's language (a person's own words stay as they were written). */
-    record TimelineLine(TimelineEntry entry, String text) {
+    record TimelineLine(TimelineEntry entry, String time, String text) {
     }
+
+    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private String describe(TimelineEntry entry, Runbook runbook) {
         Map<String, Object> d = entry.details();
