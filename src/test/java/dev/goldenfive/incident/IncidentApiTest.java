@@ -213,6 +213,7 @@ class IncidentApiTest {
         var missed = http.send(HttpRequest.newBuilder(uri("/api/v1/incidents/" + key + "/events"))
                 .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).header("Last-Event-ID", "1")
                 .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(missed.headers().firstValue("X-Accel-Buffering")).as("proxies must not buffer the stream").hasValue("no");
         assertThat(missed.body().limit(8).filter(l -> l.startsWith("event:")).toList()).containsExactly("event:ready", "event:changed");
     }
 
