@@ -85,24 +85,29 @@ public class Runbooks {
 
     @Transactional(readOnly = true)
     public Optional<RunbookVersion> latest(String key) {
-        return jdbc.sql(SELECT + " where runbook_key = :key order by version desc limit 1")
-                .param("key", key).query(this::version).optional();
+        return ids("where runbook_key = :key order by version desc limit 1", Map.of("key", key)).stream()
+                .findFirst().flatMap(this::byId);
     }
 
     @Transactional(readOnly = true)
     public Optional<RunbookVersion> version(String key, int version) {
-        return jdbc.sql(SELECT + " where runbook_key = :key and version = :version")
-                .param("key", key).param("version", version).query(this::version).optional();
+        return ids("where runbook_key = :key and version = :version", Map.of("key", key, "version", version)).stream()
+                .findFirst().flatMap(this::byId);
     }
 
-    /** Versions never change, so each is read from the database once (the timers ask for them often). */
+    /**
+     * Versions never change, so each is read and parsed once; every other read finds ids and comes here
+     * (the timers and pages ask often).
+     */
     @Transactional(readOnly = true)
     public Optional<RunbookVersion> byId(long id) {
         RunbookVersion cached = byId.get(id);
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<RunbookVersion> found = jdbc.sql(SELECT + " where id = :id").param("id", id).query(this::version).optional();
+        Optional<RunbookVersion> found = jdbc.sql("""
+                select id, runbook_key, version, definition, created_at, created_by from runbook_version where id = :id
+                """).param("id", id).query(this::version).optional();
         found.ifPresent(version -> byId.put(id, version));
         return found;
     }
@@ -116,24 +121,23 @@ public class Runbooks {
 
     @Transactional(readOnly = true)
     public List<RunbookVersion> versions(String key) {
-        return jdbc.sql(SELECT + " where runbook_key = :key order by version desc")
-                .param("key", key).query(this::version).list();
+        return ids("where runbook_key = :key order by version desc", Map.of("key", key)).stream()
+                .flatMap(id -> byId(id).stream()).toList();
     }
 
     @Transactional(readOnly = true)
     public List<Summary> list() {
-        return jdbc.sql("""
-                select distinct on (runbook_key) id, runbook_key, version, definition, created_at, created_by
-                from runbook_version order by runbook_key, version desc
-                """)
-                .query(this::version).list().stream()
+        return jdbc.sql("select distinct on (runbook_key) id from runbook_version order by runbook_key, version desc")
+                .query(Long.class).list().stream()
+                .flatMap(id -> byId(id).stream())
                 .map(v -> new Summary(v.key(), v.runbook().title(), v.version(), v.runbook().stages().size(),
                         v.runbook().stages().getLast().endSeconds(), v.createdAt(), v.createdBy()))
                 .toList();
     }
 
-    private static final String SELECT =
-            "select id, runbook_key, version, definition, created_at, created_by from runbook_version";
+    private List<Long> ids(String where, Map<String, ?> params) {
+        return jdbc.sql("select id from runbook_version " + where).params(params).query(Long.class).list();
+    }
 
     private RunbookVersion version(ResultSet rs, int row) throws SQLException {
         return new RunbookVersion(rs.getLong("id"), rs.getString("runbook_key"), rs.getInt("version"),

@@ -25,6 +25,8 @@ public class Timeline {
 
     /** Most entries one read returns. */
     public static final int MAX_PAGE = 1000;
+    private static final String SELECT =
+            "select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry";
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
     };
 
@@ -61,9 +63,9 @@ public class Timeline {
     @Transactional(readOnly = true)
     public List<TimelineEntry> of(long incidentId, long afterId, int limit) {
         return jdbc.sql("""
-                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                %s
                 where incident_id = :incident and id > :after order by id limit :limit
-                """)
+                """.formatted(SELECT))
                 .param("incident", incidentId)
                 .param("after", afterId)
                 .param("limit", Math.clamp(limit, 1, MAX_PAGE))
@@ -75,9 +77,9 @@ public class Timeline {
     @Transactional(readOnly = true)
     public List<TimelineEntry> newest(long incidentId, int limit) {
         return jdbc.sql("""
-                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                %s
                 where incident_id = :incident order by id desc limit :limit
-                """)
+                """.formatted(SELECT))
                 .param("incident", incidentId)
                 .param("limit", Math.clamp(limit, 1, MAX_PAGE))
                 .query(this::entry)
@@ -98,9 +100,9 @@ public class Timeline {
     @Transactional(readOnly = true)
     public List<TimelineEntry> ofKind(long incidentId, String kind) {
         return jdbc.sql("""
-                select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry
+                %s
                 where incident_id = :incident and kind = :kind order by id
-                """)
+                """.formatted(SELECT))
                 .param("incident", incidentId)
                 .param("kind", kind)
                 .query(this::entry)
