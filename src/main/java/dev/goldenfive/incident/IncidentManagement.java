@@ -18,6 +18,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.security.UserAccounts;
@@ -156,10 +157,16 @@ public class IncidentManagement {
         return timeline.latestId(null);
     }
 
-    /** The newest entries first, for pages. */
+    /** What the incident page shows, read at once: the incident, its runbook and the newest timeline entries first. */
+    public record Page(IncidentView incident, Runbook runbook, List<TimelineEntry> newestEntries) {
+    }
+
     @Transactional(readOnly = true)
-    public List<TimelineEntry> recentTimeline(String key, int limit) {
-        return timeline.newest(find(key).id(), limit);
+    public Page page(String key, int entries) {
+        Incident incident = find(key);
+        RunbookVersion version = runbook(incident);
+        return new Page(IncidentView.of(incident, version, stepMarks(incident), now()), version.runbook(),
+                timeline.newest(incident.id(), entries));
     }
 
     @Transactional(readOnly = true)

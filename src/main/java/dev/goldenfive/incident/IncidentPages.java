@@ -40,7 +40,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.runbook.Runbook;
-import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
@@ -153,10 +152,11 @@ class IncidentPages {
 
     @GetMapping("/incidents/{key}")
     String incident(@PathVariable String key, Model model) {
-        IncidentView incident = incidents.view(key);
-        RunbookVersion runbook = runbooks.version(incident.runbook().key(), incident.runbook().version()).orElseThrow();
+        IncidentManagement.Page page = incidents.page(key, Timeline.MAX_PAGE);
+        IncidentView incident = page.incident();
+        Runbook runbook = page.runbook();
         model.addAttribute("incident", incident);
-        model.addAttribute("runbook", runbook.runbook());
+        model.addAttribute("runbook", runbook);
         model.addAttribute("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
         // the whole time axis, from t0 to the end of the last window: its length and how much has passed
         long axis = Duration.between(incident.startedAt(), incident.stages().getLast().endsAt()).toMillis();
@@ -166,12 +166,12 @@ class IncidentPages {
                 IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
-        List<TimelineEntry> timeline = incidents.recentTimeline(key, Timeline.MAX_PAGE);
+        List<TimelineEntry> timeline = page.newestEntries();
         model.addAttribute("timeline", timeline.stream()
-                .map(entry -> new TimelineLine(entry, CLOCK_TIME.format(entry.at()), describe(entry, runbook.runbook()))).toList());
+                .map(entry -> new TimelineLine(entry, CLOCK_TIME.format(entry.at()), describe(entry, runbook))).toList());
         model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
-                : runbook.runbook().next(incident.stage().key()).orElse(null));
+                : runbook.next(incident.stage().key()).orElse(null));
         // each window's progress bar: its length and how much of it has passed, in milliseconds
         model.addAttribute("progress", incident.stages().stream().collect(Collectors.toMap(
                 IncidentView.StageWindow::key, w -> {
