@@ -7,7 +7,6 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -146,9 +145,8 @@ class IncidentApi {
                     + "read the timeline with after=<the last id you read>. Reconnecting with Last-Event-ID "
                     + "delivers a change missed in between at once.")
     SseEmitter events(@PathVariable String key,
-            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletResponse response) {
-        IncidentPages.unbuffered(response);
-        return incidents.changes(key, IncidentPages.lastSeen(lastEventId));
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(key, lastEventId);
     }
 
     @PostMapping("/{key}/notes")

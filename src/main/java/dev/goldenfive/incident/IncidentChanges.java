@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -77,12 +78,12 @@ class IncidentChanges implements SmartLifecycle {
      * before the newest entry id is read, so a change in between is heard either way. Refused with 503 when
      * this replica already serves {@link #MAX_STREAMS}.
      */
-    SseEmitter subscribe(String key, long lastSeenEntryId, LongSupplier newestEntryId) {
+    SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId) {
         if (subscriberCount() >= MAX_STREAMS) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " live streams already."), null);
         }
-        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        SseEmitter emitter = new UnbufferedEmitter();
         Set<SseEmitter> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
         set.add(emitter);
         Runnable remove = () -> set.remove(emitter);
@@ -91,10 +92,25 @@ class IncidentChanges implements SmartLifecycle {
         emitter.onError(error -> remove.run());
         long currentEntryId = newestEntryId.getAsLong();
         send(emitter, "ready", key, currentEntryId);
-        if (lastSeenEntryId >= 0 && currentEntryId > lastSeenEntryId) {
+        // a reconnecting client sends the id of the last event it saw: tell it at once if it missed one
+        if (lastEventId != null && lastEventId.matches("\\d{1,18}") && currentEntryId > Long.parseLong(lastEventId)) {
             send(emitter, "changed", key, currentEntryId);
         }
         return emitter;
+    }
+
+    /** A stream that tells reverse proxies (nginx, the nginx ingress) not to hold events back in a buffer. */
+    private static final class UnbufferedEmitter extends SseEmitter {
+
+        UnbufferedEmitter() {
+            super(STREAM_TIMEOUT.toMillis());
+        }
+
+        @Override
+        protected void extendResponse(ServerHttpResponse response) {
+            super.extendResponse(response);
+            response.getHeaders().set("X-Accel-Buffering", "no");
+        }
     }
 
     int subscriberCount() {

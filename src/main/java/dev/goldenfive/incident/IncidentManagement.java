@@ -276,15 +276,15 @@ public class IncidentManagement {
 
     /**
      * Server-sent events telling of changes to one incident (or to every incident when {@code key} is null);
-     * {@code lastSeenEntryId} from the client's {@code Last-Event-ID}, -1 when it has none.
+     * {@code lastEventId} is the client's {@code Last-Event-ID} header, if it sent one.
      */
     @Transactional(readOnly = true)
-    public SseEmitter changes(String key, long lastSeenEntryId) {
+    public SseEmitter changes(String key, String lastEventId) {
         if (key == null) {
-            return changes.subscribe(IncidentChanges.ALL, lastSeenEntryId, () -> timeline.latestId(null));
+            return changes.subscribe(IncidentChanges.ALL, lastEventId, () -> timeline.latestId(null));
         }
         long id = find(key).id();
-        return changes.subscribe(key, lastSeenEntryId, () -> timeline.latestId(id));
+        return changes.subscribe(key, lastEventId, () -> timeline.latestId(id));
     }
 
     /** The latest mark of every marked step. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -190,27 +189,14 @@ class IncidentPages {
     /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */
     @GetMapping(value = "/incidents/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter incidentEvents(@PathVariable String key,
-            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletResponse response) {
-        unbuffered(response);
-        return incidents.changes(key, lastSeen(lastEventId));
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(key, lastEventId);
     }
 
     /** Server-sent events when any incident changes, for the dashboard. */
     @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
-            HttpServletResponse response) {
-        unbuffered(response);
-        return incidents.changes(null, lastSeen(lastEventId));
-    }
-
-    /** Reverse proxies (nginx ingress) would otherwise hold events back until their buffer fills. */
-    static void unbuffered(HttpServletResponse response) {
-        response.setHeader("X-Accel-Buffering", "no");
-    }
-
-    /** The id of the last event a reconnecting client saw; -1 when it sends none (or nonsense). */
-    static long lastSeen(String lastEventId) {
-        return lastEventId != null && lastEventId.matches("\\d{1,18}") ? Long.parseLong(lastEventId) : -1;
+    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return incidents.changes(null, lastEventId);
     }
 
     @PostMapping("/incidents/{key}/actions/{action}")
