@@ -86,7 +86,7 @@ class Incident {
         incident.events.add(new IncidentEvent.IncidentDeclared(incident.key(), now, by, title, service, environment,
                 severity, runbookKey, runbookVersion, startedAt));
         Runbook.Stage first = runbook.stages().getFirst();
-        incident.enter(null, first, startedAt, Cause.DECLARED, by, now, null, null);
+        incident.enter(first, startedAt, Cause.DECLARED, by, now, null, null);
         incident.passDeadlines(runbook, now, Cause.CATCH_UP, by);
         return incident;
     }
@@ -136,13 +136,7 @@ class Incident {
         if (reason == null) {
             throw new InvalidField("reason", "must say why the incident moves on early");
         }
-        var next = runbook.next(stage);
-        if (next.isPresent()) {
-            enter(stage, next.get(), now, Cause.ADVANCE, by, now, null, reason);
-        }
-        else {
-            enterFollowUp(now, Cause.ADVANCE, by, now, null, reason);
-        }
+        enter(runbook.next(stage).orElse(null), now, Cause.ADVANCE, by, now, null, reason);
     }
 
     void resolve(String summary, Actor by, Instant now) {
@@ -171,11 +165,11 @@ class Incident {
         var present = runbook.stageAt(elapsed);
         if (present.isEmpty()) {
             if (!inFollowUp()) {
-                enterFollowUp(now, Cause.REOPEN, by, now, null, null);
+                enter(null, now, Cause.REOPEN, by, now, null, null);
             }
         }
         else if (runbook.stages().indexOf(present.get()) > indexOf(runbook, stage)) {
-            enter(stage, present.get(), now, Cause.REOPEN, by, now, null, null);
+            enter(present.get(), now, Cause.REOPEN, by, now, null, null);
         }
         else {
             nextDeadlineAt = inFollowUp() ? null : startedAt.plusSeconds(runbook.stage(stage).endSeconds());
@@ -223,11 +217,8 @@ class Incident {
             Instant deadline = nextDeadlineAt;
             Duration lateness = cause == Cause.TIMER ? Duration.between(deadline, now) : null;
             var next = runbook.next(stage);
-            if (next.isPresent()) {
-                enter(stage, next.get(), deadline, cause, by, now, lateness, null);
-            }
-            else {
-                enterFollowUp(deadline, cause, by, now, lateness, null);
+            enter(next.orElse(null), deadline, cause, by, now, lateness, null);
+            if (next.isEmpty()) {
                 events.add(new IncidentEvent.DeadlineMissed(key(), now, by, deadline));
             }
             fired = true;
@@ -235,25 +226,19 @@ class Incident {
         return fired;
     }
 
-    private void enter(String from, Runbook.Stage to, Instant enteredAt, Cause cause, Actor by,
-            Instant now, Duration lateness, String reason) {
-        Instant deadline = cause == Cause.TIMER || cause == Cause.CATCH_UP ? enteredAt : null;
-        stage = to.key();
-        stageEnteredAt = enteredAt;
-        nextDeadlineAt = startedAt.plusSeconds(to.endSeconds());
-        events.add(new IncidentEvent.StageEntered(key(), now, by, from, to.key(), to.title(), cause, deadline,
-                lateness, reason));
-    }
-
-    private void enterFollowUp(Instant enteredAt, Cause cause, Actor by, Instant now,
-            Duration lateness, String reason) {
+    /**
+     * Into stage {@code to}, or follow-up when it is null. Timer and catch-up entries record the deadline that
+     * was passed: the moment the stage was entered.
+     */
+    private void enter(Runbook.Stage to, Instant enteredAt, Cause cause, Actor by, Instant now, Duration lateness,
+            String reason) {
         String from = stage;
         Instant deadline = cause == Cause.TIMER || cause == Cause.CATCH_UP ? enteredAt : null;
-        stage = Runbook.FOLLOW_UP;
+        stage = to == null ? Runbook.FOLLOW_UP : to.key();
         stageEnteredAt = enteredAt;
-        nextDeadlineAt = null;
-        events.add(new IncidentEvent.StageEntered(key(), now, by, from, Runbook.FOLLOW_UP, "follow-up", cause,
-                deadline, lateness, reason));
+        nextDeadlineAt = to == null ? null : startedAt.plusSeconds(to.endSeconds());
+        events.add(new IncidentEvent.StageEntered(key(), now, by, from, stage, to == null ? "follow-up" : to.title(),
+                cause, deadline, lateness, reason));
     }
 
     private boolean inFollowUp() {

@@ -49,6 +49,9 @@ import dev.goldenfive.timeline.TimelineEntry;
 class IncidentApi {
 
     static final int MAX_PAGE_SIZE = 200;
+    /** Names and titles: any text but control characters (they would garble pages and logs). */
+    static final String PRINTABLE = "[^\\p{Cntrl}]*";
+    static final String PRINTABLE_MESSAGE = "must not contain control characters";
 
     private final IncidentManagement incidents;
 
@@ -57,9 +60,9 @@ class IncidentApi {
     }
 
     record DeclareRequest(
-            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String title,
-            @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String service,
-            @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
+            @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String environment,
             @NotNull Severity severity,
             @Size(max = 63) String runbook,
             @Min(1) Integer runbookVersion,

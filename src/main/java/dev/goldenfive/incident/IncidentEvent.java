@@ -30,6 +30,17 @@ public sealed interface IncidentEvent {
         return Map.of();
     }
 
+    /** Facts from name and value pairs, in that order, leaving out the values that are null. */
+    private static Map<String, Object> facts(Object... namesAndValues) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                facts.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return facts;
+    }
+
     /** How a stage was entered. */
     enum Cause {
         /** The incident was declared in this stage. */
@@ -89,12 +100,7 @@ public sealed interface IncidentEvent {
         }
 
         public Map<String, Object> details() {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("commander", commander);
-            if (previous != null) {
-                details.put("previous", previous);
-            }
-            return details;
+            return facts("commander", commander, "previous", previous);
         }
     }
 
@@ -122,22 +128,9 @@ public sealed interface IncidentEvent {
         }
 
         public Map<String, Object> details() {
-            Map<String, Object> details = new LinkedHashMap<>();
-            if (from != null) {
-                details.put("from", from);
-            }
-            details.put("to", to);
-            details.put("cause", cause.label());
-            if (deadline != null) {
-                details.put("deadline", deadline.toString());
-            }
-            if (lateness != null) {
-                details.put("latenessMs", lateness.toMillis());
-            }
-            if (reason != null) {
-                details.put("reason", reason);
-            }
-            return details;
+            return facts("from", from, "to", to, "cause", cause.label(),
+                    "deadline", deadline == null ? null : deadline.toString(),
+                    "latenessMs", lateness == null ? null : lateness.toMillis(), "reason", reason);
         }
     }
 
@@ -184,7 +177,7 @@ public sealed interface IncidentEvent {
         }
 
         public Map<String, Object> details() {
-            return note == null ? Map.of() : Map.of("note", note);
+            return facts("note", note);
         }
     }
 
@@ -199,7 +192,7 @@ public sealed interface IncidentEvent {
         }
 
         public Map<String, Object> details() {
-            return note == null ? Map.of() : Map.of("note", note);
+            return facts("note", note);
         }
     }
 
@@ -216,14 +209,7 @@ public sealed interface IncidentEvent {
         }
 
         public Map<String, Object> details() {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("stage", stage);
-            details.put("step", step);
-            details.put("outcome", outcome.label());
-            if (note != null) {
-                details.put("note", note);
-            }
-            return details;
+            return facts("stage", stage, "step", step, "outcome", outcome.label(), "note", note);
         }
     }
 

@@ -110,7 +110,7 @@ public class IncidentManagement {
     }
 
     public IncidentView act(String key, IncidentAction action, ActionInput input, Actor by) {
-        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        Incident incident = lock(key);
         RunbookVersion version = runbook(incident);
         Instant now = now();
         ActionInput words = input == null ? ActionInput.NONE : input;
@@ -129,13 +129,13 @@ public class IncidentManagement {
     }
 
     public TimelineEntry markStep(String key, String stage, String step, StepOutcome outcome, String note, Actor by) {
-        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        Incident incident = lock(key);
         incident.markStep(runbook(incident).runbook(), stage, step, outcome, blankToNull(note), by, now());
         return record(incident).getLast();
     }
 
     public TimelineEntry addNote(String key, String text, Actor by) {
-        Incident incident = incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        Incident incident = lock(key);
         incident.addNote(text.strip(), by, now());
         return record(incident).getLast();
     }
@@ -299,6 +299,11 @@ public class IncidentManagement {
                     entry.actor().id(), entry.at()));
         }
         return List.copyOf(latest.values());
+    }
+
+    /** For a change: the incident under its row lock (see {@link IncidentRepository#lockByNumber}). */
+    private Incident lock(String key) {
+        return incidents.lockByNumber(number(key)).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
     }
 
     private Incident find(String key) {

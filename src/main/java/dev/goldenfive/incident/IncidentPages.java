@@ -77,9 +77,9 @@ class IncidentPages {
     }
 
     record DeclareForm(
-            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String title,
-            @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String service,
-            @NotBlank @Size(max = 50) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String environment,
+            @NotBlank @Size(max = 200) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String environment,
             @NotNull Severity severity,
             @NotBlank String runbook,
             @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo,
@@ -107,7 +107,7 @@ class IncidentPages {
 
     /** Time left as the page shows it before scripts take over: {@code 4:05}, never negative. */
     static String left(Instant now, Instant deadline) {
-        long seconds = Math.max(0, (Duration.between(now, deadline).toMillis() + 999) / 1000);
+        long seconds = IncidentView.secondsUntil(now, deadline);
         return seconds / 60 + ":" + String.format("%02d", seconds % 60);
     }
 

@@ -50,7 +50,7 @@ public record IncidentView(String key, String title, String service, String envi
             }
         }
         Instant deadline = incident.nextDeadlineAt();
-        Long secondsLeft = deadline == null ? null : Math.max(0, (Duration.between(now, deadline).toMillis() + 999) / 1000);
+        Long secondsLeft = deadline == null ? null : secondsUntil(now, deadline);
         String title = followUp ? "Follow-up" : runbook.stage(incident.stage()).title();
         return new IncidentView(incident.key(), incident.title(), incident.service(), incident.environment(),
                 incident.severity(), incident.status(), new RunbookRef(version.key(), version.version(), runbook.title()),
@@ -59,5 +59,10 @@ public record IncidentView(String key, String title, String service, String envi
                 new CurrentStage(incident.stage(), title, incident.stageEnteredAt(), deadline, secondsLeft),
                 windows, deadline, incident.resolvedAt(), incident.resolutionSummary(), incident.closedAt(),
                 incident.allowedActions(), steps, now);
+    }
+
+    /** Whole seconds until {@code deadline}, rounded up (a countdown shows 0:01 until the very end), never negative. */
+    static long secondsUntil(Instant now, Instant deadline) {
+        return Math.max(0, (Duration.between(now, deadline).toMillis() + 999) / 1000);
     }
 }
