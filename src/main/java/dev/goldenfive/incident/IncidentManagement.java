@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -211,10 +212,12 @@ public class IncidentManagement {
         return new IncidentSummary.Page(items, query.page(), query.size(), total);
     }
 
-    /** Incidents whose deadline is due, earliest first (the timers then fire them one by one). */
+    /** Incidents whose deadline is due, earliest first, but those {@code setAside} (the timers then fire them one by one). */
     @Transactional(readOnly = true)
-    List<Long> due(int limit) {
-        return jdbc.sql("select id from incident where next_deadline_at <= :now order by next_deadline_at limit :limit")
+    List<Long> due(int limit, Set<Long> setAside) {
+        return jdbc.sql("select id from incident where next_deadline_at <= :now" + excluding(setAside)
+                        + " order by next_deadline_at limit :limit")
+                .params(setAside.isEmpty() ? Map.of() : Map.of("setAside", setAside))
                 .param("now", Timestamp.from(now()))
                 .param("limit", limit)
                 .query(Long.class)
@@ -243,11 +246,16 @@ public class IncidentManagement {
         return true;
     }
 
-    /** The earliest deadline still to fire, if any. */
+    /** The earliest deadline still to fire, if any, but those of the incidents {@code setAside}. */
     @Transactional(readOnly = true)
-    Optional<Instant> earliestDeadline() {
-        return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null")
+    Optional<Instant> earliestDeadline(Set<Long> setAside) {
+        return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null" + excluding(setAside))
+                .params(setAside.isEmpty() ? Map.of() : Map.of("setAside", setAside))
                 .query(Timestamp.class).optional().map(Timestamp::toInstant);
+    }
+
+    private static String excluding(Set<Long> setAside) {
+        return setAside.isEmpty() ? "" : " and id not in (:setAside)";
     }
 
     /** Open incidents by their current stage, for the metrics. */
