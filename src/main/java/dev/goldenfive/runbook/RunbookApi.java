@@ -97,7 +97,7 @@ class RunbookApi {
     @GetMapping("/{key}")
     @Operation(summary = "The latest version of a runbook")
     VersionView latest(@PathVariable String key) {
-        return runbooks.latest(key).map(VersionView::of).orElseThrow(() -> notFound("No runbook '" + key + "'."));
+        return runbooks.latest(key).map(VersionView::of).orElseThrow(() -> new RunbookNotFound(key));
     }
 
     @GetMapping("/{key}/versions")
@@ -107,7 +107,7 @@ class RunbookApi {
                 .map(v -> new VersionSummary(v.version(), v.runbook().title(), v.createdAt(), v.createdBy()))
                 .toList();
         if (versions.isEmpty()) {
-            throw notFound("No runbook '" + key + "'.");
+            throw new RunbookNotFound(key);
         }
         return versions;
     }
@@ -116,14 +116,14 @@ class RunbookApi {
     @Operation(summary = "One version of a runbook")
     VersionView version(@PathVariable String key, @PathVariable int version) {
         return runbooks.version(key, version).map(VersionView::of)
-                .orElseThrow(() -> notFound("No version " + version + " of runbook '" + key + "'."));
+                .orElseThrow(() -> new RunbookNotFound(key, version));
     }
 
     @GetMapping(value = "/{key}/versions/{version}/source", produces = {YAML, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "The document a version was published from, as it was sent")
     String source(@PathVariable String key, @PathVariable int version) {
         return runbooks.source(key, version)
-                .orElseThrow(() -> notFound("No version " + version + " of runbook '" + key + "'."));
+                .orElseThrow(() -> new RunbookNotFound(key, version));
     }
 
     /** The body, refused with 413 beyond {@link #MAX_BYTES} without reading more than that. */
@@ -148,7 +148,4 @@ class RunbookApi {
                 HttpStatus.CONTENT_TOO_LARGE, "A runbook may be at most " + MAX_BYTES / 1024 + " KiB."), null);
     }
 
-    private static ErrorResponseException notFound(String detail) {
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail), null);
-    }
 }

@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -14,7 +13,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.security.AccessRules;
@@ -65,21 +63,21 @@ class RunbookPages {
 
     @GetMapping("/runbooks/{key}")
     String latest(@PathVariable String key) {
-        RunbookVersion latest = runbooks.latest(key).orElseThrow(() -> notFound());
+        RunbookVersion latest = runbooks.latest(key).orElseThrow(() -> new RunbookNotFound(key));
         return "redirect:/runbooks/" + key + "/versions/" + latest.version();
     }
 
     @GetMapping("/runbooks/{key}/versions/{version}")
     String version(@PathVariable String key, @PathVariable int version, Model model) {
-        model.addAttribute("version", runbooks.version(key, version).orElseThrow(() -> notFound()));
+        model.addAttribute("version", runbooks.version(key, version).orElseThrow(() -> new RunbookNotFound(key, version)));
         model.addAttribute("versions", runbooks.versions(key));
         return "runbook/version";
     }
 
     @GetMapping("/runbooks/{key}/diff")
     String diff(@PathVariable String key, @RequestParam int from, @RequestParam int to, Model model) {
-        String before = runbooks.source(key, from).orElseThrow(() -> notFound());
-        String after = runbooks.source(key, to).orElseThrow(() -> notFound());
+        String before = runbooks.source(key, from).orElseThrow(() -> new RunbookNotFound(key, from));
+        String after = runbooks.source(key, to).orElseThrow(() -> new RunbookNotFound(key, to));
         model.addAttribute("key", key);
         model.addAttribute("from", from);
         model.addAttribute("to", to);
@@ -95,7 +93,7 @@ class RunbookPages {
 
     @GetMapping("/runbooks/{key}/edit")
     String editForm(@PathVariable String key, Model model) {
-        RunbookVersion latest = runbooks.latest(key).orElseThrow(() -> notFound());
+        RunbookVersion latest = runbooks.latest(key).orElseThrow(() -> new RunbookNotFound(key));
         return editor(model, runbooks.source(key, latest.version()).orElseThrow(), key, List.of());
     }
 
@@ -126,9 +124,5 @@ class RunbookPages {
         model.addAttribute("sourceLines", source.lines().toList());
         model.addAttribute("badLines", badLines);
         return "runbook/edit";
-    }
-
-    private static ResponseStatusException notFound() {
-        return new ResponseStatusException(HttpStatus.NOT_FOUND);
     }
 }
