@@ -113,8 +113,10 @@ class EmbeddedPostgresConfiguration {
             database.close();
             throw ex;
         }
-        // older data: the superuser has its own password only now, so only now may the next start use it
-        save(superuserFile, superuserPassword);
+        if (!fresh) {
+            // older data: the superuser has its own password only now, so only now may the next start use it
+            save(superuserFile, superuserPassword);
+        }
         if (settings.ephemeral()) {
             log.info("Embedded PostgreSQL (ephemeral) on port {}, data in {}", postgres.getPort(), dir);
         }

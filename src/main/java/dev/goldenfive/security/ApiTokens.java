@@ -157,7 +157,8 @@ public class ApiTokens {
         AppUser admin = users.findByUsername(adminUsername)
                 .orElseThrow(() -> new IllegalStateException("No user " + adminUsername + " to own the admin token"));
         String lookup = TokenSecret.lookupOf(value);
-        jdbc.sql("""
+        // one row inserted or restored: the value works; none: a person revoked it (or another token has it)
+        boolean usable = jdbc.sql("""
                 insert into api_token (kind, name, lookup, secret_hash, owner_id, created_by, provisioned, created_at)
                 values ('PERSONAL', :name, :lookup, :hash, :owner, :owner, true, :now)
                 on conflict (lookup) do update set revoked_at = null
@@ -169,11 +170,10 @@ public class ApiTokens {
                 .param("hash", TokenSecret.hash(value))
                 .param("owner", admin.id())
                 .param("now", Timestamp.from(now))
-                .update();
+                .update() == 1;
         jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup")
                 .param("now", Timestamp.from(now)).param("lookup", lookup).update();
-        return jdbc.sql("select count(*) from api_token where lookup = :lookup and provisioned and revoked_at is null")
-                .param("lookup", lookup).query(Integer.class).single() == 1;
+        return usable;
     }
 
     private List<TokenView> views(List<ApiToken> list) {
