@@ -3,8 +3,6 @@ package dev.goldenfive.incident;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -19,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.goldenfive.Chromium;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.InChromium;
 import dev.goldenfive.runbook.RunbookFormat;
 import dev.goldenfive.runbook.Runbooks;
 
@@ -26,27 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** An on-call engineer in a real Chromium: declare, follow the stages as they change, tick a step, resolve. */
 @GoldenfiveTest
-class IncidentBrowserTest {
+class IncidentBrowserTest extends InChromium {
 
     @LocalServerPort
     int port;
 
     @Autowired
     Runbooks runbooks;
-
-    WebDriver browser;
-
-    @BeforeEach
-    void startChromium() {
-        browser = Chromium.start();
-    }
-
-    @AfterEach
-    void stopChromium() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @Test
     void declareOnAShortRunbookWatchTheStageChangeTickAStepAndResolve() throws Exception {

@@ -1,7 +1,5 @@
 package dev.goldenfive.incident;
 
-import java.util.EnumSet;
-import java.util.UUID;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
@@ -11,6 +9,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.SignedIn;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
 import dev.goldenfive.timeline.Actor;
@@ -181,13 +180,6 @@ class IncidentPagesTest {
     }
 
     private Cookie signIn(Role role) throws Exception {
-        String name = "p" + UUID.randomUUID().toString().substring(0, 8);
-        accounts.create(name, null, PASSWORD, EnumSet.of(role));
-        MvcResult result = mvc.perform(post("/login").param("username", name).param("password", PASSWORD).with(csrf())
-                .with(request -> {
-                    request.setRemoteAddr("10.7." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
-                    return request;
-                })).andExpect(redirectedUrl("/")).andReturn();
-        return result.getResponse().getCookie("SESSION");
+        return SignedIn.as(role, mvc, accounts);
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.security.ApiTokens;
 import dev.goldenfive.security.Role;
@@ -158,20 +159,10 @@ class RunbookApiTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Api(port).get(path, token);
     }
 
     private HttpResponse<String> post(String body, String type, String token) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runbooks"))
-                .header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Api(port).post("/api/v1/runbooks", token, type, body);
     }
 }

@@ -1,6 +1,5 @@
 package dev.goldenfive.runbook;
 
-import java.util.EnumSet;
 import java.util.UUID;
 
 import jakarta.servlet.http.Cookie;
@@ -11,6 +10,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.SignedIn;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
 
@@ -25,7 +25,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @GoldenfiveTest
 class RunbookPagesTest {
 
-    static final String PASSWORD = "correct horse battery";
 
     @Autowired
     MockMvc mvc;
@@ -86,13 +85,6 @@ class RunbookPagesTest {
     }
 
     private Cookie signIn(Role role) throws Exception {
-        String name = "r" + UUID.randomUUID().toString().substring(0, 8);
-        accounts.create(name, null, PASSWORD, EnumSet.of(role));
-        return mvc.perform(post("/login").param("username", name).param("password", PASSWORD).with(csrf())
-                        .with(request -> {
-                            request.setRemoteAddr("10.8." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
-                            return request;
-                        }))
-                .andExpect(redirectedUrl("/")).andReturn().getResponse().getCookie("SESSION");
+        return SignedIn.as(role, mvc, accounts);
     }
 }

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -308,22 +309,14 @@ class ApiAccessTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+        return new Api(port).uri(path);
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        var request = HttpRequest.newBuilder(uri(path));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Api(port).get(path, token);
     }
 
     private HttpResponse<String> post(String path, String token, String body) throws Exception {
-        var request = HttpRequest.newBuilder(uri(path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Api(port).post(path, token, "application/json", body);
     }
 }

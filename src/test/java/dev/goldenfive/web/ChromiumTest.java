@@ -2,13 +2,10 @@ package dev.goldenfive.web;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -16,29 +13,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.goldenfive.Chromium;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.InChromium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real Chromium signs in and uses the pages; screenshots land in target/screenshots. */
 @GoldenfiveTest
-class ChromiumTest {
+class ChromiumTest extends InChromium {
 
     @LocalServerPort
     int port;
-
-    WebDriver browser;
-
-    @BeforeEach
-    void startChromium() {
-        browser = Chromium.start();
-    }
-
-    @AfterEach
-    void stopChromium() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @Test
     void theAdminSignsInCreatesATokenAndCopiesItWithoutAnyContentSecurityPolicyViolation() throws Exception {

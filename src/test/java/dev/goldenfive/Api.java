@@ -1,0 +1,38 @@
+package dev.goldenfive;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Real HTTP calls to the running application, with a bearer token (or none when it is null). */
+public final class Api {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final int port;
+
+    public Api(int port) {
+        this.port = port;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)), token);
+    }
+
+    public HttpResponse<String> post(String path, String token, String contentType, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
