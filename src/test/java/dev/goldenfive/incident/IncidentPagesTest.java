@@ -26,8 +26,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @GoldenfiveTest
 class IncidentPagesTest {
 
-    static final String PASSWORD = "correct horse battery";
-
     @Autowired
     MockMvc mvc;
 

@@ -25,7 +25,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @GoldenfiveTest
 class RunbookPagesTest {
 
-
     @Autowired
     MockMvc mvc;
 
