@@ -112,19 +112,24 @@ class IncidentBrowserTest extends InChromium {
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".facts"), "由 admin 确认"));
             // the colleague has started a note of their own: a live refresh must not throw it away
             colleague.findElement(By.id("note-text")).sendKeys("half a thought");
-            colleague.findElement(By.tagName("h1")).click();
+            blur(colleague);
             browser.findElement(By.id("note-text")).sendKeys("Looking at GOSUMDB now");
             browser.findElement(By.cssSelector("form[action$='/notes'] button")).click();
             Thread.sleep(1500);
             assertThat(colleague.findElement(By.id("note-text")).getAttribute("value")).isEqualTo("half a thought");
             colleague.findElement(By.id("note-text")).clear();
-            colleague.findElement(By.tagName("h1")).click();
+            blur(colleague);
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Looking at GOSUMDB now"));
             Chromium.screenshot(colleague, "incident-colleague-zh");
         }
         finally {
             colleague.quit();
         }
+    }
+
+    /** Leaves the field being typed in, the way a person clicks elsewhere (the page may be swapped meanwhile). */
+    private static void blur(WebDriver browser) {
+        ((JavascriptExecutor) browser).executeScript("document.activeElement?.blur()");
     }
 
     private void signIn() {
