@@ -1,7 +1,6 @@
 package dev.goldenfive.runbook;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,12 +17,9 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,6 +30,7 @@ import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.RequestBodies;
 
 /** Runbooks over the API: publish a version (admins), read them (everyone signed in). */
 @RestController
@@ -126,26 +123,14 @@ class RunbookApi {
                 .orElseThrow(() -> new RunbookNotFound(key, version));
     }
 
-    /** The body, refused with 413 beyond {@link #MAX_BYTES} without reading more than that. */
+    /** The body as UTF-8 text, refused with 413 beyond {@link #MAX_BYTES}. */
     private static String body(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > MAX_BYTES) {
-            throw tooLarge();
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw tooLarge();
-            }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .decode(ByteBuffer.wrap(RequestBodies.read(request, MAX_BYTES, "A runbook"))).toString();
         }
         catch (CharacterCodingException notUtf8) {
             throw new InvalidFields(List.of(new FieldProblem("(document)", "must be UTF-8 text")));
         }
     }
-
-    private static ErrorResponseException tooLarge() {
-        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, "A runbook may be at most " + MAX_BYTES / 1024 + " KiB."), null);
-    }
-
 }

@@ -1,16 +1,11 @@
 package dev.goldenfive.web;
 
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.InputCoercionException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -50,7 +45,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem;
         if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-            problem = invalid(List.of(new FieldProblem(jsonPath(jackson), reason(jackson))));
+            problem = invalid(List.of(FieldProblem.of(jackson)));
         }
         else {
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -82,62 +77,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         problem.setProperty("errors", errors.stream().map(FieldProblem::asMap).toList());
         return problem;
-    }
-
-    /** Says what was wrong in the user's terms, not Jackson's (no Java type names). */
-    private static String reason(JacksonException ex) {
-        String own = ex.getOriginalMessage();
-        if (own != null && own.startsWith("must ")) {
-            return own;
-        }
-        if (ex instanceof UnrecognizedPropertyException) {
-            return "is not a known field";
-        }
-        if (ex instanceof InputCoercionException) {
-            return "is out of range";
-        }
-        if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            Class<?> type = mismatch.getTargetType();
-            if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-                return "must be a whole number";
-            }
-            if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
-                return "must be a number";
-            }
-            if (type == Boolean.class || type == boolean.class) {
-                return "must be true or false";
-            }
-            if (type == String.class) {
-                return "must be a string";
-            }
-            if (type.isEnum()) {
-                return "must be one of " + Arrays.toString(type.getEnumConstants());
-            }
-            if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
-                return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
-            }
-            if (Collection.class.isAssignableFrom(type) || type.isArray()) {
-                return "must be an array";
-            }
-            return "has the wrong type";
-        }
-        return "is not valid";
-    }
-
-    private static String jsonPath(JacksonException ex) {
-        StringBuilder path = new StringBuilder();
-        for (var reference : ex.getPath()) {
-            if (reference.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(reference.getPropertyName());
-            }
-            else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static String lastNode(String propertyPath) {

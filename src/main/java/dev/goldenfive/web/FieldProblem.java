@@ -1,7 +1,14 @@
 package dev.goldenfive.web;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * One wrong value of a request: the field (a dotted path such as {@code stages[1].endSeconds}), why it is
@@ -13,6 +20,16 @@ public record FieldProblem(String field, String message, Integer line) {
         this(field, message, null);
     }
 
+    /** A JSON body that could not be read: where (a path such as {@code [3].dns.rcode}) and why, in the caller's terms. */
+    public static FieldProblem of(JacksonException ex) {
+        if (ex.getPath().isEmpty()) {
+            var at = ex.getLocation();
+            return new FieldProblem("(body)", "is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+        return new FieldProblem(jsonPath(ex), reason(ex));
+    }
+
     Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("field", field);
@@ -21,5 +38,61 @@ public record FieldProblem(String field, String message, Integer line) {
             map.put("line", line);
         }
         return map;
+    }
+
+    /** Says what was wrong in the user's terms, not Jackson's (no Java type names). */
+    private static String reason(JacksonException ex) {
+        String own = ex.getOriginalMessage();
+        if (own != null && own.startsWith("must ")) {
+            return own;
+        }
+        if (ex instanceof UnrecognizedPropertyException) {
+            return "is not a known field";
+        }
+        if (ex instanceof InputCoercionException) {
+            return "is out of range";
+        }
+        if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            Class<?> type = mismatch.getTargetType();
+            if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+                return "must be a whole number";
+            }
+            if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+                return "must be a number";
+            }
+            if (type == Boolean.class || type == boolean.class) {
+                return "must be true or false";
+            }
+            if (type == String.class) {
+                return "must be a string";
+            }
+            if (type.isEnum()) {
+                return "must be one of " + Arrays.toString(type.getEnumConstants());
+            }
+            if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+                return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
+            }
+            if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+                return "must be an array";
+            }
+            return "has the wrong type";
+        }
+        return "is not valid";
+    }
+
+    private static String jsonPath(JacksonException ex) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : ex.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            }
+            else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 }

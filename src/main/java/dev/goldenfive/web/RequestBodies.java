@@ -1,0 +1,61 @@
+package dev.goldenfive.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Request bodies read whole, but never more than a limit: a longer body is refused with 413 after reading
+ * at most one byte past the limit. {@code Content-Encoding: gzip} is accepted, and the limit applies to the
+ * body as it is after decompression, so a small compressed body cannot grow without bound.
+ */
+public final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /** The body, decompressed; {@code what} names it in the 413 answer ("A probe request"). */
+    public static byte[] read(HttpServletRequest request, int maxBytes, String what) throws IOException {
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        boolean gzip = encoding != null && encoding.strip().equalsIgnoreCase("gzip");
+        if (encoding != null && !gzip && !encoding.strip().equalsIgnoreCase("identity")) {
+            throw new ErrorResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemDetail.forStatusAndDetail(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding '" + encoding + "' is not supported; send gzip or nothing."), null);
+        }
+        if (!gzip && request.getContentLengthLong() > maxBytes) {
+            throw tooLarge(maxBytes, what);
+        }
+        try (InputStream raw = request.getInputStream();
+                InputStream in = gzip ? new GZIPInputStream(raw, 8192) : raw) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(maxBytes, what);
+            }
+            return bytes;
+        }
+        catch (ZipException | java.io.EOFException notGzip) {
+            throw new InvalidFields(List.of(new FieldProblem("(body)", "is not valid gzip: " + notGzip.getMessage())));
+        }
+    }
+
+    /** 413 for a body that holds more items than a request may ("A probe request may hold at most 1000 results."). */
+    public static ErrorResponseException tooMany(int max, String items, String what) {
+        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONTENT_TOO_LARGE, what + " may hold at most " + max + " " + items + "; send them in several requests."), null);
+    }
+
+    public static ErrorResponseException tooLarge(int maxBytes, String what) {
+        String size = maxBytes % (1024 * 1024) == 0 ? maxBytes / (1024 * 1024) + " MiB" : maxBytes / 1024 + " KiB";
+        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONTENT_TOO_LARGE, what + " may be at most " + size + " (after decompression)."), null);
+    }
+}
