@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
@@ -27,8 +31,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.goldenfive.database.SqlArrays;
 
 /**
  * Tells open pages (and API clients) that an incident changed, on every replica. A change sends a
@@ -50,11 +58,17 @@ class IncidentChanges implements SmartLifecycle {
     static final int MAX_STREAMS = 2000;
     /** Keeps proxies from closing an idle stream. */
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    /** A change with no timeline entry of its own (new evidence): the event carries no id. */
+    static final long NO_ENTRY = -1;
+    /** Changes without an entry are told at most this often per incident and replica, however many arrive. */
+    static final Duration TOUCH_INTERVAL = Duration.ofMillis(250);
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService toucher;
     private volatile boolean running;
     private volatile boolean listenedBefore;
     private volatile Thread listener;
@@ -71,6 +85,40 @@ class IncidentChanges implements SmartLifecycle {
                 .param("channel", CHANNEL)
                 .param("payload", key + " " + lastEntryId)
                 .query().singleRow();
+    }
+
+    /**
+     * Something an incident's page shows changed without a timeline entry (evidence arrived): told to every
+     * replica after the transaction commits, coalesced to one notification per {@link #TOUCH_INTERVAL}, so a
+     * stream of probe results does not become a stream of notifications (each NOTIFY serialises commits).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void touched(String key) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                touched.add(key);
+            }
+        });
+    }
+
+    private void tellTouched() {
+        if (touched.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(touched);
+        touched.removeAll(keys);
+        try {
+            jdbc.sql("select pg_notify(:channel, k || ' ' || :noEntry) from unnest(:keys) k")
+                    .param("channel", CHANNEL)
+                    .param("noEntry", NO_ENTRY)
+                    .param("keys", SqlArrays.of("text", keys.toArray()))
+                    .query().listOfRows();
+        }
+        catch (RuntimeException ex) {
+            touched.addAll(keys);
+            log.warn("Could not tell of changed incidents {}; trying again", keys, ex);
+        }
     }
 
     /**
@@ -119,7 +167,8 @@ class IncidentChanges implements SmartLifecycle {
 
     /** Each write on its own virtual thread: a client that stops reading holds up nobody else. */
     private void deliver(String key, long entryId) {
-        for (String audience : new String[] {key, ALL}) {
+        // the dashboard shows nothing that changes without a timeline entry
+        for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
             for (SseEmitter emitter : subscribers.getOrDefault(audience, Set.of())) {
                 senders.execute(() -> send(emitter, "changed", key, entryId));
             }
@@ -128,11 +177,14 @@ class IncidentChanges implements SmartLifecycle {
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
-        subscribers.forEach((key, set) -> set.forEach(emitter -> senders.execute(() -> write(emitter,
-                SseEmitter.event().name("changed").data("{\"key\":\"" + key + "\"}")))));
+        subscribers.forEach((key, set) -> set.forEach(emitter -> senders.execute(() -> send(emitter, "changed", key, NO_ENTRY))));
     }
 
     private static void send(SseEmitter emitter, String name, String key, long entryId) {
+        if (entryId == NO_ENTRY) {
+            write(emitter, SseEmitter.event().name(name).data("{\"key\":\"" + key + "\"}"));
+            return;
+        }
         write(emitter, SseEmitter.event().name(name).id(Long.toString(entryId))
                 .data("{\"key\":\"" + key + "\",\"entry\":" + entryId + "}"));
     }
@@ -193,11 +245,17 @@ class IncidentChanges implements SmartLifecycle {
     public void start() {
         running = true;
         listener = Thread.ofPlatform().name("incident-changes").daemon().start(this::listen);
+        // made at every start: a stopped context (a paused test context, say) may be started again
+        toucher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("incident-touches").daemon().factory());
+        toucher.scheduleWithFixedDelay(this::tellTouched, TOUCH_INTERVAL.toMillis(), TOUCH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void stop() {
         running = false;
+        toucher.shutdown();
+        tellTouched();
         subscribers.values().forEach(set -> set.forEach(SseEmitter::complete));
         Thread current = listener;
         if (current != null) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -43,6 +44,8 @@ public class IncidentManagement {
     /** Clocks disagree a little; a start further ahead than this is a mistake. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     static final Duration OLDEST_START = Duration.ofDays(30);
+    /** How incidents are named: INC- and their number. */
+    public static final String KEY = "INC-[1-9][0-9]{0,17}";
 
     private final IncidentRepository incidents;
     private final Runbooks runbooks;
@@ -159,14 +162,14 @@ public class IncidentManagement {
     }
 
     /** What the incident page shows, read at once: the incident, its runbook and the newest timeline entries first. */
-    public record Page(IncidentView incident, Runbook runbook, List<TimelineEntry> newestEntries) {
+    public record Page(IncidentRef ref, IncidentView incident, Runbook runbook, List<TimelineEntry> newestEntries) {
     }
 
     @Transactional(readOnly = true)
     public Page page(String key, int entries) {
         Incident incident = find(key);
         RunbookVersion version = runbook(incident);
-        return new Page(IncidentView.of(incident, version, stepMarks(incident), now()), version.runbook(),
+        return new Page(ref(incident), IncidentView.of(incident, version, stepMarks(incident), now()), version.runbook(),
                 timeline.newest(incident.id(), entries));
     }
 
@@ -295,6 +298,44 @@ public class IncidentManagement {
         return changes.subscribe(key, lastEventId, () -> timeline.latestId(id));
     }
 
+    /** An incident by key, for other modules; empty when there is none. */
+    @Transactional(readOnly = true)
+    public Optional<IncidentRef> ref(String key) {
+        if (key == null || !key.matches(KEY)) {
+            return Optional.empty();
+        }
+        return incidents.findByNumber(Long.parseLong(key.substring(4))).map(IncidentManagement::ref);
+    }
+
+    /** Every open incident, newest first, for other modules to match things against. */
+    @Transactional(readOnly = true)
+    public List<IncidentRef> open() {
+        return incidents.findByStatusOrderByStartedAtDesc(IncidentStatus.OPEN).stream().map(IncidentManagement::ref).toList();
+    }
+
+    /**
+     * Records what another module found out about an incident (a diagnosis, an alert) in its timeline, in the
+     * caller's transaction, and tells open pages.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public TimelineEntry recordFinding(IncidentRef incident, String kind, Actor by, String summary,
+            Map<String, Object> details) {
+        TimelineEntry entry = timeline.append(incident.id(), now(), kind, by, summary, details);
+        changes.changed(incident.key(), entry.id());
+        return entry;
+    }
+
+    /** Tells open pages of the incident, soon after this transaction commits, that something they show changed. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void touched(IncidentRef incident) {
+        changes.touched(incident.key());
+    }
+
+    private static IncidentRef ref(Incident i) {
+        return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.status(), i.startedAt(),
+                i.resolvedAt(), i.runbookVersionId());
+    }
+
     /** The latest mark of every marked step. */
     private List<IncidentView.StepMark> stepMarks(Incident incident) {
         Map<String, IncidentView.StepMark> latest = new LinkedHashMap<>();
@@ -336,7 +377,7 @@ public class IncidentManagement {
 
     /** {@code INC-42} → 42; anything else matches no incident. */
     private static long number(String key) {
-        if (key == null || !key.matches("INC-[1-9][0-9]{0,17}")) {
+        if (key == null || !key.matches(KEY)) {
             throw new IncidentProblems.IncidentNotFound(key);
         }
         return Long.parseLong(key.substring(4));

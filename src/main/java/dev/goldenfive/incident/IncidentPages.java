@@ -7,7 +7,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -57,10 +59,13 @@ class IncidentPages {
     private final IncidentManagement incidents;
     private final Runbooks runbooks;
     private final MessageSource messages;
+    private final List<IncidentPanel> panels;
     private final Clock clock;
 
-    IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, Clock clock) {
+    IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
+            Clock clock) {
         this.incidents = incidents;
+        this.panels = List.copyOf(panels);
         this.runbooks = runbooks;
         this.messages = messages;
         this.clock = clock;
@@ -183,7 +188,14 @@ class IncidentPages {
                     };
                     return new long[] {length, shown};
                 })));
+        model.addAttribute("panels", panels.stream()
+                .sorted(Comparator.comparingInt(IncidentPanel::order))
+                .map(panel -> new PanelView(panel.template(), panel.model(page.ref())))
+                .toList());
         return "incident/incident";
+    }
+
+    record PanelView(String template, Map<String, Object> data) {
     }
 
     /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */
@@ -238,6 +250,7 @@ class IncidentPages {
 
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
+    @SuppressWarnings("unchecked")
     private String describe(TimelineEntry entry, Runbook runbook) {
         Map<String, Object> d = entry.details();
         String key = "timeline." + entry.kind();
@@ -256,6 +269,16 @@ class IncidentPages {
                     runbook.step((String) d.get("stage"), (String) d.get("step")).map(Runbook.Step::title).orElse((String) d.get("step")),
                     message("step." + d.get("outcome")), d.containsKey("note") ? "— " + d.get("note") : ""};
             case "golden-window-missed" -> new Object[0];
+            case "check-changed" -> new Object[] {d.get("title"), message("check." + d.get("to")),
+                    d.containsKey("reasons") ? String.join("; ", (List<String>) d.get("reasons")) : resultWords(d)};
+            case "diagnosis-changed" -> {
+                if (!d.containsKey("rule")) {
+                    key += ".withdrawn";
+                    yield new Object[0];
+                }
+                yield new Object[] {message("boundary." + ((String) d.get("boundary")).toUpperCase(Locale.ROOT).replace('-', '_')),
+                        d.get("title")};
+            }
             default -> null;
         };
         return args == null ? entry.summary() : messages.getMessage(key, args, entry.summary(), LocaleContextHolder.getLocale());
@@ -289,6 +312,13 @@ class IncidentPages {
             redirect.addFlashAttribute("error", refused.getBody().getDetail());
         }
         return "redirect:/incidents/" + key;
+    }
+
+    /** Who sent the result a check-changed entry names, along which path, to what. */
+    @SuppressWarnings("unchecked")
+    private static String resultWords(Map<String, Object> details) {
+        Map<String, Object> r = (Map<String, Object>) details.get("result");
+        return r == null ? "" : r.get("submitter") + ", " + r.get("path") + ", " + r.get("target");
     }
 
     private String message(String key, Object... args) {

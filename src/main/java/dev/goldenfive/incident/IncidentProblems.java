@@ -14,7 +14,7 @@ public final class IncidentProblems {
     }
 
     public static class IncidentNotFound extends ErrorResponseException {
-        IncidentNotFound(String key) {
+        public IncidentNotFound(String key) {
             super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No incident " + key + "."), null);
         }
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +89,12 @@ public class ApiTokens {
     @Transactional(readOnly = true)
     public List<TokenView> listAll() {
         return views(tokens.findAllByOrderByCreatedAtDesc());
+    }
+
+    /** The tokens with these ids (those that exist), without their secrets. */
+    @Transactional(readOnly = true)
+    public List<TokenView> find(Collection<Long> ids) {
+        return views(tokens.findAllById(ids));
     }
 
     /** Revokes a token of the user's own. */
