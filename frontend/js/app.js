@@ -89,20 +89,27 @@ if (live && window.EventSource) {
   const busy = () => pointerDown
       || document.activeElement?.closest('input, textarea, select')
       || [...document.querySelectorAll('#main input[type=text], #main textarea')].some((f) => f.value !== f.defaultValue);
+  // one fetch at a time: changes that arrive meanwhile (a stream of probe results) make one more fetch after it
+  let fetching = false;
   const refresh = () => {
-    if (busy()) {
+    if (busy() || fetching) {
       pending = true;
       return;
     }
     pending = false;
     const focused = document.activeElement?.id;
     if (window.htmx) {
+      fetching = true;
       window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' })
           .then(() => {
             setAnchor();
             proportion();
             tick();
             if (focused) document.getElementById(focused)?.focus();
+          })
+          .finally(() => {
+            fetching = false;
+            if (pending) refresh();
           });
     } else {
       window.location.reload();

@@ -277,19 +277,23 @@ class BrowserAccessTest {
     }
 
     @Test
-    void theAdminIssuesAnAgentTokenOnTheTokensPage() throws Exception {
+    void theAdminRegistersAnAgentOnTheAgentsPageAndSeesItsTokenOnce() throws Exception {
         Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.16");
 
-        String shown = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", "probe-eu-west"))
+        String shown = mvc.perform(post("/admin/agents").cookie(admin).with(csrf()).param("name", "probe-eu-west")
+                        .param("labels", "environment=prod\nsite=fra1\nnetwork="))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
         Matcher secret = Pattern.compile("gfa_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}").matcher(shown);
         assertThat(secret.find()).as("the secret on the page").isTrue();
-        assertThat(shown).contains("probe-eu-west");
+        assertThat(shown).contains("probe-eu-west").contains("site=fra1").contains("goldenfive-probe.sh");
         assertThat(storedSessionsContaining(secret.group())).as("stored sessions holding the secret").isZero();
-        String blank = mvc.perform(post("/admin/tokens").cookie(admin).with(csrf()).param("name", " "))
+        String blank = mvc.perform(post("/admin/agents").cookie(admin).with(csrf()).param("name", " "))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(blank).contains("must not be blank");
+        String badLabels = mvc.perform(post("/admin/agents").cookie(admin).with(csrf()).param("name", "probe-x").param("labels", "no equals sign"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(badLabels).contains("is not name=value");
     }
 
     @Test

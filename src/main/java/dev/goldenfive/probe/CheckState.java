@@ -1,0 +1,25 @@
+package dev.goldenfive.probe;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Where a runbook check stands on an incident's evidence, and the result that decided it.
+ *
+ * @param reasons why the deciding result did not pass (empty when it passed)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CheckState(String key, String stage, String title, State state, List<String> reasons, StoredResult decidedBy) {
+
+    public enum State {
+        @JsonProperty("pending") PENDING,
+        @JsonProperty("passed") PASSED,
+        @JsonProperty("failed") FAILED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.goldenfive.probe;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.runbook.ProbeType;
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.timeline.Actor;
+
+/**
+ * An incident's evidence: its probe results, the state of its runbook's checks and the diagnosis. When new
+ * results arrive the checks are evaluated again; a check that changes state and a diagnosis that changes are
+ * recorded in the incident's timeline, in the transaction that stored the results.
+ */
+@Service
+public class Evidence {
+
+    /** Results an evidence view lists (newest first); the checks and grid always use all of them. */
+    static final int LISTED_RESULTS = 200;
+    /** Advisory lock namespace: evaluations of one incident take turns, so none misses another's results. */
+    private static final int LOCK_NAMESPACE = 0x67663570;
+    private static final TypeReference<Map<String, String>> STATES = new TypeReference<>() {
+    };
+    static final String COLUMNS = "body, submitter, received_at";
+
+    private final Runbooks runbooks;
+    private final IncidentManagement incidents;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Evidence(Runbooks runbooks, IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.runbooks = runbooks;
+        this.incidents = incidents;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Everything the evidence of an incident shows. */
+    public record View(String incident, List<CheckState> checks, Diagnosis diagnosis, List<GridRow> grid,
+            List<StoredResult> results, long total) {
+    }
+
+    /** One probe (type and target) side by side: per path, the newest result of each sender. */
+    public record GridRow(ProbeType type, String target, Map<ProbeResult.Path, List<StoredResult>> paths) {
+    }
+
+    @Transactional(readOnly = true)
+    public View of(IncidentRef incident) {
+        Runbook runbook = runbook(incident);
+        List<StoredResult> newest = newest(incident.id());
+        List<CheckState> checks = CheckEvaluation.checks(runbook, newest);
+        List<StoredResult> listed = jdbc.sql("select " + COLUMNS
+                        + " from probe_result where incident_id = :id order by started_at desc, id desc limit :limit")
+                .param("id", incident.id()).param("limit", LISTED_RESULTS)
+                .query(this::stored).list();
+        long total = jdbc.sql("select count(*) from probe_result where incident_id = :id")
+                .param("id", incident.id()).query(Long.class).single();
+        return new View(incident.key(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest),
+                listed, total);
+    }
+
+    /**
+     * Evaluates the incident's checks again after results were added to it, in that transaction, and records
+     * what changed; {@code by} sent the results.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void evaluate(IncidentRef incident, Actor by) {
+        jdbc.sql("select pg_advisory_xact_lock(:namespace, :id)")
+                .param("namespace", LOCK_NAMESPACE).param("id", (int) incident.id()).query().singleRow();
+        Runbook runbook = runbook(incident);
+        List<CheckState> checks = CheckEvaluation.checks(runbook, newest(incident.id()));
+        Optional<Diagnosis> diagnosis = CheckEvaluation.diagnose(runbook, checks);
+        var before = jdbc.sql("select checks, diagnosis_rule from incident_evidence where incident_id = :id")
+                .param("id", incident.id())
+                .query((rs, row) -> new Evaluated(json.readValue(rs.getString(1), STATES), rs.getString(2)))
+                .optional().orElse(new Evaluated(Map.of(), null));
+        Map<String, String> states = new LinkedHashMap<>();
+        checks.forEach(c -> states.put(c.key(), c.state().label()));
+        String rule = diagnosis.map(Diagnosis::rule).orElse(null);
+        if (states.equals(before.checks()) && Objects.equals(rule, before.rule())) {
+            incidents.touched(incident);
+            return;
+        }
+        jdbc.sql("""
+                insert into incident_evidence (incident_id, checks, diagnosis_rule, evaluated_at)
+                values (:id, cast(:checks as jsonb), :rule, :now)
+                on conflict (incident_id) do update
+                    set checks = excluded.checks, diagnosis_rule = excluded.diagnosis_rule, evaluated_at = excluded.evaluated_at
+                """)
+                .param("id", incident.id())
+                .param("checks", json.writeValueAsString(states))
+                .param("rule", rule)
+                .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                .update();
+        for (CheckState check : checks) {
+            String was = before.checks().getOrDefault(check.key(), CheckState.State.PENDING.label());
+            if (!was.equals(check.state().label())) {
+                incidents.recordFinding(incident, "check-changed", by, checkSummary(check), checkDetails(check, was));
+            }
+        }
+        if (!Objects.equals(rule, before.rule())) {
+            incidents.recordFinding(incident, "diagnosis-changed", by, diagnosisSummary(diagnosis),
+                    diagnosisDetails(diagnosis, before.rule()));
+        }
+    }
+
+    private record Evaluated(Map<String, String> checks, String rule) {
+    }
+
+    /** The newest result of each probe: per type, target, path and sender. */
+    private List<StoredResult> newest(long incidentId) {
+        return jdbc.sql("select distinct on (type, target, path, source) " + COLUMNS
+                        + " from probe_result where incident_id = :id order by type, target, path, source, started_at desc, id desc")
+                .param("id", incidentId)
+                .query(this::stored)
+                .list();
+    }
+
+    private static List<GridRow> grid(List<StoredResult> newest) {
+        Map<String, GridRow> rows = new LinkedHashMap<>();
+        newest.stream()
+                .sorted(Comparator.comparing((StoredResult r) -> r.result().type()).thenComparing(r -> r.result().target())
+                        .thenComparing(StoredResult::submitter))
+                .forEach(r -> rows.computeIfAbsent(r.result().type() + " " + r.result().target(),
+                                k -> new GridRow(r.result().type(), r.result().target(), new EnumMap<>(ProbeResult.Path.class)))
+                        .paths().computeIfAbsent(r.result().path(), p -> new ArrayList<>()).add(r));
+        return List.copyOf(rows.values());
+    }
+
+    private static String checkSummary(CheckState check) {
+        ProbeResult r = check.decidedBy() == null ? null : check.decidedBy().result();
+        String summary = "Check '" + check.title() + "' " + check.state().label();
+        if (!check.reasons().isEmpty()) {
+            summary += ": " + String.join("; ", check.reasons());
+        }
+        return r == null ? summary : summary + " (" + check.decidedBy().submitter() + ", " + r.path().label() + ", " + r.target() + ")";
+    }
+
+    private static Map<String, Object> checkDetails(CheckState check, String was) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("check", check.key());
+        details.put("stage", check.stage());
+        details.put("title", check.title());
+        details.put("from", was);
+        details.put("to", check.state().label());
+        if (!check.reasons().isEmpty()) {
+            details.put("reasons", check.reasons());
+        }
+        if (check.decidedBy() != null) {
+            details.put("result", resultFacts(check.decidedBy()));
+        }
+        return details;
+    }
+
+    private static String diagnosisSummary(Optional<Diagnosis> diagnosis) {
+        return diagnosis.map(d -> "Diagnosis: " + d.title() + " (" + boundary(d) + ")")
+                .orElse("Diagnosis withdrawn: the evidence no longer matches a rule");
+    }
+
+    private static Map<String, Object> diagnosisDetails(Optional<Diagnosis> diagnosis, String was) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (was != null) {
+            details.put("from", was);
+        }
+        diagnosis.ifPresent(d -> {
+            details.put("rule", d.rule());
+            details.put("boundary", boundary(d));
+            details.put("title", d.title());
+            details.put("evidence", d.evidence().stream().map(c -> {
+                Map<String, Object> fact = new LinkedHashMap<>();
+                fact.put("check", c.key());
+                fact.put("state", c.state().label());
+                fact.put("result", resultFacts(c.decidedBy()));
+                return fact;
+            }).toList());
+        });
+        return details;
+    }
+
+    static String boundary(Diagnosis diagnosis) {
+        return diagnosis.boundary().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private static Map<String, Object> resultFacts(StoredResult stored) {
+        ProbeResult r = stored.result();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("id", r.id());
+        facts.put("submitter", stored.submitter());
+        facts.put("type", r.type().name().toLowerCase(java.util.Locale.ROOT));
+        facts.put("target", r.target());
+        facts.put("path", r.path().label());
+        facts.put("success", r.success());
+        facts.put("startedAt", r.startedAt().toString());
+        return facts;
+    }
+
+    private Runbook runbook(IncidentRef incident) {
+        return runbooks.byId(incident.runbookVersionId())
+                .orElseThrow(() -> new IllegalStateException("Runbook version " + incident.runbookVersionId() + " is gone"))
+                .runbook();
+    }
+
+    StoredResult stored(ResultSet rs, int row) throws SQLException {
+        return new StoredResult(json.readValue(rs.getString("body"), ProbeResult.class), rs.getString("submitter"),
+                rs.getTimestamp("received_at").toInstant(), null);
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.goldenfive.probe;
+
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import dev.goldenfive.incident.IncidentPanel;
+import dev.goldenfive.incident.IncidentRef;
+
+/** The evidence section of the incident page: diagnosis, checks, the probe grid and the command that runs the probes. */
+@Component
+class EvidencePanel implements IncidentPanel {
+
+    private final Evidence evidence;
+
+    EvidencePanel(Evidence evidence) {
+        this.evidence = evidence;
+    }
+
+    @Override
+    public String template() {
+        return "probe/evidence";
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public Map<String, Object> model(IncidentRef incident) {
+        return Map.of("view", evidence.of(incident), "paths", ProbeResult.Path.values(), "command", AgentScript.command(
+                ServletUriComponentsBuilder.fromCurrentContextPath().toUriString(), incident.key()));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.goldenfive.probe;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/** The typed errors of agents and probes; each answers as problem+json on the API. */
+public final class ProbeProblems {
+
+    private ProbeProblems() {
+    }
+
+    public static class AgentNotFound extends ErrorResponseException {
+        AgentNotFound(long id) {
+            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No agent " + id + "."), null);
+        }
+    }
+
+    /** A revoked agent stays revoked: register a new one instead. */
+    public static class AgentRevoked extends ErrorResponseException {
+        AgentRevoked(String name) {
+            super(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "The agent '" + name + "' is revoked; register a new agent instead."), null);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.goldenfive.probe;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.runbook.ProbeType;
+import dev.goldenfive.web.InvalidField;
+
+/** Finds probe results, attached or not, newest first, a page at a time. */
+@Service
+public class ProbeSearch {
+
+    static final int MAX_LIMIT = 500;
+
+    private final IncidentManagement incidents;
+    private final Evidence evidence;
+    private final JdbcClient jdbc;
+
+    ProbeSearch(IncidentManagement incidents, Evidence evidence, JdbcClient jdbc) {
+        this.incidents = incidents;
+        this.evidence = evidence;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Every filter may be absent. {@code incident}: a key, or "none" for results attached to no incident;
+     * {@code target}: {@code *} matches any run of characters; {@code cursor}: the {@code next} of the previous page.
+     */
+    public record Query(String incident, ProbeType type, String target, String submitter, Boolean success, Instant from,
+            Instant to, String cursor, int limit) {
+    }
+
+    /** {@code next} is absent on the last page. */
+    public record Page(List<StoredResult> results, String next) {
+    }
+
+    @Transactional(readOnly = true)
+    public Page find(Query query) {
+        if (query.limit() < 1 || query.limit() > MAX_LIMIT) {
+            throw new InvalidField("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        StringBuilder where = new StringBuilder(" where true");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if ("none".equals(query.incident())) {
+            where.append(" and incident_id is null");
+        }
+        else if (query.incident() != null) {
+            IncidentRef incident = incidents.ref(query.incident())
+                    .orElseThrow(() -> new InvalidField("incident", "there is no incident " + query.incident()));
+            where.append(" and incident_id = :incident");
+            params.put("incident", incident.id());
+        }
+        if (query.type() != null) {
+            where.append(" and type = :type");
+            params.put("type", query.type().name().toLowerCase(Locale.ROOT));
+        }
+        if (query.target() != null) {
+            where.append(" and target like :target escape '\\'");
+            params.put("target", query.target().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%'));
+        }
+        if (query.submitter() != null) {
+            where.append(" and submitter = :submitter");
+            params.put("submitter", query.submitter());
+        }
+        if (query.success() != null) {
+            where.append(" and success = :success");
+            params.put("success", query.success());
+        }
+        if (query.from() != null) {
+            where.append(" and started_at >= :from");
+            params.put("from", Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            where.append(" and started_at < :to");
+            params.put("to", Timestamp.from(query.to()));
+        }
+        if (query.cursor() != null) {
+            Cursor after = Cursor.parse(query.cursor());
+            where.append(" and (started_at, id) < (:cursorAt, :cursorId)");
+            params.put("cursorAt", Timestamp.from(after.startedAt()));
+            params.put("cursorId", after.id());
+        }
+        record Row(StoredResult result, Cursor cursor) {
+        }
+        List<Row> rows = jdbc.sql("select id, started_at, " + Evidence.COLUMNS + " from probe_result" + where
+                        + " order by started_at desc, id desc limit :limit")
+                .params(params)
+                .param("limit", query.limit() + 1)
+                .query((rs, n) -> new Row(evidence.stored(rs, n), new Cursor(rs.getTimestamp("started_at").toInstant(), rs.getLong("id"))))
+                .list();
+        boolean more = rows.size() > query.limit();
+        List<Row> page = more ? rows.subList(0, query.limit()) : rows;
+        return new Page(page.stream().map(Row::result).toList(), more ? page.getLast().cursor().toString() : null);
+    }
+
+    /** Where a page ended: the start time and row id of its last result. */
+    private record Cursor(Instant startedAt, long id) {
+
+        static Cursor parse(String text) {
+            int at = text.lastIndexOf('_');
+            try {
+                return new Cursor(Instant.parse(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
+            }
+            catch (RuntimeException ex) {
+                throw new InvalidField("cursor", "must be the 'next' of a previous page");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return startedAt + "_" + id;
+        }
+    }
+}

@@ -1,0 +1,284 @@
+#!/bin/sh
+# goldenfive-probe.sh: the golden-five-minutes probes for module downloads, run from a machine that sees
+# the problem, posted to goldenfive as evidence.
+#
+#   GOLDENFIVE_URL=https://goldenfive.example.com GOLDENFIVE_TOKEN=gfa_… sh goldenfive-probe.sh [target…]
+#
+# A target is a host name or a URL (https://proxy.golang.org, http://10.0.0.5:3000). Without one, the host of
+# the first GOPROXY entry is probed (proxy.golang.org when Go is not installed). For each target it checks DNS,
+# ping, the TCP port, TLS and an HTTP request, directly and (when HTTPS_PROXY is set) through that proxy; then
+# it fetches a module list through the configured GOPROXY and through the mirror, looks a module up in the
+# checksum database, and runs `go mod download` when the current directory is a Go module.
+#
+# Needs only curl; uses dig, openssl, ping and go when they are installed.
+#
+# Settings (environment):
+#   GOLDENFIVE_URL       where goldenfive runs; without it the results are only printed
+#   GOLDENFIVE_TOKEN     an agent token (or a person's API token)
+#   GOLDENFIVE_INCIDENT  the incident the results belong to (INC-7); without it goldenfive attaches them by
+#                        the service and environment labels
+#   GOLDENFIVE_LABELS    labels for every result: service=ci,environment=prod
+#   GOLDENFIVE_MIRROR    the module mirror to try (default https://goproxy.cn)
+#   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text)
+#   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
+# Options: -n  print the results and the JSON, post nothing;  -h  this help.
+set -u
+
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+
+DRY_RUN=0
+while getopts "nh" option; do
+    case "$option" in
+        n) DRY_RUN=1 ;;
+        h) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+
+command -v curl >/dev/null 2>&1 || { echo "goldenfive-probe: curl is required" >&2; exit 2; }
+
+URL=${GOLDENFIVE_URL:-}
+TOKEN=${GOLDENFIVE_TOKEN:-}
+INCIDENT=${GOLDENFIVE_INCIDENT:-}
+MIRROR=${GOLDENFIVE_MIRROR:-https://goproxy.cn}
+MODULE=${GOLDENFIVE_MODULE:-golang.org/x/text}
+TIMEOUT=${GOLDENFIVE_TIMEOUT:-5}
+NETWORK_PROXY=${HTTPS_PROXY:-${https_proxy:-}}
+if [ -z "$URL" ] && [ "$DRY_RUN" -eq 0 ]; then
+    echo "goldenfive-probe: GOLDENFIVE_URL is not set: printing only" >&2
+    DRY_RUN=1
+fi
+if [ "$DRY_RUN" -eq 0 ] && [ -z "$TOKEN" ]; then
+    echo "goldenfive-probe: set GOLDENFIVE_TOKEN to an agent token" >&2
+    exit 2
+fi
+
+goenv() { if command -v go >/dev/null 2>&1; then go env "$1" 2>/dev/null; else eval "printf '%s' \"\${$1:-}\""; fi; }
+GOPROXY_SETTING=$(goenv GOPROXY)
+GOSUMDB_SETTING=$(goenv GOSUMDB)
+# the first GOPROXY entry that is a URL (entries are separated by ',' or '|')
+MODULE_PROXY=$(printf '%s' "${GOPROXY_SETTING:-https://proxy.golang.org,direct}" | tr '|' ',' | tr ',' '\n' | grep -E '^https?://' | head -n 1)
+MODULE_PROXY=${MODULE_PROXY:-https://proxy.golang.org}
+SUMDB=$(printf '%s' "${GOSUMDB_SETTING:-sum.golang.org}" | awk '{print $NF}')
+case "$SUMDB" in off) SUMDB="" ;; http://*|https://*) ;; *) SUMDB="https://$SUMDB" ;; esac
+
+WORK=$(mktemp -d 2>/dev/null || mktemp -d -t goldenfive)
+trap 'rm -rf "$WORK"' EXIT INT TERM
+RESULTS="$WORK/results"
+: > "$RESULTS"
+HOST=$(hostname 2>/dev/null || echo agent)
+RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$$"
+COUNT=0
+
+# JSON string: backslashes and quotes escaped, control characters dropped.
+json() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+ms() { awk -v s="${1:-0}" 'BEGIN { printf "%.1f", s * 1000 }'; }
+elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { d = (b - a) * 1000; if (d < 0) d = 0; printf "%.1f", d }'; }
+# seconds since the epoch, with nanoseconds where date knows them
+clock() { c=$(date +%s.%N 2>/dev/null); case "$c" in *N|"") date +%s ;; *) printf '%s\n' "$c" ;; esac; }
+
+# record TYPE TARGET PATH VIA STARTED DURATION_MS SUCCESS EXTRA_JSON ERROR SUMMARY
+record() {
+    COUNT=$((COUNT + 1))
+    extra=$8
+    error=""
+    if [ "$7" = false ] && [ -n "$9" ]; then error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}"; fi
+    incident=""
+    if [ -n "$INCIDENT" ]; then incident=",\"incident\":$(json "$INCIDENT")"; fi
+    [ "$COUNT" -gt 1 ] && printf ',\n' >> "$RESULTS"
+    printf '{"id":%s%s,"labels":%s,"type":"%s","target":%s,"path":"%s","via":%s,"startedAt":"%s","durationMs":%s,"success":%s%s%s,"env":%s}' \
+        "$(json "$RUN-$COUNT")" "$incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
+        "$error" "$extra" "$ENV_JSON" >> "$RESULTS"
+    if [ "$7" = true ]; then mark="ok  "; else mark="FAIL"; fi
+    printf '%s %-8s %-7s %-40s %s\n' "$mark" "$1" "$3" "$2" "${10}"
+}
+
+labels_json() {
+    out=""
+    old_ifs=$IFS; IFS=,
+    for pair in ${GOLDENFIVE_LABELS:-}; do
+        name=${pair%%=*}; value=${pair#*=}
+        [ -n "$name" ] && [ "$name" != "$pair" ] || continue
+        out="$out${out:+,}$(json "$name"):$(json "$value")"
+    done
+    IFS=$old_ifs
+    printf '{"host":%s%s}' "$(json "$HOST")" "${out:+,$out}"
+}
+LABELS_JSON=$(labels_json)
+# the settings that decide where module downloads go, those that are set
+env_json() {
+    out=""
+    for name in GOPROXY GOSUMDB GONOPROXY GONOSUMDB GOPRIVATE GOFLAGS; do
+        value=$(goenv "$name")
+        [ -n "$value" ] && out="$out${out:+,}\"$name\":$(json "$value")"
+    done
+    [ -n "$NETWORK_PROXY" ] && out="$out${out:+,}\"HTTPS_PROXY\":$(json "$NETWORK_PROXY")"
+    no_proxy_value=${NO_PROXY:-${no_proxy:-}}
+    [ -n "$no_proxy_value" ] && out="$out${out:+,}\"NO_PROXY\":$(json "$no_proxy_value")"
+    printf '{%s}' "$out"
+}
+ENV_JSON=$(env_json)
+
+probe_dns() {
+    host=$1; started=$(now); t0=$(clock)
+    if command -v dig >/dev/null 2>&1; then
+        answer=$(dig +noall +comments +answer +time="$TIMEOUT" +tries=1 "$host" 2>&1)
+        rcode=$(printf '%s\n' "$answer" | sed -n 's/.*status: \([A-Z]*\).*/\1/p' | head -n 1)
+        answers=$(printf '%s\n' "$answer" | awk '$4 == "A" || $4 == "AAAA" || $4 == "CNAME" { print $5 }')
+    else
+        answers=$(getent hosts "$host" 2>/dev/null | awk '{ print $1 }')
+        if [ -n "$answers" ]; then rcode=NOERROR; else rcode=""; fi
+    fi
+    duration=$(elapsed_ms "$t0" "$(clock)")
+    list=""
+    for a in $answers; do list="$list${list:+,}$(json "$a")"; done
+    dns=",\"dns\":{\"answers\":[$list]${rcode:+,\"rcode\":\"$rcode\"}}"
+    if [ "$rcode" = NOERROR ] && [ -n "$answers" ]; then
+        record dns "$host" direct direct "$started" "$duration" true "$dns" "" "$(echo $answers | cut -c1-60)"
+    else
+        record dns "$host" direct direct "$started" "$duration" false "$dns" "no address (${rcode:-no answer})" "${rcode:-no answer}"
+    fi
+}
+
+probe_icmp() {
+    host=$1
+    command -v ping >/dev/null 2>&1 || return 0
+    started=$(now); t0=$(clock)
+    out=$(ping -c 4 -W 2 "$host" 2>&1); rc=$?
+    duration=$(elapsed_ms "$t0" "$(clock)")
+    loss=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9.]*%\) packet loss.*/\1/p')
+    if [ $rc -eq 0 ]; then
+        record icmp "$host" direct direct "$started" "$duration" true "" "" "${loss:-0%} loss"
+    else
+        record icmp "$host" direct direct "$started" "$duration" false "" "no replies (${loss:-100%} loss)" "no replies"
+    fi
+}
+
+# One curl request gives the HTTP result and its phases, and tells whether TCP and TLS got through.
+probe_http() {
+    url=$1; path=$2; via=$3; shift 3
+    started=$(now)
+    out=$(curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) "$@" \
+        -w '%{http_code} %{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total} %{http_version} %{ssl_verify_result}' \
+        "$url" 2>"$WORK/err"); rc=$?
+    set -- $out
+    code=${1:-000}; resolve=${2:-0}; connect=${3:-0}; tls=${4:-0}; first=${5:-0}; total=${6:-0}; version=${7:-}; verify=${8:-0}
+    error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
+    phases=",\"phases\":{\"resolveMs\":$(ms "$resolve"),\"connectMs\":$(elapsed_ms "$resolve" "$connect")"
+    case "$url" in https://*) phases="$phases,\"tlsMs\":$(elapsed_ms "$connect" "$tls")" ;; esac
+    ready=$(awk -v c="$connect" -v t="$tls" 'BEGIN { print (t > 0 ? t : c) }')
+    phases="$phases,\"processingMs\":$(elapsed_ms "$ready" "$first"),\"transferMs\":$(elapsed_ms "$first" "$total")}"
+    host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,')
+    if [ "$path" = direct ]; then
+        # TCP: did the connection open?  TLS: did the handshake complete with a certificate curl trusts?
+        if awk -v c="$connect" 'BEGIN { exit !(c > 0) }'; then
+            record tcp "$host" direct direct "$started" "$(ms "$connect")" true "" "" "connected"
+        else
+            record tcp "$host" direct direct "$started" "$(ms "$total")" false "" "$error" "${error:-no connection}"
+        fi
+        case "$url" in https://*) probe_tls "$host" "$started" "$connect" "$tls" "$verify" "$error" ;; esac
+    fi
+    http=",\"http\":{\"status\":$code${version:+,\"version\":\"HTTP/$version\"}}"
+    [ "$code" = 000 ] && http=""
+    if [ $rc -eq 0 ] && [ "$code" != 000 ]; then
+        record http "$url" "$path" "$via" "$started" "$(ms "$total")" true "$phases$http" "" "HTTP $code"
+    else
+        record http "$url" "$path" "$via" "$started" "$(ms "$total")" false "$phases$http" "$error" "${error:-failed}"
+    fi
+}
+
+probe_tls() {
+    host=$1; started=$2; connect=$3; appconnect=$4; verify=$5; error=$6
+    tls=""
+    if command -v openssl >/dev/null 2>&1; then
+        name=${host%%:*}; port=${host##*:}; [ "$port" = "$host" ] && port=443
+        cert=$(printf '' | timeout "$TIMEOUT" openssl s_client -servername "$name" -connect "$name:$port" 2>/dev/null \
+            | openssl x509 -noout -enddate -subject -issuer 2>/dev/null)
+        end=$(printf '%s\n' "$cert" | sed -n 's/^notAfter=//p')
+        expiry=$(date -u -d "$end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
+        subject=$(printf '%s\n' "$cert" | sed -n 's/^subject=//p')
+        issuer=$(printf '%s\n' "$cert" | sed -n 's/^issuer=//p')
+        tls=",\"tls\":{\"subject\":$(json "$subject"),\"issuer\":$(json "$issuer")${expiry:+,\"earliestCertExpiry\":\"$expiry\"}}"
+    fi
+    if awk -v a="$appconnect" 'BEGIN { exit !(a > 0) }' && [ "${verify:-0}" = 0 ]; then
+        record tls "$host" direct direct "$started" "$(elapsed_ms "$connect" "$appconnect")" true "$tls" "" "handshake ok"
+    else
+        record tls "$host" direct direct "$started" "$(ms "$appconnect")" false "$tls" "${error:-handshake failed}" "${error:-handshake failed}"
+    fi
+}
+
+# A module's version list from a module proxy (GOPROXY protocol), through the configured proxy or the mirror.
+probe_goproxy() {
+    base=${1%/}; path=$2
+    url="$base/$MODULE/@v/list"
+    started=$(now)
+    out=$(curl -sS -o "$WORK/list" --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code} %{time_total}' "$url" 2>"$WORK/err"); rc=$?
+    set -- $out
+    error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
+    versions=0
+    [ -f "$WORK/list" ] && versions=$(wc -l < "$WORK/list" | tr -d ' ')
+    if [ $rc -eq 0 ] && [ "${1:-000}" = 200 ]; then
+        record goproxy "$MODULE" "$path" "$base" "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "$versions versions"
+    else
+        [ $rc -eq 0 ] && error="HTTP ${1:-000}"
+        record goproxy "$MODULE" "$path" "$base" "$started" "$(ms "${2:-0}")" false "$( [ "${1:-000}" != 000 ] && printf ',"http":{"status":%s}' "$1")" "$error" "${error:-failed}"
+    fi
+}
+
+probe_gosumdb() {
+    [ -n "$SUMDB" ] || return 0
+    started=$(now)
+    out=$(curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code} %{time_total}' "$SUMDB/latest" 2>"$WORK/err"); rc=$?
+    set -- $out
+    error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
+    if [ $rc -eq 0 ] && [ "${1:-000}" = 200 ]; then
+        record gosumdb "$SUMDB" direct direct "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "HTTP $1"
+    else
+        [ $rc -eq 0 ] && error="HTTP ${1:-000}"
+        record gosumdb "$SUMDB" direct direct "$started" "$(ms "${2:-0}")" false "" "$error" "${error:-failed}"
+    fi
+}
+
+probe_build() {
+    command -v go >/dev/null 2>&1 && [ -f go.mod ] || return 0
+    started=$(now); t0=$(clock)
+    if timeout 120 go mod download >"$WORK/go" 2>&1; then
+        record command "go mod download" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" true "" "" "ok"
+    else
+        record command "go mod download" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" false "" "$(tail -n 1 "$WORK/go")" "$(tail -n 1 "$WORK/go" | cut -c1-60)"
+    fi
+}
+
+[ $# -gt 0 ] || set -- "$MODULE_PROXY"
+echo "goldenfive-probe: $RUN"
+for target in "$@"; do
+    case "$target" in http://*|https://*) url=$target ;; *) url="https://$target" ;; esac
+    host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,')
+    probe_dns "$host"
+    probe_icmp "$host"
+    probe_http "$url" direct direct --noproxy '*'
+    if [ -n "$NETWORK_PROXY" ]; then probe_http "$url" proxy "$NETWORK_PROXY" -x "$NETWORK_PROXY"; fi
+done
+probe_goproxy "$MODULE_PROXY" proxy
+probe_goproxy "$MIRROR" mirror
+probe_gosumdb
+probe_build
+
+BODY="$WORK/body.json"
+{ printf '[\n'; cat "$RESULTS"; printf '\n]\n'; } > "$BODY"
+if [ "$DRY_RUN" -eq 1 ]; then
+    cat "$BODY"
+    exit 0
+fi
+answer=$(curl -sS --connect-timeout 10 -m 60 -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary "@$BODY" -w '\n%{http_code}' "${URL%/}/api/v1/probes") || { echo "goldenfive-probe: could not reach $URL" >&2; exit 1; }
+status=$(printf '%s\n' "$answer" | tail -n 1)
+if [ "$status" != 200 ]; then
+    echo "goldenfive-probe: goldenfive answered $status:" >&2
+    printf '%s\n' "$answer" | sed '$d' >&2
+    exit 1
+fi
+created=$(printf '%s' "$answer" | sed -n 's/^{"created":\([0-9]*\),"repeated":\([0-9]*\).*/\1 new, \2 repeated/p')
+echo "goldenfive-probe: posted $COUNT results to $URL (${created:-see goldenfive})"

@@ -1,0 +1,138 @@
+package dev.goldenfive.probe;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.goldenfive.Api;
+import dev.goldenfive.GoldenfiveTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reference agent as a user runs it: fetched from goldenfive without signing in, run with sh against
+ * local targets (a module proxy, a mirror and a checksum database served by a small HTTP server), and its
+ * results ticking the incident's checks.
+ */
+@GoldenfiveTest
+class AgentScriptTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JsonMapper json;
+
+    private HttpServer modules;
+    private Api api;
+
+    @BeforeEach
+    void serveModules() throws IOException {
+        api = new Api(port);
+        modules = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        modules.createContext("/", exchange -> answer(exchange, 200, "a module proxy\n"));
+        modules.createContext("/golang.org/x/text/@v/list", exchange -> answer(exchange, 200, "v0.3.0\nv0.14.0\n"));
+        modules.createContext("/mirror/golang.org/x/text/@v/list", exchange -> answer(exchange, 404, "not found\n"));
+        modules.createContext("/sumdb/latest", exchange -> answer(exchange, 200, "go.sum database tree\n"));
+        modules.start();
+    }
+
+    @AfterEach
+    void stop() {
+        modules.stop(0);
+    }
+
+    @Test
+    void theScriptProbesDirectlyAndThroughTheProxyAndTheMirrorAndPostsWhatItFound() throws Exception {
+        String key = declare();
+        String local = "http://127.0.0.1:" + modules.getAddress().getPort();
+        var script = api.get(AgentScript.PATH, null);
+        assertThat(script.statusCode()).as("served without signing in").isEqualTo(200);
+        Path file = Files.createTempFile("goldenfive-probe", ".sh");
+        Files.writeString(file, script.body());
+
+        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), local).redirectErrorStream(true);
+        run.environment().putAll(Map.of("GOLDENFIVE_URL", "http://127.0.0.1:" + port, "GOLDENFIVE_TOKEN", agentToken(),
+                "GOLDENFIVE_INCIDENT", key, "GOLDENFIVE_MIRROR", local + "/mirror", "GOPROXY", local + ",direct",
+                "GOSUMDB", "sum.example " + local + "/sumdb", "PATH", path()));
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("FAIL goproxy  mirror").contains("posted");
+        JsonNode evidence = json.readTree(api.get("/api/v1/incidents/" + key + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
+        Map<String, String> states = evidence.get("checks").valueStream()
+                .collect(Collectors.toMap(c -> c.get("key").asString(), c -> c.get("state").asString()));
+        assertThat(states).containsEntry("dns-resolves", "passed").containsEntry("tcp-connects", "passed")
+                .containsEntry("http-responds", "passed").containsEntry("proxy-module-fetch", "passed")
+                .containsEntry("checksum-db", "passed").containsEntry("mirror-module-fetch", "failed");
+        JsonNode mirror = evidence.get("results").valueStream()
+                .filter(r -> r.get("type").asString().equals("goproxy") && r.get("path").asString().equals("mirror"))
+                .findFirst().orElseThrow();
+        assertThat(mirror.get("http").get("status").asInt()).isEqualTo(404);
+        assertThat(mirror.get("env").get("GOPROXY").asString()).isEqualTo(local + ",direct");
+    }
+
+    @Test
+    void withoutAUrlTheScriptOnlyPrintsWhatItFound() throws Exception {
+        Path file = Files.createTempFile("goldenfive-probe", ".sh");
+        Files.writeString(file, api.get(AgentScript.PATH, null).body());
+        String local = "http://127.0.0.1:" + modules.getAddress().getPort();
+
+        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local).redirectErrorStream(true);
+        run.environment().putAll(Map.of("GOPROXY", local, "GOSUMDB", "off", "GOLDENFIVE_MIRROR", local, "PATH", path()));
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1));
+        assertThat(printed.valueStream().map(r -> r.get("type").asString())).contains("dns", "tcp", "http", "goproxy")
+                .doesNotContain("gosumdb");
+    }
+
+    /** The machine's PATH without Go, so the script reads GOPROXY from the environment as it does where Go is absent. */
+    private static String path() {
+        return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    }
+
+    private String agentToken() throws Exception {
+        var response = api.post("/api/v1/agents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"name\":\"script-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body()).get("token").asString();
+    }
+
+    private String declare() throws Exception {
+        var response = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"title\":\"go mod download fails\",\"service\":\"script-" + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body()).get("key").asString();
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+}
