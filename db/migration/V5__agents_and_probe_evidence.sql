@@ -32,16 +32,28 @@ create table probe_result (
     body        jsonb         not null,
     constraint probe_result_sent_once unique (source, client_id)
 );
--- an incident's evidence: the newest result of each probe, target, path and sender
-create index probe_result_incident_idx on probe_result (incident_id, type, target, path, source, started_at desc)
-    where incident_id is not null;
+create index probe_result_incident_idx on probe_result (incident_id, started_at desc, id desc) where incident_id is not null;
 create index probe_result_started_idx on probe_result (started_at desc, id desc);
 create index probe_result_agent_idx on probe_result (agent_id) where agent_id is not null;
+
+-- An incident's evidence: the newest result of each probe (type, target, path) of each sender, kept as
+-- results arrive, so evaluating the checks reads a row per probe however many results there are.
+create table probe_newest (
+    incident_id bigint        not null references incident (id),
+    type        varchar(10)   not null,
+    target      varchar(500)  not null,
+    path        varchar(10)   not null,
+    source      varchar(120)  not null,
+    result_id   bigint        not null references probe_result (id),
+    started_at  timestamptz   not null,
+    primary key (incident_id, type, target, path, source)
+);
 
 -- The state of an incident's checks and its diagnosis, as last evaluated from its evidence.
 create table incident_evidence (
     incident_id    bigint primary key references incident (id),
     checks         jsonb        not null,
     diagnosis_rule varchar(63),
+    results        bigint       not null,
     evaluated_at   timestamptz  not null
 );

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.ProbeType;
@@ -78,18 +79,46 @@ public class Evidence {
                         + " from probe_result where incident_id = :id order by started_at desc, id desc limit :limit")
                 .param("id", incident.id()).param("limit", LISTED_RESULTS)
                 .query(this::stored).list();
-        long total = jdbc.sql("select count(*) from probe_result where incident_id = :id")
-                .param("id", incident.id()).query(Long.class).single();
+        long total = jdbc.sql("select results from incident_evidence where incident_id = :id")
+                .param("id", incident.id()).query(Long.class).optional().orElse(0L);
         return new View(incident.key(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest),
                 listed, total);
     }
 
+    /** A result just stored for an incident: its row and the probe it belongs to. */
+    record Added(long rowId, String type, String target, String path, Instant startedAt) {
+    }
+
     /**
-     * Evaluates the incident's checks again after results were added to it, in that transaction, and records
-     * what changed; {@code by} sent the results.
+     * Takes results just stored for the incident (in this transaction) into its evidence, evaluates its checks
+     * again and records what changed; {@code source} and {@code by} sent the results.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    void evaluate(IncidentRef incident, Actor by) {
+    void add(IncidentRef incident, List<Added> added, String source, Actor by) {
+        // one row per probe, the newest; in a fixed order, so concurrent batches lock rows in the same order
+        Map<String, Added> newest = new java.util.TreeMap<>();
+        for (Added a : added) {
+            newest.merge(a.type() + "\n" + a.target() + "\n" + a.path(), a, (x, y) ->
+                    y.startedAt().isAfter(x.startedAt()) || (y.startedAt().equals(x.startedAt()) && y.rowId() > x.rowId()) ? y : x);
+        }
+        List<Added> rows = List.copyOf(newest.values());
+        jdbc.sql("""
+                insert into probe_newest (incident_id, type, target, path, source, result_id, started_at)
+                select :incident, u.type, u.target, u.path, :source, u.result_id, u.started_at
+                from unnest(:types, :targets, :paths, :ids, :started) as u(type, target, path, result_id, started_at)
+                on conflict (incident_id, type, target, path, source) do update
+                    set result_id = excluded.result_id, started_at = excluded.started_at
+                    where (excluded.started_at, excluded.result_id) > (probe_newest.started_at, probe_newest.result_id)
+                """)
+                .param("incident", incident.id())
+                .param("source", source)
+                .param("types", SqlArrays.of("text", rows.stream().map(Added::type).toArray()))
+                .param("targets", SqlArrays.of("text", rows.stream().map(Added::target).toArray()))
+                .param("paths", SqlArrays.of("text", rows.stream().map(Added::path).toArray()))
+                .param("ids", SqlArrays.of("int8", rows.stream().map(Added::rowId).toArray()))
+                .param("started", SqlArrays.of("timestamptz", rows.stream().map(a -> Timestamp.from(a.startedAt())).toArray()))
+                .update();
+        // evaluations of one incident take turns, each seeing the results of those before it
         jdbc.sql("select pg_advisory_xact_lock(:namespace, :id)")
                 .param("namespace", LOCK_NAMESPACE).param("id", (int) incident.id()).query().singleRow();
         Runbook runbook = runbook(incident);
@@ -102,21 +131,23 @@ public class Evidence {
         Map<String, String> states = new LinkedHashMap<>();
         checks.forEach(c -> states.put(c.key(), c.state().label()));
         String rule = diagnosis.map(Diagnosis::rule).orElse(null);
-        if (states.equals(before.checks()) && Objects.equals(rule, before.rule())) {
-            incidents.touched(incident);
-            return;
-        }
         jdbc.sql("""
-                insert into incident_evidence (incident_id, checks, diagnosis_rule, evaluated_at)
-                values (:id, cast(:checks as jsonb), :rule, :now)
+                insert into incident_evidence (incident_id, checks, diagnosis_rule, results, evaluated_at)
+                values (:id, cast(:checks as jsonb), :rule, :added, :now)
                 on conflict (incident_id) do update
-                    set checks = excluded.checks, diagnosis_rule = excluded.diagnosis_rule, evaluated_at = excluded.evaluated_at
+                    set checks = excluded.checks, diagnosis_rule = excluded.diagnosis_rule,
+                        results = incident_evidence.results + excluded.results, evaluated_at = excluded.evaluated_at
                 """)
                 .param("id", incident.id())
                 .param("checks", json.writeValueAsString(states))
                 .param("rule", rule)
+                .param("added", added.size())
                 .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .update();
+        if (states.equals(before.checks()) && Objects.equals(rule, before.rule())) {
+            incidents.touched(incident);
+            return;
+        }
         for (CheckState check : checks) {
             String was = before.checks().getOrDefault(check.key(), CheckState.State.PENDING.label());
             if (!was.equals(check.state().label())) {
@@ -134,8 +165,8 @@ public class Evidence {
 
     /** The newest result of each probe: per type, target, path and sender. */
     private List<StoredResult> newest(long incidentId) {
-        return jdbc.sql("select distinct on (type, target, path, source) " + COLUMNS
-                        + " from probe_result where incident_id = :id order by type, target, path, source, started_at desc, id desc")
+        return jdbc.sql("select r.body, r.submitter, r.received_at from probe_newest n join probe_result r on r.id = n.result_id"
+                        + " where n.incident_id = :id")
                 .param("id", incidentId)
                 .query(this::stored)
                 .list();
@@ -230,7 +261,4 @@ public class Evidence {
                 rs.getTimestamp("received_at").toInstant(), null);
     }
 
-    static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
 }

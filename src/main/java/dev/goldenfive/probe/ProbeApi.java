@@ -1,17 +1,22 @@
 package dev.goldenfive.probe;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Path;
+import jakarta.validation.TraversableResolver;
+import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -59,14 +64,14 @@ class ProbeApi {
     private final Admission admission;
 
     ProbeApi(ProbeIngest ingest, Evidence evidence, ProbeSearch search, Senders senders, IncidentManagement incidents,
-            ProbeSettings settings, Validator validator, JsonMapper json) {
+            ProbeSettings settings, JsonMapper json) {
         this.ingest = ingest;
         this.evidence = evidence;
         this.search = search;
         this.senders = senders;
         this.incidents = incidents;
         this.settings = settings;
-        this.validator = validator;
+        this.validator = plainValidator();
         this.one = json.readerFor(ProbeResult.class);
         this.many = json.readerForListOf(ProbeResult.class);
         this.admission = new Admission("Probe results", settings.maxConcurrentIngests(), settings.admissionWait());
@@ -79,13 +84,31 @@ class ProbeApi {
         return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/probes", "/api/v1/probes/blackbox").hasAnyRole(senders);
     }
 
+    /**
+     * The answer to an array, in its order: each result's id, the incident it was attached to and whether it
+     * had been stored before; a repeat also carries the result as stored the first time.
+     */
+    record BatchAnswer(int created, int repeated, List<Item> results) {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record Item(String id, String incident, boolean repeated, StoredResult stored) {
+        }
+
+        static BatchAnswer of(ProbeIngest.Outcome outcome) {
+            return new BatchAnswer(outcome.created(), outcome.repeated(), outcome.results().stream()
+                    .map(r -> new Item(r.result().id(), r.result().incident(), r.repeated(), r.repeated() ? r : null))
+                    .toList());
+        }
+    }
+
     @PostMapping(value = "/probes", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Post one probe result or an array of them",
             description = "All or nothing: one wrong field refuses the whole request (400, each wrong field named as "
                     + "[index].field). At most 1,000 results and 1 MiB (after gzip; send Content-Encoding: gzip) a request; "
                     + "429 with Retry-After when this replica is saturated. A result posted again with the same id is "
-                    + "stored once and answered with the stored result. One result: 201, or 200 for a repeat; an array: "
-                    + "200 with the counts and every result as stored.",
+                    + "stored once and answered with the stored result. One result: 201 with the result as stored, or 200 for a "
+                    + "repeat; an array: 200 with the counts and, in order, each result's id, incident and whether it "
+                    + "was a repeat (a repeat with the result stored the first time).",
             requestBody = @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = ProbeResult.class))))
     ResponseEntity<?> post(HttpServletRequest request, Authentication caller) throws IOException {
@@ -95,7 +118,7 @@ class ProbeApi {
         ProbeIngest.Sender sender = senders.of(caller);
         ProbeIngest.Outcome outcome = admission.admit(() -> ingest.ingest(results, array, sender));
         if (array) {
-            return ResponseEntity.ok(outcome);
+            return ResponseEntity.ok(BatchAnswer.of(outcome));
         }
         StoredResult stored = outcome.results().getFirst();
         return ResponseEntity.status(stored.repeated() ? HttpStatus.OK : HttpStatus.CREATED).body(stored);
@@ -174,6 +197,26 @@ class ProbeApi {
         if (!problems.isEmpty()) {
             throw new InvalidFields(problems.subList(0, Math.min(problems.size(), 100)));
         }
+    }
+
+    /**
+     * Results are plain records, not entities: the default resolver would ask JPA for each of their many
+     * properties whether it is loaded, which costs more than checking the constraints themselves.
+     */
+    private static Validator plainValidator() {
+        TraversableResolver everything = new TraversableResolver() {
+            @Override
+            public boolean isReachable(Object bean, Path.Node property, Class<?> rootType, Path path, ElementType type) {
+                return true;
+            }
+
+            @Override
+            public boolean isCascadable(Object bean, Path.Node property, Class<?> rootType, Path path, ElementType type) {
+                return true;
+            }
+        };
+        // the factory lives as long as the application (closing it would retire the validator too)
+        return Validation.byDefaultProvider().configure().traversableResolver(everything).buildValidatorFactory().getValidator();
     }
 
     private static int firstToken(byte[] body) {

@@ -108,9 +108,15 @@ public class ProbeIngest {
         }
         int repeats = (int) answers.stream().filter(StoredResult::repeated).count();
         // only incidents that gained a result have anything new to evaluate
-        answers.stream().filter(a -> !a.repeated() && a.result().incident() != null)
-                .map(a -> a.result().incident()).distinct().sorted()
-                .forEach(key -> evidence.evaluate(attachedTo.get(key), sender.actor()));
+        Map<String, List<Evidence.Added>> added = new TreeMap<>();
+        for (ProbeResult r : stored) {
+            Long rowId = created.remove(r.id());
+            if (rowId != null && r.incident() != null) {
+                added.computeIfAbsent(r.incident(), k -> new ArrayList<>()).add(new Evidence.Added(rowId,
+                        r.type().name().toLowerCase(Locale.ROOT), r.target(), r.path().label(), r.startedAt()));
+            }
+        }
+        added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));
         return new Outcome(answers.size() - repeats, repeats, answers);
     }
 
@@ -163,32 +169,23 @@ public class ProbeIngest {
                         && CheckEvaluation.glob(c.target()).matcher(result.target()).matches());
     }
 
-    /** Inserts the results in one statement; the ids of those that were new, by client id. */
+    /**
+     * Inserts the results in one statement, their bodies as one JSON array that PostgreSQL takes apart (far
+     * cheaper than an array parameter per column); the ids of those that were new, by client id.
+     */
     private Map<String, Long> insert(List<ProbeResult> stored, Map<String, IncidentRef> attachedTo, Sender sender, Instant now) {
-        int n = stored.size();
-        Object[] ids = new Object[n], incidentIds = new Object[n], started = new Object[n], types = new Object[n],
-                targets = new Object[n], paths = new Object[n], success = new Object[n], durations = new Object[n],
-                bodies = new Object[n];
-        for (int i = 0; i < n; i++) {
-            ProbeResult r = stored.get(i);
-            ids[i] = r.id();
-            incidentIds[i] = r.incident() == null ? null : attachedTo.get(r.incident()).id();
-            started[i] = Timestamp.from(r.startedAt());
-            types[i] = r.type().name().toLowerCase(Locale.ROOT);
-            targets[i] = r.target();
-            paths[i] = r.path().label();
-            success[i] = r.success();
-            durations[i] = r.durationMs();
-            bodies[i] = json.writeValueAsString(r);
-        }
+        Object[] incidentIds = stored.stream()
+                .map(r -> r.incident() == null ? null : attachedTo.get(r.incident()).id())
+                .toArray();
         Map<String, Long> created = new LinkedHashMap<>();
         jdbc.sql("""
                 insert into probe_result (source, client_id, agent_id, submitter, incident_id, received_at, started_at,
                                           type, target, path, success, duration_ms, body)
-                select :source, u.client_id, :agent, :submitter, u.incident_id, :now, u.started_at,
-                       u.type, u.target, u.path, u.success, u.duration_ms, cast(u.body as jsonb)
-                from unnest(:ids, :incidents, :started, :types, :targets, :paths, :success, :durations, :bodies)
-                    as u(client_id, incident_id, started_at, type, target, path, success, duration_ms, body)
+                select :source, r.body ->> 'id', :agent, :submitter, i.incident_id, :now,
+                       cast(r.body ->> 'startedAt' as timestamptz), r.body ->> 'type', r.body ->> 'target',
+                       r.body ->> 'path', cast(r.body ->> 'success' as boolean), cast(r.body ->> 'durationMs' as float8), r.body
+                from jsonb_array_elements(cast(:bodies as jsonb)) with ordinality as r(body, n)
+                    join unnest(:incidents) with ordinality as i(incident_id, n) using (n)
                 on conflict (source, client_id) do nothing
                 returning client_id, id
                 """)
@@ -196,15 +193,8 @@ public class ProbeIngest {
                 .param("agent", sender.agentId())
                 .param("submitter", sender.name())
                 .param("now", Timestamp.from(now))
-                .param("ids", SqlArrays.of("text", ids))
+                .param("bodies", json.writeValueAsString(stored))
                 .param("incidents", SqlArrays.of("int8", incidentIds))
-                .param("started", SqlArrays.of("timestamptz", started))
-                .param("types", SqlArrays.of("text", types))
-                .param("targets", SqlArrays.of("text", targets))
-                .param("paths", SqlArrays.of("text", paths))
-                .param("success", SqlArrays.of("bool", success))
-                .param("durations", SqlArrays.of("float8", durations))
-                .param("bodies", SqlArrays.of("text", bodies))
                 .query(rs -> {
                     created.put(rs.getString(1), rs.getLong(2));
                 });

@@ -112,6 +112,8 @@ class ProbeApiTest {
         assertThat(outcome.get("created").asInt()).isEqualTo(1);
         assertThat(outcome.get("repeated").asInt()).isEqualTo(1);
         assertThat(outcome.get("results").get(0).get("repeated").asBoolean()).isTrue();
+        assertThat(outcome.get("results").get(0).get("stored").get("success").asBoolean()).as("as stored the first time").isTrue();
+        assertThat(outcome.get("results").get(1).has("stored")).as("a new result is not echoed").isFalse();
     }
 
     @Test
