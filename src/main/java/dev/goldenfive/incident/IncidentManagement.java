@@ -307,6 +307,12 @@ public class IncidentManagement {
         return incidents.findByNumber(Long.parseLong(key.substring(4))).map(IncidentManagement::ref);
     }
 
+    /** An incident by id, for other modules that keep the id; empty when there is none. */
+    @Transactional(readOnly = true)
+    public Optional<IncidentRef> ref(long id) {
+        return incidents.findById(id).map(IncidentManagement::ref);
+    }
+
     /** Every open incident, newest first, for other modules to match things against. */
     @Transactional(readOnly = true)
     public List<IncidentRef> open() {

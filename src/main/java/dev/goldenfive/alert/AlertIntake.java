@@ -1,0 +1,172 @@
+package dev.goldenfive.alert;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.IncidentAction;
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentStatus;
+import dev.goldenfive.timeline.Actor;
+
+/**
+ * Alerts into incidents. An alert group (Alertmanager's group key, an event's dedup key) that fires opens an
+ * incident, routed by its labels, with the alert's start as t0; while that incident is open, the group's
+ * further alerts attach to it (each new alert once in the timeline). Once the incident is resolved or
+ * closed, the group firing again opens a new incident. Alerts of one group are handled one at a time, on
+ * every replica.
+ */
+@Service
+public class AlertIntake {
+
+    /** Incidents start at most this far back (the incident rules allow 30 days). */
+    static final Duration OLDEST_START = Duration.ofDays(29);
+    private static final int LOCK_NAMESPACE = 0x67663561;
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final IncidentManagement incidents;
+    private final AlertRoutes routes;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    AlertIntake(IncidentManagement incidents, AlertRoutes routes, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.incidents = incidents;
+        this.routes = routes;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Alerts of one group as a source sent them: {@code fingerprints} name the alerts (a repeat adds nothing),
+     * {@code labels} route them, {@code startedAt} is t0 when they open an incident.
+     */
+    record Firing(String source, String key, String title, Map<String, String> labels, Instant startedAt,
+            List<String> fingerprints, String summary, Map<String, Object> details) {
+    }
+
+    /** What became of an alert: the incident and what was done to it (opened, attached, resolved, acknowledged, ignored). */
+    public record Outcome(String incident, String action) {
+    }
+
+    @Transactional
+    public Outcome fire(Firing firing, Actor by) {
+        lock(firing.source(), firing.key());
+        Optional<Group> current = current(firing.source(), firing.key());
+        Optional<IncidentRef> open = current.flatMap(g -> incidents.ref(g.incidentId()))
+                .filter(i -> i.status() == IncidentStatus.OPEN);
+        if (open.isPresent()) {
+            Group group = current.get();
+            Set<String> known = new LinkedHashSet<>(group.fingerprints());
+            List<String> fresh = firing.fingerprints().stream().filter(f -> !known.contains(f)).toList();
+            if (!fresh.isEmpty()) {
+                known.addAll(fresh);
+                jdbc.sql("update alert_group set fingerprints = cast(:f as jsonb) where id = :id")
+                        .param("f", json.writeValueAsString(List.copyOf(known))).param("id", group.id()).update();
+                incidents.recordFinding(open.get(), "alert-firing", by, firing.summary(), details(firing, fresh));
+            }
+            return new Outcome(open.get().key(), "attached");
+        }
+        AlertRoute.Routing routing = routes.route(firing.labels());
+        Instant now = clock.instant();
+        Instant t0 = firing.startedAt() == null || firing.startedAt().isAfter(now) ? now
+                : firing.startedAt().isBefore(now.minus(OLDEST_START)) ? now.minus(OLDEST_START) : firing.startedAt();
+        String key = incidents.declare(new IncidentManagement.Declaration(AlertRoute.clip(firing.title(), 200),
+                routing.service(), routing.environment(), routing.severity(), routing.runbook(), null, t0, null), by).key();
+        IncidentRef incident = incidents.ref(key).orElseThrow();
+        jdbc.sql("""
+                insert into alert_group (source, dedup_key, incident_id, resolve, fingerprints, opened_at)
+                values (:source, :key, :incident, :resolve, cast(:f as jsonb), :now)
+                """)
+                .param("source", firing.source()).param("key", firing.key()).param("incident", incident.id())
+                .param("resolve", routing.resolve()).param("f", json.writeValueAsString(firing.fingerprints()))
+                .param("now", java.sql.Timestamp.from(now))
+                .update();
+        Map<String, Object> details = details(firing, firing.fingerprints());
+        details.put("rule", routing.rule() == null ? "(defaults)" : routing.rule());
+        incidents.recordFinding(incident, "alert-firing", by, firing.summary(), details);
+        return new Outcome(key, "opened");
+    }
+
+    /**
+     * The group's alerts resolved: a timeline entry on its open incident, which is resolved as well when
+     * {@code always} or when the routing rule that opened it says so.
+     */
+    @Transactional
+    public Outcome resolved(String source, String key, String summary, Map<String, Object> details, boolean always, Actor by) {
+        lock(source, key);
+        Optional<Group> current = current(source, key);
+        Optional<IncidentRef> open = current.flatMap(g -> incidents.ref(g.incidentId()))
+                .filter(i -> i.status() == IncidentStatus.OPEN);
+        if (open.isEmpty()) {
+            return new Outcome(current.flatMap(g -> incidents.ref(g.incidentId())).map(IncidentRef::key).orElse(null), "ignored");
+        }
+        incidents.recordFinding(open.get(), "alert-resolved", by, summary, details);
+        if (always || current.get().resolve()) {
+            incidents.act(open.get().key(), IncidentAction.RESOLVE,
+                    new IncidentManagement.ActionInput(null, AlertRoute.clip(summary, 4000), null, null), by);
+            return new Outcome(open.get().key(), "resolved");
+        }
+        return new Outcome(open.get().key(), "attached");
+    }
+
+    /** Someone acknowledged the alert where it came from: the open incident is acknowledged, once. */
+    @Transactional
+    public Outcome acknowledged(String source, String key, Actor by) {
+        lock(source, key);
+        Optional<IncidentRef> open = current(source, key).flatMap(g -> incidents.ref(g.incidentId()))
+                .filter(i -> i.status() == IncidentStatus.OPEN);
+        if (open.isEmpty()) {
+            return new Outcome(null, "ignored");
+        }
+        if (!incidents.view(open.get().key()).allowedActions().contains(IncidentAction.ACKNOWLEDGE)) {
+            return new Outcome(open.get().key(), "attached");
+        }
+        incidents.act(open.get().key(), IncidentAction.ACKNOWLEDGE, IncidentManagement.ActionInput.NONE, by);
+        return new Outcome(open.get().key(), "acknowledged");
+    }
+
+    private record Group(long id, long incidentId, boolean resolve, List<String> fingerprints) {
+    }
+
+    private Optional<Group> current(String source, String key) {
+        return jdbc.sql("""
+                select g.id, g.incident_id, g.resolve, g.fingerprints from alert_group g
+                where g.source = :source and g.dedup_key = :key order by g.id desc limit 1
+                """)
+                .param("source", source).param("key", key)
+                .query((rs, row) -> new Group(rs.getLong(1), rs.getLong(2), rs.getBoolean(3),
+                        json.readValue(rs.getString(4), STRINGS)))
+                .optional();
+    }
+
+    private void lock(String source, String key) {
+        jdbc.sql("select pg_advisory_xact_lock(:namespace, hashtext(:key))")
+                .param("namespace", LOCK_NAMESPACE).param("key", source + "\n" + key).query().singleRow();
+    }
+
+    private static Map<String, Object> details(Firing firing, List<String> fingerprints) {
+        Map<String, Object> details = new LinkedHashMap<>(firing.details());
+        details.put("source", firing.source());
+        details.put("key", firing.key());
+        details.put("alerts", new ArrayList<>(fingerprints));
+        return details;
+    }
+}
