@@ -1,0 +1,177 @@
+package dev.goldenfive.webhook;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends due webhook messages, on every replica. A replica claims a batch of due messages (skipping those
+ * another replica holds) by moving their next attempt a lease ahead, sends each on a virtual thread outside
+ * any transaction, and records the answer: 2xx is delivered; anything else is retried after the next wait
+ * of {@link WebhookSettings#retries()}, and after the last one the message has failed. Should a replica die
+ * mid-send, its lease runs out and another sends the message again: receivers get each message at least once
+ * and can tell a repeat by {@code X-Goldenfive-Delivery}.
+ */
+@Component
+class WebhookSender implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+    static final String SIGNATURE = "X-Goldenfive-Signature";
+    static final int BATCH = 50;
+    static final Duration KEEP = Duration.ofDays(30);
+
+    private final JdbcClient jdbc;
+    private final WebhookSettings settings;
+    private final Clock clock;
+    private final HttpClient http;
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile ScheduledExecutorService poller;
+    private volatile Instant lastCleanup = Instant.EPOCH;
+
+    WebhookSender(JdbcClient jdbc, WebhookSettings settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.settings = settings;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private record Due(long id, String url, String secret, String payload, String event, String eventId, int attempts) {
+    }
+
+    void sendDue() {
+        try {
+            Instant now = clock.instant();
+            // the lease: as long as a send may take, and then some
+            Timestamp leaseEnd = Timestamp.from(now.plus(settings.timeout().multipliedBy(3)));
+            List<Due> due = jdbc.sql("""
+                    update webhook_delivery d set next_attempt_at = :leaseEnd
+                    from webhook w
+                    where w.id = d.webhook_id and d.id in (
+                        select id from webhook_delivery where status = 'pending' and next_attempt_at <= :now
+                        order by next_attempt_at limit :batch for update skip locked)
+                    returning d.id, w.url, w.secret, d.payload, d.event, d.event_id, d.attempts
+                    """)
+                    .param("leaseEnd", leaseEnd).param("now", Timestamp.from(now)).param("batch", BATCH)
+                    .query((rs, row) -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getInt(7)))
+                    .list();
+            due.forEach(d -> senders.execute(() -> send(d)));
+            if (now.isAfter(lastCleanup.plus(Duration.ofHours(1)))) {
+                lastCleanup = now;
+                jdbc.sql("delete from webhook_delivery where status <> 'pending' and created_at < :before")
+                        .param("before", Timestamp.from(now.minus(KEEP))).update();
+            }
+        }
+        catch (RuntimeException ex) {
+            log.warn("Could not look for due webhook messages; trying again", ex);
+        }
+    }
+
+    private void send(Due due) {
+        Integer status = null;
+        String error = null;
+        try {
+            long timestamp = clock.instant().getEpochSecond();
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(due.url()))
+                    .timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "goldenfive-webhook")
+                    .header("X-Goldenfive-Event", due.event())
+                    .header("X-Goldenfive-Delivery", due.eventId())
+                    .header(SIGNATURE, signature(due.secret(), timestamp, due.payload()))
+                    .POST(HttpRequest.BodyPublishers.ofString(due.payload())).build(), HttpResponse.BodyHandlers.discarding());
+            status = response.statusCode();
+            if (status / 100 != 2) {
+                error = "answered " + status;
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        }
+        catch (Exception ex) {
+            error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        }
+        record(due, status, error);
+    }
+
+    private void record(Due due, Integer status, String error) {
+        Instant now = clock.instant();
+        int attempts = due.attempts() + 1;
+        boolean delivered = error == null;
+        boolean retry = !delivered && attempts <= settings.retries().size();
+        jdbc.sql("""
+                update webhook_delivery set attempts = :attempts, last_attempt_at = :now, last_status = :status,
+                    last_error = :error, status = :state, next_attempt_at = :next, delivered_at = :delivered
+                where id = :id
+                """)
+                .param("attempts", attempts).param("now", Timestamp.from(now)).param("status", status)
+                .param("error", error == null ? null : error.substring(0, Math.min(error.length(), 1000)))
+                .param("state", delivered ? "delivered" : retry ? "pending" : "failed")
+                .param("next", retry ? Timestamp.from(now.plus(settings.retries().get(attempts - 1))) : null)
+                .param("delivered", delivered ? Timestamp.from(now) : null)
+                .param("id", due.id())
+                .update();
+    }
+
+    /**
+     * {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the webhook's secret>}: the receiver
+     * recomputes it and refuses old timestamps, so a captured message cannot be replayed later.
+     */
+    static String signature(String secret, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(digest);
+        }
+        catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
+        }
+    }
+
+    @Override
+    public void start() {
+        // made at every start: a stopped context (a paused test context, say) may be started again
+        poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhook-sender").daemon().factory());
+        poller.scheduleWithFixedDelay(this::sendDue, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService current = poller;
+        if (current != null) {
+            current.shutdown();
+        }
+        poller = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return poller != null;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.goldenfive.webhook;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import dev.goldenfive.database.SqlArrays;
+import dev.goldenfive.incident.IncidentEvent;
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * Webhooks that administrators register, and the messages for them. A message is written for every webhook
+ * that wants it in the transaction of the incident change (stage entered, golden window missed, resolved),
+ * so it is sent exactly when the change commits; {@link WebhookSender} sends it.
+ */
+@Service
+public class Webhooks {
+
+    /** The events a webhook can ask for, by the name they carry in {@code type}. */
+    public static final Set<String> EVENTS = Set.of("incident.stage-entered", "incident.deadline-missed", "incident.resolved");
+    static final int MAX_LOG = 200;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SELECT = "select id, name, url, events, created_at, created_by from webhook";
+
+    private final IncidentManagement incidents;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Webhooks(IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.incidents = incidents;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A webhook as listed, without its secret, with how its latest deliveries went. */
+    public record WebhookView(long id, String name, String url, List<String> events, Instant createdAt, String createdBy,
+            long pending, long failed) {
+    }
+
+    /** A new webhook with its secret, shown this once. */
+    public record Created(WebhookView webhook, String secret) {
+    }
+
+    /** One message to a webhook and how sending it went. */
+    public record Delivery(long id, UUID eventId, String event, String incident, String status, int attempts,
+            Instant createdAt, Instant lastAttemptAt, Integer lastStatus, String lastError, Instant nextAttemptAt,
+            Instant deliveredAt) {
+    }
+
+    @Transactional
+    public Created create(String name, String url, List<String> events, String by) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > 100) {
+            throw new InvalidField("name", "must be 1–100 characters");
+        }
+        checkUrl(url);
+        List<String> wanted = events == null || events.isEmpty() ? List.copyOf(new java.util.TreeSet<>(EVENTS)) : events;
+        for (String event : wanted) {
+            if (!EVENTS.contains(event)) {
+                throw new InvalidField("events", "'" + event + "' is not one of " + new java.util.TreeSet<>(EVENTS));
+            }
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        long id = jdbc.sql("""
+                insert into webhook (name, url, secret, events, created_at, created_by)
+                values (:name, :url, :secret, :events, :now, :by) returning id
+                """)
+                .param("name", trimmed).param("url", url.strip()).param("secret", secret)
+                .param("events", SqlArrays.of("text", wanted.stream().distinct().sorted().toArray()))
+                .param("now", Timestamp.from(clock.instant())).param("by", by)
+                .query(Long.class).single();
+        return new Created(get(id), secret);
+    }
+
+    @Transactional(readOnly = true)
+    public List<WebhookView> list() {
+        return jdbc.sql(SELECT + " where deleted_at is null order by id").query(this::view).list();
+    }
+
+    @Transactional(readOnly = true)
+    public WebhookView get(long id) {
+        return jdbc.sql(SELECT + " where id = :id and deleted_at is null").param("id", id).query(this::view).optional()
+                .orElseThrow(() -> new WebhookNotFound(id));
+    }
+
+    /** No further messages; those not yet sent are dropped (failed), the log stays. */
+    @Transactional
+    public void delete(long id) {
+        if (jdbc.sql("update webhook set deleted_at = :now where id = :id and deleted_at is null")
+                .param("now", Timestamp.from(clock.instant())).param("id", id).update() == 0) {
+            throw new WebhookNotFound(id);
+        }
+        jdbc.sql("update webhook_delivery set status = 'failed', next_attempt_at = null, last_error = 'webhook deleted' "
+                + "where webhook_id = :id and status = 'pending'").param("id", id).update();
+    }
+
+    /** The newest deliveries of a webhook first. */
+    @Transactional(readOnly = true)
+    public List<Delivery> deliveries(long id) {
+        get(id);
+        return jdbc.sql("""
+                select id, event_id, event, incident_key, status, attempts, created_at, last_attempt_at, last_status,
+                       last_error, next_attempt_at, delivered_at
+                from webhook_delivery where webhook_id = :id order by id desc limit :limit
+                """)
+                .param("id", id).param("limit", MAX_LOG)
+                .query((rs, row) -> new Delivery(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
+                        (Integer) rs.getObject(9), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12))))
+                .list();
+    }
+
+    /** In the transaction of the change: a message for every webhook that asked for this event. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void on(IncidentEvent event) {
+        String type = switch (event) {
+            case IncidentEvent.StageEntered e -> "incident.stage-entered";
+            case IncidentEvent.DeadlineMissed e -> "incident.deadline-missed";
+            case IncidentEvent.IncidentResolved e -> "incident.resolved";
+            default -> null;
+        };
+        if (type == null) {
+            return;
+        }
+        List<Long> targets = jdbc.sql("select id from webhook where deleted_at is null and :type = any(events)")
+                .param("type", type).query(Long.class).list();
+        if (targets.isEmpty()) {
+            return;
+        }
+        IncidentRef incident = incidents.ref(event.incidentKey()).orElseThrow();
+        UUID eventId = UUID.randomUUID();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("key", incident.key());
+        facts.put("title", incident.title());
+        facts.put("service", incident.service());
+        facts.put("environment", incident.environment());
+        facts.put("status", incident.status().name());
+        facts.put("startedAt", incident.startedAt().toString());
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", eventId.toString());
+        payload.put("type", type);
+        payload.put("occurredAt", event.at().toString());
+        payload.put("summary", event.summary());
+        payload.put("actor", Map.of("kind", event.actor().kind().name().toLowerCase(Locale.ROOT), "id", event.actor().id()));
+        payload.put("incident", facts);
+        payload.put("details", event.details());
+        String body = json.writeValueAsString(payload);
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.sql("""
+                insert into webhook_delivery (webhook_id, event_id, event, incident_key, payload, status, next_attempt_at, created_at)
+                select w, :eventId, :type, :key, :payload, 'pending', :now, :now from unnest(:targets) w
+                """)
+                .param("eventId", eventId).param("type", type).param("key", incident.key()).param("payload", body)
+                .param("now", now).param("targets", SqlArrays.of("int8", targets.toArray()))
+                .update();
+    }
+
+    static void checkUrl(String url) {
+        try {
+            URI uri = new URI(url == null ? "" : url.strip());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new InvalidField("url", "must be an http or https URL with a host");
+            }
+            if (url.length() > 2000) {
+                throw new InvalidField("url", "must be at most 2,000 characters");
+            }
+        }
+        catch (java.net.URISyntaxException ex) {
+            throw new InvalidField("url", "is not a URL: " + ex.getReason());
+        }
+    }
+
+    private WebhookView view(ResultSet rs, int row) throws SQLException {
+        long id = rs.getLong("id");
+        Array events = rs.getArray("events");
+        var counts = jdbc.sql("select count(*) filter (where status = 'pending'), count(*) filter (where status = 'failed') "
+                        + "from webhook_delivery where webhook_id = :id")
+                .param("id", id).query((r, n) -> new long[] {r.getLong(1), r.getLong(2)}).single();
+        return new WebhookView(id, rs.getString("name"), rs.getString("url"), Arrays.asList((String[]) events.getArray()),
+                rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"), counts[0], counts[1]);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    static class WebhookNotFound extends org.springframework.web.ErrorResponseException {
+        WebhookNotFound(long id) {
+            super(org.springframework.http.HttpStatus.NOT_FOUND, org.springframework.http.ProblemDetail.forStatusAndDetail(
+                    org.springframework.http.HttpStatus.NOT_FOUND, "No webhook " + id + "."), null);
+        }
+    }
+}
