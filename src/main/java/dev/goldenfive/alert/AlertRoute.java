@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import dev.goldenfive.incident.Severity;
+import dev.goldenfive.runbook.Glob;
 
 /**
  * A routing rule: alerts whose labels match {@code match} (every entry; a value may use {@code *} as a
@@ -35,7 +36,7 @@ public record AlertRoute(
     boolean matches(Map<String, String> labels) {
         return match.entrySet().stream().allMatch(e -> {
             String value = labels.get(e.getKey());
-            return value != null && glob(e.getValue()).matcher(value).matches();
+            return value != null && Glob.compile(e.getValue()).matcher(value).matches();
         });
     }
 
@@ -97,16 +98,5 @@ public record AlertRoute(
     static String clip(String text, int max) {
         String clean = text.replaceAll("\\p{Cntrl}", " ").strip();
         return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!regex.isEmpty()) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 }

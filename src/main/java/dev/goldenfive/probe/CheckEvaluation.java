@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.goldenfive.runbook.Glob;
+import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Via;
 
@@ -39,11 +40,8 @@ final class CheckEvaluation {
     }
 
     static CheckState state(String stage, Runbook.Check check, List<StoredResult> newest) {
-        Pattern target = glob(check.target());
         List<StoredResult> relevant = newest.stream()
-                .filter(r -> r.result().type() == check.probe())
-                .filter(r -> check.via() == Via.ANY || check.via().name().equals(r.result().path().name()))
-                .filter(r -> target.matcher(r.result().target()).matches())
+                .filter(r -> applies(check, r.result().type(), r.result().target(), r.result().path()))
                 .sorted(Comparator.comparing((StoredResult r) -> r.result().startedAt()).reversed())
                 .toList();
         if (relevant.isEmpty()) {
@@ -56,6 +54,12 @@ final class CheckEvaluation {
             }
         }
         return new CheckState(check.key(), stage, check.title(), CheckState.State.PASSED, List.of(), relevant.getFirst());
+    }
+
+    /** Whether a probe of this type, target and path is evidence for the check. */
+    static boolean applies(Runbook.Check check, ProbeType type, String target, ProbeResult.Path path) {
+        return check.probe() == type && (check.via() == Via.ANY || check.via().name().equals(path.name()))
+                && Glob.compile(check.target()).matcher(target).matches();
     }
 
     /** Why the result does not meet the condition; empty when it does. */
@@ -116,18 +120,6 @@ final class CheckEvaluation {
         }
         evidence.add(state);
         return true;
-    }
-
-    /** {@code *} is any run of characters; everything else is itself. */
-    static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!regex.isEmpty()) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
     static String describe(ProbeResult.Failure error) {

@@ -25,7 +25,6 @@ import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
-import dev.goldenfive.runbook.Via;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
@@ -162,11 +161,8 @@ public class ProbeIngest {
 
     private boolean checksFor(IncidentRef incident, ProbeResult result) {
         Runbook runbook = runbooks.byId(incident.runbookVersionId()).orElseThrow().runbook();
-        ProbeResult.Path path = result.effectivePath();
         return runbook.stages().stream().flatMap(s -> s.checks().stream())
-                .anyMatch(c -> c.probe() == result.type()
-                        && (c.via() == Via.ANY || c.via().name().equals(path.name()))
-                        && CheckEvaluation.glob(c.target()).matcher(result.target()).matches());
+                .anyMatch(c -> CheckEvaluation.applies(c, result.type(), result.target(), result.effectivePath()));
     }
 
     /**

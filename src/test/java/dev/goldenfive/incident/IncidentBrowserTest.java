@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -105,7 +106,12 @@ class IncidentBrowserTest extends InChromium {
                     .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".incident-head h1 span"))).getText();
 
             waitFor(colleague, Duration.ofSeconds(3)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), key));
-            colleague.findElement(By.linkText(key)).click();
+            // the dashboard may be swapped by a live refresh between finding the link and clicking it: try again
+            waitFor(colleague, Duration.ofSeconds(3)).ignoring(StaleElementReferenceException.class)
+                    .until(d -> {
+                        d.findElement(By.linkText(key)).click();
+                        return true;
+                    });
             waitFor(colleague, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), key));
 
             browser.findElement(By.cssSelector("form[action$='/actions/acknowledge'] button")).click();

@@ -1,0 +1,60 @@
+package dev.goldenfive.alert;
+
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.StrictStrings;
+
+/** Administrators read and edit the alert routing rules as YAML (under /admin). */
+@Controller
+@RequestMapping("/admin/alert-routes")
+class AlertRoutePages {
+
+    static final int MAX_DOCUMENT = 256 * 1024;
+    private static final YAMLMapper YAML = YAMLMapper.builder().addModule(StrictStrings.module()).build();
+
+    private final AlertRoutes routes;
+
+    AlertRoutePages(AlertRoutes routes) {
+        this.routes = routes;
+    }
+
+    @GetMapping
+    String show(Model model) {
+        List<AlertRoute> current = routes.list();
+        model.addAttribute("routes", current);
+        if (!model.containsAttribute("document")) {
+            model.addAttribute("document", YAML.writeValueAsString(Map.of("routes", current)));
+        }
+        return "alert/routes";
+    }
+
+    @PostMapping
+    String save(@RequestParam String document, Authentication admin, Model model, RedirectAttributes redirect) {
+        try {
+            if (document.length() > MAX_DOCUMENT) {
+                throw new InvalidFields(List.of(new dev.goldenfive.web.FieldProblem("(document)", "may be at most 256 KiB")));
+            }
+            routes.replace(routes.parse(document, YAML), admin.getName());
+            redirect.addFlashAttribute("notice", "routes.saved");
+            return "redirect:/admin/alert-routes";
+        }
+        catch (InvalidFields invalid) {
+            model.addAttribute("problems", invalid.problems());
+            model.addAttribute("document", document);
+            return show(model);
+        }
+    }
+}
