@@ -80,19 +80,19 @@ elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { d = (b - a) * 1000; if (d < 0) d
 clock() { c=$(date +%s.%N 2>/dev/null); case "$c" in *N|"") date +%s ;; *) printf '%s\n' "$c" ;; esac; }
 
 # record TYPE TARGET PATH VIA STARTED DURATION_MS SUCCESS EXTRA_JSON ERROR SUMMARY
+# (sh has no local variables: those of this function start with r_, so no caller's are overwritten)
 record() {
     COUNT=$((COUNT + 1))
-    extra=$8
-    error=""
-    if [ "$7" = false ] && [ -n "$9" ]; then error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}"; fi
-    incident=""
-    if [ -n "$INCIDENT" ]; then incident=",\"incident\":$(json "$INCIDENT")"; fi
+    r_error=""
+    if [ "$7" = false ] && [ -n "$9" ]; then r_error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}"; fi
+    r_incident=""
+    if [ -n "$INCIDENT" ]; then r_incident=",\"incident\":$(json "$INCIDENT")"; fi
     [ "$COUNT" -gt 1 ] && printf ',\n' >> "$RESULTS"
     printf '{"id":%s%s,"labels":%s,"type":"%s","target":%s,"path":"%s","via":%s,"startedAt":"%s","durationMs":%s,"success":%s%s%s,"env":%s}' \
-        "$(json "$RUN-$COUNT")" "$incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
-        "$error" "$extra" "$ENV_JSON" >> "$RESULTS"
-    if [ "$7" = true ]; then mark="ok  "; else mark="FAIL"; fi
-    printf '%s %-8s %-7s %-40s %s\n' "$mark" "$1" "$3" "$2" "${10}"
+        "$(json "$RUN-$COUNT")" "$r_incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
+        "$r_error" "$8" "$ENV_JSON" >> "$RESULTS"
+    if [ "$7" = true ]; then r_mark="ok  "; else r_mark="FAIL"; fi
+    printf '%s %-8s %-7s %-40s %s\n' "$r_mark" "$1" "$3" "$2" "${10}"
 }
 
 labels_json() {
@@ -190,22 +190,22 @@ probe_http() {
 }
 
 probe_tls() {
-    host=$1; started=$2; connect=$3; appconnect=$4; verify=$5; error=$6
-    tls=""
+    t_host=$1; t_started=$2; t_connect=$3; t_appconnect=$4; t_verify=$5; t_error=$6
+    t_json=""
     if command -v openssl >/dev/null 2>&1; then
-        name=${host%%:*}; port=${host##*:}; [ "$port" = "$host" ] && port=443
-        cert=$(printf '' | timeout "$TIMEOUT" openssl s_client -servername "$name" -connect "$name:$port" 2>/dev/null \
+        t_name=${t_host%%:*}; t_port=${t_host##*:}; [ "$t_port" = "$t_host" ] && t_port=443
+        t_cert=$(printf '' | timeout "$TIMEOUT" openssl s_client -servername "$t_name" -connect "$t_name:$t_port" 2>/dev/null \
             | openssl x509 -noout -enddate -subject -issuer 2>/dev/null)
-        end=$(printf '%s\n' "$cert" | sed -n 's/^notAfter=//p')
-        expiry=$(date -u -d "$end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
-        subject=$(printf '%s\n' "$cert" | sed -n 's/^subject=//p')
-        issuer=$(printf '%s\n' "$cert" | sed -n 's/^issuer=//p')
-        tls=",\"tls\":{\"subject\":$(json "$subject"),\"issuer\":$(json "$issuer")${expiry:+,\"earliestCertExpiry\":\"$expiry\"}}"
+        t_end=$(printf '%s\n' "$t_cert" | sed -n 's/^notAfter=//p')
+        t_expiry=$(date -u -d "$t_end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
+        t_subject=$(printf '%s\n' "$t_cert" | sed -n 's/^subject=//p')
+        t_issuer=$(printf '%s\n' "$t_cert" | sed -n 's/^issuer=//p')
+        t_json=",\"tls\":{\"subject\":$(json "$t_subject"),\"issuer\":$(json "$t_issuer")${t_expiry:+,\"earliestCertExpiry\":\"$t_expiry\"}}"
     fi
-    if awk -v a="$appconnect" 'BEGIN { exit !(a > 0) }' && [ "${verify:-0}" = 0 ]; then
-        record tls "$host" direct direct "$started" "$(elapsed_ms "$connect" "$appconnect")" true "$tls" "" "handshake ok"
+    if awk -v a="$t_appconnect" 'BEGIN { exit !(a > 0) }' && [ "${t_verify:-0}" = 0 ]; then
+        record tls "$t_host" direct direct "$t_started" "$(elapsed_ms "$t_connect" "$t_appconnect")" true "$t_json" "" "handshake ok"
     else
-        record tls "$host" direct direct "$started" "$(ms "$appconnect")" false "$tls" "${error:-handshake failed}" "${error:-handshake failed}"
+        record tls "$t_host" direct direct "$t_started" "$(ms "$t_appconnect")" false "$t_json" "${t_error:-handshake failed}" "${t_error:-handshake failed}"
     fi
 }
 

@@ -97,7 +97,8 @@ class AgentScriptTest {
         Files.writeString(file, api.get(AgentScript.PATH, null).body());
         String local = "http://127.0.0.1:" + modules.getAddress().getPort();
 
-        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local).redirectErrorStream(true);
+        String closed = "http://127.0.0.1:" + BlackboxExporterTest.freePort();
+        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local, closed).redirectErrorStream(true);
         run.environment().putAll(Map.of("GOPROXY", local, "GOSUMDB", "off", "GOLDENFIVE_MIRROR", local, "PATH", path()));
         Process process = run.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -107,6 +108,11 @@ class AgentScriptTest {
         JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1));
         assertThat(printed.valueStream().map(r -> r.get("type").asString())).contains("dns", "tcp", "http", "goproxy")
                 .doesNotContain("gosumdb");
+        String report = output.substring(0, output.indexOf("\n["));
+        assertThat(report).contains("FAIL http     direct  " + closed).doesNotContain("\"error\"");
+        JsonNode refused = printed.valueStream().filter(r -> r.get("target").asString().equals(closed)).findFirst().orElseThrow();
+        assertThat(refused.get("success").asBoolean()).isFalse();
+        assertThat(refused.get("error").get("message").asString()).contains("onnect");
     }
 
     /** The machine's PATH without Go, so the script reads GOPROXY from the environment as it does where Go is absent. */
