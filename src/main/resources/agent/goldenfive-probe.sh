@@ -23,8 +23,14 @@
 #   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
 # Options: -n  print the results and the JSON, post nothing;  -h  this help.
 set -u
+# numbers with a decimal point, whatever the machine's language
+LC_ALL=C
+export LC_ALL
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+# the comment block at the top of this file
+usage() {
+    if [ -f "$0" ]; then sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; else echo "usage: sh goldenfive-probe.sh [-n] [target...]"; fi
+}
 
 DRY_RUN=0
 while getopts "nh" option; do
@@ -60,14 +66,26 @@ GOSUMDB_SETTING=$(goenv GOSUMDB)
 # the first GOPROXY entry that is a URL (entries are separated by ',' or '|')
 MODULE_PROXY=$(printf '%s' "${GOPROXY_SETTING:-https://proxy.golang.org,direct}" | tr '|' ',' | tr ',' '\n' | grep -E '^https?://' | head -n 1)
 MODULE_PROXY=${MODULE_PROXY:-https://proxy.golang.org}
+# GOSUMDB is "name", "name+key" or "name+key URL"
 SUMDB=$(printf '%s' "${GOSUMDB_SETTING:-sum.golang.org}" | awk '{print $NF}')
-case "$SUMDB" in off) SUMDB="" ;; http://*|https://*) ;; *) SUMDB="https://$SUMDB" ;; esac
+case "$SUMDB" in off) SUMDB="" ;; http://*|https://*) ;; *) SUMDB="https://${SUMDB%%+*}" ;; esac
+# a URL without user, password or path: what is probed and what is shown
+origin() { printf '%s' "$1" | sed 's,^\([a-z]*://\)[^/]*@,\1,; s,^\([a-z]*://[^/]*\).*,\1,'; }
+# module paths as the GOPROXY protocol spells them: an upper-case letter becomes '!' and the lower-case one
+escape_module() { printf '%s' "$1" | awk '{ out = ""; for (i = 1; i <= length($0); i++) { c = substr($0, i, 1);
+    if (c ~ /[A-Z]/) out = out "!" tolower(c); else out = out c } print out }'; }
 
 WORK=$(mktemp -d 2>/dev/null || mktemp -d -t goldenfive)
-trap 'rm -rf "$WORK"' EXIT INT TERM
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# commands that could hang run under timeout where the machine has it
+LIMIT=""; LIMIT_BUILD=""
+if command -v timeout >/dev/null 2>&1; then LIMIT="timeout $TIMEOUT"; LIMIT_BUILD="timeout 120"; fi
 RESULTS="$WORK/results"
 : > "$RESULTS"
-HOST=$(hostname 2>/dev/null || echo agent)
+HOST=$(hostname 2>/dev/null | cut -c1-40)
+HOST=${HOST:-agent}
 RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 COUNT=0
 
@@ -92,7 +110,8 @@ record() {
         "$(json "$RUN-$COUNT")" "$r_incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
         "$r_error" "$8" "$ENV_JSON" >> "$RESULTS"
     if [ "$7" = true ]; then r_mark="ok  "; else r_mark="FAIL"; fi
-    printf '%s %-8s %-7s %-40s %s\n' "$r_mark" "$1" "$3" "$2" "${10}"
+    # the report goes to stderr: stdout carries only the JSON of -n
+    printf '%s %-8s %-7s %-40s %s\n' "$r_mark" "$1" "$3" "$2" "${10}" >&2
 }
 
 labels_json() {
@@ -148,6 +167,8 @@ probe_icmp() {
     started=$(now); t0=$(clock)
     out=$(ping -c 4 -W 2 "$host" 2>&1); rc=$?
     duration=$(elapsed_ms "$t0" "$(clock)")
+    # not allowed to send ICMP here (a container without CAP_NET_RAW): that says nothing about the network
+    case "$out" in *"ermission denied"*|*"ot permitted"*) return 0 ;; esac
     loss=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9.]*%\) packet loss.*/\1/p')
     if [ $rc -eq 0 ]; then
         record icmp "$host" direct direct "$started" "$duration" true "" "" "${loss:-0%} loss"
@@ -194,7 +215,7 @@ probe_tls() {
     t_json=""
     if command -v openssl >/dev/null 2>&1; then
         t_name=${t_host%%:*}; t_port=${t_host##*:}; [ "$t_port" = "$t_host" ] && t_port=443
-        t_cert=$(printf '' | timeout "$TIMEOUT" openssl s_client -servername "$t_name" -connect "$t_name:$t_port" 2>/dev/null \
+        t_cert=$(printf '' | $LIMIT openssl s_client -servername "$t_name" -connect "$t_name:$t_port" 2>/dev/null \
             | openssl x509 -noout -enddate -subject -issuer 2>/dev/null)
         t_end=$(printf '%s\n' "$t_cert" | sed -n 's/^notAfter=//p')
         t_expiry=$(date -u -d "$t_end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
@@ -212,7 +233,7 @@ probe_tls() {
 # A module's version list from a module proxy (GOPROXY protocol), through the configured proxy or the mirror.
 probe_goproxy() {
     base=${1%/}; path=$2
-    url="$base/$MODULE/@v/list"
+    url="$base/$(escape_module "$MODULE")/@v/list"
     started=$(now)
     out=$(curl -sS -o "$WORK/list" --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code} %{time_total}' "$url" 2>"$WORK/err"); rc=$?
     set -- $out
@@ -220,10 +241,10 @@ probe_goproxy() {
     versions=0
     [ -f "$WORK/list" ] && versions=$(wc -l < "$WORK/list" | tr -d ' ')
     if [ $rc -eq 0 ] && [ "${1:-000}" = 200 ]; then
-        record goproxy "$MODULE" "$path" "$base" "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "$versions versions"
+        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "$versions versions"
     else
         [ $rc -eq 0 ] && error="HTTP ${1:-000}"
-        record goproxy "$MODULE" "$path" "$base" "$started" "$(ms "${2:-0}")" false "$( [ "${1:-000}" != 000 ] && printf ',"http":{"status":%s}' "$1")" "$error" "${error:-failed}"
+        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$(ms "${2:-0}")" false "$( [ "${1:-000}" != 000 ] && printf ',"http":{"status":%s}' "$1")" "$error" "${error:-failed}"
     fi
 }
 
@@ -244,19 +265,20 @@ probe_gosumdb() {
 probe_build() {
     command -v go >/dev/null 2>&1 && [ -f go.mod ] || return 0
     started=$(now); t0=$(clock)
-    if timeout 120 go mod download >"$WORK/go" 2>&1; then
+    if $LIMIT_BUILD go mod download >"$WORK/go" 2>&1; then
         record command "go mod download" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" true "" "" "ok"
     else
         record command "go mod download" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" false "" "$(tail -n 1 "$WORK/go")" "$(tail -n 1 "$WORK/go" | cut -c1-60)"
     fi
 }
 
-[ $# -gt 0 ] || set -- "$MODULE_PROXY"
-echo "goldenfive-probe: $RUN"
+[ $# -gt 0 ] || set -- "$(origin "$MODULE_PROXY")"
+echo "goldenfive-probe: $RUN" >&2
 for target in "$@"; do
-    case "$target" in http://*|https://*) url=$target ;; *) url="https://$target" ;; esac
-    host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,')
-    probe_dns "$host"
+    case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac
+    host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,; s,^\[\(.*\)\]$,\1,')
+    # an address needs no name resolution
+    case "$host" in *:*) ;; *[!0-9.]*) probe_dns "$host" ;; *) ;; esac
     probe_icmp "$host"
     probe_http "$url" direct direct --noproxy '*'
     if [ -n "$NETWORK_PROXY" ]; then probe_http "$url" proxy "$NETWORK_PROXY" -x "$NETWORK_PROXY"; fi
@@ -272,8 +294,10 @@ if [ "$DRY_RUN" -eq 1 ]; then
     cat "$BODY"
     exit 0
 fi
-answer=$(curl -sS --connect-timeout 10 -m 60 -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    --data-binary "@$BODY" -w '\n%{http_code}' "${URL%/}/api/v1/probes") || { echo "goldenfive-probe: could not reach $URL" >&2; exit 1; }
+# the token reaches curl on stdin, not on its command line, where anyone on the machine could read it
+answer=$(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 10 -m 60 -X POST \
+    -H 'Content-Type: application/json' --data-binary "@$BODY" -w '\n%{http_code}' "${URL%/}/api/v1/probes") \
+    || { echo "goldenfive-probe: could not reach $URL" >&2; exit 1; }
 status=$(printf '%s\n' "$answer" | tail -n 1)
 if [ "$status" != 200 ]; then
     echo "goldenfive-probe: goldenfive answered $status:" >&2
@@ -281,4 +305,4 @@ if [ "$status" != 200 ]; then
     exit 1
 fi
 created=$(printf '%s' "$answer" | sed -n 's/^{"created":\([0-9]*\),"repeated":\([0-9]*\).*/\1 new, \2 repeated/p')
-echo "goldenfive-probe: posted $COUNT results to $URL (${created:-see goldenfive})"
+echo "goldenfive-probe: posted $COUNT results to $URL (${created:-see goldenfive})" >&2

@@ -139,12 +139,12 @@ class AlertApi {
     AlertIntake.Outcome alertmanager(HttpServletRequest request, Authentication caller) throws IOException {
         Notification n = read(request, Notification.class, "An Alertmanager notification");
         Actor by = actor(caller);
-        Map<String, String> labels = new TreeMap<>(orEmpty(n.groupLabels()));
-        labels.putAll(orEmpty(n.commonLabels()));
+        Map<String, String> labels = new TreeMap<>(present(n.groupLabels()));
+        labels.putAll(present(n.commonLabels()));
         List<Alert> firing = n.alerts().stream().filter(a -> a.status().equals("firing")).toList();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("receiver", n.receiver());
-        details.put("groupLabels", orEmpty(n.groupLabels()));
+        details.put("groupLabels", present(n.groupLabels()));
         if (n.externalURL() != null) {
             details.put("externalURL", n.externalURL());
         }
@@ -154,7 +154,7 @@ class AlertApi {
         }
         details.put("generatorURLs", firing.stream().map(Alert::generatorURL).filter(Objects::nonNull).distinct().limit(10).toList());
         String names = firing.stream().map(a -> describe(a)).distinct().limit(5).collect(Collectors.joining(", "));
-        String title = orEmpty(n.commonAnnotations()).getOrDefault("summary", labels.getOrDefault("alertname", "Alertmanager alert"));
+        String title = present(n.commonAnnotations()).getOrDefault("summary", labels.getOrDefault("alertname", "Alertmanager alert"));
         Instant startedAt = firing.stream().map(Alert::startsAt).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
         return intake.fire(new AlertIntake.Firing("alertmanager", n.groupKey(), title, labels, startedAt,
                 firing.stream().map(AlertApi::fingerprint).toList(),
@@ -197,12 +197,12 @@ class AlertApi {
                 if (e.clientUrl() != null) {
                     details.put("clientUrl", e.clientUrl());
                 }
-                yield intake.fire(new AlertIntake.Firing("events", key, p.summary(), labels, p.timestamp(),
+                yield intake.fire(new AlertIntake.Firing("events", scoped(e.routingKey(), key), p.summary(), labels, p.timestamp(),
                         List.of(Integer.toHexString((p.summary() + "\n" + p.severity()).hashCode())),
                         "Event: " + p.summary() + " (" + p.severity() + ", " + p.source() + ")", details), by);
             }
-            case "acknowledge" -> intake.acknowledged("events", required(key), by);
-            default -> intake.resolved("events", required(key), "Event: resolved" + (e.payload() == null ? "" : ": " + e.payload().summary()),
+            case "acknowledge" -> intake.acknowledged("events", scoped(e.routingKey(), required(key)), by);
+            default -> intake.resolved("events", scoped(e.routingKey(), required(key)), "Event: resolved" + (e.payload() == null ? "" : ": " + e.payload().summary()),
                     Map.of(), true, by);
         };
         return ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -244,6 +244,11 @@ class AlertApi {
         return value;
     }
 
+    /** As with PagerDuty, a dedup key belongs to its routing key: two integrations never share an incident by accident. */
+    private static String scoped(String routingKey, String dedupKey) {
+        return routingKey + "\n" + dedupKey;
+    }
+
     private static String required(String key) {
         if (key == null) {
             throw new InvalidFields(List.of(new FieldProblem("dedup_key", "is required to acknowledge or resolve")));
@@ -259,11 +264,11 @@ class AlertApi {
 
     private static String fingerprint(Alert alert) {
         return alert.fingerprint() != null ? alert.fingerprint()
-                : Integer.toHexString(new TreeMap<>(orEmpty(alert.labels())).toString().hashCode());
+                : Integer.toHexString(present(alert.labels()).toString().hashCode());
     }
 
     private static String describe(Alert alert) {
-        Map<String, String> labels = orEmpty(alert.labels());
+        Map<String, String> labels = present(alert.labels());
         String name = labels.getOrDefault("alertname", "alert");
         return labels.containsKey("instance") ? name + " (" + labels.get("instance") + ")" : name;
     }
@@ -278,7 +283,16 @@ class AlertApi {
         }
     }
 
-    private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
-        return map == null ? Map.of() : map;
+    /** The entries that have a value: a label sent as null is no label. */
+    private static Map<String, String> present(Map<String, String> map) {
+        Map<String, String> present = new TreeMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    present.put(k, v);
+                }
+            });
+        }
+        return present;
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldenfive.alert;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +98,7 @@ public class AlertIntake {
                 """)
                 .param("source", firing.source()).param("key", firing.key()).param("incident", incident.id())
                 .param("resolve", routing.resolve()).param("f", json.writeValueAsString(firing.fingerprints()))
-                .param("now", java.sql.Timestamp.from(now))
+                .param("now", Timestamp.from(now))
                 .update();
         Map<String, Object> details = details(firing, firing.fingerprints());
         details.put("rule", routing.rule() == null ? "(defaults)" : routing.rule());
@@ -136,7 +137,7 @@ public class AlertIntake {
         if (open.isEmpty()) {
             return new Outcome(null, "ignored");
         }
-        if (!incidents.view(open.get().key()).allowedActions().contains(IncidentAction.ACKNOWLEDGE)) {
+        if (open.get().acknowledgedAt() != null) {
             return new Outcome(open.get().key(), "attached");
         }
         incidents.act(open.get().key(), IncidentAction.ACKNOWLEDGE, IncidentManagement.ActionInput.NONE, by);

@@ -44,6 +44,7 @@ public class IncidentManagement {
     /** Clocks disagree a little; a start further ahead than this is a mistake. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     static final Duration OLDEST_START = Duration.ofDays(30);
+    static final int MAX_SUMMARY = 2000;
     /** How incidents are named: INC- and their number. */
     public static final String KEY = "INC-[1-9][0-9]{0,17}";
 
@@ -273,6 +274,8 @@ public class IncidentManagement {
     }
 
     private List<TimelineEntry> record(Incident incident) {
+        // the row as the events describe it, for listeners that read it with SQL in this transaction
+        incidents.flush();
         List<TimelineEntry> written = new ArrayList<>();
         for (IncidentEvent event : incident.takeEvents()) {
             written.add(timeline.append(incident.id(), event.at(), event.kind(), event.actor(), event.summary(),
@@ -298,25 +301,42 @@ public class IncidentManagement {
         return changes.subscribe(key, lastEventId, () -> timeline.latestId(id));
     }
 
-    /** An incident by key, for other modules; empty when there is none. */
+    /**
+     * An incident by key, for other modules; empty when there is none. Read with SQL, not as an entity, so a
+     * later change in the same transaction locks and reads the incident afresh.
+     */
     @Transactional(readOnly = true)
     public Optional<IncidentRef> ref(String key) {
         if (key == null || !key.matches(KEY)) {
             return Optional.empty();
         }
-        return incidents.findByNumber(Long.parseLong(key.substring(4))).map(IncidentManagement::ref);
+        return refs("number = :value", Long.parseLong(key.substring(4))).stream().findFirst();
     }
 
     /** An incident by id, for other modules that keep the id; empty when there is none. */
     @Transactional(readOnly = true)
     public Optional<IncidentRef> ref(long id) {
-        return incidents.findById(id).map(IncidentManagement::ref);
+        return refs("id = :value", id).stream().findFirst();
     }
 
     /** Every open incident, newest first, for other modules to match things against. */
     @Transactional(readOnly = true)
     public List<IncidentRef> open() {
-        return incidents.findByStatusOrderByStartedAtDesc(IncidentStatus.OPEN).stream().map(IncidentManagement::ref).toList();
+        return refs("status = :value", IncidentStatus.OPEN.name());
+    }
+
+    private List<IncidentRef> refs(String condition, Object value) {
+        return jdbc.sql("""
+                select id, number, title, service, environment, status, started_at, acknowledged_at, resolved_at,
+                       runbook_version_id
+                from incident where %s order by started_at desc""".formatted(condition))
+                .param("value", value)
+                .query((rs, row) -> new IncidentRef(rs.getLong("id"), "INC-" + rs.getLong("number"), rs.getString("title"),
+                        rs.getString("service"), rs.getString("environment"), IncidentStatus.valueOf(rs.getString("status")),
+                        rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("acknowledged_at")),
+                        instant(rs.getTimestamp("resolved_at")),
+                        rs.getLong("runbook_version_id")))
+                .list();
     }
 
     /**
@@ -326,7 +346,9 @@ public class IncidentManagement {
     @Transactional(propagation = Propagation.MANDATORY)
     public TimelineEntry recordFinding(IncidentRef incident, String kind, Actor by, String summary,
             Map<String, Object> details) {
-        TimelineEntry entry = timeline.append(incident.id(), now(), kind, by, summary, details);
+        // summaries are for people: a line, not a document (details hold the facts)
+        String line = summary.length() <= MAX_SUMMARY ? summary : summary.substring(0, MAX_SUMMARY - 1) + "…";
+        TimelineEntry entry = timeline.append(incident.id(), now(), kind, by, line, details);
         changes.changed(incident.key(), entry.id());
         return entry;
     }
@@ -339,7 +361,7 @@ public class IncidentManagement {
 
     private static IncidentRef ref(Incident i) {
         return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.status(), i.startedAt(),
-                i.resolvedAt(), i.runbookVersionId());
+                i.acknowledgedAt(), i.resolvedAt(), i.runbookVersionId());
     }
 
     /** The latest mark of every marked step. */

@@ -4,5 +4,5 @@ import java.time.Instant;
 
 /** What other modules need to know of an incident to attach things to it (evidence, alerts, log lines). */
 public record IncidentRef(long id, String key, String title, String service, String environment, IncidentStatus status,
-        Instant startedAt, Instant resolvedAt, long runbookVersionId) {
+        Instant startedAt, Instant acknowledgedAt, Instant resolvedAt, long runbookVersionId) {
 }

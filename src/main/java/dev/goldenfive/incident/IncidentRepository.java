@@ -1,6 +1,5 @@
 package dev.goldenfive.incident;
 
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.persistence.LockModeType;
@@ -12,8 +11,6 @@ import org.springframework.data.jpa.repository.Query;
 interface IncidentRepository extends JpaRepository<Incident, Long> {
 
     Optional<Incident> findByNumber(long number);
-
-    List<Incident> findByStatusOrderByStartedAtDesc(IncidentStatus status);
 
     /** For a change: waits for (and then excludes) the timers and other people acting on it. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)

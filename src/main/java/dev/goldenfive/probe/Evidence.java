@@ -11,9 +11,11 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,7 +98,7 @@ public class Evidence {
     @Transactional(propagation = Propagation.MANDATORY)
     void add(IncidentRef incident, List<Added> added, String source, Actor by) {
         // one row per probe, the newest; in a fixed order, so concurrent batches lock rows in the same order
-        Map<String, Added> newest = new java.util.TreeMap<>();
+        Map<String, Added> newest = new TreeMap<>();
         for (Added a : added) {
             newest.merge(a.type() + "\n" + a.target() + "\n" + a.path(), a, (x, y) ->
                     y.startedAt().isAfter(x.startedAt()) || (y.startedAt().equals(x.startedAt()) && y.rowId() > x.rowId()) ? y : x);
@@ -234,7 +236,7 @@ public class Evidence {
     }
 
     static String boundary(Diagnosis diagnosis) {
-        return diagnosis.boundary().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return diagnosis.boundary().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static Map<String, Object> resultFacts(StoredResult stored) {
@@ -242,7 +244,7 @@ public class Evidence {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("id", r.id());
         facts.put("submitter", stored.submitter());
-        facts.put("type", r.type().name().toLowerCase(java.util.Locale.ROOT));
+        facts.put("type", r.type().name().toLowerCase(Locale.ROOT));
         facts.put("target", r.target());
         facts.put("path", r.path().label());
         facts.put("success", r.success());

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
@@ -23,6 +24,7 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -101,6 +103,27 @@ class ProbeApi {
         }
     }
 
+    /** Query parameters name probe types and paths as the JSON does: {@code type=http}, {@code path=mirror}. */
+    @Bean
+    static Converter<String, ProbeType> probeTypeParameter() {
+        return new Converter<>() {
+            @Override
+            public ProbeType convert(String text) {
+                return ProbeType.valueOf(text.strip().toUpperCase(Locale.ROOT));
+            }
+        };
+    }
+
+    @Bean
+    static Converter<String, ProbeResult.Path> probePathParameter() {
+        return new Converter<>() {
+            @Override
+            public ProbeResult.Path convert(String text) {
+                return ProbeResult.Path.valueOf(text.strip().toUpperCase(Locale.ROOT));
+            }
+        };
+    }
+
     @PostMapping(value = "/probes", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Post one probe result or an array of them",
             description = "All or nothing: one wrong field refuses the whole request (400, each wrong field named as "
@@ -166,7 +189,11 @@ class ProbeApi {
     private List<ProbeResult> parse(byte[] body, boolean array) {
         List<ProbeResult> results;
         try {
-            results = array ? many.readValue(body) : List.of(one.<ProbeResult>readValue(body));
+            ProbeResult single = array ? null : one.readValue(body);
+            if (!array && single == null) {
+                throw new InvalidField("(body)", "must be a result or an array of results");
+            }
+            results = array ? many.readValue(body) : List.of(single);
         }
         catch (JacksonException ex) {
             throw new InvalidFields(List.of(FieldProblem.of(ex)));

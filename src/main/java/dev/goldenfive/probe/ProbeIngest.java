@@ -2,15 +2,18 @@ package dev.goldenfive.probe;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +44,10 @@ import dev.goldenfive.web.InvalidFields;
  */
 @Service
 public class ProbeIngest {
+
+    /** Clocks disagree a little; a probe further ahead than this is a mistake (it would stay "newest" for long). */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+    static final Duration OLDEST = Duration.ofDays(30);
 
     private final IncidentManagement incidents;
     private final Runbooks runbooks;
@@ -76,11 +83,16 @@ public class ProbeIngest {
     @Transactional
     public Outcome ingest(List<ProbeResult> results, boolean array, Sender sender) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Map<String, IncidentRef> named = named(results, array);
+        // a result sent before is answered as it was stored, whatever became of its incident since
+        Map<String, StoredResult> before = storedBefore(results.stream().map(ProbeResult::id).toList(), sender);
+        Map<String, IncidentRef> named = check(results, before.keySet(), array, now);
         List<IncidentRef> open = null;
         List<ProbeResult> stored = new ArrayList<>(results.size());
         Map<String, IncidentRef> attachedTo = new HashMap<>();
         for (ProbeResult result : results) {
+            if (before.containsKey(result.id())) {
+                continue;
+            }
             Map<String, String> labels = new TreeMap<>(sender.labels());
             labels.putAll(result.labels());
             IncidentRef incident = result.incident() != null ? named.get(result.incident()) : null;
@@ -93,52 +105,73 @@ public class ProbeIngest {
             }
             stored.add(result.stored(incident == null ? null : incident.key(), labels));
         }
-        Map<String, Long> created = insert(stored, attachedTo, sender, now);
-        Map<String, StoredResult> before = storedBefore(stored, created, sender);
+        Map<String, Long> created = stored.isEmpty() ? Map.of() : insert(stored, attachedTo, sender, now);
+        // stored meanwhile by a request racing this one (the same batch sent twice at once)
+        Map<String, StoredResult> raced = storedBefore(stored.stream().map(ProbeResult::id)
+                .filter(id -> !created.containsKey(id)).toList(), sender);
         Map<String, StoredResult> answered = new HashMap<>();
-        List<StoredResult> answers = new ArrayList<>(stored.size());
-        for (ProbeResult result : stored) {
-            StoredResult first = answered.get(result.id());
+        List<StoredResult> answers = new ArrayList<>(results.size());
+        Map<String, ProbeResult> storedById = new HashMap<>();
+        stored.forEach(r -> storedById.putIfAbsent(r.id(), r));
+        for (ProbeResult result : results) {
+            String id = result.id();
+            StoredResult first = answered.get(id);
             StoredResult answer = first != null ? first.asRepeat(true)
-                    : created.containsKey(result.id()) ? new StoredResult(result, sender.name(), now, false)
-                    : before.get(result.id()).asRepeat(true);
-            answered.putIfAbsent(result.id(), answer);
+                    : before.containsKey(id) ? before.get(id).asRepeat(true)
+                    : created.containsKey(id) ? new StoredResult(storedById.get(id), sender.name(), now, false)
+                    : raced.get(id).asRepeat(true);
+            answered.putIfAbsent(id, answer);
             answers.add(answer);
         }
         int repeats = (int) answers.stream().filter(StoredResult::repeated).count();
         // only incidents that gained a result have anything new to evaluate
         Map<String, List<Evidence.Added>> added = new TreeMap<>();
-        for (ProbeResult r : stored) {
-            Long rowId = created.remove(r.id());
+        storedById.values().forEach(r -> {
+            Long rowId = created.get(r.id());
             if (rowId != null && r.incident() != null) {
                 added.computeIfAbsent(r.incident(), k -> new ArrayList<>()).add(new Evidence.Added(rowId,
                         r.type().name().toLowerCase(Locale.ROOT), r.target(), r.path().label(), r.startedAt()));
             }
-        }
+        });
         added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));
         return new Outcome(answers.size() - repeats, repeats, answers);
     }
 
-    /** The incidents the results name; unknown and closed ones are errors, named by the result's field. */
-    private Map<String, IncidentRef> named(List<ProbeResult> results, boolean array) {
+    /**
+     * What only the service can check of the results not stored before: the incidents they name exist and are
+     * not closed, and they did not start in the future or more than {@link #OLDEST} ago. Each problem is named
+     * by the result's field; the incidents named, by key.
+     */
+    private Map<String, IncidentRef> check(List<ProbeResult> results, Set<String> storedBefore, boolean array,
+            Instant now) {
         Map<String, Optional<IncidentRef>> found = new HashMap<>();
         List<FieldProblem> problems = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
-            String key = results.get(i).incident();
+            ProbeResult result = results.get(i);
+            if (storedBefore.contains(result.id())) {
+                continue;
+            }
+            String prefix = array ? "[" + i + "]." : "";
+            if (result.startedAt().isAfter(now.plus(CLOCK_SKEW))) {
+                problems.add(new FieldProblem(prefix + "startedAt", "must not be in the future (is the agent's clock right?)"));
+            }
+            else if (result.startedAt().isBefore(now.minus(OLDEST))) {
+                problems.add(new FieldProblem(prefix + "startedAt", "must be within the last " + OLDEST.toDays() + " days"));
+            }
+            String key = result.incident();
             if (key == null) {
                 continue;
             }
             Optional<IncidentRef> incident = found.computeIfAbsent(key, incidents::ref);
-            String field = (array ? "[" + i + "]." : "") + "incident";
             if (incident.isEmpty()) {
-                problems.add(new FieldProblem(field, "there is no incident " + key));
+                problems.add(new FieldProblem(prefix + "incident", "there is no incident " + key));
             }
             else if (incident.get().status() == IncidentStatus.CLOSED) {
-                problems.add(new FieldProblem(field, key + " is closed and takes no more evidence"));
+                problems.add(new FieldProblem(prefix + "incident", key + " is closed and takes no more evidence"));
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidFields(problems);
+            throw new InvalidFields(problems.subList(0, Math.min(problems.size(), 100)));
         }
         Map<String, IncidentRef> named = new HashMap<>();
         found.forEach((key, incident) -> named.put(key, incident.orElseThrow()));
@@ -169,7 +202,9 @@ public class ProbeIngest {
      * Inserts the results in one statement, their bodies as one JSON array that PostgreSQL takes apart (far
      * cheaper than an array parameter per column); the ids of those that were new, by client id.
      */
-    private Map<String, Long> insert(List<ProbeResult> stored, Map<String, IncidentRef> attachedTo, Sender sender, Instant now) {
+    private Map<String, Long> insert(List<ProbeResult> results, Map<String, IncidentRef> attachedTo, Sender sender, Instant now) {
+        // in id order, so two requests with the same results lock the unique index in the same order
+        List<ProbeResult> stored = results.stream().sorted(Comparator.comparing(ProbeResult::id)).toList();
         Object[] incidentIds = stored.stream()
                 .map(r -> r.incident() == null ? null : attachedTo.get(r.incident()).id())
                 .toArray();
@@ -197,16 +232,15 @@ public class ProbeIngest {
         return created;
     }
 
-    /** The results of this sender stored before with the ids of those not inserted now. */
-    private Map<String, StoredResult> storedBefore(List<ProbeResult> stored, Map<String, Long> created, Sender sender) {
-        Object[] repeated = stored.stream().map(ProbeResult::id).filter(id -> !created.containsKey(id)).distinct().toArray();
+    /** The results of this sender stored before with these ids, by id. */
+    private Map<String, StoredResult> storedBefore(List<String> ids, Sender sender) {
         Map<String, StoredResult> before = new HashMap<>();
-        if (repeated.length == 0) {
+        if (ids.isEmpty()) {
             return before;
         }
         jdbc.sql("select client_id, " + Evidence.COLUMNS + " from probe_result where source = :source and client_id = any(:ids)")
                 .param("source", sender.source())
-                .param("ids", SqlArrays.of("text", repeated))
+                .param("ids", SqlArrays.of("text", ids.stream().distinct().toArray()))
                 .query((rs, row) -> before.put(rs.getString("client_id"), evidence.stored(rs, row)))
                 .list();
         return before;

@@ -2,7 +2,9 @@ package dev.goldenfive.probe;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -57,7 +59,7 @@ public record ProbeResult(
         @JsonProperty("mirror") MIRROR;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -75,7 +77,7 @@ public record ProbeResult(
 
     /** A few words for people: what came back and how long it took. */
     public String outcome() {
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (http != null && http.status() != null) {
             parts.add("HTTP " + http.status());
         }
@@ -91,15 +93,18 @@ public record ProbeResult(
 
     /**
      * The result as it is stored: attached to {@code incident} (or none), with {@code labels}, its path made
-     * explicit, and passwords in proxy URLs masked, so that a probe never leaks a credential into evidence.
+     * explicit, and passwords in URLs (target, via, error, proxy settings) masked, so that a probe never leaks
+     * a credential into evidence.
      */
     ProbeResult stored(String attachedTo, Map<String, String> storedLabels) {
-        return new ProbeResult(id, attachedTo, storedLabels, type, target, masked(via), effectivePath(),
-                startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success, error, phases, dns, http, tls,
+        return new ProbeResult(id, attachedTo, storedLabels, type, masked(target), masked(via), effectivePath(),
+                startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success,
+                error == null ? null : new Failure(error.errorClass(), masked(error.message())), phases, dns, http, tls,
                 env == null ? null : env.masked(), traceId);
     }
 
-    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("(?<=://)[^/@\\s]+@");
+    /** The user and password of a URL: everything up to the last '@' before the host ("u:p@ss@host"). */
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("(?<=://)[^/\\s]*@");
 
     static String masked(String url) {
         return url == null ? null : USER_INFO.matcher(url).replaceAll("***@");

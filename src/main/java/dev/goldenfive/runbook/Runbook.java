@@ -118,7 +118,7 @@ public record Runbook(
      * @param maxDurationMs   the probe took at most this long
      * @param httpStatus      the HTTP status is one of these
      * @param rcode           the DNS answer code, e.g. {@code NOERROR}
-     * @param minCertDaysLeft the earliest certificate expiry is at least this many days away
+     * @param minCertDaysLeft the earliest certificate expiry is at least this many days away (when the result tells it)
      */
     public record PassCondition(
             Boolean success,

@@ -35,10 +35,10 @@ class WebhookPages {
     @GetMapping
     String list(Model model) {
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new WebhookForm("", "https://", List.copyOf(new java.util.TreeSet<>(Webhooks.EVENTS))));
+            model.addAttribute("form", new WebhookForm("", "https://", Webhooks.EVENTS));
         }
         model.addAttribute("webhooks", webhooks.list());
-        model.addAttribute("allEvents", new java.util.TreeSet<>(Webhooks.EVENTS));
+        model.addAttribute("allEvents", Webhooks.EVENTS);
         return "webhook/webhooks";
     }
 
@@ -48,7 +48,7 @@ class WebhookPages {
         if (!errors.hasErrors()) {
             try {
                 model.addAttribute("created", webhooks.create(form.name(), form.url(), form.events(), admin.getName()));
-                model.addAttribute("form", new WebhookForm("", "https://", List.copyOf(new java.util.TreeSet<>(Webhooks.EVENTS))));
+                model.addAttribute("form", new WebhookForm("", "https://", Webhooks.EVENTS));
             }
             catch (InvalidField invalid) {
                 errors.rejectValue(invalid.field(), "invalid", invalid.reason());

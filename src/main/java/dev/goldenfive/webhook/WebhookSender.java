@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -67,10 +69,11 @@ class WebhookSender implements SmartLifecycle {
             Instant now = clock.instant();
             // the lease: as long as a send may take, and then some
             Timestamp leaseEnd = Timestamp.from(now.plus(settings.timeout().multipliedBy(3)));
+            // an attempt counts when it is claimed: a message whose sender dies mid-send still runs out of attempts
             List<Due> due = jdbc.sql("""
-                    update webhook_delivery d set next_attempt_at = :leaseEnd
+                    update webhook_delivery d set next_attempt_at = :leaseEnd, attempts = d.attempts + 1
                     from webhook w
-                    where w.id = d.webhook_id and d.id in (
+                    where w.id = d.webhook_id and w.deleted_at is null and d.id in (
                         select id from webhook_delivery where status = 'pending' and next_attempt_at <= :now
                         order by next_attempt_at limit :batch for update skip locked)
                     returning d.id, w.url, w.secret, d.payload, d.event, d.event_id, d.attempts
@@ -96,14 +99,17 @@ class WebhookSender implements SmartLifecycle {
         String error = null;
         try {
             long timestamp = clock.instant().getEpochSecond();
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(due.url()))
+            // the whole exchange within the timeout: a receiver that trickles its answer cannot hold a sender
+            HttpResponse<Void> response = http.sendAsync(HttpRequest.newBuilder(URI.create(due.url()))
                     .timeout(settings.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "goldenfive-webhook")
                     .header("X-Goldenfive-Event", due.event())
                     .header("X-Goldenfive-Delivery", due.eventId())
                     .header(SIGNATURE, signature(due.secret(), timestamp, due.payload()))
-                    .POST(HttpRequest.BodyPublishers.ofString(due.payload())).build(), HttpResponse.BodyHandlers.discarding());
+                    .POST(HttpRequest.BodyPublishers.ofString(due.payload())).build(), HttpResponse.BodyHandlers.discarding())
+                    .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .get();
             status = response.statusCode();
             if (status / 100 != 2) {
                 error = "answered " + status;
@@ -113,7 +119,12 @@ class WebhookSender implements SmartLifecycle {
             Thread.currentThread().interrupt();
             error = "interrupted";
         }
-        catch (Exception ex) {
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause() instanceof TimeoutException
+                    ? new TimeoutException("no answer within " + settings.timeout().toSeconds() + " s") : ex.getCause();
+            error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        }
+        catch (RuntimeException ex) {
             error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
         }
         record(due, status, error);
@@ -121,15 +132,15 @@ class WebhookSender implements SmartLifecycle {
 
     private void record(Due due, Integer status, String error) {
         Instant now = clock.instant();
-        int attempts = due.attempts() + 1;
+        int attempts = due.attempts();
         boolean delivered = error == null;
         boolean retry = !delivered && attempts <= settings.retries().size();
         jdbc.sql("""
-                update webhook_delivery set attempts = :attempts, last_attempt_at = :now, last_status = :status,
+                update webhook_delivery set last_attempt_at = :now, last_status = :status,
                     last_error = :error, status = :state, next_attempt_at = :next, delivered_at = :delivered
-                where id = :id
+                where id = :id and status = 'pending'
                 """)
-                .param("attempts", attempts).param("now", Timestamp.from(now)).param("status", status)
+                .param("now", Timestamp.from(now)).param("status", status)
                 .param("error", error == null ? null : error.substring(0, Math.min(error.length(), 1000)))
                 .param("state", delivered ? "delivered" : retry ? "pending" : "failed")
                 .param("next", retry ? Timestamp.from(now.plus(settings.retries().get(attempts - 1))) : null)

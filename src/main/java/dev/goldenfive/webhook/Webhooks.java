@@ -1,6 +1,7 @@
 package dev.goldenfive.webhook;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -14,11 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,7 +42,7 @@ import dev.goldenfive.web.InvalidField;
 public class Webhooks {
 
     /** The events a webhook can ask for, by the name they carry in {@code type}. */
-    public static final Set<String> EVENTS = Set.of("incident.stage-entered", "incident.deadline-missed", "incident.resolved");
+    public static final List<String> EVENTS = List.of("incident.deadline-missed", "incident.resolved", "incident.stage-entered");
     static final int MAX_LOG = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SELECT = "select id, name, url, events, created_at, created_by from webhook";
@@ -79,10 +81,10 @@ public class Webhooks {
             throw new InvalidField("name", "must be 1–100 characters");
         }
         checkUrl(url);
-        List<String> wanted = events == null || events.isEmpty() ? List.copyOf(new java.util.TreeSet<>(EVENTS)) : events;
+        List<String> wanted = events == null || events.isEmpty() ? EVENTS : events;
         for (String event : wanted) {
-            if (!EVENTS.contains(event)) {
-                throw new InvalidField("events", "'" + event + "' is not one of " + new java.util.TreeSet<>(EVENTS));
+            if (event == null || !EVENTS.contains(event)) {
+                throw new InvalidField("events", "'" + event + "' is not one of " + EVENTS);
             }
         }
         byte[] random = new byte[32];
@@ -192,7 +194,7 @@ public class Webhooks {
                 throw new InvalidField("url", "must be at most 2,000 characters");
             }
         }
-        catch (java.net.URISyntaxException ex) {
+        catch (URISyntaxException ex) {
             throw new InvalidField("url", "is not a URL: " + ex.getReason());
         }
     }
@@ -213,8 +215,8 @@ public class Webhooks {
 
     static class WebhookNotFound extends org.springframework.web.ErrorResponseException {
         WebhookNotFound(long id) {
-            super(org.springframework.http.HttpStatus.NOT_FOUND, org.springframework.http.ProblemDetail.forStatusAndDetail(
-                    org.springframework.http.HttpStatus.NOT_FOUND, "No webhook " + id + "."), null);
+            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(
+                    HttpStatus.NOT_FOUND, "No webhook " + id + "."), null);
         }
     }
 }

@@ -136,6 +136,35 @@ class AlertApiTest {
     }
 
     @Test
+    void aDedupKeyBelongsToItsRoutingKey() throws Exception {
+        String dedup = "high-cpu-" + UUID.randomUUID();
+        String teamA = event("trigger", dedup, "CPU high on build-7");
+        String teamB = teamA.replace("R0UT1NG", "OTHER-TEAM");
+
+        String a = json.readTree(api.post("/api/v1/alerts/events", token, "application/json", teamA).body()).get("incident").asString();
+        String b = json.readTree(api.post("/api/v1/alerts/events", token, "application/json", teamB).body()).get("incident").asString();
+        api.post("/api/v1/alerts/events", token, "application/json", event("resolve", dedup, null).replace("R0UT1NG", "OTHER-TEAM"));
+
+        assertThat(b).isNotEqualTo(a);
+        assertThat(get("/api/v1/incidents/" + a).get("status").asString()).isEqualTo("OPEN");
+        assertThat(get("/api/v1/incidents/" + b).get("status").asString()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void labelsSentAsNullAreNoLabels() throws Exception {
+        String group = "{}:{alertname=\"Nulls\",id=\"" + UUID.randomUUID() + "\"}";
+        String body = notification(group, "firing", Instant.now(), "n-1")
+                .replace("\"commonLabels\":{\"alertname\":\"GoProxyDown\",\"team\":\"build\",\"service\":\"ci\"",
+                        "\"commonLabels\":{\"alertname\":\"GoProxyDown\",\"team\":\"build\",\"service\":null")
+                .replace("\"commonAnnotations\":{\"summary\":\"The module proxy does not answer\"}", "\"commonAnnotations\":{\"summary\":null}");
+
+        JsonNode incident = get("/api/v1/incidents/" + post("/api/v1/alerts/alertmanager", body).get("incident").asString());
+
+        assertThat(incident.get("service").asString()).as("${service} of no label").isEqualTo("unknown");
+        assertThat(incident.get("title").asString()).isEqualTo("GoProxyDown");
+    }
+
+    @Test
     void aTriggerWithoutADedupKeyGetsOneAndEventsForUnknownKeysAreIgnored() throws Exception {
         JsonNode opened = json.readTree(api.post("/api/v1/alerts/events", token, "application/json",
                 event("trigger", null, "Something else")).body());

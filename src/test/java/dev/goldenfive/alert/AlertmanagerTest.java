@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
@@ -142,7 +143,7 @@ class AlertmanagerTest {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+    private static void waitFor(BooleanSupplier condition, Duration within) throws InterruptedException {
         long until = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("Alertmanager started").isLessThan(until);

@@ -225,23 +225,50 @@ class ProbeApiTest {
     void proxyPasswordsAreMaskedBeforeTheyAreStored() throws Exception {
         String token = register("probe-" + service, "{}").get("token").asString();
 
-        JsonNode stored = json.readTree(postProbes(token, result(id(), null, "http", true)
-                .replace("\"via\":\"direct\"", "\"via\":\"http://ops:s3cret@proxy.internal:3128\",\"env\":{\"HTTPS_PROXY\":\"http://ops:s3cret@proxy.internal:3128\"}")).body());
+        JsonNode stored = json.readTree(postProbes(token, result(id(), null, "http", false)
+                .replace("\"via\":\"direct\"", "\"via\":\"http://ops:s3cret@proxy.internal:3128\",\"env\":{\"HTTPS_PROXY\":\"http://ops:s3cret@proxy.internal:3128\"}")
+                .replace("\"target\":\"proxy.golang.org\"", "\"target\":\"https://ci:t@ken@artifactory.corp/api/go\"")
+                .replace("\"message\":\"no answer\"", "\"message\":\"401 from https://ci:t@ken@artifactory.corp/api/go\"")).body());
 
-        assertThat(stored.toString()).doesNotContain("s3cret");
+        assertThat(stored.toString()).doesNotContain("s3cret").doesNotContain("t@ken").doesNotContain("ken@");
+        assertThat(stored.get("target").asString()).isEqualTo("https://***@artifactory.corp/api/go");
         assertThat(stored.get("via").asString()).isEqualTo("http://***@proxy.internal:3128");
         assertThat(stored.get("path").asString()).as("a via other than direct is a proxy").isEqualTo("proxy");
     }
 
     @Test
-    void aClosedIncidentTakesNoMoreEvidence() throws Exception {
+    void aClosedIncidentTakesNoMoreEvidenceButARetryOfWhatItTookIsStillAnsweredAsStored() throws Exception {
         String key = declare();
+        String token = register("probe-" + service, "{}").get("token").asString();
+        String sent = result(id(), key, "dns", true);
+        assertThat(postProbes(token, sent).statusCode()).isEqualTo(201);
         act(key, "resolve", "{\"summary\":\"fixed\"}");
         act(key, "close", "{}");
-        String token = register("probe-" + service, "{}").get("token").asString();
 
         assertProblem(postProbes(token, "[" + result(id(), null, "dns", true) + "," + result(id(), key, "dns", true) + "]"),
                 400, "[1].incident", "closed");
+        var retry = postProbes(token, sent);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(json.readTree(retry.body()).get("incident").asString()).isEqualTo(key);
+    }
+
+    @Test
+    void aProbeFromTheFutureIsRefusedSinceItWouldStayNewestUntilThen() throws Exception {
+        String token = register("probe-" + service, "{}").get("token").asString();
+        String tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString();
+
+        assertProblem(postProbes(token, result(id(), null, "dns", true).replaceAll("\"startedAt\":\"[^\"]*\"",
+                "\"startedAt\":\"" + tomorrow + "\"")), 400, "startedAt", "future");
+        assertProblem(postProbes(token, "null"), 400, "(body)", "must be a result");
+    }
+
+    @Test
+    void searchTakesTypesAsTheJsonNamesThem() throws Exception {
+        String token = register("probe-" + service, "{}").get("token").asString();
+        postProbes(token, result(id(), null, "tcp", true));
+
+        assertThat(search("type=tcp&submitter=probe-" + service)).hasSize(1);
+        assertThat(search("type=dns&submitter=probe-" + service)).isEmpty();
     }
 
     // ---- helpers

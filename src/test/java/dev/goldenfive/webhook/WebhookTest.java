@@ -3,6 +3,9 @@ package dev.goldenfive.webhook;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,10 +80,10 @@ class WebhookTest {
 
         String key = declareOnAOneStageRunbook();
         // declared, then (the window ends) follow-up and the missed golden window; the first answered 503 once
-        Map<String, List<Received>> byDelivery = new java.util.LinkedHashMap<>();
+        Map<String, List<Received>> byDelivery = new LinkedHashMap<>();
         while (byDelivery.size() < 3 || byDelivery.values().stream().anyMatch(m -> m.getLast().answered() != 204)) {
             Received message = next();
-            byDelivery.computeIfAbsent(header(message, "X-Goldenfive-Delivery"), d -> new java.util.ArrayList<>()).add(message);
+            byDelivery.computeIfAbsent(header(message, "X-Goldenfive-Delivery"), d -> new ArrayList<>()).add(message);
         }
 
         List<Received> first = byDelivery.values().iterator().next();
@@ -135,7 +138,7 @@ class WebhookTest {
         String timestamp = signature.substring(2, signature.indexOf(','));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = java.util.HexFormat.of().formatHex(mac.doFinal((timestamp + "." + message.body()).getBytes(StandardCharsets.UTF_8)));
+        String expected = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + message.body()).getBytes(StandardCharsets.UTF_8)));
         assertThat(signature).endsWith("v1=" + expected);
         assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp))).isLessThan(60);
     }
