@@ -1,0 +1,119 @@
+package dev.goldenfive.logarchive;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.postgresql.PGConnection;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Stores log lines: makes the day and environment partitions they need, then copies them in with one
+ * {@code COPY} (the fastest way into PostgreSQL, and all or nothing).
+ */
+@Service
+public class LogIngest {
+
+    static final String COLUMNS = "ts, received_at, environment, service, host, level, message, trace_id, span_id, incident, attributes, source";
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_INSTANT;
+
+    private final LogPartitions partitions;
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    LogIngest(LogPartitions partitions, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+        this.partitions = partitions;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Stores the lines, all or none; {@code source} says who sent them. The number stored. */
+    public long store(List<LogLine> lines, String source) {
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        Set<Map.Entry<LocalDate, String>> needed = new LinkedHashSet<>();
+        lines.forEach(l -> needed.add(Map.entry(LocalDate.ofInstant(l.ts(), ZoneOffset.UTC), l.environment())));
+        partitions.ensure(needed);
+        String data = copyText(lines, source, clock.instant());
+        try {
+            return copy(data);
+        }
+        catch (DataIntegrityViolationException noPartition) {
+            // another replica dropped a partition this one still knew (retention): make it again, once
+            partitions.forget(needed);
+            partitions.ensure(needed);
+            return copy(data);
+        }
+    }
+
+    private long copy(String data) {
+        return jdbc.execute((ConnectionCallback<Long>) connection -> {
+            try {
+                return connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("copy log_line (" + COLUMNS + ") from stdin", new StringReader(data));
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+    }
+
+    /** PostgreSQL's COPY text format: tab-separated, \N for null, backslash escapes. */
+    private String copyText(List<LogLine> lines, String source, Instant now) {
+        StringBuilder out = new StringBuilder(lines.size() * 256);
+        String received = TIMESTAMP.format(now);
+        for (LogLine l : lines) {
+            field(out, TIMESTAMP.format(l.ts())).append('\t');
+            field(out, received).append('\t');
+            field(out, l.environment()).append('\t');
+            field(out, l.service()).append('\t');
+            field(out, l.host()).append('\t');
+            field(out, l.level()).append('\t');
+            field(out, l.message()).append('\t');
+            field(out, l.traceId()).append('\t');
+            field(out, l.spanId()).append('\t');
+            field(out, l.incident()).append('\t');
+            // PostgreSQL's jsonb cannot hold NUL either, not even escaped
+            field(out, json.writeValueAsString(l.attributes()).replace("\\u0000", "\\uFFFD")).append('\t');
+            field(out, source).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static StringBuilder field(StringBuilder out, String value) {
+        if (value == null) {
+            return out.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                // PostgreSQL text cannot hold NUL
+                case '\0' -> out.append('\uFFFD');
+                default -> out.append(c);
+            }
+        }
+        return out;
+    }
+}

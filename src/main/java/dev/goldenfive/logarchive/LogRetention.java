@@ -1,0 +1,116 @@
+package dev.goldenfive.logarchive;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
+
+/**
+ * How long each environment's lines are kept, and the job that drops expired partitions at start and then
+ * every {@link LogSettings#retentionEvery()}, on every replica.
+ */
+@Component
+class LogRetention implements SmartLifecycle {
+
+    static final String OTHERS = "*";
+
+    private static final Logger log = LoggerFactory.getLogger(LogRetention.class);
+
+    private final LogPartitions partitions;
+    private final LogSettings settings;
+    private final JdbcClient jdbc;
+    private volatile ScheduledExecutorService runner;
+
+    LogRetention(LogPartitions partitions, LogSettings settings, JdbcClient jdbc) {
+        this.partitions = partitions;
+        this.settings = settings;
+        this.jdbc = jdbc;
+    }
+
+    /** Days kept per environment; {@value #OTHERS} for every environment not named. */
+    Map<String, Integer> days() {
+        Map<String, Integer> days = new TreeMap<>();
+        jdbc.sql("select environment, days from log_retention").query(rs -> {
+            days.put(rs.getString(1), rs.getInt(2));
+        });
+        return days;
+    }
+
+    /**
+     * Sets the days of the environments named (a null value forgets an environment, which then keeps
+     * {@value #OTHERS}'s days); the next run drops what is now expired.
+     */
+    @Transactional
+    Map<String, Integer> set(Map<String, Integer> changes, String by) {
+        List<FieldProblem> problems = new ArrayList<>();
+        changes.forEach((environment, days) -> {
+            if (environment == null || environment.isBlank() || environment.length() > 50) {
+                problems.add(new FieldProblem(String.valueOf(environment), "an environment is 1–50 characters"));
+            }
+            else if (days == null ? OTHERS.equals(environment) : days < 1 || days > 3650) {
+                problems.add(new FieldProblem(environment, days == null ? "'*' cannot be forgotten" : "must be 1–3650 days"));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new InvalidFields(problems);
+        }
+        changes.forEach((environment, days) -> {
+            if (days == null) {
+                jdbc.sql("delete from log_retention where environment = :environment").param("environment", environment).update();
+            }
+            else {
+                jdbc.sql("""
+                        insert into log_retention (environment, days, updated_at, updated_by) values (:environment, :days, now(), :by)
+                        on conflict (environment) do update set days = excluded.days, updated_at = now(), updated_by = excluded.updated_by
+                        """).param("environment", environment).param("days", days).param("by", by).update();
+            }
+        });
+        return days();
+    }
+
+    void run() {
+        try {
+            int dropped = partitions.dropExpired();
+            if (dropped > 0) {
+                log.info("Dropped {} expired log partitions", dropped);
+            }
+        }
+        catch (RuntimeException ex) {
+            log.warn("Log retention failed; trying again at the next run", ex);
+        }
+    }
+
+    @Override
+    public void start() {
+        runner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("log-retention").daemon().factory());
+        runner.scheduleWithFixedDelay(this::run, 0, settings.retentionEvery().toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService current = runner;
+        if (current != null) {
+            current.shutdownNow();
+        }
+        runner = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return runner != null;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.goldenfive.logarchive;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * Finds log lines: a {@link LogQuery} over a time range, newest first, a page at a time (keyset), with the
+ * words to highlight; and the lines around one line on the same service and host. Every search runs under
+ * a statement timeout.
+ */
+@Service
+public class LogSearch {
+
+    public static final int MAX_LIMIT = 5000;
+    public static final Duration MAX_RANGE = Duration.ofDays(31);
+    static final int MAX_CONTEXT = 100;
+    private static final String SELECT = "select id, ts, environment, service, host, level, message, trace_id, span_id, "
+            + "incident, attributes from log_line";
+    private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    LogSearch(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** One line found; {@code key} names it for context and pinning. */
+    public record Line(String key, Instant ts, String environment, String service, String host, String level,
+            String message, String traceId, String spanId, String incident, Map<String, Object> attributes) {
+    }
+
+    /** A page of lines, newest first; {@code next} is the cursor of the following page, absent on the last. */
+    public record Page(List<Line> lines, String next, List<String> highlight) {
+    }
+
+    /** {@code cursor}: the {@code next} of the page before. */
+    @Transactional(readOnly = true)
+    public Page search(String q, Instant from, Instant to, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidField("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        if (!from.isBefore(to)) {
+            throw new InvalidField("from", "must be before 'to'");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new InvalidField("from", "the range may be at most " + MAX_RANGE.toDays() + " days");
+        }
+        LogQuery query = LogQuery.parse(q);
+        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", Timestamp.from(from));
+        params.put("to", Timestamp.from(to));
+        conditions(query, where, params);
+        if (cursor != null && !cursor.isBlank()) {
+            LineKey after = LineKey.parse(cursor, "cursor");
+            where.append(" and (ts, id) < (:afterTs, :afterId)");
+            params.put("afterTs", Timestamp.from(after.ts()));
+            params.put("afterId", after.id());
+        }
+        timeout();
+        List<Line> lines = jdbc.sql(SELECT + where + " order by ts desc, id desc limit :limit")
+                .params(params).param("limit", limit + 1).query(this::line).list();
+        boolean more = lines.size() > limit;
+        List<Line> page = more ? lines.subList(0, limit) : lines;
+        return new Page(List.copyOf(page), more ? page.getLast().key() : null, query.terms());
+    }
+
+    /** The lines before and after one line, on its service and host, oldest first (the line among them). */
+    @Transactional(readOnly = true)
+    public List<Line> context(String lineKey, int before, int after) {
+        if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
+            throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT);
+        }
+        LineKey key = LineKey.parse(lineKey, "line");
+        timeout();
+        Line line = jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(key.ts())).param("id", key.id())
+                .query(this::line).optional().orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+        String same = " where service is not distinct from :service and host is not distinct from :host"
+                + " and environment = :environment and ts between :earliest and :latest";
+        Map<String, Object> params = Map.of("ts", Timestamp.from(key.ts()), "id", key.id(),
+                "earliest", Timestamp.from(key.ts().minus(Duration.ofDays(1))), "latest", Timestamp.from(key.ts().plus(Duration.ofDays(1))));
+        List<Line> older = jdbc.sql(SELECT + same + " and (ts, id) < (:ts, :id) order by ts desc, id desc limit :n")
+                .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
+                .param("n", before).query(this::line).list();
+        List<Line> newer = jdbc.sql(SELECT + same + " and (ts, id) > (:ts, :id) order by ts, id limit :n")
+                .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
+                .param("n", after).query(this::line).list();
+        List<Line> all = new ArrayList<>(older.reversed());
+        all.add(line);
+        all.addAll(newer);
+        return all;
+    }
+
+    private static void conditions(LogQuery query, StringBuilder where, Map<String, Object> params) {
+        for (int i = 0; i < query.fields().size(); i++) {
+            LogQuery.FieldCondition c = query.fields().get(i);
+            String param = "f" + i;
+            // the column comes from a fixed list, the value is bound
+            String like = c.column() + " like :" + param + " escape '\\'";
+            // an excluded value leaves the lines without that field in
+            where.append(c.excluded() ? " and not coalesce(" + like + ", false)" : " and " + like);
+            params.put(param, c.pattern());
+        }
+        if (!query.text().isEmpty()) {
+            where.append(" and words @@ websearch_to_tsquery('simple', :text)");
+            params.put("text", query.text());
+        }
+    }
+
+    /** A search that would take long is stopped rather than left to hold a connection. */
+    private void timeout() {
+        jdbc.sql("set local statement_timeout = '5s'").update();
+    }
+
+    private Line line(ResultSet rs, int row) throws SQLException {
+        Instant ts = rs.getTimestamp("ts").toInstant();
+        return new Line(new LineKey(ts, rs.getLong("id")).toString(), ts, rs.getString("environment"), rs.getString("service"),
+                rs.getString("host"), rs.getString("level"), rs.getString("message"), rs.getString("trace_id"),
+                rs.getString("span_id"), rs.getString("incident"), json.readValue(rs.getString("attributes"), ATTRIBUTES));
+    }
+
+    /** A line's time and id: where it is (its partition) and which it is. */
+    record LineKey(Instant ts, long id) {
+
+        static LineKey parse(String text, String field) {
+            int at = text.lastIndexOf('_');
+            try {
+                return new LineKey(Instant.parse(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
+            }
+            catch (RuntimeException ex) {
+                throw new InvalidField(field, "must be a line's key, as search answers give it");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return ts + "_" + id;
+        }
+    }
+}
