@@ -16,6 +16,11 @@ public final class Api {
         this.port = port;
     }
 
+    /** The client itself, for answers that are not text. */
+    public HttpClient http() {
+        return HTTP;
+    }
+
     public URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }

@@ -10,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.core.JacksonException;
@@ -136,10 +135,9 @@ final class JsonLines {
             // a line without a message field: all of it is the message
             message = node.toString();
         }
-        return new LogLine(ts, clip(environment == null ? defaults.environment() : environment, 50),
-                clip(service == null ? defaults.service() : service, 100), clip(host == null ? defaults.host() : host, 255),
-                level == null ? null : clip(level.toLowerCase(Locale.ROOT), 20), long_(message, maxLineChars, index),
-                clip(traceId, 64), clip(spanId, 32), incident, attributes);
+        return new LogLine(ts, environment == null ? defaults.environment() : environment,
+                service == null ? defaults.service() : service, host == null ? defaults.host() : host, level,
+                long_(message, maxLineChars, index), traceId, spanId, incident, attributes);
     }
 
     /** The first of these fields the line has (removed from it), as text; null when none. */
@@ -196,10 +194,6 @@ final class JsonLines {
             throw LogProblems.lineTooLong(index, maxChars);
         }
         return message;
-    }
-
-    private static String clip(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static int firstToken(byte[] body) {

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,12 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,9 +37,12 @@ import dev.goldenfive.web.RequestBodies;
 
 /** Log lines over the API, from the shippers teams already run. */
 @RestController
-@RequestMapping("/api/v1/logs")
 @Tag(name = "Logs", description = "The searchable log archive")
 class LogApi {
+
+    /** OpenTelemetry's and Loki's own paths, so their exporters need only goldenfive's address. */
+    static final String OTLP = "/v1/logs";
+    static final String LOKI = "/loki/api/v1/push";
 
     private final LogIngest ingest;
     private final LogSearch search;
@@ -62,7 +68,7 @@ class LogApi {
     /** Agents, responders and administrators send logs. */
     @Bean
     static AccessRules logIngestAccess() {
-        return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/logs")
+        return paths -> paths.requestMatchers(HttpMethod.POST, "/api/v1/logs", OTLP, LOKI)
                 .hasAnyRole("AGENT", Role.RESPONDER.name(), Role.ADMIN.name())
                 .requestMatchers(HttpMethod.PUT, "/api/v1/logs/retention").hasRole(Role.ADMIN.name());
     }
@@ -71,7 +77,7 @@ class LogApi {
     record Answer(long stored, List<FieldProblem> problems) {
     }
 
-    @PostMapping
+    @PostMapping("/api/v1/logs")
     @Operation(summary = "Store log lines: a JSON array, or one JSON object per line",
             description = "Time from timestamp, @timestamp, time or date (epoch s/ms/ns, fractions, or ISO-8601); message "
                     + "from message, msg or log; level, service, host, environment, traceId/trace_id, spanId, incident; "
@@ -83,18 +89,62 @@ class LogApi {
             @RequestParam(required = false) String environment, @RequestParam(required = false) String service,
             @RequestParam(required = false) String host) throws IOException {
         byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A log request");
-        TokenPrincipal token = (TokenPrincipal) caller.getPrincipal();
-        Map<String, String> labels = token.kind() == TokenKind.AGENT
-                ? agents.byToken(token.tokenId()).map(Agents.Agent::labels).orElse(Map.of()) : Map.of();
-        JsonLines.Defaults defaults = new JsonLines.Defaults(
-                first(environment, labels.get("environment"), labels.get("env"), "unknown"),
-                first(service, labels.get("service"), null, null), first(host, labels.get("host"), null, null));
-        JsonLines.Parsed parsed = JsonLines.parse(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes());
+        return store(JsonLines.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
+                settings.maxLines(), settings.maxLineBytes()), caller);
+    }
+
+    @PostMapping(OTLP)
+    @Operation(summary = "OpenTelemetry logs over OTLP/HTTP, protobuf (application/x-protobuf) or JSON",
+            description = "Point an OTLP exporter at goldenfive (endpoint http://…:8080, logs path /v1/logs) with the "
+                    + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding.")
+    ResponseEntity<?> otlp(HttpServletRequest request, Authentication caller) throws IOException {
+        byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
+        JsonLines.Defaults defaults = defaults(caller, null, null, null);
+        boolean protobuf = request.getContentType() != null && request.getContentType().startsWith("application/x-protobuf");
+        JsonLines.Parsed parsed = protobuf
+                ? OtlpLogs.fromProtobuf(body, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
+                : OtlpLogs.fromJson(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes());
+        Answer answer = store(parsed, caller);
+        // every record is stored, so none is rejected; problems are told in the error message
+        String problems = answer.problems().isEmpty() ? "" : answer.problems().size() + " records stored with problems, e.g. "
+                + answer.problems().getFirst().field() + " " + answer.problems().getFirst().message();
+        if (protobuf) {
+            var response = ExportLogsServiceResponse.newBuilder();
+            if (!problems.isEmpty()) {
+                response.setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setErrorMessage(problems));
+            }
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-protobuf"))
+                    .body(response.build().toByteArray());
+        }
+        return ResponseEntity.ok(problems.isEmpty() ? Map.of() : Map.of("partialSuccess", Map.of("errorMessage", problems)));
+    }
+
+    @PostMapping(LOKI)
+    @Operation(summary = "Loki's push API (JSON): streams of labels with [nanoseconds, line(, metadata)] values",
+            description = "Point Promtail, Grafana Alloy or Vector's loki sink at goldenfive with a bearer token. 204, or 200 "
+                    + "listing the lines stored with problems.")
+    ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
+        byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push");
+        Answer answer = store(LokiPush.parse(body, json, defaults(caller, null, null, null), clock.instant(),
+                settings.maxLines(), settings.maxLineBytes()), caller);
+        return answer.problems().isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(answer);
+    }
+
+    private Answer store(JsonLines.Parsed parsed, Authentication caller) {
         long stored = admission.admit(() -> ingest.store(parsed.lines(), caller.getName()));
         return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
     }
 
-    @GetMapping("/search")
+    /** What lines lack comes from the request, then from the agent's labels; the environment is at least "unknown". */
+    private JsonLines.Defaults defaults(Authentication caller, String environment, String service, String host) {
+        TokenPrincipal token = (TokenPrincipal) caller.getPrincipal();
+        Map<String, String> labels = token.kind() == TokenKind.AGENT
+                ? agents.byToken(token.tokenId()).map(Agents.Agent::labels).orElse(Map.of()) : Map.of();
+        return new JsonLines.Defaults(first(environment, labels.get("environment"), labels.get("env"), "unknown"),
+                first(service, labels.get("service"), null, null), first(host, labels.get("host"), null, null));
+    }
+
+    @GetMapping("/api/v1/logs/search")
     @Operation(summary = "Search log lines, newest first",
             description = "q: words, \"exact phrases\", -exclusion, OR, field:value (service, level, env, host, trace, "
                     + "incident, span; * as a wildcard; -field:value excludes). range: 15m, 1h (default), 6h, 24h, 7d… back from "
@@ -108,20 +158,20 @@ class LogApi {
         return search.search(q, start, end, cursor, limit);
     }
 
-    @GetMapping("/context")
+    @GetMapping("/api/v1/logs/context")
     @Operation(summary = "The lines before and after a line (its key from a search), on the same service and host")
     List<LogSearch.Line> context(@RequestParam String line, @RequestParam(defaultValue = "10") int before,
             @RequestParam(defaultValue = "10") int after) {
         return search.context(line, before, after);
     }
 
-    @GetMapping("/retention")
+    @GetMapping("/api/v1/logs/retention")
     @Operation(summary = "Days kept per environment ('*': every environment not named)")
     Map<String, Integer> retention() {
         return retention.days();
     }
 
-    @PutMapping("/retention")
+    @PutMapping("/api/v1/logs/retention")
     @Operation(summary = "Set the days kept per environment",
             description = "{\"prod\": 30, \"qa\": 3, \"old-env\": null}: null forgets an environment (it then keeps '*''s days). "
                     + "Partitions whose time is up are dropped at the next hourly run.")

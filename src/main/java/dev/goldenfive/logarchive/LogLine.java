@@ -1,9 +1,32 @@
 package dev.goldenfive.logarchive;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
-/** One log line as goldenfive keeps it; fields other than time, environment and message may be null. */
+/**
+ * One log line as goldenfive keeps it; fields other than time, environment and message may be null. Text
+ * longer than its column holds is cut to fit (the message never is: the ingest refuses a line too long),
+ * and the level is lower case, so that every format's lines fit the archive alike.
+ */
 public record LogLine(Instant ts, String environment, String service, String host, String level, String message,
         String traceId, String spanId, String incident, Map<String, Object> attributes) {
+
+    public LogLine {
+        environment = environment == null || environment.isBlank() ? "unknown" : clip(environment.strip(), 50);
+        service = clip(blankToNull(service), 100);
+        host = clip(blankToNull(host), 255);
+        level = level == null || level.isBlank() ? null : clip(level.strip().toLowerCase(Locale.ROOT), 20);
+        traceId = clip(blankToNull(traceId), 64);
+        spanId = clip(blankToNull(spanId), 32);
+        attributes = attributes == null ? Map.of() : attributes;
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
 }

@@ -37,14 +37,14 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import dev.goldenfive.web.ProblemResponses;
 
 /**
- * Two filter chains. Machines ({@code /api/**}, actuator, later the ingest paths) use stateless bearer
+ * Two filter chains. Machines ({@code /api/**}, actuator, the OTLP and Loki ingest paths) use stateless bearer
  * tokens and get problem+json on 401/403. Browsers use a session with CSRF protection and a login page.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    /** Paths served to machines with bearer tokens. Ingest paths that live outside /api join this list. */
-    static final String[] TOKEN_PATHS = {"/api/**", "/actuator/**"};
+    /** Paths served to machines with bearer tokens: the API, and the ingest paths shippers expect (OTLP, Loki). */
+    static final String[] TOKEN_PATHS = {"/api/**", "/actuator/**", "/v1/logs", "/loki/api/v1/push"};
 
     /** Self only. htmx is configured (layout meta tag) to inject no inline styles and never to eval. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

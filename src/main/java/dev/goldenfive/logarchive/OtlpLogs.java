@@ -1,0 +1,210 @@
+package dev.goldenfive.logarchive;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
+
+/**
+ * OpenTelemetry logs (OTLP/HTTP, protobuf or JSON) as log lines. The resource's {@code service.name},
+ * {@code deployment.environment(.name)} and {@code host.name} become the line's service, environment and
+ * host; the body its message; the severity its level; trace and span ids (hex) its trace and span; the
+ * record's attributes (and the resource's other attributes, under {@code resource}) its attributes.
+ */
+final class OtlpLogs {
+
+    private OtlpLogs() {
+    }
+
+    /** One record, whichever encoding it came in. */
+    private record Record(Map<String, Object> resource, long timeNanos, long observedNanos, String severityText,
+            int severityNumber, Object body, Map<String, Object> attributes, String traceId, String spanId) {
+    }
+
+    static JsonLines.Parsed fromProtobuf(byte[] body, JsonLines.Defaults defaults, Instant now, int maxLines, int maxLineChars) {
+        ExportLogsServiceRequest request;
+        try {
+            request = ExportLogsServiceRequest.parseFrom(body);
+        }
+        catch (InvalidProtocolBufferException ex) {
+            throw new InvalidFields(List.of(new FieldProblem("(body)", "is not an OTLP ExportLogsServiceRequest: " + ex.getMessage())));
+        }
+        List<Record> records = new ArrayList<>();
+        for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+            Map<String, Object> resource = attributes(resourceLogs.getResource().getAttributesList());
+            for (ScopeLogs scope : resourceLogs.getScopeLogsList()) {
+                for (LogRecord r : scope.getLogRecordsList()) {
+                    limit(records.size() + 1, maxLines);
+                    records.add(new Record(resource, r.getTimeUnixNano(), r.getObservedTimeUnixNano(), r.getSeverityText(),
+                            r.getSeverityNumberValue(), value(r.getBody()), attributes(r.getAttributesList()),
+                            hex(r.getTraceId().toByteArray()), hex(r.getSpanId().toByteArray())));
+                }
+            }
+        }
+        return lines(records, defaults, now, maxLineChars);
+    }
+
+    static JsonLines.Parsed fromJson(byte[] body, JsonMapper json, JsonLines.Defaults defaults, Instant now, int maxLines,
+            int maxLineChars) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        }
+        catch (JacksonException ex) {
+            throw new InvalidFields(List.of(FieldProblem.of(ex)));
+        }
+        List<Record> records = new ArrayList<>();
+        for (JsonNode resourceLogs : tree.path("resourceLogs")) {
+            Map<String, Object> resource = attributes(resourceLogs.path("resource").path("attributes"));
+            for (JsonNode scope : resourceLogs.path("scopeLogs")) {
+                for (JsonNode r : scope.path("logRecords")) {
+                    limit(records.size() + 1, maxLines);
+                    records.add(new Record(resource, nanos(r.path("timeUnixNano")), nanos(r.path("observedTimeUnixNano")),
+                            r.path("severityText").asString(""), r.path("severityNumber").asInt(0), value(r.path("body")),
+                            attributes(r.path("attributes")), r.path("traceId").asString(""), r.path("spanId").asString("")));
+                }
+            }
+        }
+        return lines(records, defaults, now, maxLineChars);
+    }
+
+    private static JsonLines.Parsed lines(List<Record> records, JsonLines.Defaults defaults, Instant now, int maxLineChars) {
+        List<LogLine> lines = new ArrayList<>(records.size());
+        List<FieldProblem> problems = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
+            Map<String, Object> resource = new LinkedHashMap<>(r.resource());
+            String service = text(resource.remove("service.name"));
+            String environment = text(resource.remove("deployment.environment.name"));
+            environment = environment != null ? environment : text(resource.remove("deployment.environment"));
+            String host = text(resource.remove("host.name"));
+            Map<String, Object> attributes = new LinkedHashMap<>(r.attributes());
+            if (!resource.isEmpty()) {
+                attributes.put("resource", resource);
+            }
+            long nanos = r.timeNanos() != 0 ? r.timeNanos() : r.observedNanos();
+            Instant ts = nanos == 0 ? now : Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+            if (ts.isAfter(now.plus(JsonLines.FUTURE)) || ts.isBefore(now.minus(JsonLines.PAST))) {
+                problems.add(new FieldProblem("[" + i + "].timeUnixNano", "is more than an hour ahead or 30 days back: the arrival time is used"));
+                attributes.put("_timeUnixNano", ts.toString());
+                ts = now;
+            }
+            String message = r.body() instanceof String s ? s : r.body() == null ? "" : String.valueOf(r.body());
+            if (message.length() > maxLineChars) {
+                throw LogProblems.lineTooLong(i, maxLineChars);
+            }
+            lines.add(new LogLine(ts, environment == null ? defaults.environment() : environment,
+                    service == null ? defaults.service() : service, host == null ? defaults.host() : host,
+                    level(r.severityText(), r.severityNumber()), message, r.traceId(), r.spanId(), null, attributes));
+        }
+        return new JsonLines.Parsed(lines, problems);
+    }
+
+    /** The severity's text, or the level its number stands for (OpenTelemetry's ranges). */
+    private static String level(String text, int number) {
+        if (text != null && !text.isBlank()) {
+            return text;
+        }
+        if (number <= 0) {
+            return null;
+        }
+        String[] levels = {"trace", "debug", "info", "warn", "error", "fatal"};
+        return levels[Math.min((number - 1) / 4, levels.length - 1)];
+    }
+
+    private static Map<String, Object> attributes(List<KeyValue> list) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        list.forEach(kv -> map.put(kv.getKey(), value(kv.getValue())));
+        return map;
+    }
+
+    private static Object value(AnyValue v) {
+        return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case BOOL_VALUE -> v.getBoolValue();
+            case INT_VALUE -> v.getIntValue();
+            case DOUBLE_VALUE -> v.getDoubleValue();
+            case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream().map(OtlpLogs::value).toList();
+            case KVLIST_VALUE -> attributes(v.getKvlistValue().getValuesList());
+            case BYTES_VALUE -> java.util.Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+            default -> null;
+        };
+    }
+
+    private static Map<String, Object> attributes(JsonNode list) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        list.forEach(kv -> map.put(kv.path("key").asString(""), value(kv.path("value"))));
+        return map;
+    }
+
+    /** OTLP JSON's AnyValue: {"stringValue": …}, {"intValue": "…"} (a string, as int64s are), and the rest. */
+    private static Object value(JsonNode v) {
+        if (v.has("stringValue")) {
+            return v.get("stringValue").asString();
+        }
+        if (v.has("boolValue")) {
+            return v.get("boolValue").asBoolean();
+        }
+        if (v.has("intValue")) {
+            return v.get("intValue").asLong();
+        }
+        if (v.has("doubleValue")) {
+            return v.get("doubleValue").asDouble();
+        }
+        if (v.has("arrayValue")) {
+            List<Object> values = new ArrayList<>();
+            v.get("arrayValue").path("values").forEach((Consumer<JsonNode>) item -> values.add(value(item)));
+            return values;
+        }
+        if (v.has("kvlistValue")) {
+            return attributes(v.get("kvlistValue").path("values"));
+        }
+        if (v.has("bytesValue")) {
+            return v.get("bytesValue").asString();
+        }
+        return null;
+    }
+
+    private static long nanos(JsonNode value) {
+        if (value.isMissingNode() || value.isNull()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value.asString().strip());
+        }
+        catch (NumberFormatException notANumber) {
+            return 0;
+        }
+    }
+
+    private static void limit(int count, int maxLines) {
+        if (count > maxLines) {
+            throw LogProblems.tooManyLines(maxLines);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes.length == 0 ? null : HexFormat.of().formatHex(bytes);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+}
