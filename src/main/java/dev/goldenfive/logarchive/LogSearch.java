@@ -84,6 +84,54 @@ public class LogSearch {
         return new Page(List.copyOf(page), more ? page.getLast().key() : null, query.terms());
     }
 
+    /** How many lines match in each of {@code buckets} equal slices of the range, oldest first. */
+    public record Histogram(Instant from, Duration bucket, List<Long> counts) {
+
+        /** A bar of a chart {@code width} by {@code height} (a bar per bucket that has lines). */
+        public record Bar(int x, int y, int width, int height, Instant at, long count) {
+        }
+
+        public List<Bar> bars(int width, int height) {
+            long max = counts.stream().mapToLong(Long::longValue).max().orElse(0);
+            int slot = width / Math.max(1, counts.size());
+            List<Bar> bars = new ArrayList<>();
+            for (int i = 0; i < counts.size(); i++) {
+                long count = counts.get(i);
+                if (count > 0) {
+                    int h = (int) Math.max(2, count * height / max);
+                    bars.add(new Bar(i * slot, height - h, Math.max(1, slot - 1), h, from.plus(bucket.multipliedBy(i)), count));
+                }
+            }
+            return bars;
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public Histogram histogram(String q, Instant from, Instant to, int buckets) {
+        LogQuery query = LogQuery.parse(q);
+        Duration bucket = Duration.between(from, to).dividedBy(buckets);
+        if (bucket.isZero()) {
+            bucket = Duration.ofSeconds(1);
+        }
+        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", Timestamp.from(from));
+        params.put("to", Timestamp.from(to));
+        conditions(query, where, params);
+        timeout();
+        long[] counts = new long[buckets];
+        long bucketMillis = bucket.toMillis();
+        jdbc.sql("select floor(extract(epoch from ts - :from) * 1000 / :bucketMillis) as n, count(*) from log_line" + where + " group by n")
+                .params(params).param("bucketMillis", bucketMillis)
+                .query(rs -> {
+                    int n = (int) rs.getLong(1);
+                    if (n >= 0 && n < buckets) {
+                        counts[n] += rs.getLong(2);
+                    }
+                });
+        return new Histogram(from, bucket, java.util.Arrays.stream(counts).boxed().toList());
+    }
+
     /** The lines before and after one line, on its service and host, oldest first (the line among them). */
     @Transactional(readOnly = true)
     public List<Line> context(String lineKey, int before, int after) {

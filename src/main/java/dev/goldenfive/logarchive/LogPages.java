@@ -1,0 +1,86 @@
+package dev.goldenfive.logarchive;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import dev.goldenfive.web.InvalidField;
+
+/** The log search page: the query, a histogram of matches over the range, and the lines with their matches marked. */
+@Controller
+class LogPages {
+
+    static final List<String> RANGES = List.of("15m", "1h", "6h", "24h", "7d");
+    static final int PAGE = 200;
+    static final int BARS = 60;
+
+    private final LogSearch search;
+    private final Clock clock;
+
+    LogPages(LogSearch search, Clock clock) {
+        this.search = search;
+        this.clock = clock;
+    }
+
+    /** A line as the page shows it: the line and its message in pieces, matches marked. */
+    record Shown(LogSearch.Line line, List<LogText.Piece> pieces) {
+    }
+
+    @GetMapping("/logs")
+    String search(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "1h") String range,
+            @RequestParam(defaultValue = "") String from, @RequestParam(defaultValue = "") String to,
+            @RequestParam(required = false) String cursor, Model model) {
+        model.addAttribute("q", q);
+        model.addAttribute("range", range);
+        model.addAttribute("from", from);
+        model.addAttribute("to", to);
+        model.addAttribute("ranges", RANGES);
+        try {
+            Instant end = to.isBlank() ? clock.instant() : utc(to, "to");
+            Instant start = from.isBlank() ? end.minus(LogRanges.parse(range)) : utc(from, "from");
+            LogSearch.Page page = search.search(q, start, end, cursor, PAGE);
+            model.addAttribute("page", page);
+            model.addAttribute("lines", page.lines().stream()
+                    .map(l -> new Shown(l, LogText.pieces(l.message(), page.highlight()))).toList());
+            model.addAttribute("histogram", search.histogram(q, start, end, BARS));
+            model.addAttribute("start", start);
+            model.addAttribute("end", end);
+        }
+        catch (InvalidField invalid) {
+            model.addAttribute("error", invalid.field() + ": " + invalid.reason());
+        }
+        return "logarchive/search";
+    }
+
+    @GetMapping("/logs/context")
+    String context(@RequestParam String line, @RequestParam(defaultValue = "20") int before,
+            @RequestParam(defaultValue = "20") int after, Model model) {
+        try {
+            model.addAttribute("lines", search.context(line, before, after).stream()
+                    .map(l -> new Shown(l, LogText.pieces(l.message(), List.of()))).toList());
+            model.addAttribute("key", line);
+        }
+        catch (InvalidField invalid) {
+            model.addAttribute("error", invalid.field() + ": " + invalid.reason());
+        }
+        return "logarchive/context";
+    }
+
+    /** A time as the form's datetime-local sends it, read as UTC (the page says so). */
+    private static Instant utc(String text, String field) {
+        try {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
+        catch (DateTimeParseException ex) {
+            throw new InvalidField(field, "must be a date and time such as 2026-11-25T10:00");
+        }
+    }
+}

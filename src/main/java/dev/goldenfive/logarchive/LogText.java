@@ -1,0 +1,71 @@
+package dev.goldenfive.logarchive;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Log text made safe to show: control characters (an escape that would recolour a terminal, a NUL) become
+ * their visible Unicode pictures, and the words searched for are marked. The pieces are rendered escaped by
+ * the template; nothing here is HTML.
+ */
+final class LogText {
+
+    private LogText() {
+    }
+
+    /** A run of text, marked when it matched. */
+    record Piece(String text, boolean match) {
+    }
+
+    static List<Piece> pieces(String message, List<String> terms) {
+        String shown = visible(message);
+        List<Piece> pieces = new ArrayList<>();
+        List<String> words = terms.stream().filter(w -> !w.isBlank()).map(Pattern::quote).toList();
+        if (words.isEmpty()) {
+            pieces.add(new Piece(shown, false));
+            return pieces;
+        }
+        // whole-word-ish, case-insensitive: as the full-text search matched them
+        Matcher m = Pattern.compile("(?iu)(?<![\\p{L}\\p{N}_])(" + String.join("|", words) + ")(?![\\p{L}\\p{N}_])").matcher(shown);
+        int at = 0;
+        while (m.find()) {
+            if (m.start() > at) {
+                pieces.add(new Piece(shown.substring(at, m.start()), false));
+            }
+            pieces.add(new Piece(m.group(), true));
+            at = m.end();
+        }
+        if (at < shown.length()) {
+            pieces.add(new Piece(shown.substring(at), false));
+        }
+        return pieces;
+    }
+
+    /** Control characters but newline and tab as their Unicode control pictures (␛, ␀, ␡). */
+    static String visible(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\t') {
+                out.append(c);
+            }
+            else if (c < 0x20) {
+                out.append((char) (0x2400 + c));
+            }
+            else if (c == 0x7f) {
+                out.append('\u2421');
+            }
+            else if (c >= 0x80 && c < 0xa0 || c == '\u202e' || c == '\u202d' || c == '\u2066' || c == '\u2067' || c == '\u2068' || c == '\u2069') {
+                // C1 controls and the marks that reorder text on screen
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
+            else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
