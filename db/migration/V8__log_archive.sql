@@ -46,3 +46,21 @@ create table log_retention (
     updated_by  varchar(100) not null default 'system'
 );
 insert into log_retention (environment, days) values ('prod', 30), ('staging', 7), ('*', 7);
+
+-- Lines pinned to an incident: a copy, so that retention dropping the line's partition never loses it.
+create table log_pin (
+    id          bigint generated always as identity primary key,
+    incident_id bigint        not null references incident (id),
+    line_key    varchar(80)   not null,
+    ts          timestamptz   not null,
+    environment varchar(50)   not null,
+    service     varchar(100),
+    host        varchar(255),
+    level       varchar(20),
+    message     text          not null,
+    trace_id    varchar(64),
+    attributes  jsonb         not null,
+    pinned_by   varchar(100)  not null,
+    pinned_at   timestamptz   not null,
+    unique (incident_id, line_key)
+);

@@ -6,9 +6,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.web.InvalidField;
 
 /**
@@ -78,10 +82,36 @@ public class LogSearch {
         }
         timeout();
         List<Line> lines = jdbc.sql(SELECT + where + " order by ts desc, id desc limit :limit")
-                .params(params).param("limit", limit + 1).query(this::line).list();
+                .params(params).param("limit", limit + 1).query(this::row).list();
         boolean more = lines.size() > limit;
         List<Line> page = more ? lines.subList(0, limit) : lines;
         return new Page(List.copyOf(page), more ? page.getLast().key() : null, query.terms());
+    }
+
+    /**
+     * The newest lines of an incident: those of its service and environment, and those carrying one of
+     * {@code traceIds}, between {@code from} and {@code to}.
+     */
+    @Transactional(readOnly = true)
+    public List<Line> forIncident(String service, String environment, Collection<String> traceIds, Instant from,
+            Instant to, int limit) {
+        timeout();
+        return jdbc.sql(SELECT + " where ts >= :from and ts < :to"
+                        + " and ((service = :service and environment = :environment) or trace_id = any(:traces))"
+                        + " order by ts desc, id desc limit :limit")
+                .param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
+                .param("service", service).param("environment", environment)
+                .param("traces", SqlArrays.of("text", traceIds.toArray()))
+                .param("limit", limit)
+                .query(this::row).list();
+    }
+
+    /** One line by its key, if it is still kept. */
+    @Transactional(readOnly = true)
+    public Optional<Line> line(String key) {
+        LineKey k = LineKey.parse(key, "line");
+        return jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(k.ts())).param("id", k.id())
+                .query(this::row).optional();
     }
 
     /** How many lines match in each of {@code buckets} equal slices of the range, oldest first. */
@@ -129,7 +159,7 @@ public class LogSearch {
                         counts[n] += rs.getLong(2);
                     }
                 });
-        return new Histogram(from, bucket, java.util.Arrays.stream(counts).boxed().toList());
+        return new Histogram(from, bucket, Arrays.stream(counts).boxed().toList());
     }
 
     /** The lines before and after one line, on its service and host, oldest first (the line among them). */
@@ -140,18 +170,17 @@ public class LogSearch {
         }
         LineKey key = LineKey.parse(lineKey, "line");
         timeout();
-        Line line = jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(key.ts())).param("id", key.id())
-                .query(this::line).optional().orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+        Line line = line(lineKey).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
         String same = " where service is not distinct from :service and host is not distinct from :host"
                 + " and environment = :environment and ts between :earliest and :latest";
         Map<String, Object> params = Map.of("ts", Timestamp.from(key.ts()), "id", key.id(),
                 "earliest", Timestamp.from(key.ts().minus(Duration.ofDays(1))), "latest", Timestamp.from(key.ts().plus(Duration.ofDays(1))));
         List<Line> older = jdbc.sql(SELECT + same + " and (ts, id) < (:ts, :id) order by ts desc, id desc limit :n")
                 .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
-                .param("n", before).query(this::line).list();
+                .param("n", before).query(this::row).list();
         List<Line> newer = jdbc.sql(SELECT + same + " and (ts, id) > (:ts, :id) order by ts, id limit :n")
                 .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
-                .param("n", after).query(this::line).list();
+                .param("n", after).query(this::row).list();
         List<Line> all = new ArrayList<>(older.reversed());
         all.add(line);
         all.addAll(newer);
@@ -179,7 +208,7 @@ public class LogSearch {
         jdbc.sql("set local statement_timeout = '5s'").update();
     }
 
-    private Line line(ResultSet rs, int row) throws SQLException {
+    private Line row(ResultSet rs, int row) throws SQLException {
         Instant ts = rs.getTimestamp("ts").toInstant();
         return new Line(new LineKey(ts, rs.getLong("id")).toString(), ts, rs.getString("environment"), rs.getString("service"),
                 rs.getString("host"), rs.getString("level"), rs.getString("message"), rs.getString("trace_id"),

@@ -2,6 +2,7 @@ package dev.goldenfive.logarchive;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,7 +144,7 @@ final class OtlpLogs {
             case DOUBLE_VALUE -> v.getDoubleValue();
             case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream().map(OtlpLogs::value).toList();
             case KVLIST_VALUE -> attributes(v.getKvlistValue().getValuesList());
-            case BYTES_VALUE -> java.util.Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+            case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
             default -> null;
         };
     }

@@ -20,7 +20,7 @@ import dev.goldenfive.web.InvalidField;
 @Service
 public class ProbeSearch {
 
-    static final int MAX_LIMIT = 500;
+    public static final int MAX_LIMIT = 500;
 
     private final IncidentManagement incidents;
     private final Evidence evidence;

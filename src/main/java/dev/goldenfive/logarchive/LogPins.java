@@ -1,0 +1,99 @@
+package dev.goldenfive.logarchive;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentProblems;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * Log lines pinned to an incident: copied, so the archive's retention never takes them, and recorded in the
+ * incident's timeline (the review shows them).
+ */
+@Service
+public class LogPins {
+
+    private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
+    };
+
+    private final LogSearch search;
+    private final IncidentManagement incidents;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    LogPins(LogSearch search, IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.search = search;
+        this.incidents = incidents;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A pinned line: the line as it was, who pinned it and when. */
+    public record Pin(LogSearch.Line line, String pinnedBy, Instant pinnedAt) {
+    }
+
+    /** Pins the line to the incident; pinning it again changes nothing. True when it was pinned now. */
+    @Transactional
+    public boolean pin(String incidentKey, String lineKey, Actor by) {
+        IncidentRef incident = incidents.ref(incidentKey).orElseThrow(() -> new IncidentProblems.IncidentNotFound(incidentKey));
+        LogSearch.Line line = search.line(lineKey)
+                .orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+        int added = jdbc.sql("""
+                insert into log_pin (incident_id, line_key, ts, environment, service, host, level, message, trace_id, attributes,
+                                     pinned_by, pinned_at)
+                values (:incident, :key, :ts, :environment, :service, :host, :level, :message, :trace, cast(:attributes as jsonb),
+                        :by, :now)
+                on conflict (incident_id, line_key) do nothing
+                """)
+                .param("incident", incident.id()).param("key", line.key()).param("ts", Timestamp.from(line.ts()))
+                .param("environment", line.environment()).param("service", line.service()).param("host", line.host())
+                .param("level", line.level()).param("message", line.message()).param("trace", line.traceId())
+                .param("attributes", json.writeValueAsString(line.attributes()))
+                .param("by", by.id()).param("now", Timestamp.from(clock.instant()))
+                .update();
+        if (added == 0) {
+            return false;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("line", line.key());
+        details.put("ts", line.ts().toString());
+        details.put("service", line.service());
+        details.put("host", line.host());
+        details.put("level", line.level());
+        details.put("message", line.message().length() <= 2000 ? line.message() : line.message().substring(0, 2000));
+        String excerpt = line.message().length() <= 200 ? line.message() : line.message().substring(0, 199) + "…";
+        incidents.recordFinding(incident, "log-pinned", by, "Pinned a log line: " + LogText.visible(excerpt).replace('\n', ' '), details);
+        return true;
+    }
+
+    @Transactional(readOnly = true)
+    public List<Pin> of(IncidentRef incident) {
+        return jdbc.sql("""
+                select line_key, ts, environment, service, host, level, message, trace_id, attributes, pinned_by, pinned_at
+                from log_pin where incident_id = :incident order by ts
+                """)
+                .param("incident", incident.id())
+                .query((rs, row) -> new Pin(new LogSearch.Line(rs.getString("line_key"), rs.getTimestamp("ts").toInstant(),
+                        rs.getString("environment"), rs.getString("service"), rs.getString("host"), rs.getString("level"),
+                        rs.getString("message"), rs.getString("trace_id"), null, null,
+                        json.readValue(rs.getString("attributes"), ATTRIBUTES)), rs.getString("pinned_by"),
+                        rs.getTimestamp("pinned_at").toInstant()))
+                .list();
+    }
+}

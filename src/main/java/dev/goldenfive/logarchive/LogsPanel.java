@@ -1,0 +1,73 @@
+package dev.goldenfive.logarchive;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import dev.goldenfive.incident.IncidentPanel;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.probe.ProbeSearch;
+import dev.goldenfive.probe.StoredResult;
+
+/**
+ * The logs section of the incident page: pinned lines, then the newest lines of the incident's service and
+ * environment, and of the trace ids in its evidence, from five minutes before it started until now (or its
+ * resolution).
+ */
+@Component
+class LogsPanel implements IncidentPanel {
+
+    static final Duration LEAD = Duration.ofMinutes(5);
+    static final int SHOWN = 50;
+
+    private final LogSearch search;
+    private final LogPins pins;
+    private final ProbeSearch probes;
+    private final Clock clock;
+
+    LogsPanel(LogSearch search, LogPins pins, ProbeSearch probes, Clock clock) {
+        this.search = search;
+        this.pins = pins;
+        this.probes = probes;
+        this.clock = clock;
+    }
+
+    @Override
+    public String template() {
+        return "logarchive/panel";
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
+    public Map<String, Object> model(IncidentRef incident) {
+        Instant from = incident.startedAt().minus(LEAD);
+        Instant to = incident.resolvedAt() != null ? incident.resolvedAt() : clock.instant();
+        Set<String> traces = traceIds(incident);
+        List<LogSearch.Line> lines = search.forIncident(incident.service(), incident.environment(), traces, from, to.plusSeconds(1), SHOWN);
+        return Map.of("incident", incident.key(),
+                "pins", pins.of(incident).stream().map(p -> new LogPages.Shown(p.line(), LogText.pieces(p.line().message(), List.of()))).toList(),
+                "lines", lines.stream().map(l -> new LogPages.Shown(l, LogText.pieces(l.message(), List.of()))).toList(),
+                "query", "service:\"" + incident.service() + "\" env:\"" + incident.environment() + "\"",
+                "from", from.toString().substring(0, 16), "to", to.toString().substring(0, 16));
+    }
+
+    /** The trace ids the incident's probe results carry. */
+    private Set<String> traceIds(IncidentRef incident) {
+        Set<String> traces = new LinkedHashSet<>();
+        probes.find(new ProbeSearch.Query(incident.key(), null, null, null, null, null, null, null, ProbeSearch.MAX_LIMIT))
+                .results().stream().map(StoredResult::result).map(r -> r.traceId()).filter(Objects::nonNull)
+                .filter(t -> !t.isBlank()).forEach(traces::add);
+        return traces;
+    }
+}
