@@ -8,6 +8,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
+import dev.goldenfive.web.LogMarkers;
+
 /**
  * Makes sure someone can sign in: creates {@code admin} on first start (password from
  * {@code GOLDENFIVE_ADMIN_PASSWORD}, else generated and logged once) and registers
@@ -39,7 +41,7 @@ class FirstStart implements ApplicationRunner {
                     log.info("Created the user '{}' with the password from GOLDENFIVE_ADMIN_PASSWORD.", ADMIN);
                 }
                 else {
-                    log.warn("""
+                    log.warn(LogMarkers.CONFIDENTIAL, """
 
                             ==================================================================
                              Created the user '{}' with a generated password, shown only this once:
