@@ -5,8 +5,13 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +38,10 @@ final class JsonLines {
     static final Duration FUTURE = Duration.ofHours(1);
     static final Duration PAST = Duration.ofDays(30);
 
+    /** ISO-8601 with an offset as +01:00, +0100 or Z, or none (then UTC); a space for the T too. */
+    private static final List<DateTimeFormatter> ISO = List.of(DateTimeFormatter.ISO_DATE_TIME,
+            new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).optionalStart()
+                    .appendOffset("+HHMM", "Z").optionalEnd().toFormatter());
     private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
     private static final List<String> TIME = List.of("timestamp", "@timestamp", "time", "date");
     private static final List<String> MESSAGE = List.of("message", "msg", "log");
@@ -166,27 +175,34 @@ final class JsonLines {
         if (text == null || text.isEmpty()) {
             return null;
         }
+        if (text.length() > 40) {
+            return null;
+        }
         try {
             BigDecimal number = new BigDecimal(text);
             int digits = number.precision() - number.scale();
+            // beyond what any clock writes (and 1e100000000 would take minutes to expand)
+            if (digits > 20 || number.scale() > 20) {
+                return null;
+            }
             BigDecimal nanos = number.movePointRight(digits <= 11 ? 9 : digits <= 14 ? 6 : digits <= 17 ? 3 : 0);
             BigInteger[] secondsAndNanos = nanos.toBigInteger().divideAndRemainder(BILLION);
             return Instant.ofEpochSecond(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValue());
         }
-        catch (NumberFormatException | ArithmeticException notANumber) {
+        catch (NumberFormatException | ArithmeticException | DateTimeException notAnEpochTime) {
             // an ISO-8601 time
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        }
-        catch (DateTimeParseException notIso) {
+        for (DateTimeFormatter format : ISO) {
             try {
-                return Instant.parse(text);
+                TemporalAccessor read = format.parseBest(text.replace(' ', 'T'), OffsetDateTime::from, LocalDateTime::from);
+                // a time without an offset is UTC
+                return read instanceof OffsetDateTime offset ? offset.toInstant() : ((LocalDateTime) read).toInstant(ZoneOffset.UTC);
             }
-            catch (DateTimeParseException neither) {
-                return null;
+            catch (DateTimeException notThisOne) {
+                // the next form
             }
         }
+        return null;
     }
 
     private static String long_(String message, int maxChars, int index) {

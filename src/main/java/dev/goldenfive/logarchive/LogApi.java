@@ -1,6 +1,7 @@
 package dev.goldenfive.logarchive;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,9 +89,12 @@ class LogApi {
     Answer store(HttpServletRequest request, Authentication caller,
             @RequestParam(required = false) String environment, @RequestParam(required = false) String service,
             @RequestParam(required = false) String host) throws IOException {
-        byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A log request");
-        return store(JsonLines.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
-                settings.maxLines(), settings.maxLineBytes()), caller);
+        // the place is taken before the body is read: reading and parsing a large request is much of its cost
+        return admitted(() -> {
+            byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A log request");
+            return store(JsonLines.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
+                    settings.maxLines(), settings.maxLineBytes()), caller);
+        });
     }
 
     @PostMapping(OTLP)
@@ -98,13 +102,14 @@ class LogApi {
             description = "Point an OTLP exporter at goldenfive (endpoint http://…:8080, logs path /v1/logs) with the "
                     + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding.")
     ResponseEntity<?> otlp(HttpServletRequest request, Authentication caller) throws IOException {
-        byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
-        JsonLines.Defaults defaults = defaults(caller, null, null, null);
         boolean protobuf = request.getContentType() != null && request.getContentType().startsWith("application/x-protobuf");
-        JsonLines.Parsed parsed = protobuf
-                ? OtlpLogs.fromProtobuf(body, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
-                : OtlpLogs.fromJson(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes());
-        Answer answer = store(parsed, caller);
+        Answer answer = admitted(() -> {
+            byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
+            JsonLines.Defaults defaults = defaults(caller, null, null, null);
+            return store(protobuf
+                    ? OtlpLogs.fromProtobuf(body, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
+                    : OtlpLogs.fromJson(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller);
+        });
         // every record is stored, so none is rejected; problems are told in the error message
         String problems = answer.problems().isEmpty() ? "" : answer.problems().size() + " records stored with problems, e.g. "
                 + answer.problems().getFirst().field() + " " + answer.problems().getFirst().message();
@@ -124,15 +129,35 @@ class LogApi {
             description = "Point Promtail, Grafana Alloy or Vector's loki sink at goldenfive with a bearer token. 204, or 200 "
                     + "listing the lines stored with problems.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
-        byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push");
-        Answer answer = store(LokiPush.parse(body, json, defaults(caller, null, null, null), clock.instant(),
-                settings.maxLines(), settings.maxLineBytes()), caller);
+        Answer answer = admitted(() -> store(LokiPush.parse(RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push"),
+                json, defaults(caller, null, null, null), clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller));
         return answer.problems().isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(answer);
     }
 
     private Answer store(JsonLines.Parsed parsed, Authentication caller) {
-        long stored = admission.admit(() -> ingest.store(parsed.lines(), caller.getName()));
+        long stored = ingest.store(parsed.lines(), caller.getName());
         return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
+    }
+
+    /** Reading a request's body, in the admission's place. */
+    private interface Work {
+        Answer run() throws IOException;
+    }
+
+    private Answer admitted(Work work) throws IOException {
+        try {
+            return admission.admit(() -> {
+                try {
+                    return work.run();
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (UncheckedIOException ex) {
+            throw ex.getCause();
+        }
     }
 
     /** What lines lack comes from the request, then from the agent's labels; the environment is at least "unknown". */

@@ -1,8 +1,9 @@
 package dev.goldenfive.logarchive;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import dev.goldenfive.web.InvalidField;
+
 /**
  * Stores log lines: makes the day and environment partitions they need, then copies them in with one
  * {@code COPY} (the fastest way into PostgreSQL, and all or nothing).
@@ -30,6 +33,7 @@ import org.springframework.stereotype.Service;
 public class LogIngest {
 
     static final String COLUMNS = "ts, received_at, environment, service, host, level, message, trace_id, span_id, incident, attributes, source";
+    static final int MAX_PARTITIONS = 20;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_INSTANT;
 
     private final LogPartitions partitions;
@@ -51,6 +55,11 @@ public class LogIngest {
         }
         Set<Map.Entry<LocalDate, String>> needed = new LinkedHashSet<>();
         lines.forEach(l -> needed.add(Map.entry(LocalDate.ofInstant(l.ts(), ZoneOffset.UTC), l.environment())));
+        if (needed.size() > MAX_PARTITIONS) {
+            // each day and environment is a table: one request must not be able to make thousands
+            throw new InvalidField("environment", "the lines of one request may fall on at most " + MAX_PARTITIONS
+                    + " days and environments together (these fall on " + needed.size() + "); send them in several requests");
+        }
         partitions.ensure(needed);
         String data = copyText(lines, source, clock.instant());
         try {
@@ -64,11 +73,12 @@ public class LogIngest {
         }
     }
 
-    private long copy(String data) {
+    long copy(String data) {
         return jdbc.execute((ConnectionCallback<Long>) connection -> {
             try {
+                // bytes, not a Reader: the driver would encode a Reader in chunks and could split a character in two
                 return connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("copy log_line (" + COLUMNS + ") from stdin", new StringReader(data));
+                        .copyIn("copy log_line (" + COLUMNS + ") from stdin", new ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)));
             }
             catch (IOException ex) {
                 throw new UncheckedIOException(ex);
@@ -77,7 +87,7 @@ public class LogIngest {
     }
 
     /** PostgreSQL's COPY text format: tab-separated, \N for null, backslash escapes. */
-    private String copyText(List<LogLine> lines, String source, Instant now) {
+    String copyText(List<LogLine> lines, String source, Instant now) {
         StringBuilder out = new StringBuilder(lines.size() * 256);
         String received = TIMESTAMP.format(now);
         for (LogLine l : lines) {
@@ -109,8 +119,6 @@ public class LogIngest {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                // PostgreSQL text cannot hold NUL
-                case '\0' -> out.append('\uFFFD');
                 default -> out.append(c);
             }
         }

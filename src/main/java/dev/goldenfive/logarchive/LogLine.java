@@ -1,6 +1,7 @@
 package dev.goldenfive.logarchive;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,17 +14,26 @@ public record LogLine(Instant ts, String environment, String service, String hos
         String traceId, String spanId, String incident, Map<String, Object> attributes) {
 
     public LogLine {
+        // as PostgreSQL keeps it, so the day a line is filed under is the day it is stored in
+        ts = ts.truncatedTo(ChronoUnit.MICROS);
         environment = environment == null || environment.isBlank() ? "unknown" : clip(environment.strip(), 50);
         service = clip(blankToNull(service), 100);
         host = clip(blankToNull(host), 255);
         level = level == null || level.isBlank() ? null : clip(level.strip().toLowerCase(Locale.ROOT), 20);
+        message = noNul(message);
         traceId = clip(blankToNull(traceId), 64);
         spanId = clip(blankToNull(spanId), 32);
         attributes = attributes == null ? Map.of() : attributes;
     }
 
+    /** Cut to fit its column; PostgreSQL's text cannot hold NUL, so it becomes U+FFFD everywhere alike. */
     private static String clip(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        String clean = noNul(text);
+        return clean == null || clean.length() <= max ? clean : clean.substring(0, max);
+    }
+
+    private static String noNul(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     private static String blankToNull(String text) {

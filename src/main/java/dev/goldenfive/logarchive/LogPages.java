@@ -7,6 +7,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,10 +26,12 @@ class LogPages {
     static final int BARS = 60;
 
     private final LogSearch search;
+    private final MessageSource messages;
     private final Clock clock;
 
-    LogPages(LogSearch search, Clock clock) {
+    LogPages(LogSearch search, MessageSource messages, Clock clock) {
         this.search = search;
+        this.messages = messages;
         this.clock = clock;
     }
 
@@ -50,12 +55,20 @@ class LogPages {
             model.addAttribute("page", page);
             model.addAttribute("lines", page.lines().stream()
                     .map(l -> new Shown(l, LogText.pieces(l.message(), page.highlight()))).toList());
-            model.addAttribute("histogram", search.histogram(q, start, end, BARS));
             model.addAttribute("start", start);
             model.addAttribute("end", end);
+            // later pages keep the window of the first, however much time has passed since
+            model.addAttribute("until", LocalDateTime.ofInstant(end, ZoneOffset.UTC).toString());
+            model.addAttribute("since", LocalDateTime.ofInstant(start, ZoneOffset.UTC).toString());
+            if (cursor == null) {
+                model.addAttribute("histogram", search.histogram(q, start, end, BARS));
+            }
         }
         catch (InvalidField invalid) {
             model.addAttribute("error", invalid.field() + ": " + invalid.reason());
+        }
+        catch (DataAccessException slow) {
+            model.addAttribute("error", messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale()));
         }
         return "logarchive/search";
     }
@@ -70,6 +83,9 @@ class LogPages {
         }
         catch (InvalidField invalid) {
             model.addAttribute("error", invalid.field() + ": " + invalid.reason());
+        }
+        catch (DataAccessException slow) {
+            model.addAttribute("error", messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale()));
         }
         return "logarchive/context";
     }

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,18 @@ class LogPartitions {
         }
     }
 
+    /**
+     * Makes tomorrow's partitions of every environment that has lines today, so that the first lines after
+     * midnight do not wait for them (making one briefly locks the tables that searches read).
+     */
+    void prepareTomorrow() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Set<Map.Entry<LocalDate, String>> tomorrow = new LinkedHashSet<>();
+        jdbc.sql("select environment from log_partition where day = :today").param("today", today).query(String.class).list()
+                .forEach(environment -> tomorrow.add(Map.entry(today.plusDays(1), environment)));
+        ensure(tomorrow);
+    }
+
     /** Forgets that these partitions exist, so that the next {@link #ensure} looks again. */
     void forget(Set<Map.Entry<LocalDate, String>> parts) {
         parts.forEach(part -> known.remove(part.getKey() + " " + part.getValue()));
@@ -65,6 +78,8 @@ class LogPartitions {
 
     private void create(LocalDate day, String environment) {
         jdbc.sql("select pg_advisory_xact_lock(:namespace, 0)").param("namespace", LOCK_NAMESPACE).query().singleRow();
+        // making a partition locks its parent: wait a little for searches and copies, then give up and retry later
+        jdbc.sql("set local lock_timeout = '5s'").update();
         boolean exists = jdbc.sql("select count(*) from log_partition where day = :day and environment = :environment")
                 .param("day", day).param("environment", environment).query(Long.class).single() > 0;
         if (exists) {
@@ -72,8 +87,9 @@ class LogPartitions {
         }
         // a day expired for every environment has no table left: lines that old for another one make it again
         String dayTable = "log_" + DAY.format(day);
+        // bounds with their offset: a bare date would be read in the session's time zone, which is the JVM's
         jdbc.sql("create table if not exists " + dayTable + " partition of log_line for values from ('" + day
-                + "') to ('" + day.plusDays(1) + "') partition by list (environment)").update();
+                + " 00:00:00+00') to ('" + day.plusDays(1) + " 00:00:00+00') partition by list (environment)").update();
         String table = dayTable + "_" + hash(environment);
         // the environment is a bound value, not SQL: quoted as a literal by PostgreSQL itself
         String literal = jdbc.sql("select quote_literal(:environment)").param("environment", environment).query(String.class).single();

@@ -84,6 +84,7 @@ class LogRetention implements SmartLifecycle {
 
     void run() {
         try {
+            partitions.prepareTomorrow();
             int dropped = partitions.dropExpired();
             if (dropped > 0) {
                 log.info("Dropped {} expired log partitions", dropped);

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.web.InvalidField;
@@ -29,22 +32,45 @@ import dev.goldenfive.web.InvalidField;
  * a statement timeout.
  */
 @Service
-public class LogSearch {
+public class LogSearch implements AutoCloseable {
 
     public static final int MAX_LIMIT = 5000;
     public static final Duration MAX_RANGE = Duration.ofDays(31);
     static final int MAX_CONTEXT = 100;
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Searches one replica runs at once; more wait for a connection. */
+    static final int POOL = 4;
     private static final String SELECT = "select id, ts, environment, service, host, level, message, trace_id, span_id, "
             + "incident, attributes from log_line";
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
     };
 
+    private final HikariDataSource pool;
     private final JdbcClient jdbc;
-    private final JsonMapper json;
+    private final ObjectReader attributes;
 
-    LogSearch(JdbcClient jdbc, JsonMapper json) {
-        this.jdbc = jdbc;
-        this.json = json;
+    LogSearch(JdbcConnectionDetails database, JsonMapper json) {
+        // searches have connections of their own: a burst of them cannot take those that ingest, pages and
+        // timers need, and every statement on them is stopped by PostgreSQL after the timeout
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("log-search");
+        config.setJdbcUrl(database.getJdbcUrl());
+        config.setUsername(database.getUsername());
+        config.setPassword(database.getPassword());
+        config.setMaximumPoolSize(POOL);
+        config.setMinimumIdle(0);
+        // a search that cannot get a connection soon says so, rather than holding a page for half a minute
+        config.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
+        config.setReadOnly(true);
+        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'");
+        this.pool = new HikariDataSource(config);
+        this.jdbc = JdbcClient.create(pool);
+        this.attributes = json.readerFor(ATTRIBUTES);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** One line found; {@code key} names it for context and pinning. */
@@ -57,7 +83,6 @@ public class LogSearch {
     }
 
     /** {@code cursor}: the {@code next} of the page before. */
-    @Transactional(readOnly = true)
     public Page search(String q, Instant from, Instant to, String cursor, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidField("limit", "must be between 1 and " + MAX_LIMIT);
@@ -69,6 +94,18 @@ public class LogSearch {
             throw new InvalidField("from", "the range may be at most " + MAX_RANGE.toDays() + " days");
         }
         LogQuery query = LogQuery.parse(q);
+        Statement statement = statement(query, from, to, cursor, limit);
+        List<Line> lines = jdbc.sql(statement.sql()).params(statement.params()).query(this::row).list();
+        boolean more = lines.size() > limit;
+        List<Line> page = more ? lines.subList(0, limit) : lines;
+        return new Page(List.copyOf(page), more ? page.getLast().key() : null, query.terms());
+    }
+
+    /** A search as SQL and its bound values: what {@link #search} runs (and a benchmark runs bare). */
+    record Statement(String sql, Map<String, Object> params) {
+    }
+
+    static Statement statement(LogQuery query, Instant from, Instant to, String cursor, int limit) {
         StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("from", Timestamp.from(from));
@@ -80,22 +117,16 @@ public class LogSearch {
             params.put("afterTs", Timestamp.from(after.ts()));
             params.put("afterId", after.id());
         }
-        timeout();
-        List<Line> lines = jdbc.sql(SELECT + where + " order by ts desc, id desc limit :limit")
-                .params(params).param("limit", limit + 1).query(this::row).list();
-        boolean more = lines.size() > limit;
-        List<Line> page = more ? lines.subList(0, limit) : lines;
-        return new Page(List.copyOf(page), more ? page.getLast().key() : null, query.terms());
+        params.put("limit", limit + 1);
+        return new Statement(SELECT + where + " order by ts desc, id desc limit :limit", params);
     }
 
     /**
      * The newest lines of an incident: those of its service and environment, and those carrying one of
      * {@code traceIds}, between {@code from} and {@code to}.
      */
-    @Transactional(readOnly = true)
     public List<Line> forIncident(String service, String environment, Collection<String> traceIds, Instant from,
             Instant to, int limit) {
-        timeout();
         return jdbc.sql(SELECT + " where ts >= :from and ts < :to"
                         + " and ((service = :service and environment = :environment) or trace_id = any(:traces))"
                         + " order by ts desc, id desc limit :limit")
@@ -107,7 +138,6 @@ public class LogSearch {
     }
 
     /** One line by its key, if it is still kept. */
-    @Transactional(readOnly = true)
     public Optional<Line> line(String key) {
         LineKey k = LineKey.parse(key, "line");
         return jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(k.ts())).param("id", k.id())
@@ -136,7 +166,6 @@ public class LogSearch {
         }
     }
 
-    @Transactional(readOnly = true)
     public Histogram histogram(String q, Instant from, Instant to, int buckets) {
         LogQuery query = LogQuery.parse(q);
         Duration bucket = Duration.between(from, to).dividedBy(buckets);
@@ -148,9 +177,8 @@ public class LogSearch {
         params.put("from", Timestamp.from(from));
         params.put("to", Timestamp.from(to));
         conditions(query, where, params);
-        timeout();
         long[] counts = new long[buckets];
-        long bucketMillis = bucket.toMillis();
+        long bucketMillis = Math.max(1, bucket.toMillis());
         jdbc.sql("select floor(extract(epoch from ts - :from) * 1000 / :bucketMillis) as n, count(*) from log_line" + where + " group by n")
                 .params(params).param("bucketMillis", bucketMillis)
                 .query(rs -> {
@@ -163,15 +191,15 @@ public class LogSearch {
     }
 
     /** The lines before and after one line, on its service and host, oldest first (the line among them). */
-    @Transactional(readOnly = true)
     public List<Line> context(String lineKey, int before, int after) {
         if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
             throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT);
         }
         LineKey key = LineKey.parse(lineKey, "line");
-        timeout();
         Line line = line(lineKey).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
-        String same = " where service is not distinct from :service and host is not distinct from :host"
+        // '=' (or 'is null') rather than 'is not distinct from', which no index can serve
+        String same = " where " + (line.service() == null ? "service is null" : "service = :service")
+                + " and " + (line.host() == null ? "host is null" : "host = :host")
                 + " and environment = :environment and ts between :earliest and :latest";
         Map<String, Object> params = Map.of("ts", Timestamp.from(key.ts()), "id", key.id(),
                 "earliest", Timestamp.from(key.ts().minus(Duration.ofDays(1))), "latest", Timestamp.from(key.ts().plus(Duration.ofDays(1))));
@@ -192,27 +220,28 @@ public class LogSearch {
             LogQuery.FieldCondition c = query.fields().get(i);
             String param = "f" + i;
             // the column comes from a fixed list, the value is bound
-            String like = c.column() + " like :" + param + " escape '\\'";
+            String test = c.exact() != null ? c.column() + " = :" + param : c.column() + " like :" + param + " escape '\\'";
             // an excluded value leaves the lines without that field in
-            where.append(c.excluded() ? " and not coalesce(" + like + ", false)" : " and " + like);
-            params.put(param, c.pattern());
+            where.append(c.excluded() ? " and not coalesce(" + test + ", false)" : " and " + test);
+            params.put(param, c.exact() != null ? c.exact() : c.pattern());
         }
         if (!query.text().isEmpty()) {
             where.append(" and words @@ websearch_to_tsquery('simple', :text)");
             params.put("text", query.text());
         }
+        for (int i = 0; i < query.contains().size(); i++) {
+            LogQuery.Contains c = query.contains().get(i);
+            where.append(c.excluded() ? " and message not ilike :c" + i + " escape '\\'" : " and message ilike :c" + i + " escape '\\'");
+            params.put("c" + i, c.pattern());
+        }
     }
 
-    /** A search that would take long is stopped rather than left to hold a connection. */
-    private void timeout() {
-        jdbc.sql("set local statement_timeout = '5s'").update();
-    }
 
     private Line row(ResultSet rs, int row) throws SQLException {
         Instant ts = rs.getTimestamp("ts").toInstant();
         return new Line(new LineKey(ts, rs.getLong("id")).toString(), ts, rs.getString("environment"), rs.getString("service"),
                 rs.getString("host"), rs.getString("level"), rs.getString("message"), rs.getString("trace_id"),
-                rs.getString("span_id"), rs.getString("incident"), json.readValue(rs.getString("attributes"), ATTRIBUTES));
+                rs.getString("span_id"), rs.getString("incident"), attributes.readValue(rs.getString("attributes")));
     }
 
     /** A line's time and id: where it is (its partition) and which it is. */

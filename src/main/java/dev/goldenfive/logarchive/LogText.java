@@ -23,13 +23,16 @@ final class LogText {
     static List<Piece> pieces(String message, List<String> terms) {
         String shown = visible(message);
         List<Piece> pieces = new ArrayList<>();
-        List<String> words = terms.stream().filter(w -> !w.isBlank()).map(Pattern::quote).toList();
+        // whole words, case-insensitive, as the full-text search matched them; text in scripts without spaces
+        // wherever it stands, as it was searched
+        List<String> words = terms.stream().filter(w -> !w.isBlank())
+                .map(w -> LogQuery.unspaced(w) ? Pattern.quote(w) : "(?<![\\p{L}\\p{N}_])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}_])")
+                .toList();
         if (words.isEmpty()) {
             pieces.add(new Piece(shown, false));
             return pieces;
         }
-        // whole-word-ish, case-insensitive: as the full-text search matched them
-        Matcher m = Pattern.compile("(?iu)(?<![\\p{L}\\p{N}_])(" + String.join("|", words) + ")(?![\\p{L}\\p{N}_])").matcher(shown);
+        Matcher m = Pattern.compile("(?iu)" + String.join("|", words)).matcher(shown);
         int at = 0;
         while (m.find()) {
             if (m.start() > at) {
@@ -58,7 +61,8 @@ final class LogText {
             else if (c == 0x7f) {
                 out.append('\u2421');
             }
-            else if (c >= 0x80 && c < 0xa0 || c == '\u202e' || c == '\u202d' || c == '\u2066' || c == '\u2067' || c == '\u2068' || c == '\u2069') {
+            else if (c >= 0x80 && c < 0xa0 || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
+                    || c == '\u200e' || c == '\u200f' || c == '\u061c') {
                 // C1 controls and the marks that reorder text on screen
                 out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.incident.IncidentPanel;
@@ -53,9 +54,17 @@ class LogsPanel implements IncidentPanel {
     public Map<String, Object> model(IncidentRef incident) {
         Instant from = incident.startedAt().minus(LEAD);
         Instant to = incident.resolvedAt() != null ? incident.resolvedAt() : clock.instant();
-        Set<String> traces = traceIds(incident);
-        List<LogSearch.Line> lines = search.forIncident(incident.service(), incident.environment(), traces, from, to.plusSeconds(1), SHOWN);
-        return Map.of("incident", incident.key(),
+        List<LogSearch.Line> lines;
+        boolean failed = false;
+        try {
+            lines = search.forIncident(incident.service(), incident.environment(), traceIds(incident), from, to.plusSeconds(1), SHOWN);
+        }
+        catch (DataAccessException busy) {
+            // the incident page matters more than its logs: it shows without them
+            lines = List.of();
+            failed = true;
+        }
+        return Map.of("incident", incident.key(), "failed", failed,
                 "pins", pins.of(incident).stream().map(p -> new LogPages.Shown(p.line(), LogText.pieces(p.line().message(), List.of()))).toList(),
                 "lines", lines.stream().map(l -> new LogPages.Shown(l, LogText.pieces(l.message(), List.of()))).toList(),
                 "query", "service:\"" + incident.service() + "\" env:\"" + incident.environment() + "\"",

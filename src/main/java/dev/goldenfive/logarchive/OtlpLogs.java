@@ -31,6 +31,8 @@ import dev.goldenfive.web.InvalidFields;
  */
 final class OtlpLogs {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private OtlpLogs() {
     }
 
@@ -78,8 +80,8 @@ final class OtlpLogs {
                 for (JsonNode r : scope.path("logRecords")) {
                     limit(records.size() + 1, maxLines);
                     records.add(new Record(resource, nanos(r.path("timeUnixNano")), nanos(r.path("observedTimeUnixNano")),
-                            r.path("severityText").asString(""), r.path("severityNumber").asInt(0), value(r.path("body")),
-                            attributes(r.path("attributes")), r.path("traceId").asString(""), r.path("spanId").asString("")));
+                            string(r.path("severityText")), r.path("severityNumber").asInt(0), value(r.path("body")),
+                            attributes(r.path("attributes")), string(r.path("traceId")), string(r.path("spanId"))));
                 }
             }
         }
@@ -107,7 +109,7 @@ final class OtlpLogs {
                 attributes.put("_timeUnixNano", ts.toString());
                 ts = now;
             }
-            String message = r.body() instanceof String s ? s : r.body() == null ? "" : String.valueOf(r.body());
+            String message = r.body() instanceof String s ? s : r.body() == null ? "" : json(r.body());
             if (message.length() > maxLineChars) {
                 throw LogProblems.lineTooLong(i, maxLineChars);
             }
@@ -151,23 +153,24 @@ final class OtlpLogs {
 
     private static Map<String, Object> attributes(JsonNode list) {
         Map<String, Object> map = new LinkedHashMap<>();
-        list.forEach(kv -> map.put(kv.path("key").asString(""), value(kv.path("value"))));
+        list.forEach(kv -> map.put(string(kv.path("key")), value(kv.path("value"))));
         return map;
     }
 
     /** OTLP JSON's AnyValue: {"stringValue": …}, {"intValue": "…"} (a string, as int64s are), and the rest. */
     private static Object value(JsonNode v) {
+        // any JSON may come where a value belongs: what is not the expected kind is kept as its JSON
         if (v.has("stringValue")) {
-            return v.get("stringValue").asString();
+            return string(v.get("stringValue"));
         }
         if (v.has("boolValue")) {
-            return v.get("boolValue").asBoolean();
+            return v.get("boolValue").isBoolean() ? v.get("boolValue").asBoolean() : v.get("boolValue").toString();
         }
         if (v.has("intValue")) {
-            return v.get("intValue").asLong();
+            return v.get("intValue").asLong(0);
         }
         if (v.has("doubleValue")) {
-            return v.get("doubleValue").asDouble();
+            return v.get("doubleValue").asDouble(0);
         }
         if (v.has("arrayValue")) {
             List<Object> values = new ArrayList<>();
@@ -178,27 +181,37 @@ final class OtlpLogs {
             return attributes(v.get("kvlistValue").path("values"));
         }
         if (v.has("bytesValue")) {
-            return v.get("bytesValue").asString();
+            return string(v.get("bytesValue"));
         }
         return null;
     }
 
     private static long nanos(JsonNode value) {
-        if (value.isMissingNode() || value.isNull()) {
-            return 0;
-        }
         try {
-            return Long.parseLong(value.asString().strip());
+            return Long.parseLong(string(value).strip());
         }
         catch (NumberFormatException notANumber) {
             return 0;
         }
     }
 
+    /** A scalar as text ("" when missing); anything else as its JSON. */
+    private static String string(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return "";
+        }
+        return value.isValueNode() ? value.asString("") : value.toString();
+    }
+
     private static void limit(int count, int maxLines) {
         if (count > maxLines) {
             throw LogProblems.tooManyLines(maxLines);
         }
+    }
+
+    /** A structured body (a map, a list) as JSON, as it was sent. */
+    private static String json(Object body) {
+        return body instanceof Map || body instanceof List ? JSON.writeValueAsString(body) : String.valueOf(body);
     }
 
     private static String hex(byte[] bytes) {

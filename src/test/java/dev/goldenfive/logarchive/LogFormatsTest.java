@@ -3,6 +3,7 @@ package dev.goldenfive.logarchive;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -84,7 +85,7 @@ class LogFormatsTest {
                 .containsEntry("environment", "prod").containsEntry("host", "pod-7")
                 .containsEntry("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736").containsEntry("span_id", "00f067aa0ba902b7");
         assertThat(row.get("attributes").toString()).contains("golang.org/x/net").contains("k8s.namespace.name");
-        assertThat(((java.sql.Timestamp) row.get("ts")).toInstant().toEpochMilli() * 1_000_000).isEqualTo(nanos);
+        assertThat(((Timestamp) row.get("ts")).toInstant().toEpochMilli() * 1_000_000).isEqualTo(nanos);
     }
 
     @Test

@@ -3,7 +3,10 @@ package dev.goldenfive.logarchive;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +74,8 @@ class LogIngestTest {
                 "retrying through goproxy.cn", "module cache cleaned");
         assertThat(rows.getFirst()).containsEntry("level", "error").containsEntry("host", "build-7")
                 .containsEntry("environment", "prod").containsEntry("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
-        assertThat(((java.sql.Timestamp) rows.getFirst().get("ts")).toInstant()).isEqualTo(at);
-        assertThat(((java.sql.Timestamp) rows.get(2).get("ts")).toInstant()).as("epoch nanoseconds").isEqualTo(at.plusSeconds(2));
+        assertThat(((Timestamp) rows.getFirst().get("ts")).toInstant()).isEqualTo(at);
+        assertThat(((Timestamp) rows.get(2).get("ts")).toInstant()).as("epoch nanoseconds").isEqualTo(at.plusSeconds(2));
         assertThat(rows.get(2)).containsEntry("incident", "INC-1");
         assertThat(json.readTree(rows.getFirst().get("attributes").toString()).get("kubernetes").get("pod").asString()).isEqualTo("p-1");
         assertThat(rows.getFirst().get("source")).isEqualTo("admin");
@@ -80,8 +83,9 @@ class LogIngestTest {
 
     @Test
     void newlineDelimitedJsonKeepsEveryLineAndNamesTheOnesThatWereNotQuiteRight() throws Exception {
+        LocalDateTime hourAgo = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).truncatedTo(ChronoUnit.SECONDS);
         String body = String.join("\n",
-                "{\"time\":\"2026-11-25T10:00:00\",\"message\":\"no zone in this time\",\"service\":\"" + service + "\"}",
+                "{\"time\":\"" + hourAgo + "\",\"message\":\"no zone in this time\",\"service\":\"" + service + "\"}",
                 "this line is not JSON",
                 "{\"message\":\"构建失败: 模块下载超时 🙃\",\"service\":\"" + service + "\",\"nul\":\"a\\u0000b\"}",
                 "42",
@@ -91,7 +95,10 @@ class LogIngestTest {
 
         assertThat(answer.get("stored").asLong()).isEqualTo(4);
         assertThat(answer.get("problems").valueStream().map(p -> p.get("field").asString()))
-                .containsExactly("[1]", "[0].time", "[3]");
+                .containsExactly("[1]", "[3]");
+        assertThat(rows()).filteredOn(r -> "no zone in this time".equals(r.get("message"))).singleElement()
+                .satisfies(r -> assertThat(((Timestamp) r.get("ts")).toInstant()).as("a time without an offset is UTC")
+                        .isEqualTo(hourAgo.toInstant(ZoneOffset.UTC)));
         List<String> messages = jdbc.sql("select message from log_line where environment = 'staging' and host = 'ci-1' "
                 + "and received_at > now() - interval '1 minute' order by id").query(String.class).list();
         assertThat(messages).contains("no zone in this time", "this line is not JSON", "构建失败: 模块下载超时 🙃", "42");
