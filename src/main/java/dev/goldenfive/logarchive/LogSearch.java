@@ -61,11 +61,16 @@ public class LogSearch implements AutoCloseable {
         config.setMinimumIdle(0);
         // a search that cannot get a connection soon says so, rather than holding a page for half a minute
         config.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
-        config.setReadOnly(true);
-        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'");
+        // and they can only read, whatever a search's SQL were to ask
+        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'; set default_transaction_read_only = on");
         this.pool = new HikariDataSource(config);
         this.jdbc = JdbcClient.create(pool);
         this.attributes = json.readerFor(ATTRIBUTES);
+    }
+
+    /** A setting of the connections searches run on, as PostgreSQL reports it ({@code statement_timeout}). */
+    String setting(String name) {
+        return jdbc.sql("select current_setting(:name)").param("name", name).query(String.class).single();
     }
 
     @Override

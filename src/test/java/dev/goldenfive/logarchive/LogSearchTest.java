@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
@@ -106,6 +107,14 @@ class LogSearchTest {
         assertThat(api.get("/api/v1/logs/search?q=" + "x".repeat(1001), GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(400);
         assertThat(api.get("/api/v1/logs/context?line=nonsense", GoldenfiveTest.ADMIN_TOKEN).body()).contains("\"field\":\"line\"");
         assertThat(messages("'; drop table log_line; --")).isEmpty();
+    }
+
+    @Test
+    void searchesRunOnConnectionsPostgresqlStopsAfterFiveSeconds(@Autowired LogSearch search, @Autowired JdbcClient jdbc) {
+        assertThat(search.setting("statement_timeout")).isEqualTo("5s");
+        assertThat(search.setting("transaction_read_only")).isEqualTo("on");
+        assertThat(jdbc.sql("select current_setting('statement_timeout')").query(String.class).single())
+                .as("the application's other connections are not limited").isEqualTo("0");
     }
 
     private List<String> messages(String q) throws Exception {
