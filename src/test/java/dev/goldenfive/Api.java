@@ -1,9 +1,14 @@
 package dev.goldenfive;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
 
 /** Real HTTP calls to the running application, with a bearer token (or none when it is null). */
 public final class Api {
@@ -14,6 +19,18 @@ public final class Api {
 
     public Api(int port) {
         this.port = port;
+    }
+
+    /** A body compressed as gzip, for Content-Encoding: gzip. */
+    public static byte[] gzip(String text) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return bytes.toByteArray();
     }
 
     /** The client itself, for answers that are not text. */

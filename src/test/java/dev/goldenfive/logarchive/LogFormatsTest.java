@@ -1,6 +1,5 @@
 package dev.goldenfive.logarchive;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
@@ -9,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -117,7 +115,7 @@ class LogFormatsTest {
                 .formatted(service, nanos, nanos + 1_000_000);
 
         var response = api.send(HttpRequest.newBuilder(api.uri("/loki/api/v1/push")).header("Content-Type", "application/json")
-                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body))), GoldenfiveTest.ADMIN_TOKEN);
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(Api.gzip(body))), GoldenfiveTest.ADMIN_TOKEN);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
         List<Map<String, Object>> rows = rows();
@@ -144,13 +142,5 @@ class LogFormatsTest {
 
     private List<Map<String, Object>> rows() {
         return jdbc.sql("select * from log_line where service = :service order by ts, id").param("service", service).query().listOfRows();
-    }
-
-    private static byte[] gzip(String text) throws Exception {
-        var bytes = new ByteArrayOutputStream();
-        try (var out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes());
-        }
-        return bytes.toByteArray();
     }
 }

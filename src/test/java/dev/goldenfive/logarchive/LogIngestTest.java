@@ -1,6 +1,5 @@
 package dev.goldenfive.logarchive;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +106,7 @@ class LogIngestTest {
     void gzipIsAcceptedAndTheLimitsAre413WithNothingStored() throws Exception {
         String line = "{\"message\":\"x\",\"service\":\"" + service + "\"}";
         var zipped = api.send(HttpRequest.newBuilder(api.uri("/api/v1/logs")).header("Content-Type", "application/x-ndjson")
-                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(line + "\n" + line))),
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(Api.gzip(line + "\n" + line))),
                 GoldenfiveTest.ADMIN_TOKEN);
         assertThat(zipped.statusCode()).as(zipped.body()).isEqualTo(200);
 
@@ -178,13 +176,5 @@ class LogIngestTest {
         HttpResponse<String> response = api.post(path, token, "application/json", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return json.readTree(response.body());
-    }
-
-    private static byte[] gzip(String text) throws Exception {
-        var bytes = new ByteArrayOutputStream();
-        try (var out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes());
-        }
-        return bytes.toByteArray();
     }
 }

@@ -1,6 +1,5 @@
 package dev.goldenfive.probe;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,9 +167,9 @@ class ProbeApiTest {
     void gzipBodiesAreAcceptedAndABombIsRefusedAfterOneMebibyte() throws Exception {
         String token = register("probe-" + service, "{}").get("token").asString();
 
-        var zipped = send(token, gzip("[" + result(id(), null, "dns", true) + "]"), "gzip");
+        var zipped = send(token, Api.gzip("[" + result(id(), null, "dns", true) + "]"), "gzip");
         assertThat(zipped.statusCode()).as(zipped.body()).isEqualTo(200);
-        var bomb = send(token, gzip("[" + " ".repeat(4 * 1024 * 1024) + "]"), "gzip");
+        var bomb = send(token, Api.gzip("[" + " ".repeat(4 * 1024 * 1024) + "]"), "gzip");
         assertThat(bomb.statusCode()).isEqualTo(413);
         var notGzip = send(token, "plain".getBytes(), "gzip");
         assertProblem(notGzip, 400, "(body)", "not valid gzip");
@@ -337,13 +335,5 @@ class ProbeApiTest {
                     assertThat(e.get("field").asString()).isEqualTo(field);
                     assertThat(e.get("message").asString()).contains(message);
                 });
-    }
-
-    private static byte[] gzip(String text) throws Exception {
-        var bytes = new ByteArrayOutputStream();
-        try (var out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes());
-        }
-        return bytes.toByteArray();
     }
 }
