@@ -71,8 +71,7 @@ public class AlertIntake {
     public Outcome fire(Firing firing, Actor by) {
         lock(firing.source(), firing.key());
         Optional<Group> current = current(firing.source(), firing.key());
-        Optional<IncidentRef> open = current.flatMap(g -> incidents.ref(g.incidentId()))
-                .filter(i -> i.status() == IncidentStatus.OPEN);
+        Optional<IncidentRef> open = incidentOf(current).filter(AlertIntake::isOpen);
         if (open.isPresent()) {
             Group group = current.get();
             Set<String> known = new LinkedHashSet<>(group.fingerprints());
@@ -114,10 +113,10 @@ public class AlertIntake {
     public Outcome resolved(String source, String key, String summary, Map<String, Object> details, boolean always, Actor by) {
         lock(source, key);
         Optional<Group> current = current(source, key);
-        Optional<IncidentRef> open = current.flatMap(g -> incidents.ref(g.incidentId()))
-                .filter(i -> i.status() == IncidentStatus.OPEN);
+        Optional<IncidentRef> incident = incidentOf(current);
+        Optional<IncidentRef> open = incident.filter(AlertIntake::isOpen);
         if (open.isEmpty()) {
-            return new Outcome(current.flatMap(g -> incidents.ref(g.incidentId())).map(IncidentRef::key).orElse(null), "ignored");
+            return new Outcome(incident.map(IncidentRef::key).orElse(null), "ignored");
         }
         incidents.recordFinding(open.get(), "alert-resolved", by, summary, details);
         if (always || current.get().resolve()) {
@@ -132,8 +131,7 @@ public class AlertIntake {
     @Transactional
     public Outcome acknowledged(String source, String key, Actor by) {
         lock(source, key);
-        Optional<IncidentRef> open = current(source, key).flatMap(g -> incidents.ref(g.incidentId()))
-                .filter(i -> i.status() == IncidentStatus.OPEN);
+        Optional<IncidentRef> open = incidentOf(current(source, key)).filter(AlertIntake::isOpen);
         if (open.isEmpty()) {
             return new Outcome(null, "ignored");
         }
@@ -156,6 +154,14 @@ public class AlertIntake {
                 .query((rs, row) -> new Group(rs.getLong(1), rs.getLong(2), rs.getBoolean(3),
                         json.readValue(rs.getString(4), STRINGS)))
                 .optional();
+    }
+
+    private Optional<IncidentRef> incidentOf(Optional<Group> group) {
+        return group.flatMap(g -> incidents.ref(g.incidentId()));
+    }
+
+    private static boolean isOpen(IncidentRef incident) {
+        return incident.status() == IncidentStatus.OPEN;
     }
 
     private void lock(String source, String key) {

@@ -260,7 +260,6 @@ class Incident {
     }
 
     Long id() { return id; }
-    long number() { return number; }
     String title() { return title; }
     String service() { return service; }
     String environment() { return environment; }

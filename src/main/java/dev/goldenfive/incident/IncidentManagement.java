@@ -20,6 +20,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
@@ -219,9 +220,9 @@ public class IncidentManagement {
     /** Incidents whose deadline is due, earliest first, but those {@code setAside} (the timers then fire them one by one). */
     @Transactional(readOnly = true)
     List<Long> due(int limit, Set<Long> setAside) {
-        return jdbc.sql("select id from incident where next_deadline_at <= :now" + excluding(setAside)
+        return jdbc.sql("select id from incident where next_deadline_at <= :now and id <> all(:setAside)"
                         + " order by next_deadline_at limit :limit")
-                .params(setAside.isEmpty() ? Map.of() : Map.of("setAside", setAside))
+                .param("setAside", SqlArrays.of("int8", setAside.toArray()))
                 .param("now", Timestamp.from(now()))
                 .param("limit", limit)
                 .query(Long.class)
@@ -253,13 +254,9 @@ public class IncidentManagement {
     /** The earliest deadline still to fire, if any, but those of the incidents {@code setAside}. */
     @Transactional(readOnly = true)
     Optional<Instant> earliestDeadline(Set<Long> setAside) {
-        return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null" + excluding(setAside))
-                .params(setAside.isEmpty() ? Map.of() : Map.of("setAside", setAside))
+        return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null and id <> all(:setAside)")
+                .param("setAside", SqlArrays.of("int8", setAside.toArray()))
                 .query(Timestamp.class).optional().map(Timestamp::toInstant);
-    }
-
-    private static String excluding(Set<Long> setAside) {
-        return setAside.isEmpty() ? "" : " and id not in (:setAside)";
     }
 
     /** Open incidents by their current stage, for the metrics. */
@@ -307,10 +304,7 @@ public class IncidentManagement {
      */
     @Transactional(readOnly = true)
     public Optional<IncidentRef> ref(String key) {
-        if (key == null || !key.matches(KEY)) {
-            return Optional.empty();
-        }
-        return refs("number = :value", Long.parseLong(key.substring(4))).stream().findFirst();
+        return parse(key).flatMap(number -> refs("number = :value", number).stream().findFirst());
     }
 
     /** An incident by id, for other modules that keep the id; empty when there is none. */
@@ -405,10 +399,11 @@ public class IncidentManagement {
 
     /** {@code INC-42} → 42; anything else matches no incident. */
     private static long number(String key) {
-        if (key == null || !key.matches(KEY)) {
-            throw new IncidentProblems.IncidentNotFound(key);
-        }
-        return Long.parseLong(key.substring(4));
+        return parse(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+    }
+
+    private static Optional<Long> parse(String key) {
+        return key == null || !key.matches(KEY) ? Optional.empty() : Optional.of(Long.parseLong(key.substring(4)));
     }
 
     private static String blankToNull(String text) {

@@ -25,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.RequestBodies;
 
 /**
  * Log lines from JSON: an array of objects, or one object per line (NDJSON), as Fluent Bit's http output
@@ -60,7 +61,7 @@ final class JsonLines {
     static Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars) {
         List<JsonNode> nodes = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();
-        int first = firstToken(body);
+        int first = RequestBodies.firstToken(body);
         if (first == '[') {
             try {
                 JsonNode array = json.readTree(body);
@@ -87,7 +88,7 @@ final class JsonLines {
             }
         }
         if (nodes.size() > maxLines) {
-            throw LogProblems.tooManyLines(maxLines);
+            throw RequestBodies.tooMany(maxLines, "lines", "A log request");
         }
         List<LogLine> lines = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
@@ -210,14 +211,5 @@ final class JsonLines {
             throw LogProblems.lineTooLong(index, maxChars);
         }
         return message;
-    }
-
-    private static int firstToken(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

@@ -1,7 +1,6 @@
 package dev.goldenfive.logarchive;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +89,7 @@ class LogApi {
             @RequestParam(required = false) String environment, @RequestParam(required = false) String service,
             @RequestParam(required = false) String host) throws IOException {
         // the place is taken before the body is read: reading and parsing a large request is much of its cost
-        return admitted(() -> {
+        return admission.admit(() -> {
             byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A log request");
             return store(JsonLines.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
                     settings.maxLines(), settings.maxLineBytes()), caller);
@@ -103,7 +102,7 @@ class LogApi {
                     + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding.")
     ResponseEntity<?> otlp(HttpServletRequest request, Authentication caller) throws IOException {
         boolean protobuf = request.getContentType() != null && request.getContentType().startsWith("application/x-protobuf");
-        Answer answer = admitted(() -> {
+        Answer answer = admission.admit(() -> {
             byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
             JsonLines.Defaults defaults = defaults(caller, null, null, null);
             return store(protobuf
@@ -129,7 +128,7 @@ class LogApi {
             description = "Point Promtail, Grafana Alloy or Vector's loki sink at goldenfive with a bearer token. 204, or 200 "
                     + "listing the lines stored with problems.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
-        Answer answer = admitted(() -> store(LokiPush.parse(RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push"),
+        Answer answer = admission.admit(() -> store(LokiPush.parse(RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push"),
                 json, defaults(caller, null, null, null), clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller));
         return answer.problems().isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(answer);
     }
@@ -137,27 +136,6 @@ class LogApi {
     private Answer store(JsonLines.Parsed parsed, Authentication caller) {
         long stored = ingest.store(parsed.lines(), caller.getName());
         return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
-    }
-
-    /** Reading a request's body, in the admission's place. */
-    private interface Work {
-        Answer run() throws IOException;
-    }
-
-    private Answer admitted(Work work) throws IOException {
-        try {
-            return admission.admit(() -> {
-                try {
-                    return work.run();
-                }
-                catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
-        }
-        catch (UncheckedIOException ex) {
-            throw ex.getCause();
-        }
     }
 
     /** What lines lack comes from the request, then from the agent's labels; the environment is at least "unknown". */

@@ -10,11 +10,6 @@ final class LogProblems {
     private LogProblems() {
     }
 
-    static ErrorResponseException tooManyLines(int max) {
-        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, "A log request may hold at most " + max + " lines; send them in several requests."), null);
-    }
-
     static ErrorResponseException lineTooLong(int index, int max) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
                 "Line " + index + " is longer than " + max + " characters; nothing of this request was stored.");

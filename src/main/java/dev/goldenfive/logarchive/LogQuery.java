@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.goldenfive.runbook.Glob;
 import dev.goldenfive.web.InvalidField;
 
 /**
@@ -73,7 +74,7 @@ record LogQuery(String text, List<FieldCondition> fields, List<Contains> contain
                     throw new InvalidField("q", "'" + name + ":' needs a value");
                 }
                 String wanted = column.equals("level") ? value.text().toLowerCase(Locale.ROOT) : value.text();
-                fields.add(new FieldCondition(column, like(wanted), wanted.contains("*") ? null : wanted, excluded));
+                fields.add(new FieldCondition(column, Glob.like(wanted), wanted.contains("*") ? null : wanted, excluded));
                 i = value.end();
                 continue;
             }
@@ -88,7 +89,7 @@ record LogQuery(String text, List<FieldCondition> fields, List<Contains> contain
                 continue;
             }
             if (unspaced(word.text())) {
-                contains.add(new Contains("%" + like(word.text()) + "%", excluded));
+                contains.add(new Contains("%" + Glob.like(word.text()) + "%", excluded));
                 if (!excluded) {
                     terms.add(word.text());
                 }
@@ -143,10 +144,5 @@ record LogQuery(String text, List<FieldCondition> fields, List<Contains> contain
             end++;
         }
         return new Token(q.substring(start, end), end, false);
-    }
-
-    /** A LIKE pattern matching the value literally, but for * as any run of characters. */
-    private static String like(String value) {
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%');
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.springframework.stereotype.Service;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.PageKey;
 
 /**
  * Finds log lines: a {@link LogQuery} over a time range, newest first, a page at a time (keyset), with the
@@ -37,6 +39,8 @@ public class LogSearch implements AutoCloseable {
     public static final int MAX_LIMIT = 5000;
     public static final Duration MAX_RANGE = Duration.ofDays(31);
     static final int MAX_CONTEXT = 100;
+    /** A line's key: its time and id, which say where it is (its partition) and which it is. */
+    private static final String KEY_REASON = "must be a line's key, as search answers give it";
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Searches one replica runs at once; more wait for a connection. */
     static final int POOL = 4;
@@ -111,15 +115,12 @@ public class LogSearch implements AutoCloseable {
     }
 
     static Statement statement(LogQuery query, Instant from, Instant to, String cursor, int limit) {
-        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("from", Timestamp.from(from));
-        params.put("to", Timestamp.from(to));
-        conditions(query, where, params);
+        StringBuilder where = where(query, from, to, params);
         if (cursor != null && !cursor.isBlank()) {
-            LineKey after = LineKey.parse(cursor, "cursor");
+            PageKey after = PageKey.parse(cursor, "cursor", KEY_REASON);
             where.append(" and (ts, id) < (:afterTs, :afterId)");
-            params.put("afterTs", Timestamp.from(after.ts()));
+            params.put("afterTs", Timestamp.from(after.at()));
             params.put("afterId", after.id());
         }
         params.put("limit", limit + 1);
@@ -144,8 +145,11 @@ public class LogSearch implements AutoCloseable {
 
     /** One line by its key, if it is still kept. */
     public Optional<Line> line(String key) {
-        LineKey k = LineKey.parse(key, "line");
-        return jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(k.ts())).param("id", k.id())
+        return line(PageKey.parse(key, "line", KEY_REASON));
+    }
+
+    private Optional<Line> line(PageKey key) {
+        return jdbc.sql(SELECT + " where ts = :ts and id = :id").param("ts", Timestamp.from(key.at())).param("id", key.id())
                 .query(this::row).optional();
     }
 
@@ -177,11 +181,8 @@ public class LogSearch implements AutoCloseable {
         if (bucket.isZero()) {
             bucket = Duration.ofSeconds(1);
         }
-        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("from", Timestamp.from(from));
-        params.put("to", Timestamp.from(to));
-        conditions(query, where, params);
+        StringBuilder where = where(query, from, to, params);
         long[] counts = new long[buckets];
         long bucketMillis = Math.max(1, bucket.toMillis());
         jdbc.sql("select floor(extract(epoch from ts - :from) * 1000 / :bucketMillis) as n, count(*) from log_line" + where + " group by n")
@@ -200,24 +201,37 @@ public class LogSearch implements AutoCloseable {
         if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
             throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT);
         }
-        LineKey key = LineKey.parse(lineKey, "line");
-        Line line = line(lineKey).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+        PageKey key = PageKey.parse(lineKey, "line", KEY_REASON);
+        Line line = line(key).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
         // '=' (or 'is null') rather than 'is not distinct from', which no index can serve
         String same = " where " + (line.service() == null ? "service is null" : "service = :service")
                 + " and " + (line.host() == null ? "host is null" : "host = :host")
                 + " and environment = :environment and ts between :earliest and :latest";
-        Map<String, Object> params = Map.of("ts", Timestamp.from(key.ts()), "id", key.id(),
-                "earliest", Timestamp.from(key.ts().minus(Duration.ofDays(1))), "latest", Timestamp.from(key.ts().plus(Duration.ofDays(1))));
+        Map<String, Object> params = new HashMap<>();
+        params.put("ts", Timestamp.from(key.at()));
+        params.put("id", key.id());
+        params.put("earliest", Timestamp.from(key.at().minus(Duration.ofDays(1))));
+        params.put("latest", Timestamp.from(key.at().plus(Duration.ofDays(1))));
+        params.put("service", line.service());
+        params.put("host", line.host());
+        params.put("environment", line.environment());
         List<Line> older = jdbc.sql(SELECT + same + " and (ts, id) < (:ts, :id) order by ts desc, id desc limit :n")
-                .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
-                .param("n", before).query(this::row).list();
+                .params(params).param("n", before).query(this::row).list();
         List<Line> newer = jdbc.sql(SELECT + same + " and (ts, id) > (:ts, :id) order by ts, id limit :n")
-                .params(params).param("service", line.service()).param("host", line.host()).param("environment", line.environment())
-                .param("n", after).query(this::row).list();
+                .params(params).param("n", after).query(this::row).list();
         List<Line> all = new ArrayList<>(older.reversed());
         all.add(line);
         all.addAll(newer);
         return all;
+    }
+
+    /** The time range and the query's conditions, their values put into {@code params}. */
+    private static StringBuilder where(LogQuery query, Instant from, Instant to, Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
+        params.put("from", Timestamp.from(from));
+        params.put("to", Timestamp.from(to));
+        conditions(query, where, params);
+        return where;
     }
 
     private static void conditions(LogQuery query, StringBuilder where, Map<String, Object> params) {
@@ -244,27 +258,8 @@ public class LogSearch implements AutoCloseable {
 
     private Line row(ResultSet rs, int row) throws SQLException {
         Instant ts = rs.getTimestamp("ts").toInstant();
-        return new Line(new LineKey(ts, rs.getLong("id")).toString(), ts, rs.getString("environment"), rs.getString("service"),
+        return new Line(new PageKey(ts, rs.getLong("id")).toString(), ts, rs.getString("environment"), rs.getString("service"),
                 rs.getString("host"), rs.getString("level"), rs.getString("message"), rs.getString("trace_id"),
                 rs.getString("span_id"), rs.getString("incident"), attributes.readValue(rs.getString("attributes")));
-    }
-
-    /** A line's time and id: where it is (its partition) and which it is. */
-    record LineKey(Instant ts, long id) {
-
-        static LineKey parse(String text, String field) {
-            int at = text.lastIndexOf('_');
-            try {
-                return new LineKey(Instant.parse(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
-            }
-            catch (RuntimeException ex) {
-                throw new InvalidField(field, "must be a line's key, as search answers give it");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return ts + "_" + id;
-        }
     }
 }

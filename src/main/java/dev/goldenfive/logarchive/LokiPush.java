@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.RequestBodies;
 
 /**
  * Loki's push format (JSON): streams of labels, each with values of [nanoseconds, line] or [nanoseconds,
@@ -51,7 +52,7 @@ final class LokiPush {
             for (JsonNode value : stream.path("values")) {
                 String field = "streams[" + s + "].values[" + v + "]";
                 if (lines.size() >= maxLines) {
-                    throw LogProblems.tooManyLines(maxLines);
+                    throw RequestBodies.tooMany(maxLines, "lines", "A log request");
                 }
                 if (!value.isArray() || value.size() < 2) {
                     throw new InvalidFields(List.of(new FieldProblem(field, "must be [nanoseconds, line] or [nanoseconds, line, metadata]")));

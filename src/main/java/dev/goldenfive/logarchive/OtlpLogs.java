@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.RequestBodies;
 
 /**
  * OpenTelemetry logs (OTLP/HTTP, protobuf or JSON) as log lines. The resource's {@code service.name},
@@ -205,7 +206,7 @@ final class OtlpLogs {
 
     private static void limit(int count, int maxLines) {
         if (count > maxLines) {
-            throw LogProblems.tooManyLines(maxLines);
+            throw RequestBodies.tooMany(maxLines, "lines", "A log request");
         }
     }
 

@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.goldenfive.web.InvalidField;
 
@@ -68,10 +67,8 @@ class AgentPages {
     }
 
     private static void shown(Agents.Registered registered, Model model) {
-        String baseUrl = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
         model.addAttribute("registered", registered);
-        model.addAttribute("runCommand", "curl -fsSLO " + baseUrl + AgentScript.PATH + "\nGOLDENFIVE_URL=" + baseUrl
-                + " GOLDENFIVE_TOKEN=" + registered.token() + " sh goldenfive-probe.sh");
+        model.addAttribute("runCommand", AgentScript.command("GOLDENFIVE_TOKEN=" + registered.token()));
     }
 
     @PostMapping("/{id}/revoke")

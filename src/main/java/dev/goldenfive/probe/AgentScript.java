@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.goldenfive.security.AccessRules;
 
@@ -43,9 +44,12 @@ class AgentScript {
         return ResponseEntity.ok().contentType(SHELL).cacheControl(CacheControl.noCache()).body(script);
     }
 
-    /** The command that runs the probes for one incident, with GOLDENFIVE_TOKEN set to an agent token. */
-    static String command(String baseUrl, String incidentKey) {
-        return "curl -fsSLO " + baseUrl + PATH + "\n"
-                + "GOLDENFIVE_URL=" + baseUrl + " GOLDENFIVE_INCIDENT=" + incidentKey + " sh goldenfive-probe.sh";
+    /**
+     * The command that fetches the script from this goldenfive and runs it with one more setting: an agent's
+     * {@code GOLDENFIVE_TOKEN=…}, or an incident's {@code GOLDENFIVE_INCIDENT=…} (the token then set already).
+     */
+    static String command(String setting) {
+        String baseUrl = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+        return "curl -fsSLO " + baseUrl + PATH + "\n" + "GOLDENFIVE_URL=" + baseUrl + " " + setting + " sh goldenfive-probe.sh";
     }
 }

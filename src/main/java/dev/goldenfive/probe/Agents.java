@@ -84,7 +84,7 @@ public class Agents {
                 .param("name", trimmed).query(Long.class).single() > 0) {
             throw new InvalidField("name", "an agent named '" + trimmed + "' exists already");
         }
-        IssuedToken issued = tokens.issueAgent(trimmed, userId(admin), null);
+        IssuedToken issued = tokens.issueAgent(trimmed, userId(admin));
         long id;
         try {
             id = jdbc.sql("""
@@ -117,7 +117,7 @@ public class Agents {
     /** A new token for the agent; the old one stops working now. */
     public Registered rotate(long id, String admin) {
         Agent agent = lockActive(id);
-        IssuedToken issued = tokens.issueAgent(agent.name(), userId(admin), null);
+        IssuedToken issued = tokens.issueAgent(agent.name(), userId(admin));
         jdbc.sql("update agent set token_id = :token where id = :id")
                 .param("token", issued.details().id()).param("id", id).update();
         tokens.revoke(agent.tokenId());

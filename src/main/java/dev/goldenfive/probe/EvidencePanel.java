@@ -3,7 +3,6 @@ package dev.goldenfive.probe;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
@@ -30,7 +29,7 @@ class EvidencePanel implements IncidentPanel {
 
     @Override
     public Map<String, Object> model(IncidentRef incident) {
-        return Map.of("view", evidence.of(incident), "paths", ProbeResult.Path.values(), "command", AgentScript.command(
-                ServletUriComponentsBuilder.fromCurrentContextPath().toUriString(), incident.key()));
+        return Map.of("view", evidence.of(incident), "paths", ProbeResult.Path.values(), "command",
+                AgentScript.command("GOLDENFIVE_INCIDENT=" + incident.key()));
     }
 }

@@ -136,7 +136,7 @@ class ProbeApi {
                     schema = @Schema(implementation = ProbeResult.class))))
     ResponseEntity<?> post(HttpServletRequest request, Authentication caller) throws IOException {
         byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A probe request");
-        boolean array = firstToken(body) == '[';
+        boolean array = RequestBodies.firstToken(body) == '[';
         List<ProbeResult> results = parse(body, array);
         ProbeIngest.Sender sender = senders.of(caller);
         ProbeIngest.Outcome outcome = admission.admit(() -> ingest.ingest(results, array, sender));
@@ -244,14 +244,5 @@ class ProbeApi {
         };
         // the factory lives as long as the application (closing it would retire the validator too)
         return Validation.byDefaultProvider().configure().traversableResolver(everything).buildValidatorFactory().getValidator();
-    }
-
-    private static int firstToken(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

@@ -116,10 +116,10 @@ public class ProbeIngest {
         for (ProbeResult result : results) {
             String id = result.id();
             StoredResult first = answered.get(id);
-            StoredResult answer = first != null ? first.asRepeat(true)
-                    : before.containsKey(id) ? before.get(id).asRepeat(true)
+            StoredResult answer = first != null ? first.asRepeat()
+                    : before.containsKey(id) ? before.get(id).asRepeat()
                     : created.containsKey(id) ? new StoredResult(storedById.get(id), sender.name(), now, false)
-                    : raced.get(id).asRepeat(true);
+                    : raced.get(id).asRepeat();
             answered.putIfAbsent(id, answer);
             answers.add(answer);
         }

@@ -13,8 +13,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.runbook.Glob;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.PageKey;
 
 /** Finds probe results, attached or not, newest first, a page at a time. */
 @Service
@@ -66,7 +68,7 @@ public class ProbeSearch {
         }
         if (query.target() != null) {
             where.append(" and target like :target escape '\\'");
-            params.put("target", query.target().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%'));
+            params.put("target", Glob.like(query.target()));
         }
         if (query.submitter() != null) {
             where.append(" and submitter = :submitter");
@@ -85,40 +87,21 @@ public class ProbeSearch {
             params.put("to", Timestamp.from(query.to()));
         }
         if (query.cursor() != null) {
-            Cursor after = Cursor.parse(query.cursor());
+            PageKey after = PageKey.parse(query.cursor(), "cursor", "must be the 'next' of a previous page");
             where.append(" and (started_at, id) < (:cursorAt, :cursorId)");
-            params.put("cursorAt", Timestamp.from(after.startedAt()));
+            params.put("cursorAt", Timestamp.from(after.at()));
             params.put("cursorId", after.id());
         }
-        record Row(StoredResult result, Cursor cursor) {
+        record Row(StoredResult result, PageKey cursor) {
         }
         List<Row> rows = jdbc.sql("select id, started_at, " + Evidence.COLUMNS + " from probe_result" + where
                         + " order by started_at desc, id desc limit :limit")
                 .params(params)
                 .param("limit", query.limit() + 1)
-                .query((rs, n) -> new Row(evidence.stored(rs, n), new Cursor(rs.getTimestamp("started_at").toInstant(), rs.getLong("id"))))
+                .query((rs, n) -> new Row(evidence.stored(rs, n), new PageKey(rs.getTimestamp("started_at").toInstant(), rs.getLong("id"))))
                 .list();
         boolean more = rows.size() > query.limit();
         List<Row> page = more ? rows.subList(0, query.limit()) : rows;
         return new Page(page.stream().map(Row::result).toList(), more ? page.getLast().cursor().toString() : null);
-    }
-
-    /** Where a page ended: the start time and row id of its last result. */
-    private record Cursor(Instant startedAt, long id) {
-
-        static Cursor parse(String text) {
-            int at = text.lastIndexOf('_');
-            try {
-                return new Cursor(Instant.parse(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
-            }
-            catch (RuntimeException ex) {
-                throw new InvalidField("cursor", "must be the 'next' of a previous page");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return startedAt + "_" + id;
-        }
     }
 }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoredResult(@JsonUnwrapped ProbeResult result, String submitter, Instant receivedAt, Boolean repeated) {
 
-    StoredResult asRepeat(boolean repeat) {
-        return new StoredResult(result, submitter, receivedAt, repeat);
+    StoredResult asRepeat() {
+        return new StoredResult(result, submitter, receivedAt, true);
     }
 }

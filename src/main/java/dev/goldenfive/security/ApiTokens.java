@@ -57,8 +57,8 @@ public class ApiTokens {
     }
 
     /** A token for a machine that may only post to the ingest endpoints. */
-    public IssuedToken issueAgent(String name, long issuedBy, Integer expiresInDays) {
-        return issue(TokenKind.AGENT, name, null, issuedBy, expiresInDays, null);
+    public IssuedToken issueAgent(String name, long issuedBy) {
+        return issue(TokenKind.AGENT, name, null, issuedBy, null, null);
     }
 
     private IssuedToken issue(TokenKind kind, String name, Long ownerId, long issuedBy, Integer expiresInDays,

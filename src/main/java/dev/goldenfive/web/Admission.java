@@ -3,7 +3,6 @@ package dev.goldenfive.web;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -27,7 +26,13 @@ public final class Admission {
         this.wait = wait;
     }
 
-    public <T> T admit(Supplier<T> work) {
+    /** Work done in an admitted place; it may throw what reading a request throws. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    public <T, E extends Exception> T admit(Work<T, E> work) throws E {
         boolean admitted;
         try {
             admitted = places.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -44,7 +49,7 @@ public final class Admission {
             throw busy;
         }
         try {
-            return work.get();
+            return work.run();
         }
         finally {
             places.release();

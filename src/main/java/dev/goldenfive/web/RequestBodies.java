@@ -47,6 +47,16 @@ public final class RequestBodies {
         }
     }
 
+    /** The first byte of a body that is not white space ('[' for a JSON array), or -1 for an empty one. */
+    public static int firstToken(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b;
+            }
+        }
+        return -1;
+    }
+
     /** 413 for a body that holds more items than a request may ("A probe request may hold at most 1000 results."). */
     public static ErrorResponseException tooMany(int max, String items, String what) {
         return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(

@@ -253,7 +253,7 @@ class IncidentApiTest {
     void respondersAndAdminsActManagersReadAndAgentsNeither() throws Exception {
         String responder = token(Role.RESPONDER);
         String manager = token(Role.MANAGER);
-        String agent = tokens.issueAgent("probe", accounts.findByUsername("admin").orElseThrow().id(), null).token();
+        String agent = tokens.issueAgent("probe", accounts.findByUsername("admin").orElseThrow().id()).token();
         String key = declare(null, responder);
 
         assertThat(get("/api/v1/incidents/" + key, manager).statusCode()).isEqualTo(200);

@@ -119,7 +119,7 @@ class RunbookApiTest {
     void onlyAdministratorsPublishWhileEverySignedInRoleReads() throws Exception {
         String manager = personalToken(Role.MANAGER);
         String responder = personalToken(Role.RESPONDER);
-        String agent = tokens.issueAgent("probe", accounts.findByUsername("admin").orElseThrow().id(), null).token();
+        String agent = tokens.issueAgent("probe", accounts.findByUsername("admin").orElseThrow().id()).token();
 
         assertThat(post(RunbookDocumentTest.SHORT, "application/yaml", responder).statusCode()).isEqualTo(403);
         assertThat(post("key: [", "application/yaml", responder).statusCode()).as("refused before it is read").isEqualTo(403);

@@ -86,7 +86,7 @@ class ApiAccessTest {
 
     @Test
     void anAgentTokenOnAUserEndpointIsForbiddenWith403ProblemJson() throws Exception {
-        String agent = tokens.issueAgent("probe-" + UUID.randomUUID(), adminId(), null).token();
+        String agent = tokens.issueAgent("probe-" + UUID.randomUUID(), adminId()).token();
 
         var response = get("/api/v1/me", agent);
 
