@@ -177,8 +177,36 @@ public class IncidentManagement {
 
     @Transactional(readOnly = true)
     public IncidentSummary.Page list(Query query) {
-        StringBuilder where = new StringBuilder(" where true");
         Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(query, params);
+        long total = jdbc.sql("select count(*) from incident" + where).params(params).query(Long.class).single();
+        return new IncidentSummary.Page(items(query), query.page(), query.size(), total);
+    }
+
+    /** A page of the list without counting the whole of it (the dashboard shows no total). */
+    @Transactional(readOnly = true)
+    public List<IncidentSummary> items(Query query) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(query, params);
+        return jdbc.sql("""
+                select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
+                       acknowledged_at, commander, resolved_at
+                from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
+                .params(params)
+                .param("size", query.size())
+                .param("offset", (long) query.page() * query.size())
+                .query((rs, row) -> new IncidentSummary("INC-" + rs.getLong("number"), rs.getString("title"),
+                        rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
+                        IncidentStatus.valueOf(rs.getString("status")), rs.getString("stage"),
+                        rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
+                        rs.getTimestamp("acknowledged_at") != null, rs.getString("commander"),
+                        instant(rs.getTimestamp("resolved_at"))))
+                .list();
+    }
+
+    /** The query's filters as SQL, their values put into {@code params}. */
+    private static String where(Query query, Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" where true");
         if (query.status() != null) {
             where.append(" and status = :status");
             params.put("status", query.status().name());
@@ -199,22 +227,7 @@ public class IncidentManagement {
             where.append(" and started_at < :to");
             params.put("to", Timestamp.from(query.to()));
         }
-        long total = jdbc.sql("select count(*) from incident" + where).params(params).query(Long.class).single();
-        List<IncidentSummary> items = jdbc.sql("""
-                select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
-                       acknowledged_at, commander, resolved_at
-                from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
-                .params(params)
-                .param("size", query.size())
-                .param("offset", (long) query.page() * query.size())
-                .query((rs, row) -> new IncidentSummary("INC-" + rs.getLong("number"), rs.getString("title"),
-                        rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
-                        IncidentStatus.valueOf(rs.getString("status")), rs.getString("stage"),
-                        rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
-                        rs.getTimestamp("acknowledged_at") != null, rs.getString("commander"),
-                        instant(rs.getTimestamp("resolved_at"))))
-                .list();
-        return new IncidentSummary.Page(items, query.page(), query.size(), total);
+        return where.toString();
     }
 
     /** Incidents whose deadline is due, earliest first, but those {@code setAside} (the timers then fire them one by one). */

@@ -65,7 +65,7 @@ class IncidentPages {
     IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
             Clock clock) {
         this.incidents = incidents;
-        this.panels = List.copyOf(panels);
+        this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
         this.runbooks = runbooks;
         this.messages = messages;
         this.clock = clock;
@@ -100,11 +100,11 @@ class IncidentPages {
     @GetMapping("/")
     String dashboard(Model model) {
         Instant now = clock.instant();
-        List<IncidentSummary> open = incidents.list(query(IncidentStatus.OPEN, 200)).items();
+        List<IncidentSummary> open = incidents.items(query(IncidentStatus.OPEN, 200));
         model.addAttribute("open", open);
         model.addAttribute("left", open.stream().filter(i -> i.nextDeadlineAt() != null)
                 .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
-        model.addAttribute("resolved", incidents.list(query(IncidentStatus.RESOLVED, 10)).items());
+        model.addAttribute("resolved", incidents.items(query(IncidentStatus.RESOLVED, 10)));
         model.addAttribute("serverTime", now);
         model.addAttribute("lastEntry", incidents.newestEntryId());
         return "incident/dashboard";
@@ -189,7 +189,6 @@ class IncidentPages {
                     return new long[] {length, shown};
                 })));
         model.addAttribute("panels", panels.stream()
-                .sorted(Comparator.comparingInt(IncidentPanel::order))
                 .map(panel -> new PanelView(panel.template(), panel.model(page.ref())))
                 .toList());
         return "incident/incident";

@@ -3,11 +3,8 @@ package dev.goldenfive.logarchive;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -15,7 +12,6 @@ import org.springframework.stereotype.Component;
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.probe.ProbeSearch;
-import dev.goldenfive.probe.StoredResult;
 
 /**
  * The logs section of the incident page: pinned lines, then the newest lines of the incident's service and
@@ -57,7 +53,7 @@ class LogsPanel implements IncidentPanel {
         List<LogSearch.Line> lines;
         boolean failed = false;
         try {
-            lines = search.forIncident(incident.service(), incident.environment(), traceIds(incident), from, to.plusSeconds(1), SHOWN);
+            lines = search.forIncident(incident.service(), incident.environment(), probes.traceIds(incident, ProbeSearch.MAX_LIMIT), from, to.plusSeconds(1), SHOWN);
         }
         catch (DataAccessException busy) {
             // the incident page matters more than its logs: it shows without them
@@ -69,14 +65,5 @@ class LogsPanel implements IncidentPanel {
                 "lines", lines.stream().map(l -> new LogPages.Shown(l, LogText.pieces(l.message(), List.of()))).toList(),
                 "query", "service:\"" + incident.service() + "\" env:\"" + incident.environment() + "\"",
                 "from", from.toString().substring(0, 16), "to", to.toString().substring(0, 16));
-    }
-
-    /** The trace ids the incident's probe results carry. */
-    private Set<String> traceIds(IncidentRef incident) {
-        Set<String> traces = new LinkedHashSet<>();
-        probes.find(new ProbeSearch.Query(incident.key(), null, null, null, null, null, null, null, ProbeSearch.MAX_LIMIT))
-                .results().stream().map(StoredResult::result).map(r -> r.traceId()).filter(Objects::nonNull)
-                .filter(t -> !t.isBlank()).forEach(traces::add);
-        return traces;
     }
 }

@@ -74,10 +74,16 @@ public class Evidence {
 
     @Transactional(readOnly = true)
     public View of(IncidentRef incident) {
+        return of(incident, true);
+    }
+
+    /** {@code listResults}: with the newest {@value #LISTED_RESULTS} results (the API's answer; the page shows none). */
+    @Transactional(readOnly = true)
+    View of(IncidentRef incident, boolean listResults) {
         Runbook runbook = runbook(incident);
         List<StoredResult> newest = newest(incident.id());
         List<CheckState> checks = CheckEvaluation.checks(runbook, newest);
-        List<StoredResult> listed = jdbc.sql("select " + COLUMNS
+        List<StoredResult> listed = !listResults ? List.of() : jdbc.sql("select " + COLUMNS
                         + " from probe_result where incident_id = :id order by started_at desc, id desc limit :limit")
                 .param("id", incident.id()).param("limit", LISTED_RESULTS)
                 .query(this::stored).list();

@@ -29,7 +29,7 @@ class EvidencePanel implements IncidentPanel {
 
     @Override
     public Map<String, Object> model(IncidentRef incident) {
-        return Map.of("view", evidence.of(incident), "paths", ProbeResult.Path.values(), "command",
+        return Map.of("view", evidence.of(incident, false), "paths", ProbeResult.Path.values(), "command",
                 AgentScript.command("GOLDENFIVE_INCIDENT=" + incident.key()));
     }
 }

@@ -3,9 +3,11 @@ package dev.goldenfive.probe;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -44,6 +46,16 @@ public class ProbeSearch {
 
     /** {@code next} is absent on the last page. */
     public record Page(List<StoredResult> results, String next) {
+    }
+
+    /** The trace ids of the newest {@code newest} results of an incident, without reading the results whole. */
+    @Transactional(readOnly = true)
+    public Set<String> traceIds(IncidentRef incident, int newest) {
+        return new LinkedHashSet<>(jdbc.sql("""
+                select trace from (select body ->> 'traceId' as trace from probe_result where incident_id = :id
+                                   order by started_at desc, id desc limit :limit) r
+                where coalesce(trace, '') <> ''
+                """).param("id", incident.id()).param("limit", newest).query(String.class).list());
     }
 
     @Transactional(readOnly = true)

@@ -69,8 +69,10 @@ class RunbookPages {
 
     @GetMapping("/runbooks/{key}/versions/{version}")
     String version(@PathVariable String key, @PathVariable int version, Model model) {
-        model.addAttribute("version", runbooks.version(key, version).orElseThrow(() -> new RunbookNotFound(key, version)));
-        model.addAttribute("versions", runbooks.versions(key));
+        List<RunbookVersion> versions = runbooks.versions(key);
+        model.addAttribute("version", versions.stream().filter(v -> v.version() == version).findFirst()
+                .orElseThrow(() -> new RunbookNotFound(key, version)));
+        model.addAttribute("versions", versions);
         return "runbook/version";
     }
 

@@ -59,8 +59,9 @@ class WebhookPages {
 
     @GetMapping("/{id}")
     String deliveries(@PathVariable long id, Model model) {
-        model.addAttribute("webhook", webhooks.get(id));
-        model.addAttribute("deliveries", webhooks.deliveries(id));
+        Webhooks.Log log = webhooks.log(id);
+        model.addAttribute("webhook", log.webhook());
+        model.addAttribute("deliveries", log.deliveries());
         return "webhook/deliveries";
     }
 

@@ -45,7 +45,13 @@ public class Webhooks {
     public static final List<String> EVENTS = List.of("incident.deadline-missed", "incident.resolved", "incident.stage-entered");
     static final int MAX_LOG = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String SELECT = "select id, name, url, events, created_at, created_by from webhook";
+    /** Webhooks with how many of their messages are pending and failed, in one query (the page lists them all). */
+    private static final String SELECT = """
+            select w.id, w.name, w.url, w.events, w.created_at, w.created_by,
+                   count(d.id) filter (where d.status = 'pending') as pending,
+                   count(d.id) filter (where d.status = 'failed') as failed
+            from webhook w left join webhook_delivery d on d.webhook_id = w.id""";
+    private static final String GROUPED = " group by w.id";
 
     private final IncidentManagement incidents;
     private final JdbcClient jdbc;
@@ -103,12 +109,12 @@ public class Webhooks {
 
     @Transactional(readOnly = true)
     public List<WebhookView> list() {
-        return jdbc.sql(SELECT + " where deleted_at is null order by id").query(this::view).list();
+        return jdbc.sql(SELECT + " where w.deleted_at is null" + GROUPED + " order by w.id").query(this::view).list();
     }
 
     @Transactional(readOnly = true)
     public WebhookView get(long id) {
-        return jdbc.sql(SELECT + " where id = :id and deleted_at is null").param("id", id).query(this::view).optional()
+        return jdbc.sql(SELECT + " where w.id = :id and w.deleted_at is null" + GROUPED).param("id", id).query(this::view).optional()
                 .orElseThrow(() -> new WebhookNotFound(id));
     }
 
@@ -126,8 +132,16 @@ public class Webhooks {
     /** The newest deliveries of a webhook first. */
     @Transactional(readOnly = true)
     public List<Delivery> deliveries(long id) {
-        get(id);
-        return jdbc.sql("""
+        return log(id).deliveries();
+    }
+
+    /** A webhook and its newest deliveries, for its page. */
+    public record Log(WebhookView webhook, List<Delivery> deliveries) {
+    }
+
+    @Transactional(readOnly = true)
+    public Log log(long id) {
+        return new Log(get(id), jdbc.sql("""
                 select id, event_id, event, incident_key, status, attempts, created_at, last_attempt_at, last_status,
                        last_error, next_attempt_at, delivered_at
                 from webhook_delivery where webhook_id = :id order by id desc limit :limit
@@ -136,7 +150,7 @@ public class Webhooks {
                 .query((rs, row) -> new Delivery(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getInt(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
                         (Integer) rs.getObject(9), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12))))
-                .list();
+                .list());
     }
 
     /** In the transaction of the change: a message for every webhook that asked for this event. */
@@ -200,13 +214,10 @@ public class Webhooks {
     }
 
     private WebhookView view(ResultSet rs, int row) throws SQLException {
-        long id = rs.getLong("id");
         Array events = rs.getArray("events");
-        var counts = jdbc.sql("select count(*) filter (where status = 'pending'), count(*) filter (where status = 'failed') "
-                        + "from webhook_delivery where webhook_id = :id")
-                .param("id", id).query((r, n) -> new long[] {r.getLong(1), r.getLong(2)}).single();
-        return new WebhookView(id, rs.getString("name"), rs.getString("url"), Arrays.asList((String[]) events.getArray()),
-                rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"), counts[0], counts[1]);
+        return new WebhookView(rs.getLong("id"), rs.getString("name"), rs.getString("url"),
+                Arrays.asList((String[]) events.getArray()), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
+                rs.getLong("pending"), rs.getLong("failed"));
     }
 
     private static Instant instant(Timestamp timestamp) {
