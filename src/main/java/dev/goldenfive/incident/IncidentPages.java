@@ -285,8 +285,7 @@ class IncidentPages {
 
     private String stageTitle(Runbook runbook, String stageKey) {
         return Runbook.FOLLOW_UP.equals(stageKey) ? message("stage.followUp")
-                : runbook.stages().stream().filter(s -> s.key().equals(stageKey)).map(Runbook.Stage::title).findFirst()
-                        .orElse(stageKey);
+                : runbook.findStage(stageKey).map(Runbook.Stage::title).orElse(stageKey);
     }
 
     /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */

@@ -106,7 +106,7 @@ class LogApi {
             byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
             JsonLines.Defaults defaults = defaults(caller, null, null, null);
             return store(protobuf
-                    ? OtlpLogs.fromProtobuf(body, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
+                    ? OtlpLogs.fromProtobuf(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
                     : OtlpLogs.fromJson(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller);
         });
         // every record is stored, so none is rejected; problems are told in the error message

@@ -32,8 +32,6 @@ import dev.goldenfive.web.RequestBodies;
  */
 final class OtlpLogs {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private OtlpLogs() {
     }
 
@@ -42,7 +40,8 @@ final class OtlpLogs {
             int severityNumber, Object body, Map<String, Object> attributes, String traceId, String spanId) {
     }
 
-    static JsonLines.Parsed fromProtobuf(byte[] body, JsonLines.Defaults defaults, Instant now, int maxLines, int maxLineChars) {
+    static JsonLines.Parsed fromProtobuf(byte[] body, JsonMapper json, JsonLines.Defaults defaults, Instant now, int maxLines,
+            int maxLineChars) {
         ExportLogsServiceRequest request;
         try {
             request = ExportLogsServiceRequest.parseFrom(body);
@@ -62,7 +61,7 @@ final class OtlpLogs {
                 }
             }
         }
-        return lines(records, defaults, now, maxLineChars);
+        return lines(records, json, defaults, now, maxLineChars);
     }
 
     static JsonLines.Parsed fromJson(byte[] body, JsonMapper json, JsonLines.Defaults defaults, Instant now, int maxLines,
@@ -86,10 +85,11 @@ final class OtlpLogs {
                 }
             }
         }
-        return lines(records, defaults, now, maxLineChars);
+        return lines(records, json, defaults, now, maxLineChars);
     }
 
-    private static JsonLines.Parsed lines(List<Record> records, JsonLines.Defaults defaults, Instant now, int maxLineChars) {
+    private static JsonLines.Parsed lines(List<Record> records, JsonMapper json, JsonLines.Defaults defaults, Instant now,
+            int maxLineChars) {
         List<LogLine> lines = new ArrayList<>(records.size());
         List<FieldProblem> problems = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
@@ -110,7 +110,7 @@ final class OtlpLogs {
                 attributes.put("_timeUnixNano", ts.toString());
                 ts = now;
             }
-            String message = r.body() instanceof String s ? s : r.body() == null ? "" : json(r.body());
+            String message = r.body() instanceof String s ? s : r.body() == null ? "" : asText(r.body(), json);
             if (message.length() > maxLineChars) {
                 throw LogProblems.lineTooLong(i, maxLineChars);
             }
@@ -211,8 +211,8 @@ final class OtlpLogs {
     }
 
     /** A structured body (a map, a list) as JSON, as it was sent. */
-    private static String json(Object body) {
-        return body instanceof Map || body instanceof List ? JSON.writeValueAsString(body) : String.valueOf(body);
+    private static String asText(Object body, JsonMapper json) {
+        return body instanceof Map || body instanceof List ? json.writeValueAsString(body) : String.valueOf(body);
     }
 
     private static String hex(byte[] bytes) {

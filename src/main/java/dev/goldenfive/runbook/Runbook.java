@@ -38,8 +38,12 @@ public record Runbook(
     }
 
     public Stage stage(String stageKey) {
-        return stages.stream().filter(s -> s.key().equals(stageKey)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No stage " + stageKey + " in runbook " + key));
+        return findStage(stageKey).orElseThrow(() -> new IllegalArgumentException("No stage " + stageKey + " in runbook " + key));
+    }
+
+    /** The stage with this key, if the runbook has one. */
+    public Optional<Stage> findStage(String stageKey) {
+        return stages.stream().filter(s -> s.key().equals(stageKey)).findFirst();
     }
 
     /** The stage after {@code stageKey}, or empty after the last one (follow-up). */
@@ -55,7 +59,7 @@ public record Runbook(
     /** A step of a stage, or of {@value #FOLLOW_UP}. */
     public Optional<Step> step(String stageKey, String stepKey) {
         List<Step> steps = FOLLOW_UP.equals(stageKey) ? followUp
-                : stages.stream().filter(s -> s.key().equals(stageKey)).findFirst().map(Stage::steps).orElse(List.of());
+                : findStage(stageKey).map(Stage::steps).orElse(List.of());
         return steps.stream().filter(step -> step.key().equals(stepKey)).findFirst();
     }
 

@@ -85,7 +85,8 @@ final class RunbookDocument {
             runbook = mapper.treeToValue(tree, Runbook.class);
         }
         catch (JacksonException binding) {
-            String field = path(binding.getPath());
+            String at = FieldProblem.jsonPath(binding);
+            String field = at.isEmpty() ? "(document)" : at;
             throw new InvalidFields(List.of(new FieldProblem(field, reason(binding), lineOf(lines, field))));
         }
         List<FieldProblem> problems = new ArrayList<>();
@@ -229,19 +230,6 @@ final class RunbookDocument {
             }
         }
         return path.toString();
-    }
-
-    private static String path(List<JacksonException.Reference> references) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference reference : references) {
-            if (reference.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
-            }
-            else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? "(document)" : path.toString();
     }
 
     /** {@code stages[1].steps[0].title}; an element of a list is named by its index alone. */

@@ -80,7 +80,8 @@ public record FieldProblem(String field, String message, Integer line) {
         return "is not valid";
     }
 
-    private static String jsonPath(JacksonException ex) {
+    /** Where in a JSON (or YAML) document the error is: {@code stages[1].endSeconds}; empty at the top. */
+    public static String jsonPath(JacksonException ex) {
         StringBuilder path = new StringBuilder();
         for (var reference : ex.getPath()) {
             if (reference.getPropertyName() != null) {
