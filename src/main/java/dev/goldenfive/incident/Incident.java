@@ -47,6 +47,7 @@ class Incident {
     private String declaredBy;
     private Instant acknowledgedAt;
     private String acknowledgedBy;
+    private Instant mitigatedAt;
     private String commander;
     @Enumerated(EnumType.STRING)
     private IncidentStatus status;
@@ -103,6 +104,9 @@ class Incident {
                 if (acknowledgedAt == null) {
                     allowed.add(IncidentAction.ACKNOWLEDGE);
                 }
+                if (mitigatedAt == null) {
+                    allowed.add(IncidentAction.MITIGATE);
+                }
                 if (!inFollowUp()) {
                     allowed.add(IncidentAction.ADVANCE);
                 }
@@ -118,6 +122,13 @@ class Incident {
         acknowledgedAt = now;
         acknowledgedBy = by.id();
         events.add(new IncidentEvent.IncidentAcknowledged(key(), now, by));
+    }
+
+    /** The impact has stopped (a workaround holds) though the cause may not be fixed yet. */
+    void mitigate(String note, Actor by, Instant now) {
+        require(IncidentAction.MITIGATE);
+        mitigatedAt = now;
+        events.add(new IncidentEvent.IncidentMitigated(key(), now, by, note));
     }
 
     void assignCommander(String username, Actor by, Instant now) {
@@ -160,6 +171,8 @@ class Incident {
         status = IncidentStatus.OPEN;
         resolvedAt = null;
         resolutionSummary = null;
+        // the impact is back: it can be mitigated again (the timeline keeps the first mitigation)
+        mitigatedAt = null;
         events.add(new IncidentEvent.IncidentReopened(key(), now, by, note));
         long elapsed = Math.max(0, Duration.between(startedAt, now).toSeconds());
         var present = runbook.stageAt(elapsed);
@@ -270,6 +283,7 @@ class Incident {
     String declaredBy() { return declaredBy; }
     Instant acknowledgedAt() { return acknowledgedAt; }
     String acknowledgedBy() { return acknowledgedBy; }
+    Instant mitigatedAt() { return mitigatedAt; }
     String commander() { return commander; }
     IncidentStatus status() { return status; }
     String stage() { return stage; }

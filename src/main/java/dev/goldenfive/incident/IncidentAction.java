@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum IncidentAction {
     ACKNOWLEDGE("acknowledge"),
     ASSIGN_COMMANDER("assign-commander"),
+    MITIGATE("mitigate"),
     ADVANCE("advance"),
     RESOLVE("resolve"),
     REOPEN("reopen"),

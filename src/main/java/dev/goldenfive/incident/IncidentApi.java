@@ -120,15 +120,15 @@ class IncidentApi {
 
     @PostMapping("/{key}/actions/{action}")
     @Operation(summary = "Act on an incident",
-            description = "acknowledge | assign-commander (commander) | advance (reason, required) | resolve (summary, required) "
+            description = "acknowledge | mitigate (note) | assign-commander (commander) | advance (reason, required) | resolve (summary, required) "
                     + "| reopen (note) | close (note). An action the incident's state does not allow is a 409 "
                     + "listing the allowed ones.")
     IncidentView act(@PathVariable String key,
-            @Parameter(description = "acknowledge, assign-commander, advance, resolve, reopen or close") @PathVariable String action,
+            @Parameter(description = "acknowledge, mitigate, assign-commander, advance, resolve, reopen or close") @PathVariable String action,
             @Valid @RequestBody(required = false) ActionRequest request, Authentication caller) {
         IncidentAction known = IncidentAction.fromPath(action).orElseThrow(() -> new ErrorResponseException(
                 HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No action '" + action
-                        + "'; actions are acknowledge, assign-commander, advance, resolve, reopen and close."), null));
+                        + "'; actions are acknowledge, mitigate, assign-commander, advance, resolve, reopen and close."), null));
         ActionRequest words = request == null ? new ActionRequest(null, null, null, null) : request;
         return incidents.act(key, known, new IncidentManagement.ActionInput(words.note(), words.summary(),
                 words.reason(), words.commander()), actor(caller));

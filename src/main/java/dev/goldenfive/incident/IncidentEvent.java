@@ -88,6 +88,22 @@ public sealed interface IncidentEvent {
         }
     }
 
+    /** The impact stopped while the incident stays open (time to mitigate). */
+    record IncidentMitigated(String incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
+
+        public String kind() {
+            return "mitigated";
+        }
+
+        public String summary() {
+            return "Mitigated" + (note == null ? "" : ": " + note);
+        }
+
+        public Map<String, Object> details() {
+            return facts("note", note);
+        }
+    }
+
     record CommanderAssigned(String incidentKey, Instant at, Actor actor, String commander, String previous)
             implements IncidentEvent {
 

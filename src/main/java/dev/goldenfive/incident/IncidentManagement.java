@@ -1,5 +1,7 @@
 package dev.goldenfive.incident;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -56,10 +59,13 @@ public class IncidentManagement {
     private final ApplicationEventPublisher publisher;
     private final IncidentChanges changes;
     private final JdbcClient jdbc;
+    private final ObjectProvider<CloseCondition> closeConditions;
     private final Clock clock;
 
     IncidentManagement(IncidentRepository incidents, Runbooks runbooks, Timeline timeline, UserAccounts accounts,
-            ApplicationEventPublisher publisher, IncidentChanges changes, JdbcClient jdbc, Clock clock) {
+            ApplicationEventPublisher publisher, IncidentChanges changes, JdbcClient jdbc,
+            ObjectProvider<CloseCondition> closeConditions, Clock clock) {
+        this.closeConditions = closeConditions;
         this.incidents = incidents;
         this.runbooks = runbooks;
         this.timeline = timeline;
@@ -124,11 +130,17 @@ public class IncidentManagement {
         incident.fireDeadlines(version.runbook(), now);
         switch (action) {
             case ACKNOWLEDGE -> incident.acknowledge(by, now);
+            case MITIGATE -> incident.mitigate(blankToNull(words.note()), by, now);
             case ASSIGN_COMMANDER -> incident.assignCommander(requireUser("commander", words.commander()), by, now);
             case ADVANCE -> incident.advance(version.runbook(), blankToNull(words.reason()), by, now);
             case RESOLVE -> incident.resolve(blankToNull(words.summary()), by, now);
             case REOPEN -> incident.reopen(version.runbook(), blankToNull(words.note()), by, now);
-            case CLOSE -> incident.close(blankToNull(words.note()), by, now);
+            case CLOSE -> {
+                IncidentRef ref = ref(incident);
+                // asked lazily: the modules that set conditions depend on this service
+                closeConditions.orderedStream().forEach(condition -> condition.check(ref));
+                incident.close(blankToNull(words.note()), by, now);
+            }
         }
         record(incident);
         return IncidentView.of(incident, version, stepMarks(incident), now);
@@ -326,24 +338,40 @@ public class IncidentManagement {
         return refs("id = :value", id).stream().findFirst();
     }
 
+    /** Incidents in the order they were declared, after id {@code afterId}, for other modules to build what they keep of each. */
+    @Transactional(readOnly = true)
+    public List<IncidentRef> after(long afterId, int limit) {
+        return jdbc.sql(REF_SELECT + " where id > :after order by id limit :limit")
+                .param("after", afterId)
+                .param("limit", limit)
+                .query(this::refRow)
+                .list();
+    }
+
     /** Every open incident, newest first, for other modules to match things against. */
     @Transactional(readOnly = true)
     public List<IncidentRef> open() {
         return refs("status = :value", IncidentStatus.OPEN.name());
     }
 
+    private static final String REF_SELECT = """
+            select id, number, title, service, environment, severity, status, started_at, acknowledged_at,
+                   resolved_at, runbook_version_id
+            from incident""";
+
     private List<IncidentRef> refs(String condition, Object value) {
-        return jdbc.sql("""
-                select id, number, title, service, environment, status, started_at, acknowledged_at, resolved_at,
-                       runbook_version_id
-                from incident where %s order by started_at desc""".formatted(condition))
+        return jdbc.sql(REF_SELECT + " where " + condition + " order by started_at desc")
                 .param("value", value)
-                .query((rs, row) -> new IncidentRef(rs.getLong("id"), "INC-" + rs.getLong("number"), rs.getString("title"),
-                        rs.getString("service"), rs.getString("environment"), IncidentStatus.valueOf(rs.getString("status")),
-                        rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("acknowledged_at")),
-                        instant(rs.getTimestamp("resolved_at")),
-                        rs.getLong("runbook_version_id")))
+                .query(this::refRow)
                 .list();
+    }
+
+    private IncidentRef refRow(ResultSet rs, int row) throws SQLException {
+        return new IncidentRef(rs.getLong("id"), "INC-" + rs.getLong("number"), rs.getString("title"),
+                rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
+                IncidentStatus.valueOf(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
+                instant(rs.getTimestamp("acknowledged_at")), instant(rs.getTimestamp("resolved_at")),
+                rs.getLong("runbook_version_id"));
     }
 
     /**
@@ -357,6 +385,7 @@ public class IncidentManagement {
         String line = summary.length() <= MAX_SUMMARY ? summary : summary.substring(0, MAX_SUMMARY - 1) + "…";
         TimelineEntry entry = timeline.append(incident.id(), now(), kind, by, line, details);
         changes.changed(incident.key(), entry.id());
+        publisher.publishEvent(new FindingRecorded(incident, entry));
         return entry;
     }
 
@@ -367,7 +396,7 @@ public class IncidentManagement {
     }
 
     private static IncidentRef ref(Incident i) {
-        return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.status(), i.startedAt(),
+        return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.severity(), i.status(), i.startedAt(),
                 i.acknowledgedAt(), i.resolvedAt(), i.runbookVersionId());
     }
 

@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -60,10 +58,12 @@ class IncidentPages {
     private final Runbooks runbooks;
     private final MessageSource messages;
     private final List<IncidentPanel> panels;
+    private final TimelineWords words;
     private final Clock clock;
 
     IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
-            Clock clock) {
+            TimelineWords words, Clock clock) {
+        this.words = words;
         this.incidents = incidents;
         this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
         this.runbooks = runbooks;
@@ -172,7 +172,7 @@ class IncidentPages {
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
         List<TimelineEntry> timeline = page.newestEntries();
         model.addAttribute("timeline", timeline.stream()
-                .map(entry -> new TimelineLine(entry, CLOCK_TIME.format(entry.at()), describe(entry, runbook))).toList());
+                .map(entry -> new TimelineLine(entry, TimelineWords.CLOCK_TIME.format(entry.at()), words.describe(entry, runbook))).toList());
         model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
                 : runbook.next(incident.stage().key()).orElse(null));
@@ -247,47 +247,6 @@ class IncidentPages {
     record TimelineLine(TimelineEntry entry, String time, String text) {
     }
 
-    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    @SuppressWarnings("unchecked")
-    private String describe(TimelineEntry entry, Runbook runbook) {
-        Map<String, Object> d = entry.details();
-        String key = "timeline." + entry.kind();
-        Object[] args = switch (entry.kind()) {
-            case "declared" -> new Object[] {d.get("severity"), d.get("service"), d.get("environment")};
-            case "acknowledged" -> new Object[] {entry.actor().id()};
-            case "commander-assigned" -> new Object[] {d.get("commander")};
-            case "stage-entered" -> {
-                key += "." + d.get("cause");
-                yield new Object[] {stageTitle(runbook, (String) d.get("to")), d.getOrDefault("latenessMs", ""),
-                        d.getOrDefault("reason", "")};
-            }
-            case "resolved" -> new Object[] {stageTitle(runbook, (String) d.get("stage")), d.get("summary")};
-            case "reopened", "closed" -> new Object[] {d.containsKey("note") ? "— " + d.get("note") : ""};
-            case "step-marked" -> new Object[] {
-                    runbook.step((String) d.get("stage"), (String) d.get("step")).map(Runbook.Step::title).orElse((String) d.get("step")),
-                    message("step." + d.get("outcome")), d.containsKey("note") ? "— " + d.get("note") : ""};
-            case "golden-window-missed" -> new Object[0];
-            case "check-changed" -> new Object[] {d.get("title"), message("check." + d.get("to")),
-                    d.containsKey("reasons") ? String.join("; ", (List<String>) d.get("reasons")) : resultWords(d)};
-            case "diagnosis-changed" -> {
-                if (!d.containsKey("rule")) {
-                    key += ".withdrawn";
-                    yield new Object[0];
-                }
-                yield new Object[] {message("boundary." + ((String) d.get("boundary")).toUpperCase(Locale.ROOT).replace('-', '_')),
-                        d.get("title")};
-            }
-            default -> null;
-        };
-        return args == null ? entry.summary() : messages.getMessage(key, args, entry.summary(), LocaleContextHolder.getLocale());
-    }
-
-    private String stageTitle(Runbook runbook, String stageKey) {
-        return Runbook.FOLLOW_UP.equals(stageKey) ? message("stage.followUp")
-                : runbook.findStage(stageKey).map(Runbook.Stage::title).orElse(stageKey);
-    }
-
     /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */
     private String attempt(String key, RedirectAttributes redirect, String notice, Runnable change) {
         try {
@@ -310,13 +269,6 @@ class IncidentPages {
             redirect.addFlashAttribute("error", refused.getBody().getDetail());
         }
         return "redirect:/incidents/" + key;
-    }
-
-    /** Who sent the result a check-changed entry names, along which path, to what. */
-    @SuppressWarnings("unchecked")
-    private static String resultWords(Map<String, Object> details) {
-        Map<String, Object> r = (Map<String, Object>) details.get("result");
-        return r == null ? "" : r.get("submitter") + ", " + r.get("path") + ", " + r.get("target");
     }
 
     private String message(String key, Object... args) {

@@ -15,7 +15,7 @@ import dev.goldenfive.runbook.RunbookVersion;
  */
 public record IncidentView(String key, String title, String service, String environment, Severity severity,
         IncidentStatus status, RunbookRef runbook, Instant startedAt, Instant declaredAt, String declaredBy,
-        Instant acknowledgedAt, String acknowledgedBy, String commander, CurrentStage stage, List<StageWindow> stages,
+        Instant acknowledgedAt, String acknowledgedBy, Instant mitigatedAt, String commander, CurrentStage stage, List<StageWindow> stages,
         Instant nextDeadlineAt, Instant resolvedAt, String resolutionSummary, Instant closedAt,
         Set<IncidentAction> allowedActions, List<StepMark> steps, Instant serverTime) {
 
@@ -55,7 +55,7 @@ public record IncidentView(String key, String title, String service, String envi
         return new IncidentView(incident.key(), incident.title(), incident.service(), incident.environment(),
                 incident.severity(), incident.status(), new RunbookRef(version.key(), version.version(), runbook.title()),
                 incident.startedAt(), incident.declaredAt(), incident.declaredBy(), incident.acknowledgedAt(),
-                incident.acknowledgedBy(), incident.commander(),
+                incident.acknowledgedBy(), incident.mitigatedAt(), incident.commander(),
                 new CurrentStage(incident.stage(), title, incident.stageEnteredAt(), deadline, secondsLeft),
                 windows, deadline, incident.resolvedAt(), incident.resolutionSummary(), incident.closedAt(),
                 incident.allowedActions(), steps, now);

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.database.SqlArrays;
 
 /**
  * The append-only record of every incident. Entries are written in the transaction of the change they
@@ -107,6 +110,43 @@ public class Timeline {
                 .param("kind", kind)
                 .query(this::entry)
                 .list();
+    }
+
+    /**
+     * Entries of an incident in the order they were written, after entry {@code afterId}, only of the
+     * {@code kinds} given (all when empty) and only by the actor {@code actorId} (anyone when null).
+     */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> of(long incidentId, Collection<String> kinds, String actorId, long afterId, int limit) {
+        return jdbc.sql(SELECT + " where incident_id = :incident and id > :after"
+                        + (kinds.isEmpty() ? "" : " and kind = any(:kinds)")
+                        + (actorId == null ? "" : " and actor_id = :actor")
+                        + " order by id limit :limit")
+                .param("incident", incidentId)
+                .param("after", afterId)
+                .param("kinds", SqlArrays.of("varchar", kinds.toArray()))
+                .param("actor", actorId)
+                .param("limit", Math.clamp(limit, 1, MAX_PAGE))
+                .query(this::entry)
+                .list();
+    }
+
+    /** The kinds of entry an incident has, and everyone who wrote one, for filters. */
+    public record Facets(List<String> kinds, List<Actor> actors) {
+    }
+
+    @Transactional(readOnly = true)
+    public Facets facets(long incidentId) {
+        List<String> kinds = jdbc.sql("select distinct kind from timeline_entry where incident_id = :incident order by kind")
+                .param("incident", incidentId)
+                .query(String.class)
+                .list();
+        List<Actor> actors = jdbc.sql("select distinct actor_kind, actor_id from timeline_entry where incident_id = :incident"
+                        + " order by actor_kind, actor_id")
+                .param("incident", incidentId)
+                .query((rs, row) -> new Actor(Actor.Kind.valueOf(rs.getString(1)), rs.getString(2)))
+                .list();
+        return new Facets(kinds, actors);
     }
 
     private TimelineEntry entry(ResultSet rs, int row) throws SQLException {

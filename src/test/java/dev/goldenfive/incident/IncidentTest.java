@@ -123,8 +123,9 @@ class IncidentTest {
                 () -> incident.advance(GOLDEN_FIVE, "again", alice, t0.plusSeconds(220)));
 
         assertThat(refused.allowed()).containsExactlyInAnyOrder(IncidentAction.ACKNOWLEDGE,
-                IncidentAction.ASSIGN_COMMANDER, IncidentAction.RESOLVE);
-        assertThat(refused.getBody().getProperties()).containsEntry("allowed", List.of("acknowledge", "assign-commander", "resolve"));
+                IncidentAction.ASSIGN_COMMANDER, IncidentAction.MITIGATE, IncidentAction.RESOLVE);
+        assertThat(refused.getBody().getProperties()).containsEntry("allowed",
+                List.of("acknowledge", "assign-commander", "mitigate", "resolve"));
     }
 
     @Test
