@@ -31,6 +31,11 @@ document.addEventListener('click', async (event) => {
   }
 });
 
+// <button data-print>: the browser's print dialog (the print stylesheet shapes the page).
+document.addEventListener('click', (event) => {
+  if (event.target.closest('[data-print]')) window.print();
+});
+
 // <button data-confirm="question">: asks before submitting its form (no inline JavaScript, per the CSP).
 document.addEventListener('submit', (event) => {
   const button = event.submitter;

@@ -57,4 +57,22 @@ public final class Api {
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    public HttpResponse<String> put(String path, String token, String json) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), token);
+    }
+
+    /** Writes the required sections of a resolved incident's review and completes it, so the incident may close. */
+    public void completeReview(String key, String token) throws Exception {
+        var written = put("/api/v1/incidents/" + key + "/review", token, """
+                {"status":"in-review","summary":"s","impact":"i","rootCause":"r","rootCauseCategory":"dns"}""");
+        if (written.statusCode() != 200) {
+            throw new AssertionError("review of " + key + ": " + written.body());
+        }
+        var completed = post("/api/v1/incidents/" + key + "/review/complete", token, "application/json", "");
+        if (completed.statusCode() != 200) {
+            throw new AssertionError("completing the review of " + key + ": " + completed.body());
+        }
+    }
 }

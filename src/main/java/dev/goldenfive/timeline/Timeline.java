@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,18 @@ public class Timeline {
                 .param("limit", Math.clamp(limit, 1, MAX_PAGE))
                 .query(this::entry)
                 .list();
+    }
+
+    /** Entries of an incident in order, only of the {@code kinds} given (all when empty), the first {@code max} of them. */
+    @Transactional(readOnly = true)
+    public List<TimelineEntry> all(long incidentId, Collection<String> kinds, int max) {
+        List<TimelineEntry> all = new ArrayList<>();
+        List<TimelineEntry> page;
+        do {
+            page = of(incidentId, kinds, null, all.isEmpty() ? 0 : all.getLast().id(), Math.min(MAX_PAGE, max - all.size()));
+            all.addAll(page);
+        } while (page.size() == MAX_PAGE && all.size() < max);
+        return all;
     }
 
     /** The kinds of entry an incident has, and everyone who wrote one, for filters. */

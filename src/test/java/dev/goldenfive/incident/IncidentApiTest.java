@@ -129,7 +129,7 @@ class IncidentApiTest {
         assertThat(twice.statusCode()).isEqualTo(409);
         assertThat(twice.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(json.readTree(twice.body()).get("allowed").valueStream().map(JsonNode::asString))
-                .containsExactlyInAnyOrder("assign-commander", "advance", "resolve");
+                .containsExactlyInAnyOrder("assign-commander", "advance", "mitigate", "resolve");
 
         assertThat(act(key, "advance", "{}").body()).contains("\"field\":\"reason\"");
         assertThat(act(key, "advance", "{\"reason\":\"DNS and TLS are fine\"}").statusCode()).isEqualTo(200);
@@ -143,6 +143,10 @@ class IncidentApiTest {
         assertThat(act(key, "reopen", "{\"note\":\"back again\"}").statusCode()).isEqualTo(200);
         assertThat(act(key, "resolve", "{\"summary\":\"%s\"}".formatted("x".repeat(4000))).statusCode())
                 .as("the longest summary").isEqualTo(200);
+        var unreviewed = act(key, "close", null);
+        assertThat(unreviewed.statusCode()).as("closing waits for the review").isEqualTo(409);
+        assertThat(unreviewed.body()).contains("Review needed");
+        new Api(port).completeReview(key, GoldenfiveTest.ADMIN_TOKEN);
         assertThat(act(key, "close", null).statusCode()).isEqualTo(200);
         assertThat(act(key, "teleport", null).statusCode()).isEqualTo(404);
         assertThat(act("INC-999999999", "acknowledge", null).statusCode()).isEqualTo(404);
@@ -150,6 +154,8 @@ class IncidentApiTest {
         JsonNode timeline = json.readTree(get("/api/v1/incidents/" + key + "/timeline", GoldenfiveTest.ADMIN_TOKEN).body());
         assertThat(timeline.valueStream().map(e -> e.get("kind").asString())).containsExactly("declared", "stage-entered",
                 "acknowledged", "stage-entered", "commander-assigned", "resolved", "reopened", "resolved", "closed");
+        assertThat(timeline.valueStream().map(e -> e.get("kind").asString())).as("a review is not the incident's timeline")
+                .doesNotContain("review-completed");
         assertThat(json.readTree(get("/api/v1/incidents/" + key, GoldenfiveTest.ADMIN_TOKEN).body()).get("commander").asString())
                 .isEqualTo("admin");
         assertThat(timeline.valueStream().filter(e -> e.get("kind").asString().equals("acknowledged")).findFirst().orElseThrow()

@@ -241,6 +241,7 @@ class ProbeApiTest {
         String sent = result(id(), key, "dns", true);
         assertThat(postProbes(token, sent).statusCode()).isEqualTo(201);
         act(key, "resolve", "{\"summary\":\"fixed\"}");
+        api.completeReview(key, GoldenfiveTest.ADMIN_TOKEN);
         act(key, "close", "{}");
 
         assertProblem(postProbes(token, "[" + result(id(), null, "dns", true) + "," + result(id(), key, "dns", true) + "]"),

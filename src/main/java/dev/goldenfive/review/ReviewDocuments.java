@@ -1,0 +1,58 @@
+package dev.goldenfive.review;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentProblems;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentView;
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.timeline.TimelineEntry;
+
+/** Everything a review page or export shows of an incident, read in one transaction. */
+@Component
+@Transactional(readOnly = true)
+class ReviewDocuments {
+
+    /** Most timeline entries an export holds. */
+    static final int MAX_EXPORTED_ENTRIES = 20_000;
+
+    record Document(IncidentRef ref, IncidentView incident, Runbook runbook, IncidentFigures figures, ReviewView review,
+            Instant now) {
+    }
+
+    private final IncidentManagement incidents;
+    private final Runbooks runbooks;
+    private final Timeline timeline;
+    private final Reviews reviews;
+    private final Clock clock;
+
+    ReviewDocuments(IncidentManagement incidents, Runbooks runbooks, Timeline timeline, Reviews reviews, Clock clock) {
+        this.incidents = incidents;
+        this.runbooks = runbooks;
+        this.timeline = timeline;
+        this.reviews = reviews;
+        this.clock = clock;
+    }
+
+    Document of(String key) {
+        IncidentRef ref = incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        Runbook runbook = runbooks.byId(ref.runbookVersionId()).orElseThrow().runbook();
+        Instant now = clock.instant();
+        return new Document(ref, incidents.view(key), runbook,
+                IncidentFigures.of(ref.startedAt(), runbook, IncidentFigures.entries(timeline, ref.id()), now),
+                reviews.view(key), now);
+    }
+
+    /** The whole timeline, oldest first, up to {@link #MAX_EXPORTED_ENTRIES}. */
+    List<TimelineEntry> timeline(IncidentRef ref) {
+        return timeline.all(ref.id(), List.of(), MAX_EXPORTED_ENTRIES);
+    }
+}

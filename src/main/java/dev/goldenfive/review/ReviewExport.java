@@ -1,0 +1,176 @@
+package dev.goldenfive.review;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.TimelineEntry;
+
+/** A review with its incident's figures and timeline, as Markdown (to paste into a wiki) or JSON (for tools). */
+@Component
+class ReviewExport {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final Map<Section, String> HEADINGS = Map.of(Section.SUMMARY, "Summary", Section.IMPACT, "Impact",
+            Section.ROOT_CAUSE, "Root cause", Section.WENT_WELL, "What went well", Section.WENT_BADLY, "What went badly",
+            Section.CONTRIBUTING_FACTORS, "Contributing factors");
+
+    private final JsonMapper json;
+
+    ReviewExport(JsonMapper json) {
+        this.json = json;
+    }
+
+    String markdown(ReviewDocuments.Document doc, List<TimelineEntry> timeline) {
+        var i = doc.incident();
+        var f = doc.figures();
+        var r = doc.review();
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(i.key()).append(" · ").append(line(i.title())).append(" — post-incident review\n\n");
+        md.append("- Service: ").append(line(i.service())).append(" · environment: ").append(line(i.environment()))
+                .append(" · severity: ").append(i.severity()).append('\n');
+        md.append("- Runbook: ").append(line(i.runbook().title())).append(" v").append(i.runbook().version()).append('\n');
+        md.append("- Status: ").append(i.status()).append(" · review ").append(r.status().label());
+        if (r.completedAt() != null) {
+            md.append(" by ").append(r.completedBy()).append(" at ").append(time(r.completedAt()));
+        }
+        md.append("\n- Started (t0): ").append(time(i.startedAt())).append(" UTC\n\n");
+
+        md.append("## Key figures\n\n| Figure | Value |\n|---|---|\n");
+        row(md, "Time to acknowledge", IncidentFigures.words(f.timeToAcknowledge()));
+        row(md, "Time to mitigate", IncidentFigures.words(f.timeToMitigate()));
+        row(md, "Time to resolve", IncidentFigures.words(f.timeToResolve()));
+        row(md, "Golden window", goldenWindow(f.goldenWindowMet(doc.now())) + " (ends t0 + "
+                + IncidentFigures.words(Duration.between(f.startedAt(), f.goldenWindowEnd())) + ")");
+        row(md, "Resolved in stage", f.resolvingStage() == null ? "—" : stageTitle(doc.runbook(), f.resolvingStage()));
+        md.append('\n');
+
+        md.append("## Stages\n\n| Stage | Window | Time spent | Outcome |\n|---|---|---|---|\n");
+        for (IncidentFigures.StageTime stage : f.stages()) {
+            String window = stage.windowStart() == null ? "after the golden window"
+                    : "t0 + " + stage.windowStart() + " s – " + stage.windowEnd() + " s";
+            md.append("| ").append(cell(stage.title())).append(" | ").append(window).append(" | ")
+                    .append(IncidentFigures.words(stage.spent())).append(" | ").append(stage.outcome().label()).append(" |\n");
+        }
+        md.append('\n');
+
+        md.append("## Diagnosis\n\n");
+        if (f.diagnosis() == null) {
+            md.append("No diagnosis rule matched the evidence.\n\n");
+        }
+        else {
+            md.append("**").append(f.diagnosis().boundary()).append("** — ").append(line(f.diagnosis().title()))
+                    .append(" (rule ").append(f.diagnosis().rule()).append(", ").append(time(f.diagnosis().at())).append(" UTC)\n\n");
+            for (Map<String, Object> fact : f.diagnosis().evidence()) {
+                md.append("- check ").append(fact.get("check")).append(": ").append(fact.get("state")).append('\n');
+            }
+            md.append('\n');
+        }
+
+        for (Section section : List.of(Section.SUMMARY, Section.IMPACT, Section.ROOT_CAUSE, Section.WENT_WELL,
+                Section.WENT_BADLY, Section.CONTRIBUTING_FACTORS)) {
+            md.append("## ").append(HEADINGS.get(section)).append("\n\n");
+            if (section == Section.ROOT_CAUSE && r.rootCauseCategory() != null) {
+                md.append("Category: ").append(r.rootCauseCategory()).append("\n\n");
+            }
+            String text = r.section(section.field());
+            md.append(text.isBlank() ? "_Not written._" : text.strip()).append("\n\n");
+        }
+
+        md.append("## Action items\n\n");
+        if (r.actionItems().isEmpty()) {
+            md.append("None.\n\n");
+        }
+        else {
+            md.append("| Title | Owner | Due | Status | Link |\n|---|---|---|---|---|\n");
+            for (ReviewView.Item item : r.actionItems()) {
+                md.append("| ").append(cell(item.title())).append(" | ").append(cell(item.owner())).append(" | ")
+                        .append(item.due() == null ? "" : item.due()).append(item.overdue() ? " (overdue)" : "").append(" | ")
+                        .append(item.status().label()).append(" | ").append(cell(item.link())).append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## Timeline (UTC)\n\n| Time | t0 + | Kind | Who | What |\n|---|---|---|---|---|\n");
+        for (TimelineEntry e : timeline) {
+            md.append("| ").append(time(e.at())).append(" | ").append(IncidentFigures.words(Duration.between(f.startedAt(), e.at())))
+                    .append(" | ").append(e.kind()).append(" | ").append(cell(e.actor().id())).append(" | ")
+                    .append(cell(e.summary())).append(" |\n");
+        }
+        if (timeline.size() == ReviewDocuments.MAX_EXPORTED_ENTRIES) {
+            md.append("\n_The first ").append(ReviewDocuments.MAX_EXPORTED_ENTRIES).append(" entries; the API pages through the rest._\n");
+        }
+        if (r.updatedAt() != null) {
+            md.append("\n_Review last edited by ").append(r.updatedBy()).append(" at ").append(time(r.updatedAt())).append(" UTC._\n");
+        }
+        return md.toString();
+    }
+
+    String json(ReviewDocuments.Document doc, List<TimelineEntry> timeline) {
+        var f = doc.figures();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("timeToAcknowledgeSeconds", seconds(f.timeToAcknowledge()));
+        figures.put("timeToMitigateSeconds", seconds(f.timeToMitigate()));
+        figures.put("timeToResolveSeconds", seconds(f.timeToResolve()));
+        figures.put("goldenWindowEnd", f.goldenWindowEnd());
+        figures.put("goldenWindow", goldenWindow(f.goldenWindowMet(doc.now())));
+        figures.put("resolvingStage", f.resolvingStage());
+        figures.put("stages", f.stages().stream().map(s -> {
+            Map<String, Object> stage = new LinkedHashMap<>();
+            stage.put("stage", s.key());
+            stage.put("title", s.title());
+            stage.put("windowStartSeconds", s.windowStart());
+            stage.put("windowEndSeconds", s.windowEnd());
+            stage.put("spentSeconds", seconds(s.spent()));
+            stage.put("outcome", s.outcome().label());
+            stage.put("spans", s.spans());
+            return stage;
+        }).toList());
+        figures.put("diagnosis", f.diagnosis());
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("incident", doc.incident());
+        document.put("figures", figures);
+        document.put("review", doc.review());
+        document.put("timeline", timeline);
+        document.put("timelineComplete", timeline.size() < ReviewDocuments.MAX_EXPORTED_ENTRIES);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+    }
+
+    static String goldenWindow(Boolean met) {
+        return met == null ? "pending" : met ? "met" : "missed";
+    }
+
+    private static String stageTitle(Runbook runbook, String key) {
+        return runbook.findStage(key).map(Runbook.Stage::title).orElse(key);
+    }
+
+    private static Double seconds(Duration duration) {
+        return duration == null ? null : duration.toMillis() / 1000.0;
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static String time(Instant at) {
+        return TIME.format(at);
+    }
+
+    /** Text inside a table cell: one line, pipes escaped. */
+    private static String cell(String text) {
+        return text == null ? "" : line(text).replace("|", "\\|");
+    }
+
+    private static String line(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ");
+    }
+}

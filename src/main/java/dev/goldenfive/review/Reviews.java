@@ -1,0 +1,182 @@
+package dev.goldenfive.review;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.incident.CloseCondition;
+import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentProblems;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentStatus;
+import dev.goldenfive.security.Role;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
+
+/**
+ * Post-incident reviews: reading, editing and completing them, with the rule of who may edit, and the gate
+ * that keeps an incident open for closing until its review is completed (when so configured).
+ */
+@Service
+@Transactional
+public class Reviews implements CloseCondition {
+
+    /** Most action items a review holds. */
+    public static final int MAX_ITEMS = 100;
+
+    private final ReviewStore store;
+    private final IncidentManagement incidents;
+    private final Timeline timeline;
+    private final ReviewSettings settings;
+    private final Clock clock;
+
+    Reviews(ReviewStore store, IncidentManagement incidents, Timeline timeline, ReviewSettings settings, Clock clock) {
+        this.store = store;
+        this.incidents = incidents;
+        this.timeline = timeline;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Who is editing: a user name, and whether they hold a role that edits any review (manager, administrator). */
+    public record Editor(String username, boolean anyReview) {
+
+        public static Editor of(Authentication caller) {
+            return new Editor(caller.getName(), caller.getAuthorities().stream().anyMatch(a ->
+                    a.getAuthority().equals(Role.MANAGER.authority()) || a.getAuthority().equals(Role.ADMIN.authority())));
+        }
+
+        Actor actor() {
+            return Actor.user(username);
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public ReviewView view(String key) {
+        IncidentRef incident = incident(key);
+        return view(incident, store.find(incident.id(), false).orElseGet(() -> Review.blank(incident.id())));
+    }
+
+    public ReviewView edit(String key, Review.Draft draft, Editor editor) {
+        IncidentRef incident = incident(key);
+        requireMayEdit(incident, editor);
+        Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
+        checkItems(incident.id(), draft.items());
+        var changes = review.edit(draft, key, editor.actor(), now());
+        if (!changes.isEmpty()) {
+            store.save(review, changes, editor.actor());
+        }
+        return view(incident, review);
+    }
+
+    public ReviewView complete(String key, Editor editor) {
+        IncidentRef incident = incident(key);
+        requireMayEdit(incident, editor);
+        Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
+        var changes = review.complete(settings.requiredSections(), incident.status() == IncidentStatus.OPEN, key,
+                editor.actor(), now());
+        if (!changes.isEmpty()) {
+            store.save(review, changes, editor.actor());
+        }
+        return view(incident, review);
+    }
+
+    /** Every change to the review, newest first. */
+    @Transactional(readOnly = true)
+    List<ReviewStore.Edit> history(String key) {
+        return store.history(incident(key).id());
+    }
+
+    /** Managers and administrators edit every review; a responder those of the incidents they worked on. */
+    @Transactional(readOnly = true)
+    public boolean mayEdit(IncidentRef incident, Editor editor) {
+        if (editor.anyReview()) {
+            return true;
+        }
+        if (editor.username().equals(incidents.view(incident.key()).commander())) {
+            return true;
+        }
+        return timeline.facets(incident.id()).actors().contains(Actor.user(editor.username()));
+    }
+
+    /** Closing waits for a completed review, unless {@code goldenfive.review.close-needs-review} is false. */
+    @Override
+    public void check(IncidentRef incident) {
+        if (!settings.closeNeedsReview()) {
+            return;
+        }
+        ReviewStatus status = store.find(incident.id(), false).map(Review::status).orElse(null);
+        if (status != ReviewStatus.COMPLETED) {
+            throw new ReviewProblems.ReviewNeeded(incident.key(), status);
+        }
+    }
+
+    List<Section> required() {
+        return settings.requiredSections();
+    }
+
+    private void requireMayEdit(IncidentRef incident, Editor editor) {
+        if (!mayEdit(incident, editor)) {
+            throw new ReviewProblems.NotYourIncident(incident.key(), editor.username());
+        }
+    }
+
+    /** Known ids only (this review's), each once; links are web addresses. */
+    private void checkItems(long incidentId, List<ActionItem> items) {
+        if (items == null) {
+            return;
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        Set<Long> known = new HashSet<>(store.itemIds(incidentId));
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            ActionItem item = items.get(i);
+            if (item.id() != null && (!known.contains(item.id()) || !seen.add(item.id()))) {
+                problems.add(new FieldProblem("actionItems[" + i + "].id", "is not an action item of this review"
+                        + " (leave it out for a new item)"));
+            }
+            if (item.link() != null && !webAddress(item.link())) {
+                problems.add(new FieldProblem("actionItems[" + i + "].link", "must be an http:// or https:// address"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFields(problems);
+        }
+    }
+
+    private static boolean webAddress(String link) {
+        try {
+            URI uri = new URI(link);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null;
+        }
+        catch (URISyntaxException notAnAddress) {
+            return false;
+        }
+    }
+
+    private ReviewView view(IncidentRef incident, Review review) {
+        return ReviewView.of(incident.key(), review, settings.requiredSections(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    }
+
+    private IncidentRef incident(String key) {
+        return incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

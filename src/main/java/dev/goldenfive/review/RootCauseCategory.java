@@ -1,0 +1,18 @@
+package dev.goldenfive.review;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Where the root cause lay: the fault boundaries the evidence can point at, and the causes behind them. */
+public enum RootCauseCategory {
+    LOCAL_NETWORK, DNS, TLS, REMOTE_SERVICE, PROXY_CONFIGURATION, DEPLOYMENT, CONFIGURATION, CAPACITY, DEPENDENCY,
+    HARDWARE, PROCESS, UNKNOWN;
+
+    public String label() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    public static Optional<RootCauseCategory> fromLabel(String label) {
+        return Arrays.stream(values()).filter(c -> c.label().equals(label)).findFirst();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.goldenfive.review;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.goldenfive.review.IncidentFigures.Outcome;
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.TimelineEntry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+/** The figures of hand-written timelines, checked against values worked out by hand. */
+class IncidentFiguresTest {
+
+    static final Runbook GOLDEN_FIVE = new Runbook("golden", "Golden five", null, List.of(
+            stage("connectivity", "Connectivity", 0, 60), stage("proxy-switch", "Proxy switch", 60, 180),
+            stage("offline-fallback", "Offline fallback", 180, 300)), List.of(), List.of());
+
+    final Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+    final List<TimelineEntry> entries = new ArrayList<>();
+
+    @Test
+    void anIncidentResolvedInTheSecondStageMetTheGoldenWindow() {
+        entered(0, "connectivity", "declared", null);
+        at(45, "acknowledged", Map.of());
+        entered(60.2, "proxy-switch", "timer", t0.plusSeconds(60));
+        at(150, "mitigated", Map.of("note", "mirror"));
+        at(170, "resolved", Map.of("stage", "proxy-switch", "summary", "GOPROXY switched"));
+
+        IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
+
+        assertThat(figures.timeToAcknowledge()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(figures.timeToMitigate()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(figures.timeToResolve()).isEqualTo(Duration.ofSeconds(170));
+        assertThat(figures.goldenWindowEnd()).isEqualTo(t0.plusSeconds(300));
+        assertThat(figures.goldenWindowMet(t0.plusSeconds(900))).isTrue();
+        assertThat(figures.resolvingStage()).isEqualTo("proxy-switch");
+        assertThat(figures.stages()).extracting(IncidentFigures.StageTime::key, s -> s.spent().toSeconds(),
+                IncidentFigures.StageTime::outcome).containsExactly(
+                tuple("connectivity", 60L, Outcome.OVER),
+                tuple("proxy-switch", 110L, Outcome.ON_TIME),
+                tuple("offline-fallback", 0L, Outcome.SKIPPED));
+    }
+
+    @Test
+    void aReopenedIncidentCountsToItsLastResolutionAndMitigationToItsFirst() {
+        entered(0, "connectivity", "declared", null);
+        entered(20, "proxy-switch", "advance", null);
+        at(100, "resolved", Map.of("stage", "proxy-switch", "summary", "mirror"));
+        at(400, "reopened", Map.of());
+        entered(400, "follow-up", "reopen", null);
+        at(460, "resolved", Map.of("stage", "follow-up", "summary", "vendored"));
+
+        IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
+
+        assertThat(figures.timeToAcknowledge()).as("never acknowledged").isNull();
+        assertThat(figures.timeToMitigate()).as("the first resolution stopped the impact").isEqualTo(Duration.ofSeconds(100));
+        assertThat(figures.timeToResolve()).isEqualTo(Duration.ofSeconds(460));
+        assertThat(figures.goldenWindowMet(t0.plusSeconds(900))).isFalse();
+        assertThat(figures.resolvingStage()).isEqualTo("follow-up");
+        assertThat(figures.stages()).extracting(IncidentFigures.StageTime::key, s -> s.spent().toSeconds(),
+                IncidentFigures.StageTime::outcome).containsExactly(
+                tuple("connectivity", 20L, Outcome.ON_TIME),
+                tuple("proxy-switch", 80L, Outcome.ON_TIME),
+                tuple("offline-fallback", 0L, Outcome.SKIPPED),
+                tuple("follow-up", 60L, Outcome.OVER));
+    }
+
+    @Test
+    void anIncidentDeclaredLateIsStillOpenInItsWindowAndUndecidedUntilTheWindowEnds() {
+        entered(0, "connectivity", "declared", null);
+        entered(200, "proxy-switch", "catch-up", t0.plusSeconds(60));
+        entered(200, "offline-fallback", "catch-up", t0.plusSeconds(180));
+
+        IncidentFigures during = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(250));
+        assertThat(during.goldenWindowMet(t0.plusSeconds(250))).isNull();
+        assertThat(during.timeToResolve()).isNull();
+        assertThat(during.stages()).extracting(IncidentFigures.StageTime::key, s -> s.spent().toSeconds(),
+                IncidentFigures.StageTime::outcome).containsExactly(
+                tuple("connectivity", 60L, Outcome.OVER),
+                tuple("proxy-switch", 120L, Outcome.OVER),
+                tuple("offline-fallback", 70L, Outcome.CURRENT));
+
+        assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(300)).goldenWindowMet(t0.plusSeconds(300)))
+                .as("open when the last window ends").isFalse();
+    }
+
+    @Test
+    void theDiagnosisThatStoodLastIsTheFinalOneAndAWithdrawalLeavesNone() {
+        entered(0, "connectivity", "declared", null);
+        at(30, "diagnosis-changed", Map.of("rule", "dns-down", "boundary", "dns", "title", "Resolver fails",
+                "evidence", List.of(Map.of("check", "dns", "state", "failed"))));
+        at(50, "diagnosis-changed", Map.of("rule", "tls-broken", "boundary", "tls", "title", "Certificate",
+                "evidence", List.of(Map.of("check", "tls", "state", "failed"))));
+
+        IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(55));
+        assertThat(figures.diagnosis().boundary()).isEqualTo("tls");
+        assertThat(figures.diagnosis().evidence()).singleElement().satisfies(fact -> assertThat(fact).containsEntry("check", "tls"));
+
+        at(58, "diagnosis-changed", Map.of("from", "tls-broken"));
+        assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(59)).diagnosis()).isNull();
+    }
+
+    @Test
+    void resolvingExactlyWhenTheLastWindowEndsMissesIt() {
+        entered(0, "connectivity", "declared", null);
+        at(300, "resolved", Map.of("stage", "offline-fallback", "summary", "late"));
+
+        assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(301)).goldenWindowMet(t0.plusSeconds(301))).isFalse();
+    }
+
+    @Test
+    void durationsReadAsPeopleSayThem() {
+        assertThat(IncidentFigures.words(Duration.ofSeconds(45))).isEqualTo("45 s");
+        assertThat(IncidentFigures.words(Duration.ofSeconds(245))).isEqualTo("4 min 05 s");
+        assertThat(IncidentFigures.words(Duration.ofSeconds(7500))).isEqualTo("2 h 05 min");
+        assertThat(IncidentFigures.words(Duration.ofHours(76))).isEqualTo("3 d 4 h");
+        assertThat(IncidentFigures.words(null)).isEqualTo("—");
+    }
+
+    private void entered(double seconds, String to, String cause, Instant deadline) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("to", to);
+        details.put("cause", cause);
+        if (deadline != null) {
+            details.put("deadline", deadline.toString());
+        }
+        at(seconds, "stage-entered", details);
+    }
+
+    private void at(double seconds, String kind, Map<String, Object> details) {
+        entries.add(new TimelineEntry(entries.size() + 1, 1, t0.plusMillis(Math.round(seconds * 1000)), kind,
+                Actor.user("alice"), kind, details));
+    }
+
+    private static Runbook.Stage stage(String key, String title, int start, int end) {
+        return new Runbook.Stage(key, title, start, end, "goal",
+                List.of(new Runbook.Step("look", "Look", null, List.of(), null)), List.of());
+    }
+}
