@@ -1,0 +1,106 @@
+package dev.goldenfive.review;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import dev.goldenfive.incident.Severity;
+import dev.goldenfive.web.InvalidField;
+
+/** The reports page: a range of days (UTC) and filters, the figures, charts and the CSV of the incidents behind them. */
+@Controller
+class ReportPages {
+
+    private final Reports reports;
+    private final ReportCsv csv;
+    private final Clock clock;
+
+    ReportPages(Reports reports, ReportCsv csv, Clock clock) {
+        this.reports = reports;
+        this.csv = csv;
+        this.clock = clock;
+    }
+
+    /** Seconds as people read them, for the page's figures (absent stays a dash). */
+    record Words() {
+        public String apply(Double seconds) {
+            return IncidentFigures.words(seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000)));
+        }
+    }
+
+    /** The filters as the form holds them: whole days, {@code to} included. */
+    record Filters(String from, String to, String service, String environment, String severity) {
+    }
+
+    @GetMapping("/reports")
+    String reports(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
+            @RequestParam(required = false) String severity, Model model) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Filters filters = new Filters(blank(from) ? today.minusDays(29).toString() : from.strip(),
+                blank(to) ? today.toString() : to.strip(), service, environment, blank(severity) ? null : severity);
+        model.addAttribute("filters", filters);
+        model.addAttribute("severities", Severity.values());
+        model.addAttribute("words", new Words());
+        try {
+            ReportSummary summary = reports.summary(query(filters));
+            model.addAttribute("report", summary);
+            model.addAttribute("dayMax", summary.days().stream().mapToLong(ReportSummary.Day::incidents).max().orElse(1));
+            model.addAttribute("stageMax", summary.stages().stream().mapToDouble(ReportSummary.StageFigure::meanSeconds).max().orElse(1));
+            model.addAttribute("resolvingMax", summary.resolvingStages().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
+            model.addAttribute("boundaryMax", summary.faultBoundaries().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
+        }
+        catch (InvalidField invalid) {
+            model.addAttribute("error", invalid.field() + " " + invalid.reason());
+        }
+        return "review/reports";
+    }
+
+    @GetMapping("/reports.csv")
+    void download(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
+            @RequestParam(required = false) String severity, HttpServletResponse response) throws IOException {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        csv.write(query(new Filters(blank(from) ? today.minusDays(29).toString() : from, blank(to) ? today.toString() : to,
+                service, environment, blank(severity) ? null : severity)), response);
+    }
+
+    private static ReportQuery query(Filters filters) {
+        Instant start = day("from", filters.from()).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant end = day("to", filters.to()).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Severity severity = null;
+        if (filters.severity() != null) {
+            try {
+                severity = Severity.valueOf(filters.severity());
+            }
+            catch (IllegalArgumentException unknown) {
+                throw new InvalidField("severity", "must be SEV1, SEV2, SEV3 or SEV4");
+            }
+        }
+        return new ReportQuery(start, end, filters.service(), filters.environment(), severity);
+    }
+
+    private static LocalDate day(String field, String text) {
+        try {
+            return LocalDate.parse(text);
+        }
+        catch (DateTimeParseException notADay) {
+            throw new InvalidField(field, "must be a day such as 2026-11-01");
+        }
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+}

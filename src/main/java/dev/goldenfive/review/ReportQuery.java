@@ -1,0 +1,64 @@
+package dev.goldenfive.review;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import dev.goldenfive.incident.Severity;
+import dev.goldenfive.web.InvalidField;
+
+/**
+ * Which incidents a report covers: those that started in [{@code from}, {@code to}), of one service,
+ * environment and severity when given.
+ */
+public record ReportQuery(Instant from, Instant to, String service, String environment, Severity severity) {
+
+    /** The longest range one report covers. */
+    public static final Duration MAX_RANGE = Duration.ofDays(400);
+    /** The range when none is given: the last 30 days. */
+    public static final Duration DEFAULT_RANGE = Duration.ofDays(30);
+
+    /** The range asked for, each end defaulting: to now, from 30 days before {@code to}. */
+    public static ReportQuery of(Instant from, Instant to, String service, String environment, Severity severity,
+            Instant now) {
+        Instant end = to != null ? to : now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return new ReportQuery(from != null ? from : end.minus(DEFAULT_RANGE), end, service, environment, severity);
+    }
+
+    public ReportQuery {
+        if (!from.isBefore(to)) {
+            throw new InvalidField("from", "must be before to");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new InvalidField("to", "must be at most " + MAX_RANGE.toDays() + " days after from");
+        }
+        service = blankToNull(service);
+        environment = blankToNull(environment);
+    }
+
+    /** The filters as SQL over report_incident aliased {@code r}, their values put into {@code params}. */
+    String where(Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" where r.started_at >= :from and r.started_at < :to");
+        params.put("from", Timestamp.from(from));
+        params.put("to", Timestamp.from(to));
+        if (service != null) {
+            where.append(" and r.service = :service");
+            params.put("service", service);
+        }
+        if (environment != null) {
+            where.append(" and r.environment = :environment");
+            params.put("environment", environment);
+        }
+        if (severity != null) {
+            where.append(" and r.severity = :severity");
+            params.put("severity", severity.name());
+        }
+        return where.toString();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}
