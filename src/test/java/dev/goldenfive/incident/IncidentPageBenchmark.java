@@ -1,17 +1,12 @@
 package dev.goldenfive.incident;
 
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -23,6 +18,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.goldenfive.Benchmarks;
 import dev.goldenfive.Chromium;
 import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.timeline.Actor;
@@ -56,16 +52,16 @@ class IncidentPageBenchmark {
             }
             int entries = incidents.timeline(key, 0, 1000).size();
 
-            HttpClient http = signedIn(base);
-            List<Double> page = timeGets(http, base + "/incidents/" + key);
-            List<Double> baseline = timeGets(HttpClient.newHttpClient(), base + "/login");
+            HttpClient http = Benchmarks.signedIn(base, "admin", PASSWORD);
+            List<Double> page = Benchmarks.timeGets(http, base + "/incidents/" + key, 200, 300);
+            List<Double> baseline = Benchmarks.timeGets(HttpClient.newHttpClient(), base + "/login", 200, 300);
 
             System.out.printf("%nIncident page benchmark: %d timeline entries%n", entries);
             System.out.printf("%-22s %10s %10s %8s%n", "render (ms)", "p50", "p95", "");
-            System.out.printf("%-22s %10.1f %10.1f%n", "incident page", percentile(page, .5), percentile(page, .95));
-            System.out.printf("%-22s %10.1f %10.1f%n", "sign-in page (base)", percentile(baseline, .5), percentile(baseline, .95));
-            System.out.printf("ratio p95: %.1f; goal p95 <= 50 ms: %s%n", percentile(page, .95) / percentile(baseline, .95),
-                    percentile(page, .95) <= 50 ? "met" : "NOT MET");
+            System.out.printf("%-22s %10.1f %10.1f%n", "incident page", Benchmarks.percentile(page, .5), Benchmarks.percentile(page, .95));
+            System.out.printf("%-22s %10.1f %10.1f%n", "sign-in page (base)", Benchmarks.percentile(baseline, .5), Benchmarks.percentile(baseline, .95));
+            System.out.printf("ratio p95: %.1f; goal p95 <= 50 ms: %s%n", Benchmarks.percentile(page, .95) / Benchmarks.percentile(baseline, .95),
+                    Benchmarks.percentile(page, .95) <= 50 ? "met" : "NOT MET");
 
             liveUpdate(base, key);
         }
@@ -99,52 +95,15 @@ class IncidentPageBenchmark {
                 Thread.sleep(200);
             }
             System.out.printf("%-22s %10s %10s %10s%n", "action → 2nd browser", "p50", "p95", "max");
-            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "shown (ms)", percentile(visible, .5), percentile(visible, .95),
-                    percentile(visible, 1));
-            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "request (base, ms)", percentile(answered, .5),
-                    percentile(answered, .95), percentile(answered, 1));
-            System.out.printf("ratio p95: %.1f; goal <= 1000 ms: %s%n%n", percentile(visible, .95) / percentile(answered, .95),
-                    percentile(visible, 1) <= 1000 ? "met" : "NOT MET");
+            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "shown (ms)", Benchmarks.percentile(visible, .5), Benchmarks.percentile(visible, .95),
+                    Benchmarks.percentile(visible, 1));
+            System.out.printf("%-22s %10.1f %10.1f %10.1f%n", "request (base, ms)", Benchmarks.percentile(answered, .5),
+                    Benchmarks.percentile(answered, .95), Benchmarks.percentile(answered, 1));
+            System.out.printf("ratio p95: %.1f; goal <= 1000 ms: %s%n%n", Benchmarks.percentile(visible, .95) / Benchmarks.percentile(answered, .95),
+                    Benchmarks.percentile(visible, 1) <= 1000 ? "met" : "NOT MET");
         }
         finally {
             browser.quit();
         }
-    }
-
-    private static HttpClient signedIn(String base) throws Exception {
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
-        if (!csrf.find()) {
-            throw new IllegalStateException("no CSRF token on the sign-in page");
-        }
-        String form = "username=admin&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "&_csrf="
-                + csrf.group(1);
-        http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
-        return http;
-    }
-
-    /** Milliseconds of 300 requests, after 200 to warm up (the JIT compiles the rendering by then). */
-    private static List<Double> timeGets(HttpClient http, String url) throws Exception {
-        List<Double> times = new ArrayList<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
-        for (int i = 0; i < 500; i++) {
-            long start = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(url + " answered " + response.statusCode());
-            }
-            if (i >= 200) {
-                times.add((System.nanoTime() - start) / 1e6);
-            }
-        }
-        return times;
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p * sorted.size()) - 1)));
     }
 }

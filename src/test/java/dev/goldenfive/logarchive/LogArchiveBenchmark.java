@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +27,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.goldenfive.Benchmarks;
 import dev.goldenfive.GoldenfiveApplication;
 
 /**
@@ -100,18 +100,18 @@ class LogArchiveBenchmark {
                         System.out.printf("query %s: %d lines found%n", q, found);
                     }
                 }
-                double p95 = percentile(service, .95);
+                double p95 = Benchmarks.percentile(service, .95);
                 System.out.printf("%-44s p95 %6.1f ms vs bare SQL %6.1f ms: ratio %.2f (goal <= 1.25: %s; <= 100 ms: %s); over HTTP %6.1f ms%n",
-                        "search " + q, p95, percentile(bare, .95), p95 / percentile(bare, .95),
-                        p95 / percentile(bare, .95) <= 1.25 ? "met" : "NOT MET", p95 <= 100 ? "met" : "NOT MET",
-                        percentile(overHttp, .95));
+                        "search " + q, p95, Benchmarks.percentile(bare, .95), p95 / Benchmarks.percentile(bare, .95),
+                        p95 / Benchmarks.percentile(bare, .95) <= 1.25 ? "met" : "NOT MET", p95 <= 100 ? "met" : "NOT MET",
+                        Benchmarks.percentile(overHttp, .95));
             }
 
             // soak: a steady half of the measured rate, every request timed from when it was due
             double perSecond = httpRate / 2 / BATCH;
             List<Double> latencies = openLoop(perSecond, soak);
-            double p50 = percentile(latencies, .5);
-            double p999 = percentile(latencies, .999);
+            double p50 = Benchmarks.percentile(latencies, .5);
+            double p999 = Benchmarks.percentile(latencies, .999);
             System.out.printf("%-44s %d requests of 5,000 lines at %.1f/s: p50 %.0f ms, p99.9 %.0f ms, ratio %.1f (goal <= 10: %s)%n",
                     "soak " + soak.toMinutes() + " min", latencies.size(), perSecond, p50, p999, p999 / p50, p999 / p50 <= 10 ? "met" : "NOT MET");
         }
@@ -236,9 +236,4 @@ class LogArchiveBenchmark {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(p * sorted.size()) - 1)));
-    }
 }

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -22,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.goldenfive.Benchmarks;
 import dev.goldenfive.GoldenfiveApplication;
 
 /**
@@ -82,8 +82,8 @@ class ProbeIngestBenchmark {
             System.out.printf("%-40s %12.0f results/s (goal >= 20,000: %s)%n", "POST /api/v1/probes, 1,000 a request",
                     batchesPerSecond * 1000, batchesPerSecond * 1000 >= 20_000 ? "met" : "NOT MET");
             System.out.printf("%-40s p50 %.1f ms, p99 %.1f ms, max %.1f ms at %.0f req/s (goal p99 <= 50 ms: %s)%n",
-                    "one result at half the maximum rate", percentile(latencies, .5), percentile(latencies, .99),
-                    percentile(latencies, 1), halfRate, percentile(latencies, .99) <= 50 ? "met" : "NOT MET");
+                    "one result at half the maximum rate", Benchmarks.percentile(latencies, .5), Benchmarks.percentile(latencies, .99),
+                    Benchmarks.percentile(latencies, 1), halfRate, Benchmarks.percentile(latencies, .99) <= 50 ? "met" : "NOT MET");
             System.out.printf("answers other than 2xx while measuring single results: %d%n", single.failures());
         }
     }
@@ -164,9 +164,4 @@ class ProbeIngestBenchmark {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
-    }
 }
