@@ -76,3 +76,10 @@ create table report_stage_time (
     outcome     varchar(10)      not null,
     primary key (incident_id, position)
 );
+
+-- Incidents whose report figures are to be computed again: marked (row-locked until commit) by the change's
+-- transaction, taken one at a time by any replica with SKIP LOCKED, deleted in the transaction that computes them.
+create table report_pending (
+    number bigint primary key,
+    marks  bigint not null default 1
+);

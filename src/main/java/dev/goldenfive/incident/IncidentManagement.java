@@ -136,9 +136,11 @@ public class IncidentManagement {
             case RESOLVE -> incident.resolve(blankToNull(words.summary()), by, now);
             case REOPEN -> incident.reopen(version.runbook(), blankToNull(words.note()), by, now);
             case CLOSE -> {
-                IncidentRef ref = ref(incident);
-                // asked lazily: the modules that set conditions depend on this service
-                closeConditions.orderedStream().forEach(condition -> condition.check(ref));
+                if (incident.allowedActions().contains(IncidentAction.CLOSE)) {
+                    IncidentRef ref = ref(incident);
+                    // asked lazily: the modules that set conditions depend on this service
+                    closeConditions.orderedStream().forEach(condition -> condition.check(ref));
+                }
                 incident.close(blankToNull(words.note()), by, now);
             }
         }

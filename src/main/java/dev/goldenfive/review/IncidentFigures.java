@@ -16,12 +16,12 @@ import dev.goldenfive.timeline.TimelineEntry;
  * the review page, the export and the reports agree. All times are measured from t0, the incident's start.
  *
  * @param acknowledgedAt  the first acknowledgement
- * @param mitigatedAt     the first mitigation, else the first resolution (impact stops no later than that)
+ * @param mitigatedAt     the first mitigation or the first resolution, whichever came first (impact stops no later)
  * @param resolvedAt      the last resolution, when it was not reopened after it
  * @param goldenWindowEnd when the runbook's last window ends
  * @param resolvingStage  the stage the incident was in when it was last resolved
  * @param stages          each runbook stage (and follow-up, once entered) with the time spent in it
- * @param diagnosis       the diagnosis that stood last, if any
+ * @param diagnosis       the last diagnosis a rule matched, if any (kept when later withdrawn)
  */
 public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant mitigatedAt, Instant resolvedAt,
         Instant goldenWindowEnd, String resolvingStage, List<StageTime> stages, FinalDiagnosis diagnosis) {
@@ -158,7 +158,8 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
                     resolved = null;
                     resolvingStage = null;
                 }
-                case "diagnosis-changed" -> diagnosis = !d.containsKey("rule") ? null
+                // a withdrawal (the evidence no longer matches, often because the fix worked) keeps the last match
+                case "diagnosis-changed" -> diagnosis = !d.containsKey("rule") ? diagnosis
                         : new FinalDiagnosis(entry.at(), (String) d.get("rule"), (String) d.get("boundary"),
                                 (String) d.get("title"), (List<Map<String, Object>>) d.getOrDefault("evidence", List.of()));
                 default -> {
@@ -183,7 +184,8 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
                     Outcome.OVER));
         }
         Instant goldenWindowEnd = startedAt.plusSeconds(runbook.stages().getLast().endSeconds());
-        return new IncidentFigures(startedAt, acknowledged, mitigated != null ? mitigated : firstResolved, resolved,
+        Instant impactStopped = mitigated == null || (firstResolved != null && firstResolved.isBefore(mitigated)) ? firstResolved : mitigated;
+        return new IncidentFigures(startedAt, acknowledged, impactStopped, resolved,
                 goldenWindowEnd, resolvingStage, List.copyOf(stages), diagnosis);
     }
 

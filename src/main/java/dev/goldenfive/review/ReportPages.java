@@ -93,7 +93,11 @@ class ReportPages {
 
     private static LocalDate day(String field, String text) {
         try {
-            return LocalDate.parse(text);
+            LocalDate day = LocalDate.parse(text);
+            if (day.getYear() < 1970 || day.getYear() > 9998) {
+                throw new InvalidField(field, "must be between 1970 and 9998");
+            }
+            return day;
         }
         catch (DateTimeParseException notADay) {
             throw new InvalidField(field, "must be a day such as 2026-11-01");

@@ -2,14 +2,20 @@ package dev.goldenfive.review;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -27,16 +33,25 @@ import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.timeline.Timeline;
 
 /**
- * Keeps the reports' table of incident figures: each incident's row is computed again from its timeline
- * (with {@link IncidentFigures}) just before any transaction that changed the incident commits, once per
- * incident however many changes the transaction made. Incidents from before this table existed are filled
- * in after start, in the background.
+ * Keeps the reports' table of incident figures, each computed from the incident's timeline with
+ * {@link IncidentFigures}. A change marks its incident in {@code report_pending} just before it commits (one
+ * statement, however many changes the transaction made), so the timers and ingest pay almost nothing; a
+ * thread on every replica computes marked incidents soon after (at once on this replica, within a second
+ * on the others), one per transaction. A mark is row-locked until its change commits and the computing
+ * transaction takes only unlocked marks and deletes the one it computes, so a change is never computed
+ * before it is visible, and a change that comes in meanwhile marks the incident again. Incidents from
+ * before the table existed are marked after start.
  */
 @Component
-class ReportProjection {
+class ReportProjection implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReportProjection.class);
-    private static final int BATCH = 200;
+    static final Duration POLL = Duration.ofSeconds(1);
+    static final Duration SET_ASIDE = Duration.ofSeconds(30);
+    private static final int BATCH = 500;
+    /** The kinds of change the figures depend on (notes, steps and commanders do not move them). */
+    private static final Set<String> FIGURES = Set.of("declared", "acknowledged", "mitigated", "stage-entered", "resolved",
+            "reopened", "closed");
 
     private final IncidentManagement incidents;
     private final Runbooks runbooks;
@@ -44,6 +59,11 @@ class ReportProjection {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final Semaphore wake = new Semaphore(0);
+    /** Incidents whose computation failed, and until when they are left alone. */
+    private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
+    private volatile Thread thread;
+    private volatile boolean running;
 
     ReportProjection(IncidentManagement incidents, Runbooks runbooks, Timeline timeline, JdbcClient jdbc,
             TransactionTemplate transactions, Clock clock) {
@@ -55,39 +75,37 @@ class ReportProjection {
         this.clock = clock;
     }
 
-    /** The kinds of change the figures depend on (notes, steps and commanders do not move them). */
-    private static final Set<String> FIGURES = Set.of("declared", "acknowledged", "mitigated", "stage-entered", "resolved",
-            "reopened", "closed");
-
     @EventListener
     void changed(IncidentEvent event) {
         if (FIGURES.contains(event.kind())) {
-            dirty(event.incidentKey());
+            mark(event.incidentKey());
         }
     }
 
     @EventListener
     void found(FindingRecorded finding) {
         if ("diagnosis-changed".equals(finding.entry().kind())) {
-            dirty(finding.incident().key());
+            mark(finding.incident().key());
         }
     }
 
-    /** Remembers the incident for the end of the transaction (the first change registers the refresh). */
+    /** Marks the incident just before the transaction commits, and wakes this replica's thread after it did. */
     @SuppressWarnings("unchecked")
-    private void dirty(String key) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            incidents.ref(key).ifPresent(ref -> write(ref, true));
-            return;
-        }
-        Set<String> keys = (Set<String>) TransactionSynchronizationManager.getResource(this);
-        if (keys == null) {
-            Set<String> fresh = new LinkedHashSet<>();
+    private void mark(String key) {
+        long number = Long.parseLong(key.substring(4));
+        Set<Long> numbers = (Set<Long>) TransactionSynchronizationManager.getResource(this);
+        if (numbers == null) {
+            Set<Long> fresh = new LinkedHashSet<>();
             TransactionSynchronizationManager.bindResource(this, fresh);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void beforeCommit(boolean readOnly) {
-                    fresh.forEach(k -> incidents.ref(k).ifPresent(ref -> write(ref, true)));
+                    markAll(fresh);
+                }
+
+                @Override
+                public void afterCommit() {
+                    wake.release();
                 }
 
                 @Override
@@ -95,25 +113,80 @@ class ReportProjection {
                     TransactionSynchronizationManager.unbindResourceIfPossible(ReportProjection.this);
                 }
             });
-            keys = fresh;
+            numbers = fresh;
         }
-        keys.add(key);
+        numbers.add(number);
     }
 
-    /** The incident's figures into the table; {@code replace}: over a row already there, else only where there is none. */
-    void write(IncidentRef incident, boolean replace) {
+    /** One statement for all; a mark already there is updated, so its row stays locked until this commits. */
+    private void markAll(Set<Long> numbers) {
+        jdbc.sql("insert into report_pending (number) select unnest(:numbers) on conflict (number)"
+                        + " do update set marks = report_pending.marks + 1")
+                .param("numbers", SqlArrays.of("int8", numbers.toArray()))
+                .update();
+    }
+
+    /**
+     * Computes one marked incident in a transaction of its own; false when none is left to take. One whose
+     * computation fails stays marked and is set aside for {@link #SET_ASIDE}, so it cannot hold up the others.
+     */
+    boolean computeNext() {
+        Instant now = clock.instant();
+        setAside.values().removeIf(until -> until.isBefore(now));
+        long[] taken = new long[1];
+        try {
+            Boolean computed = transactions.execute(tx -> {
+                Optional<Long> number = jdbc.sql("select number from report_pending where number <> all(:setAside)"
+                                + " order by number limit 1 for update skip locked")
+                        .param("setAside", SqlArrays.of("int8", setAside.keySet().toArray()))
+                        .query(Long.class).optional();
+                number.ifPresent(n -> {
+                    taken[0] = n;
+                    jdbc.sql("delete from report_pending where number = :n").param("n", n).update();
+                    incidents.ref("INC-" + n).ifPresent(this::write);
+                });
+                return number.isPresent();
+            });
+            return Boolean.TRUE.equals(computed);
+        }
+        catch (RuntimeException failed) {
+            if (taken[0] == 0) {
+                throw failed;
+            }
+            setAside.put(taken[0], now.plus(SET_ASIDE));
+            log.error("Computing the report figures of INC-{} failed; trying again in {} s", taken[0], SET_ASIDE.toSeconds(), failed);
+            return true;
+        }
+    }
+
+    /** Computes every marked incident and waits for those other replicas are computing; the number this one computed. */
+    int catchUp() throws InterruptedException {
+        int computed = 0;
+        while (true) {
+            while (computeNext()) {
+                computed++;
+            }
+            if (jdbc.sql("select count(*) from report_pending where number <> all(:setAside)")
+                    .param("setAside", SqlArrays.of("int8", setAside.keySet().toArray())).query(Long.class).single() == 0) {
+                return computed;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** The incident's figures into the table, over what was there. */
+    private void write(IncidentRef incident) {
         Runbook runbook = runbooks.byId(incident.runbookVersionId()).orElseThrow().runbook();
-        IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook, IncidentFigures.entries(timeline, incident.id()), clock.instant());
-        String onConflict = replace
-                ? " update set title = excluded.title, status = excluded.status, acknowledged_at = excluded.acknowledged_at,"
-                  + " mitigated_at = excluded.mitigated_at, resolved_at = excluded.resolved_at,"
-                  + " resolving_stage = excluded.resolving_stage, fault_boundary = excluded.fault_boundary"
-                : " nothing";
-        boolean written = jdbc.sql("insert into report_incident (incident_id, number, title, service, environment, severity,"
-                        + " status, started_at, acknowledged_at, mitigated_at, resolved_at, golden_window_end, resolving_stage,"
-                        + " fault_boundary) values (:id, :number, :title, :service, :environment, :severity, :status, :startedAt,"
-                        + " :acknowledgedAt, :mitigatedAt, :resolvedAt, :goldenWindowEnd, :resolvingStage, :faultBoundary)"
-                        + " on conflict (incident_id) do" + onConflict)
+        IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook,
+                IncidentFigures.entries(timeline, incident.id()), clock.instant());
+        jdbc.sql("insert into report_incident (incident_id, number, title, service, environment, severity, status,"
+                        + " started_at, acknowledged_at, mitigated_at, resolved_at, golden_window_end, resolving_stage,"
+                        + " fault_boundary) values (:id, :number, :title, :service, :environment, :severity, :status,"
+                        + " :startedAt, :acknowledgedAt, :mitigatedAt, :resolvedAt, :goldenWindowEnd, :resolvingStage,"
+                        + " :faultBoundary) on conflict (incident_id) do update set title = excluded.title,"
+                        + " status = excluded.status, acknowledged_at = excluded.acknowledged_at,"
+                        + " mitigated_at = excluded.mitigated_at, resolved_at = excluded.resolved_at,"
+                        + " resolving_stage = excluded.resolving_stage, fault_boundary = excluded.fault_boundary")
                 .param("id", incident.id())
                 .param("number", Long.parseLong(incident.key().substring(4)))
                 .param("title", incident.title())
@@ -128,48 +201,26 @@ class ReportProjection {
                 .param("goldenWindowEnd", timestamp(figures.goldenWindowEnd()))
                 .param("resolvingStage", figures.resolvingStage())
                 .param("faultBoundary", figures.diagnosis() == null ? null : figures.diagnosis().boundary())
-                .update() > 0;
-        if (!written) {
-            return;
-        }
+                .update();
         jdbc.sql("delete from report_stage_time where incident_id = :id").param("id", incident.id()).update();
-        int position = 0;
-        for (IncidentFigures.StageTime stage : figures.stages()) {
-            position++;
-            if (stage.outcome() == IncidentFigures.Outcome.SKIPPED) {
-                continue;
-            }
+        List<IncidentFigures.StageTime> entered = figures.stages().stream()
+                .filter(stage -> stage.outcome() != IncidentFigures.Outcome.SKIPPED).toList();
+        if (!entered.isEmpty()) {
             jdbc.sql("insert into report_stage_time (incident_id, position, stage, title, seconds, outcome)"
-                            + " values (:id, :position, :stage, :title, :seconds, :outcome)")
+                            + " select :id, * from unnest(:positions, :stages, :titles, :seconds, :outcomes)")
                     .param("id", incident.id())
-                    .param("position", position)
-                    .param("stage", stage.key())
-                    .param("title", stage.title())
-                    .param("seconds", stage.spent().toNanos() / 1e9)
-                    .param("outcome", stage.outcome().label())
+                    .param("positions", SqlArrays.of("int4", entered.stream().map(s -> figures.stages().indexOf(s) + 1).toArray()))
+                    .param("stages", SqlArrays.of("varchar", entered.stream().map(IncidentFigures.StageTime::key).toArray()))
+                    .param("titles", SqlArrays.of("varchar", entered.stream().map(IncidentFigures.StageTime::title).toArray()))
+                    .param("seconds", SqlArrays.of("float8", entered.stream().map(s -> s.spent().toNanos() / 1e9).toArray()))
+                    .param("outcomes", SqlArrays.of("varchar", entered.stream().map(s -> s.outcome().label()).toArray()))
                     .update();
         }
     }
 
-    /** Fills in the incidents that have no row yet (declared before this table existed), off the start-up path. */
-    @EventListener(ApplicationReadyEvent.class)
-    void fillIn() {
-        Thread.ofVirtual().name("report-fill-in").start(() -> {
-            try {
-                int filled = fillMissing();
-                if (filled > 0) {
-                    log.info("Computed the report figures of {} earlier incidents", filled);
-                }
-            }
-            catch (RuntimeException failed) {
-                log.warn("Could not compute the report figures of earlier incidents; they are left out of reports", failed);
-            }
-        });
-    }
-
-    /** Computes the rows of every incident that has none; the number computed. */
-    int fillMissing() {
-        int filled = 0;
+    /** Marks the incidents that have no figures yet (declared before this table existed); the number marked. */
+    int markMissing() {
+        int marked = 0;
         long after = 0;
         List<IncidentRef> batch;
         do {
@@ -180,15 +231,77 @@ class ReportProjection {
             Set<Long> present = Set.copyOf(jdbc.sql("select incident_id from report_incident where incident_id = any(:ids)")
                     .param("ids", SqlArrays.of("int8", batch.stream().map(IncidentRef::id).toArray()))
                     .query(Long.class).list());
-            for (IncidentRef incident : batch) {
-                if (!present.contains(incident.id())) {
-                    transactions.executeWithoutResult(tx -> write(incident, false));
-                    filled++;
-                }
+            Set<Long> missing = new LinkedHashSet<>();
+            batch.stream().filter(incident -> !present.contains(incident.id()))
+                    .forEach(incident -> missing.add(Long.parseLong(incident.key().substring(4))));
+            if (!missing.isEmpty()) {
+                transactions.executeWithoutResult(tx -> markAll(missing));
+                marked += missing.size();
             }
             after = batch.getLast().id();
         } while (batch.size() == BATCH);
-        return filled;
+        return marked;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("report-figures").daemon().start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(Duration.ofSeconds(5));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        try {
+            int marked = markMissing();
+            if (marked > 0) {
+                log.info("Computing the report figures of {} earlier incidents", marked);
+            }
+        }
+        catch (RuntimeException failed) {
+            log.warn("Could not mark earlier incidents for the reports; they are left out until they change", failed);
+        }
+        while (running) {
+            try {
+                while (running && computeNext()) {
+                    // on to the next
+                }
+                wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS);
+                wake.drainPermits();
+            }
+            catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (RuntimeException failed) {
+                log.warn("Computing report figures failed; trying again in a second", failed);
+                try {
+                    Thread.sleep(POLL);
+                }
+                catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static Timestamp timestamp(Instant at) {

@@ -27,7 +27,17 @@ public record ReportQuery(Instant from, Instant to, String service, String envir
         return new ReportQuery(from != null ? from : end.minus(DEFAULT_RANGE), end, service, environment, severity);
     }
 
+    /** Reports cover these years (PostgreSQL and the calendar both have ends). */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
     public ReportQuery {
+        if (from.isBefore(EARLIEST) || from.isAfter(LATEST)) {
+            throw new InvalidField("from", "must be between 1970 and 9999");
+        }
+        if (to.isBefore(EARLIEST) || to.isAfter(LATEST)) {
+            throw new InvalidField("to", "must be between 1970 and 9999");
+        }
         if (!from.isBefore(to)) {
             throw new InvalidField("from", "must be before to");
         }

@@ -20,7 +20,7 @@ import dev.goldenfive.incident.Severity;
  * @param faultBoundaries      the fault boundaries of the final diagnoses, most frequent first
  * @param overdueActionItems   action items of these incidents past their due date and not done
  * @param overdue              the first 50 of them, oldest due date first
- * @param days                 incidents per day (UTC) of the range, with how their golden windows went
+ * @param days                 every day (UTC) of the range with its incidents and how their golden windows went
  */
 public record ReportSummary(Instant from, Instant to, String service, String environment, Severity severity,
         long incidents, long resolved, long decided, long goldenWindowMet, Double goldenWindowHitRate,

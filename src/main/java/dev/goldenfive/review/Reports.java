@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,19 @@ public class Reports {
         return new ReportSummary(query.from(), query.to(), query.service(), query.environment(), query.severity(),
                 head.incidents(), head.resolved(), head.decided(), head.met(),
                 head.decided() == 0 ? null : (double) head.met() / head.decided(), head.ack(), head.mitigate(),
-                head.resolve(), stages, resolving, boundaries, overdueCount, items, days);
+                head.resolve(), stages, resolving, boundaries, overdueCount, items, everyDay(query, days));
+    }
+
+    /** The days of the range, those without incidents too (a chart with gaps left out would mislead). */
+    private static List<ReportSummary.Day> everyDay(ReportQuery query, List<ReportSummary.Day> days) {
+        Map<LocalDate, ReportSummary.Day> byDay = new LinkedHashMap<>();
+        days.forEach(day -> byDay.put(day.day(), day));
+        List<ReportSummary.Day> all = new ArrayList<>();
+        LocalDate last = query.to().minusNanos(1).atOffset(ZoneOffset.UTC).toLocalDate();
+        for (LocalDate day = query.from().atOffset(ZoneOffset.UTC).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+            all.add(byDay.getOrDefault(day, new ReportSummary.Day(day, 0, 0, 0)));
+        }
+        return all;
     }
 
     private record Head(long incidents, long resolved, long decided, long met, ReportSummary.Percentiles ack,

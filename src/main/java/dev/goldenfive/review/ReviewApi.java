@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -50,7 +51,10 @@ class ReviewApi {
         this.export = export;
     }
 
-    /** Fields left out (null) keep their value; an empty string clears a section; an item without id is new. */
+    /**
+     * Fields left out (null) keep their value; an empty string clears a section; an item without id is new.
+     * An item's status left out keeps its stored one (open for a new item).
+     */
     record ReviewRequest(
             @Pattern(regexp = STATUS, message = "must be started, in-review or completed") String status,
             Long version,
@@ -61,7 +65,7 @@ class ReviewApi {
             @Size(max = Section.MAX_LENGTH) String wentWell,
             @Size(max = Section.MAX_LENGTH) String wentBadly,
             @Size(max = Section.MAX_LENGTH) String contributingFactors,
-            @Size(max = Reviews.MAX_ITEMS) List<@Valid ItemRequest> actionItems) {
+            @Size(max = Reviews.MAX_ITEMS) List<@NotNull @Valid ItemRequest> actionItems) {
 
         Review.Draft draft() {
             Map<Section, String> sections = new EnumMap<>(Section.class);
@@ -98,7 +102,7 @@ class ReviewApi {
 
         ActionItem item() {
             return new ActionItem(id, title.strip(), owner == null || owner.isBlank() ? null : owner.strip(), due,
-                    status == null ? ActionItem.Status.OPEN : ActionItem.Status.fromLabel(status).orElseThrow(),
+                    status == null ? null : ActionItem.Status.fromLabel(status).orElseThrow(),
                     link == null || link.isBlank() ? null : link.strip());
         }
     }

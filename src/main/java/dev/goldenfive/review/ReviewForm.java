@@ -27,7 +27,7 @@ public class ReviewForm {
     @Size(max = Section.MAX_LENGTH) private String wentWell = "";
     @Size(max = Section.MAX_LENGTH) private String wentBadly = "";
     @Size(max = Section.MAX_LENGTH) private String contributingFactors = "";
-    @Valid @Size(max = Reviews.MAX_ITEMS) private List<ItemForm> items = new ArrayList<>();
+    @Valid private List<ItemForm> items = new ArrayList<>();
 
     /** One action item row; {@code remove} drops it. */
     public static class ItemForm {
@@ -79,15 +79,10 @@ public class ReviewForm {
             row.link = item.link() == null ? "" : item.link();
             form.items.add(row);
         }
-        form.addBlankRows();
-        return form;
-    }
-
-    void addBlankRows() {
-        items.removeIf(row -> row.id == null && row.blank());
         for (int i = 0; i < NEW_ROWS; i++) {
-            items.add(new ItemForm());
+            form.items.add(new ItemForm());
         }
+        return form;
     }
 
     /**
@@ -132,6 +127,9 @@ public class ReviewForm {
             list.add(new ActionItem(row.id, row.title.strip(), isBlank(row.owner) ? null : row.owner.strip(), due,
                     itemStatus, isBlank(row.link) ? null : row.link.strip()));
             rows.add(i);
+        }
+        if (list.size() > Reviews.MAX_ITEMS) {
+            errors.reject("items", "A review holds at most " + Reviews.MAX_ITEMS + " action items; remove some.");
         }
         return new Review.Draft(status, sections, list, version);
     }

@@ -145,7 +145,9 @@ class ReviewPages {
                 errors.reject("refused", refused.getBody().getDetail());
             }
         }
-        form.addBlankRows();
+        // the rows stay as they were sent, so each message stays beside its row, and the typed text is shown
+        // even when the review was completed meanwhile
+        model.addAttribute("kept", true);
         return review(key, null, null, 0, model, caller);
     }
 

@@ -66,6 +66,14 @@ class ReviewStore {
                 .list();
     }
 
+    /** The review's status, share-locked so it cannot be reopened while an incident closes on it. */
+    Optional<ReviewStatus> statusForClosing(long incidentId) {
+        return jdbc.sql("select status from review where incident_id = :id for share")
+                .param("id", incidentId)
+                .query((rs, row) -> ReviewStatus.valueOf(rs.getString(1)))
+                .optional();
+    }
+
     /** The ids of the review's action items, to tell an edited item from one that is not this review's. */
     List<Long> itemIds(long incidentId) {
         return jdbc.sql("select id from review_action_item where incident_id = :id")

@@ -10,8 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -75,12 +78,25 @@ public class Reviews implements CloseCondition {
         IncidentRef incident = incident(key);
         requireMayEdit(incident, editor);
         Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
+        // a stale version is a conflict before anything else about the edit
+        var changes = review.edit(withStatuses(draft, review.items()), key, editor.actor(), now());
         checkItems(incident.id(), draft.items());
-        var changes = review.edit(draft, key, editor.actor(), now());
-        if (!changes.isEmpty()) {
+        save(review, changes, editor);
+        return view(incident, review);
+    }
+
+    /** Stores a change; two first saves at once cannot both create the review: the later one is a conflict. */
+    private void save(Review review, Map<String, Review.Change> changes, Editor editor) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
             store.save(review, changes, editor.actor());
         }
-        return view(incident, review);
+        catch (DuplicateKeyException createdMeanwhile) {
+            throw new ReviewProblems.EditConflict(incidents.ref(review.incidentId()).map(IncidentRef::key).orElse("?"),
+                    0, 1, "someone else", review.updatedAt());
+        }
     }
 
     public ReviewView complete(String key, Editor editor) {
@@ -89,9 +105,7 @@ public class Reviews implements CloseCondition {
         Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
         var changes = review.complete(settings.requiredSections(), incident.status() == IncidentStatus.OPEN, key,
                 editor.actor(), now());
-        if (!changes.isEmpty()) {
-            store.save(review, changes, editor.actor());
-        }
+        save(review, changes, editor);
         return view(incident, review);
     }
 
@@ -101,7 +115,10 @@ public class Reviews implements CloseCondition {
         return store.history(incident(key).id());
     }
 
-    /** Managers and administrators edit every review; a responder those of the incidents they worked on. */
+    /**
+     * Managers and administrators edit every review; a responder those of the incidents they worked on: they
+     * command it, or wrote in its timeline before it was resolved (a note added afterwards does not count).
+     */
     @Transactional(readOnly = true)
     public boolean mayEdit(IncidentRef incident, Editor editor) {
         if (editor.anyReview()) {
@@ -110,7 +127,7 @@ public class Reviews implements CloseCondition {
         if (editor.username().equals(incidents.view(incident.key()).commander())) {
             return true;
         }
-        return timeline.facets(incident.id()).actors().contains(Actor.user(editor.username()));
+        return timeline.wrote(incident.id(), Actor.user(editor.username()), incident.resolvedAt());
     }
 
     /** Closing waits for a completed review, unless {@code goldenfive.review.close-needs-review} is false. */
@@ -119,7 +136,7 @@ public class Reviews implements CloseCondition {
         if (!settings.closeNeedsReview()) {
             return;
         }
-        ReviewStatus status = store.find(incident.id(), false).map(Review::status).orElse(null);
+        ReviewStatus status = store.statusForClosing(incident.id()).orElse(null);
         if (status != ReviewStatus.COMPLETED) {
             throw new ReviewProblems.ReviewNeeded(incident.key(), status);
         }
@@ -133,6 +150,18 @@ public class Reviews implements CloseCondition {
         if (!mayEdit(incident, editor)) {
             throw new ReviewProblems.NotYourIncident(incident.key(), editor.username());
         }
+    }
+
+    /** Items whose status was left out keep the one stored (a new one is open). */
+    private static Review.Draft withStatuses(Review.Draft draft, List<ActionItem> stored) {
+        if (draft.items() == null || draft.items().stream().allMatch(item -> item.status() != null)) {
+            return draft;
+        }
+        Map<Long, ActionItem.Status> statuses = stored.stream().collect(Collectors.toMap(ActionItem::id, ActionItem::status));
+        List<ActionItem> items = draft.items().stream().map(item -> item.status() != null ? item
+                : new ActionItem(item.id(), item.title(), item.owner(), item.due(),
+                        statuses.getOrDefault(item.id(), ActionItem.Status.OPEN), item.link())).toList();
+        return new Review.Draft(draft.status(), draft.sections(), items, draft.version());
     }
 
     /** Known ids only (this review's), each once; links are web addresses. */

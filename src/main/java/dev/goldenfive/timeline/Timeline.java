@@ -144,6 +144,19 @@ public class Timeline {
         return all;
     }
 
+    /** Whether {@code actor} wrote any entry of the incident (up to {@code until}, when given). */
+    @Transactional(readOnly = true)
+    public boolean wrote(long incidentId, Actor actor, Instant until) {
+        return jdbc.sql("select exists (select 1 from timeline_entry where incident_id = :incident and actor_kind = :kind"
+                        + " and actor_id = :actor" + (until == null ? "" : " and at <= :until") + ")")
+                .param("incident", incidentId)
+                .param("kind", actor.kind().name())
+                .param("actor", actor.id())
+                .param("until", until == null ? null : Timestamp.from(until))
+                .query(Boolean.class)
+                .single();
+    }
+
     /** The kinds of entry an incident has, and everyone who wrote one, for filters. */
     public record Facets(List<String> kinds, List<Actor> actors) {
     }

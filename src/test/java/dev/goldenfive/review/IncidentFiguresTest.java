@@ -94,7 +94,7 @@ class IncidentFiguresTest {
     }
 
     @Test
-    void theDiagnosisThatStoodLastIsTheFinalOneAndAWithdrawalLeavesNone() {
+    void theLastDiagnosisARuleMatchedIsTheFinalOneEvenWhenTheEvidenceLaterWithdrewIt() {
         entered(0, "connectivity", "declared", null);
         at(30, "diagnosis-changed", Map.of("rule", "dns-down", "boundary", "dns", "title", "Resolver fails",
                 "evidence", List.of(Map.of("check", "dns", "state", "failed"))));
@@ -106,7 +106,22 @@ class IncidentFiguresTest {
         assertThat(figures.diagnosis().evidence()).singleElement().satisfies(fact -> assertThat(fact).containsEntry("check", "tls"));
 
         at(58, "diagnosis-changed", Map.of("from", "tls-broken"));
-        assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(59)).diagnosis()).isNull();
+        assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(59)).diagnosis().rule())
+                .as("checks pass again once the fix works; what they pointed at stays").isEqualTo("tls-broken");
+    }
+
+    @Test
+    void mitigationCountsFromTheEarlierOfTheFirstMitigationAndTheFirstResolution() {
+        entered(0, "connectivity", "declared", null);
+        at(30, "resolved", Map.of("stage", "connectivity", "summary", "restarted"));
+        at(100, "reopened", Map.of());
+        at(120, "mitigated", Map.of());
+        at(200, "resolved", Map.of("stage", "connectivity", "summary", "fixed"));
+
+        IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
+        assertThat(figures.timeToMitigate()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(figures.timeToResolve()).isEqualTo(Duration.ofSeconds(200));
+        assertThat(figures.stages().getFirst().spent()).as("30 s, then 100 s after reopening").isEqualTo(Duration.ofSeconds(130));
     }
 
     @Test

@@ -54,9 +54,13 @@ class ReportsTest {
     JsonMapper json;
     @Autowired
     Clock clock;
+    @Autowired
+    ReportProjection projection;
 
     String service;
     Instant day1;
+    /** The end of the reports' range: the end of today, so the days of the range are exactly day 1 to today. */
+    Instant end;
     final List<String> keys = new ArrayList<>();
 
     /**
@@ -69,7 +73,9 @@ class ReportsTest {
     void fiveIncidents() {
         service = "rpt-" + UUID.randomUUID().toString().substring(0, 8);
         day1 = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC);
+        end = day1.plus(4, ChronoUnit.DAYS);
         Instant now = clock.instant();
+        Instant today = day1.plus(3, ChronoUnit.DAYS);
         fixture(Severity.SEV1, "prod", day1, 30, 100, 200, "proxy-switch", "dns",
                 List.of(stage("connectivity", 60, "over"), stage("proxy-switch", 140, "on-time")));
         fixture(Severity.SEV2, "prod", day1.plus(6, ChronoUnit.HOURS), 90, 250, 400, "follow-up", "dns",
@@ -79,7 +85,7 @@ class ReportsTest {
                 "proxy-switch", "tls", List.of(stage("connectivity", 60, "over"), stage("proxy-switch", 60, "on-time")));
         fixture(Severity.SEV2, "prod", day1.plus(2, ChronoUnit.DAYS), null, null, null, null, null,
                 List.of(stage("connectivity", 60, "over")));
-        fixture(Severity.SEV3, "prod", now.minusSeconds(10), null, null, null, null, null,
+        fixture(Severity.SEV3, "prod", now.minusSeconds(10).isBefore(today) ? today : now.minusSeconds(10), null, null, null, null, null,
                 List.of(stage("connectivity", 10, "current")));
     }
 
@@ -113,12 +119,12 @@ class ReportsTest {
 
     @Test
     void filtersNarrowTheIncidentsAndTheRange() {
-        ReportSummary sev2 = reports.summary(new ReportQuery(day1, clock.instant().plusSeconds(60), service, null, Severity.SEV2));
+        ReportSummary sev2 = reports.summary(new ReportQuery(day1, end, service, null, Severity.SEV2));
         assertThat(sev2.incidents()).isEqualTo(3);
         assertThat(sev2.decided()).isEqualTo(3);
         assertThat(sev2.goldenWindowHitRate()).isEqualTo(1.0 / 3);
 
-        ReportSummary staging = reports.summary(new ReportQuery(day1, clock.instant().plusSeconds(60), service, "staging", null));
+        ReportSummary staging = reports.summary(new ReportQuery(day1, end, service, "staging", null));
         assertThat(staging.incidents()).isEqualTo(1);
         assertThat(staging.timeToResolve()).isEqualTo(new ReportSummary.Percentiles(1, 120.0, 120.0));
 
@@ -150,7 +156,7 @@ class ReportsTest {
         jdbc.sql("update report_incident set title = :title where number = :number")
                 .param("title", "=HYPERLINK(\"x\"), bad").param("number", Long.parseLong(keys.getFirst().substring(4))).update();
         Api api = new Api(port);
-        String range = "from=" + day1 + "&to=" + clock.instant().plusSeconds(60) + "&service=" + service;
+        String range = "from=" + day1 + "&to=" + end + "&service=" + service;
 
         var response = api.get("/api/v1/reports/summary?" + range, GoldenfiveTest.ADMIN_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -188,6 +194,7 @@ class ReportsTest {
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"summary\":\"fixed\"}");
         IncidentView incident = incidents.view(key);
+        catchUp();
 
         ReportSummary summary = reports.summary(new ReportQuery(incident.startedAt(), incident.startedAt().plusSeconds(1), own, null, null));
         assertThat(summary.incidents()).isEqualTo(1);
@@ -204,8 +211,18 @@ class ReportsTest {
         });
     }
 
+    /** Until the figures of every change so far are computed (they are, soon after each change commits). */
+    private void catchUp() {
+        try {
+            projection.catchUp();
+        }
+        catch (InterruptedException interrupted) {
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
     private ReportQuery query(String environment, Severity severity) {
-        return new ReportQuery(day1, clock.instant().plusSeconds(60), service, environment, severity);
+        return new ReportQuery(day1, end, service, environment, severity);
     }
 
     private record StageRow(String stage, double seconds, String outcome) {
@@ -221,6 +238,7 @@ class ReportsTest {
         IncidentView incident = incidents.declare(new IncidentManagement.Declaration("Fixture", service, environment,
                 severity, null, null, null, null), Actor.user("admin"));
         keys.add(incident.key());
+        catchUp();
         long number = Long.parseLong(incident.key().substring(4));
         long id = jdbc.sql("select incident_id from report_incident where number = :n").param("n", number).query(Long.class).single();
         jdbc.sql("""

@@ -117,6 +117,8 @@ class ReviewApiTest {
         assertField(put("{\"actionItems\":[{\"id\":1,\"title\":\"not this review's\"}]}"), "actionItems[0].id");
         assertField(put("{\"actionItems\":[{\"title\":\"a\",\"due\":\"next week\"}]}"), "actionItems[0].due");
         assertField(put("{\"sumary\":\"typo\"}"), "sumary");
+        assertField(put("{\"actionItems\":[null]}"), "actionItems[0]");
+        assertProblem(put("{\"version\":0,\"actionItems\":[{\"id\":1,\"title\":\"stale and wrong\"}]}"), 409, "version 0");
         assertThat(body(api.get(review(), GoldenfiveTest.ADMIN_TOKEN), 200).get("summary").asString())
                 .as("nothing refused was stored").isEqualTo("first");
     }
@@ -137,13 +139,36 @@ class ReviewApiTest {
         assertThat(api.get(review(), bystander).statusCode()).isEqualTo(200);
         assertThat(api.get(review() + "/export?format=markdown", bystander).statusCode()).isEqualTo(200);
 
+        String lateComer = user(Role.RESPONDER);
+        act("resolve", "{\"summary\":\"fixed\"}");
+        api.post("/api/v1/incidents/" + key + "/notes", token(lateComer), "application/json", "{\"text\":\"I was here\"}");
+        assertThat(put("{\"summary\":\"by a note written afterwards\"}", token(lateComer)).statusCode())
+                .as("a note after the resolution is not working on the incident").isEqualTo(403);
+        assertThat(put("{\"summary\":\"still the responder's\"}", workerToken).statusCode()).isEqualTo(200);
+
         String commanderOnly = user(Role.RESPONDER);
         act("assign-commander", "{\"commander\":\"" + commanderOnly + "\"}", GoldenfiveTest.ADMIN_TOKEN);
         assertThat(put("{\"impact\":\"by the commander\"}", token(commanderOnly)).statusCode()).isEqualTo(200);
     }
 
     @Test
+    void anItemsStatusLeftOutKeepsTheStoredOne() throws Exception {
+        long id = body(put("{\"actionItems\":[{\"title\":\"Pin GOPROXY\",\"status\":\"done\"}]}"), 200)
+                .get("actionItems").get(0).get("id").asLong();
+
+        JsonNode renamed = body(put("{\"actionItems\":[{\"id\":%d,\"title\":\"Pin GOPROXY everywhere\"},{\"title\":\"New\"}]}"
+                .formatted(id)), 200);
+        assertThat(renamed.get("actionItems").get(0).get("status").asString()).isEqualTo("done");
+        assertThat(renamed.get("actionItems").get(1).get("status").asString()).isEqualTo("open");
+    }
+
+    @Test
     void closingWaitsForACompletedReview() throws Exception {
+        HttpResponse<String> open = api.post("/api/v1/incidents/" + key + "/actions/close", GoldenfiveTest.ADMIN_TOKEN,
+                "application/json", "{}");
+        assertProblem(open, 409, "allowed");
+        assertThat(open.body()).as("an open incident is refused for being open").doesNotContain("review");
+
         act("resolve", "{\"summary\":\"fixed\"}");
         HttpResponse<String> refused = api.post("/api/v1/incidents/" + key + "/actions/close", GoldenfiveTest.ADMIN_TOKEN,
                 "application/json", "{}");

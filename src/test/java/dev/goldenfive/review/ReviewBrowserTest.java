@@ -70,6 +70,13 @@ class ReviewBrowserTest extends InChromium {
         button("submit").click();
         waitFor().until(ExpectedConditions.textToBe(By.id("review-status"), "in review"));
 
+        media("print");
+        assertThat(display(".review-form")).as("the form is not printed").isEqualTo("none");
+        assertThat(browser.findElement(By.cssSelector(".review-text")).getAttribute("textContent"))
+                .as("what it says is").contains("Module downloads failed for every Go build");
+        media("screen");
+        assertThat(display(".review-text")).isEqualTo("none");
+
         button("complete").click();
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".has-error")));
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("impact, rootCause, rootCauseCategory");
@@ -98,12 +105,16 @@ class ReviewBrowserTest extends InChromium {
         List<WebElement> rows = browser.findElements(By.cssSelector(".review-timeline tbody tr"));
         assertThat(rows).singleElement().satisfies(row -> assertThat(row.getText()).contains("GOPROXY switched to the mirror"));
 
-        ((ChromiumDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+        media("print");
         assertThat(display(".topbar")).isEqualTo("none");
         assertThat(display(".review-exports")).isEqualTo("none");
         assertThat(display("#timeline form")).isEqualTo("none");
         assertThat(display(".review-text")).isNotEqualTo("none");
         assertThat(Chromium.consoleProblems(browser)).isEmpty();
+    }
+
+    private void media(String type) {
+        ((ChromiumDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", type));
     }
 
     private String text(String id) {
