@@ -81,12 +81,12 @@ public class Reviews implements CloseCondition {
         // a stale version is a conflict before anything else about the edit
         var changes = review.edit(withStatuses(draft, review.items()), key, editor.actor(), now());
         checkItems(incident.id(), draft.items());
-        save(review, changes, editor);
+        save(key, review, changes, editor);
         return view(incident, review);
     }
 
     /** Stores a change; two first saves at once cannot both create the review: the later one is a conflict. */
-    private void save(Review review, Map<String, Review.Change> changes, Editor editor) {
+    private void save(String key, Review review, Map<String, Review.Change> changes, Editor editor) {
         if (changes.isEmpty()) {
             return;
         }
@@ -94,8 +94,7 @@ public class Reviews implements CloseCondition {
             store.save(review, changes, editor.actor());
         }
         catch (DuplicateKeyException createdMeanwhile) {
-            throw new ReviewProblems.EditConflict(incidents.ref(review.incidentId()).map(IncidentRef::key).orElse("?"),
-                    0, 1, "someone else", review.updatedAt());
+            throw new ReviewProblems.EditConflict(key, 0, 1, "someone else", review.updatedAt());
         }
     }
 
@@ -105,7 +104,7 @@ public class Reviews implements CloseCondition {
         Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
         var changes = review.complete(settings.requiredSections(), incident.status() == IncidentStatus.OPEN, key,
                 editor.actor(), now());
-        save(review, changes, editor);
+        save(key, review, changes, editor);
         return view(incident, review);
     }
 

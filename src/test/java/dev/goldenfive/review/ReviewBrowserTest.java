@@ -42,9 +42,9 @@ class ReviewBrowserTest extends InChromium {
     @Test
     void aManagerReadsTheFiguresIsToldWhatIsMissingAndCompletesTheReview() throws Exception {
         Api api = new Api(port);
+        String service = "rv-" + UUID.randomUUID().toString().substring(0, 8);
         var declared = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
-                "{\"title\":\"Modules time out\",\"service\":\"rv-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
+                "{\"title\":\"Modules time out\",\"service\":\"" + service + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
         String key = json.readTree(declared.body()).get("key").asString();
         for (String action : List.of("acknowledge", "mitigate")) {
             api.post("/api/v1/incidents/" + key + "/actions/" + action, GoldenfiveTest.ADMIN_TOKEN, "application/json", "");
@@ -110,6 +110,13 @@ class ReviewBrowserTest extends InChromium {
         assertThat(display(".review-exports")).isEqualTo("none");
         assertThat(display("#timeline form")).isEqualTo("none");
         assertThat(display(".review-text")).isNotEqualTo("none");
+        media("screen");
+
+        browser.get("http://localhost:" + port + "/reports?service=" + service);
+        assertThat(text("report-incidents")).isEqualTo("1");
+        assertThat(text("report-hit-rate")).isEqualTo("100.0 %");
+        assertThat(browser.findElements(By.cssSelector("svg.bars rect.bar-met"))).isNotEmpty();
+        Chromium.screenshot(browser, "reports");
         assertThat(Chromium.consoleProblems(browser)).isEmpty();
     }
 
