@@ -4,10 +4,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -36,8 +36,8 @@ import dev.goldenfive.timeline.Timeline;
  * Keeps the reports' table of incident figures, each computed from the incident's timeline with
  * {@link IncidentFigures}. A change marks its incident in {@code report_pending} just before it commits (one
  * statement, however many changes the transaction made), so the timers and ingest pay almost nothing; a
- * thread on every replica computes marked incidents soon after (at once on this replica, within a second
- * on the others), one per transaction. A mark is row-locked until its change commits and the computing
+ * thread on every replica computes marked incidents soon after (a moment after on this replica, within a
+ * second on the others), a few per transaction, working at most a quarter of the time. A mark is row-locked until its change commits and the computing
  * transaction takes only unlocked marks and deletes the one it computes, so a change is never computed
  * before it is visible, and a change that comes in meanwhile marks the incident again. Incidents from
  * before the table existed are marked after start.
@@ -48,7 +48,16 @@ class ReportProjection implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ReportProjection.class);
     static final Duration POLL = Duration.ofSeconds(1);
     static final Duration SET_ASIDE = Duration.ofSeconds(30);
-    private static final int BATCH = 500;
+    static final Duration SETTLE = Duration.ofMillis(200);
+    /** Incidents computed in one transaction: few, so a change that marks one of them waits little. */
+    private static final int BATCH = 5;
+    /** Incidents looked at in one pass when marking those without figures. */
+    private static final int MARK_BATCH = 500;
+    /**
+     * The thread works at most a quarter of the time (after each batch it rests three times as long as the
+     * batch took), so a storm of changes is not slowed by computing their figures; reports catch up after.
+     */
+    private static final int REST_FACTOR = 3;
     /** The kinds of change the figures depend on (notes, steps and commanders do not move them). */
     private static final Set<String> FIGURES = Set.of("declared", "acknowledged", "mitigated", "stage-entered", "resolved",
             "reopened", "closed");
@@ -127,35 +136,44 @@ class ReportProjection implements SmartLifecycle {
     }
 
     /**
-     * Computes one marked incident in a transaction of its own; false when none is left to take. One whose
-     * computation fails stays marked and is set aside for {@link #SET_ASIDE}, so it cannot hold up the others.
+     * Computes up to {@code limit} marked incidents in one transaction; the number computed, 0 when none is left
+     * to take. When that fails they are taken again one by one: the one that fails stays marked and is set
+     * aside for {@link #SET_ASIDE}, so it cannot hold up the others.
      */
-    boolean computeNext() {
+    int compute(int limit) {
         Instant now = clock.instant();
         setAside.values().removeIf(until -> until.isBefore(now));
-        long[] taken = new long[1];
+        List<Long> taken = new ArrayList<>();
         try {
-            Boolean computed = transactions.execute(tx -> {
-                Optional<Long> number = jdbc.sql("select number from report_pending where number <> all(:setAside)"
-                                + " order by number limit 1 for update skip locked")
+            transactions.executeWithoutResult(tx -> {
+                taken.addAll(jdbc.sql("select number from report_pending where number <> all(:setAside)"
+                                + " order by number limit :limit for update skip locked")
                         .param("setAside", SqlArrays.of("int8", setAside.keySet().toArray()))
-                        .query(Long.class).optional();
-                number.ifPresent(n -> {
-                    taken[0] = n;
-                    jdbc.sql("delete from report_pending where number = :n").param("n", n).update();
-                    incidents.ref("INC-" + n).ifPresent(this::write);
-                });
-                return number.isPresent();
+                        .param("limit", limit)
+                        .query(Long.class).list());
+                if (!taken.isEmpty()) {
+                    jdbc.sql("delete from report_pending where number = any(:taken)")
+                            .param("taken", SqlArrays.of("int8", taken.toArray())).update();
+                    taken.forEach(n -> incidents.ref("INC-" + n).ifPresent(this::write));
+                }
             });
-            return Boolean.TRUE.equals(computed);
+            return taken.size();
         }
         catch (RuntimeException failed) {
-            if (taken[0] == 0) {
+            if (taken.isEmpty()) {
                 throw failed;
             }
-            setAside.put(taken[0], now.plus(SET_ASIDE));
-            log.error("Computing the report figures of INC-{} failed; trying again in {} s", taken[0], SET_ASIDE.toSeconds(), failed);
-            return true;
+            if (taken.size() == 1) {
+                setAside.put(taken.getFirst(), now.plus(SET_ASIDE));
+                log.error("Computing the report figures of INC-{} failed; trying again in {} s", taken.getFirst(),
+                        SET_ASIDE.toSeconds(), failed);
+                return 1;
+            }
+            int computed = 0;
+            for (int i = 0; i < taken.size() && compute(1) > 0; i++) {
+                computed++;
+            }
+            return computed;
         }
     }
 
@@ -163,8 +181,8 @@ class ReportProjection implements SmartLifecycle {
     int catchUp() throws InterruptedException {
         int computed = 0;
         while (true) {
-            while (computeNext()) {
-                computed++;
+            for (int n = compute(BATCH); n > 0; n = compute(BATCH)) {
+                computed += n;
             }
             if (jdbc.sql("select count(*) from report_pending where number <> all(:setAside)")
                     .param("setAside", SqlArrays.of("int8", setAside.keySet().toArray())).query(Long.class).single() == 0) {
@@ -224,7 +242,7 @@ class ReportProjection implements SmartLifecycle {
         long after = 0;
         List<IncidentRef> batch;
         do {
-            batch = incidents.after(after, BATCH);
+            batch = incidents.after(after, MARK_BATCH);
             if (batch.isEmpty()) {
                 break;
             }
@@ -239,7 +257,7 @@ class ReportProjection implements SmartLifecycle {
                 marked += missing.size();
             }
             after = batch.getLast().id();
-        } while (batch.size() == BATCH);
+        } while (batch.size() == MARK_BATCH);
         return marked;
     }
 
@@ -281,10 +299,15 @@ class ReportProjection implements SmartLifecycle {
         }
         while (running) {
             try {
-                while (running && computeNext()) {
-                    // on to the next
+                long started = System.nanoTime();
+                while (running && compute(BATCH) > 0) {
+                    Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
+                    started = System.nanoTime();
                 }
-                wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS);
+                if (wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS)) {
+                    // changes come in bursts (a timer firing many incidents): let the burst finish first
+                    Thread.sleep(SETTLE);
+                }
                 wake.drainPermits();
             }
             catch (InterruptedException stopping) {

@@ -35,13 +35,16 @@ class ReportPageBenchmark {
                 "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
                 "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN")) {
             String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+            JdbcClient jdbc = app.getBean(JdbcClient.class);
             long seeding = System.nanoTime();
-            seed(app.getBean(JdbcClient.class), app.getBean(Runbooks.class).latest("go-module-download").orElseThrow().id());
+            seed(jdbc, app.getBean(Runbooks.class).latest("go-module-download").orElseThrow().id());
             double seeded = (System.nanoTime() - seeding) / 1e9;
             long computing = System.nanoTime();
-            ReportProjection projection = app.getBean(ReportProjection.class);
-            projection.markMissing();
-            int computed = projection.catchUp();
+            // as after an upgrade: the incidents are marked, and the replica's own thread computes them
+            app.getBean(ReportProjection.class).markMissing();
+            while (jdbc.sql("select count(*) from report_pending").query(Long.class).single() > 0) {
+                Thread.sleep(100);
+            }
             double figures = (System.nanoTime() - computing) / 1e9;
 
             HttpClient http = Benchmarks.signedIn(base, "admin", PASSWORD);
@@ -59,8 +62,8 @@ class ReportPageBenchmark {
 
             double basis = Benchmarks.percentile(baseline, .95);
             System.out.printf("%nReports benchmark: %d incidents written in %.1f s, their figures computed from their"
-                    + " timelines in %.1f s (%.0f incidents/s; %d of them by the benchmark's thread, the rest by the"
-                    + " replica's own)%n", INCIDENTS, seeded, figures, INCIDENTS / figures, computed);
+                    + " timelines by the replica's own thread (a quarter of its time) in %.1f s (%.0f incidents/s)%n",
+                    INCIDENTS, seeded, figures, INCIDENTS / figures);
             System.out.printf("%-30s %9s %9s %14s%n", "(ms)", "p50", "p95", "p95 / base");
             row("reports page, all " + INCIDENTS, page, basis);
             row("reports page, one service", oneService, basis);
