@@ -109,7 +109,8 @@ class ReviewPages {
         ReviewStatus status = switch (action) {
             case "submit", "reopen" -> ReviewStatus.IN_REVIEW;
             case "draft" -> ReviewStatus.STARTED;
-            default -> null;
+            case "save", "complete" -> null;
+            default -> throw new InvalidField("action", "must be save, submit, draft, complete or reopen");
         };
         List<Integer> rows = new ArrayList<>();
         // the reopen button sends no sections: it changes the status alone

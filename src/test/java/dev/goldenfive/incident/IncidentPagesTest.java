@@ -128,6 +128,9 @@ class IncidentPagesTest {
         mvc.perform(post("/incidents/" + key + "/steps/connectivity/dns").cookie(session).with(csrf())
                 .param("outcome", "failed").param("note", "NXDOMAIN")).andExpect(redirectedUrl("/incidents/" + key + "#step-connectivity-dns"));
         mvc.perform(post("/incidents/" + key + "/notes").cookie(session).with(csrf()).param("text", "resolver is down"));
+        assertThat(mvc.perform(post("/incidents/" + key + "/actions/mitigate").cookie(session).with(csrf())
+                .param("note", "GOPROXY points at the mirror")).andReturn().getFlashMap().get("notice"))
+                .isEqualTo("incident.done.mitigate");
         assertThat((String) mvc.perform(post("/incidents/" + key + "/notes").cookie(session).with(csrf()).param("text", " "))
                 .andReturn().getFlashMap().get("error")).isNotBlank();
         assertThat((String) mvc.perform(post("/incidents/" + key + "/steps/connectivity/dns").cookie(session).with(csrf())
@@ -139,6 +142,8 @@ class IncidentPagesTest {
 
         String page = mvc.perform(get("/incidents/" + key).cookie(session)).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("Acknowledged by").contains("NXDOMAIN").contains("resolver is down")
+                .contains("Mitigated — GOPROXY points at the mirror").contains("Mitigated at")
+                .contains("/incidents/" + key + "/review")
                 .contains("Resolved in Basic connectivity: resolver restarted").contains("Reopen");
         MvcResult again = mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf())
                 .param("summary", "twice")).andReturn();

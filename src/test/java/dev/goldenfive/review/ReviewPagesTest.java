@@ -72,6 +72,9 @@ class ReviewPagesTest {
                 .andExpect(status().isOk())
                 .andExpect(content().string(containsString("action item 2.link must be an http:// or https:// address")));
 
+        mvc.perform(post("/incidents/" + key + "/review").cookie(manager).with(csrf()).param("action", "publish"))
+                .andExpect(status().isBadRequest());
+
         var review = new Api(port).get("/api/v1/incidents/" + key + "/review", GoldenfiveTest.ADMIN_TOKEN);
         assertThat(json.readTree(review.body()).get("version").asLong()).as("nothing stored").isZero();
     }
