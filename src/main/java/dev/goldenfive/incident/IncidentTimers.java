@@ -18,6 +18,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
+import dev.goldenfive.web.BackgroundThread;
+
 /**
  * Fires stage deadlines on time, on every replica at once without firing any twice. The deadlines live in
  * the database; each pass takes every due incident in a transaction of its own with {@code FOR UPDATE SKIP
@@ -42,8 +44,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     private final Semaphore wake = new Semaphore(0);
     /** Incidents whose firing failed, and until when they are left alone. */
     private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
-    private volatile Thread thread;
-    private volatile boolean running;
+    private final BackgroundThread thread = new BackgroundThread("incident-timers", this::loop);
 
     IncidentTimers(IncidentManagement incidents, IncidentMetrics metrics, Clock clock) {
         this.incidents = incidents;
@@ -53,28 +54,17 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
 
     @Override
     public void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("incident-timers").daemon().start(this::loop);
+        thread.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        Thread current = thread;
-        if (current != null) {
-            current.interrupt();
-            try {
-                current.join(Duration.ofSeconds(5));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return thread.running();
     }
 
     /** After the web server and everything else, before readiness: overdue deadlines fire right away. */
@@ -94,7 +84,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     private void loop() {
         Instant nextMetrics = Instant.MIN;
         try {
-            while (running) {
+            while (thread.running()) {
                 try {
                     int fired = firePass();
                     if (clock.instant().isAfter(nextMetrics)) {
@@ -113,7 +103,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
             Thread.currentThread().interrupt();
         }
         finally {
-            if (running) {
+            if (thread.running()) {
                 log.error("The incident timer thread ended while the application runs; liveness reports DOWN");
             }
         }
@@ -141,7 +131,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
                             SET_ASIDE.toSeconds(), ex);
                 }
             }
-        } while (running && due.size() >= BATCH);
+        } while (thread.running() && due.size() >= BATCH);
         return fired;
     }
 
@@ -167,8 +157,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     /** DOWN when the timer thread is gone while the application runs (a restart brings it back). */
     @Override
     public Health health() {
-        Thread current = thread;
-        return running && (current == null || !current.isAlive())
+        return !thread.alive()
                 ? Health.down().withDetail("reason", "the incident timer thread has ended").build()
                 : Health.up().withDetail("setAside", setAside.size()).build();
     }

@@ -31,6 +31,7 @@ import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.web.BackgroundThread;
 
 /**
  * Keeps the reports' table of incident figures, each computed from the incident's timeline with
@@ -71,8 +72,7 @@ class ReportProjection implements SmartLifecycle {
     private final Semaphore wake = new Semaphore(0);
     /** Incidents whose computation failed, and until when they are left alone. */
     private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
-    private volatile Thread thread;
-    private volatile boolean running;
+    private final BackgroundThread thread = new BackgroundThread("report-figures", this::loop);
 
     ReportProjection(IncidentManagement incidents, Runbooks runbooks, Timeline timeline, JdbcClient jdbc,
             TransactionTemplate transactions, Clock clock) {
@@ -263,28 +263,17 @@ class ReportProjection implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("report-figures").daemon().start(this::loop);
+        thread.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        Thread current = thread;
-        if (current != null) {
-            current.interrupt();
-            try {
-                current.join(Duration.ofSeconds(5));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return thread.running();
     }
 
     private void loop() {
@@ -297,10 +286,10 @@ class ReportProjection implements SmartLifecycle {
         catch (RuntimeException failed) {
             log.warn("Could not mark earlier incidents for the reports; they are left out until they change", failed);
         }
-        while (running) {
+        while (thread.running()) {
             try {
                 long started = System.nanoTime();
-                while (running && compute(BATCH) > 0) {
+                while (thread.running() && compute(BATCH) > 0) {
                     Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
                     started = System.nanoTime();
                 }

@@ -1,0 +1,51 @@
+package dev.goldenfive.web;
+
+import java.time.Duration;
+
+/**
+ * A feature's long-running thread (timers, report figures) with the start and stop its
+ * {@link org.springframework.context.SmartLifecycle} needs: a new thread at every start (test contexts are
+ * stopped and started again), interrupted and awaited up to five seconds at stop.
+ */
+public final class BackgroundThread {
+
+    private final String name;
+    private final Runnable loop;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    public BackgroundThread(String name, Runnable loop) {
+        this.name = name;
+        this.loop = loop;
+    }
+
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().name(name).daemon().start(loop);
+    }
+
+    public void stop() {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(Duration.ofSeconds(5));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Between start and stop; the loop runs while this is true. */
+    public boolean running() {
+        return running;
+    }
+
+    /** False when the thread ended while it should be running. */
+    public boolean alive() {
+        Thread current = thread;
+        return !running || (current != null && current.isAlive());
+    }
+}
