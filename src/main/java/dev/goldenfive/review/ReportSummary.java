@@ -21,12 +21,18 @@ import dev.goldenfive.incident.Severity;
  * @param overdueActionItems   action items of these incidents past their due date and not done
  * @param overdue              the first 50 of them, oldest due date first
  * @param days                 every day (UTC) of the range with its incidents and how their golden windows went
+ * @param byService            the figures of each service (the 20 with most incidents), then of each environment
+ *                             and severity, to see where the golden window is missed
  */
 public record ReportSummary(Instant from, Instant to, String service, String environment, Severity severity,
         long incidents, long resolved, long decided, long goldenWindowMet, Double goldenWindowHitRate,
         Percentiles timeToAcknowledge, Percentiles timeToMitigate, Percentiles timeToResolve, List<StageFigure> stages,
         List<Count> resolvingStages, List<Count> faultBoundaries, long overdueActionItems, List<OverdueItem> overdue,
-        List<Day> days) {
+        List<Day> days, List<Group> byService, List<Group> byEnvironment, List<Group> bySeverity) {
+
+    /** One service, environment or severity: its incidents, hit rate (absent when none decided) and time to resolve. */
+    public record Group(String name, long incidents, long decided, Double goldenWindowHitRate, Double timeToResolveP50) {
+    }
 
     /** p50 and p90 of {@code count} measurements. */
     public record Percentiles(long count, Double p50, Double p90) {

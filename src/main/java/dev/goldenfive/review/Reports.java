@@ -92,7 +92,23 @@ public class Reports {
         return new ReportSummary(query.from(), query.to(), query.service(), query.environment(), query.severity(),
                 head.incidents(), head.resolved(), head.decided(), head.met(),
                 head.decided() == 0 ? null : (double) head.met() / head.decided(), head.ack(), head.mitigate(),
-                head.resolve(), stages, resolving, boundaries, overdueCount, items, everyDay(query, days));
+                head.resolve(), stages, resolving, boundaries, overdueCount, items, everyDay(query, days),
+                groups("r.service", where, params), groups("r.environment", where, params), groups("r.severity", where, params));
+    }
+
+    private List<ReportSummary.Group> groups(String column, String where, Map<String, Object> params) {
+        return jdbc.sql("select " + column + " as name, count(*) as incidents,"
+                        + " count(*) filter (where r.resolved_at is not null or r.golden_window_end <= :now) as decided,"
+                        + " count(*) filter (where r.resolved_at < r.golden_window_end) as met,"
+                        + " percentile_cont(0.5) within group (order by extract(epoch from r.resolved_at - r.started_at)) as ttr"
+                        + " from report_incident r" + where + " group by 1 order by 2 desc, 1 limit 20")
+                .params(params)
+                .query((rs, row) -> {
+                    long decided = rs.getLong("decided");
+                    return new ReportSummary.Group(rs.getString("name"), rs.getLong("incidents"), decided,
+                            decided == 0 ? null : (double) rs.getLong("met") / decided, number(rs.getObject("ttr")));
+                })
+                .list();
     }
 
     /** The days of the range, those without incidents too (a chart with gaps left out would mislead). */

@@ -111,6 +111,14 @@ class ReportsTest {
         assertThat(all.resolvingStages()).containsExactly(new ReportSummary.Count("proxy-switch", 2),
                 new ReportSummary.Count("follow-up", 1));
         assertThat(all.faultBoundaries()).containsExactly(new ReportSummary.Count("dns", 2), new ReportSummary.Count("tls", 1));
+        assertThat(all.bySeverity()).containsExactly(
+                new ReportSummary.Group("SEV2", 3, 3, 1.0 / 3, 260.0),
+                new ReportSummary.Group("SEV1", 1, 1, 1.0, 200.0),
+                new ReportSummary.Group("SEV3", 1, 0, null, null));
+        assertThat(all.byEnvironment()).containsExactly(
+                new ReportSummary.Group("prod", 4, 3, 1.0 / 3, 300.0),
+                new ReportSummary.Group("staging", 1, 1, 1.0, 120.0));
+        assertThat(all.byService()).singleElement().satisfies(g -> assertThat(g.incidents()).isEqualTo(5));
         LocalDate first = day1.atOffset(ZoneOffset.UTC).toLocalDate();
         assertThat(all.days()).containsExactly(new ReportSummary.Day(first, 2, 1, 1),
                 new ReportSummary.Day(first.plusDays(1), 1, 1, 0), new ReportSummary.Day(first.plusDays(2), 1, 0, 1),

@@ -106,6 +106,7 @@ class ReviewPagesTest {
                 .andExpect(status().isOk())
                 .andExpect(content().string(containsString("id=\"report-incidents\"")))
                 .andExpect(content().string(containsString("class=\"bars\"")))
+                .andExpect(content().string(containsString("id=\"report-by-severity\"")))
                 .andExpect(content().string(containsString("/reports.csv?from=")));
         mvc.perform(get("/reports").cookie(responder).param("from", "yesterday"))
                 .andExpect(status().isOk())
