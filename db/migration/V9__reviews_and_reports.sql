@@ -80,6 +80,9 @@ create table report_stage_time (
 -- Incidents whose report figures are to be computed again: marked (row-locked until commit) by the change's
 -- transaction, taken one at a time by any replica with SKIP LOCKED, deleted in the transaction that computes them.
 create table report_pending (
-    number bigint primary key,
-    marks  bigint not null default 1
+    number    bigint      primary key,
+    marks     bigint      not null default 1,
+    marked_at timestamptz not null default now()
 );
+-- oldest first: under a backlog no incident waits behind newer ones
+create index report_pending_marked_idx on report_pending (marked_at);

@@ -261,7 +261,10 @@ public class IncidentManagement {
      * person) holds it right now; then it is due again at the next pass. True when something fired.
      */
     boolean fire(long id) {
-        Optional<Long> locked = jdbc.sql("select id from incident where id = :id and next_deadline_at <= :now for update skip locked")
+        // the same lock people take (Hibernate's PESSIMISTIC_WRITE): it leaves rows that reference the incident
+        // free to be inserted, as FOR UPDATE would not (a foreign key's check would wait on it)
+        Optional<Long> locked = jdbc.sql("select id from incident where id = :id and next_deadline_at <= :now"
+                        + " for no key update skip locked")
                 .param("id", id)
                 .param("now", Timestamp.from(now()))
                 .query(Long.class)

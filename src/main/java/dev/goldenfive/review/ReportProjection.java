@@ -9,12 +9,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,8 +46,8 @@ import dev.goldenfive.web.BackgroundThread;
  * before it is visible, and a change that comes in meanwhile marks the incident again. Incidents from
  * before the table existed are marked after start.
  */
-@Component
-class ReportProjection implements SmartLifecycle {
+@Component("reportFigures")
+class ReportProjection implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ReportProjection.class);
     static final Duration POLL = Duration.ofSeconds(1);
@@ -102,36 +105,64 @@ class ReportProjection implements SmartLifecycle {
     @SuppressWarnings("unchecked")
     private void mark(String key) {
         long number = Long.parseLong(key.substring(4));
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            markAll(Set.of(number));
+            wake.release();
+            return;
+        }
         Set<Long> numbers = (Set<Long>) TransactionSynchronizationManager.getResource(this);
         if (numbers == null) {
-            Set<Long> fresh = new LinkedHashSet<>();
+            Set<Long> fresh = new TreeSet<>();
+            TransactionSynchronizationManager.registerSynchronization(new Marks(fresh));
             TransactionSynchronizationManager.bindResource(this, fresh);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void beforeCommit(boolean readOnly) {
-                    markAll(fresh);
-                }
-
-                @Override
-                public void afterCommit() {
-                    wake.release();
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(ReportProjection.this);
-                }
-            });
             numbers = fresh;
         }
         numbers.add(number);
     }
 
-    /** One statement for all; a mark already there is updated, so its row stays locked until this commits. */
+    /** The incidents a transaction changed; they go with the transaction when another is started inside it. */
+    private final class Marks implements TransactionSynchronization {
+
+        private final Set<Long> numbers;
+
+        Marks(Set<Long> numbers) {
+            this.numbers = numbers;
+        }
+
+        @Override
+        public void suspend() {
+            TransactionSynchronizationManager.unbindResourceIfPossible(ReportProjection.this);
+        }
+
+        @Override
+        public void resume() {
+            TransactionSynchronizationManager.bindResource(ReportProjection.this, numbers);
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            markAll(numbers);
+        }
+
+        @Override
+        public void afterCommit() {
+            wake.release();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(ReportProjection.this);
+        }
+    }
+
+    /**
+     * One statement for all, in ascending order (two transactions marking the same incidents lock them in the
+     * same order, so they cannot deadlock); a mark already there is updated, so it stays locked until this commits.
+     */
     private void markAll(Set<Long> numbers) {
         jdbc.sql("insert into report_pending (number) select unnest(:numbers) on conflict (number)"
                         + " do update set marks = report_pending.marks + 1")
-                .param("numbers", SqlArrays.of("int8", numbers.toArray()))
+                .param("numbers", SqlArrays.of("int8", numbers.stream().sorted().toArray()))
                 .update();
     }
 
@@ -146,8 +177,10 @@ class ReportProjection implements SmartLifecycle {
         List<Long> taken = new ArrayList<>();
         try {
             transactions.executeWithoutResult(tx -> {
+                // a figure that takes this long is stuck on something; it is set aside rather than holding marks
+                jdbc.sql("set local statement_timeout = '10s'").update();
                 taken.addAll(jdbc.sql("select number from report_pending where number <> all(:setAside)"
-                                + " order by number limit :limit for update skip locked")
+                                + " order by marked_at limit :limit for update skip locked")
                         .param("setAside", SqlArrays.of("int8", setAside.keySet().toArray()))
                         .param("limit", limit)
                         .query(Long.class).list());
@@ -253,8 +286,13 @@ class ReportProjection implements SmartLifecycle {
             batch.stream().filter(incident -> !present.contains(incident.id()))
                     .forEach(incident -> missing.add(Long.parseLong(incident.key().substring(4))));
             if (!missing.isEmpty()) {
-                transactions.executeWithoutResult(tx -> markAll(missing));
-                marked += missing.size();
+                try {
+                    transactions.executeWithoutResult(tx -> markAll(missing));
+                    marked += missing.size();
+                }
+                catch (RuntimeException failed) {
+                    log.warn("Could not mark {} earlier incidents for the reports; the next start tries again", missing.size(), failed);
+                }
             }
             after = batch.getLast().id();
         } while (batch.size() == MARK_BATCH);
@@ -284,36 +322,45 @@ class ReportProjection implements SmartLifecycle {
             }
         }
         catch (RuntimeException failed) {
-            log.warn("Could not mark earlier incidents for the reports; they are left out until they change", failed);
+            log.warn("Could not mark earlier incidents for the reports; the next start tries again", failed);
         }
-        while (thread.running()) {
-            try {
-                long started = System.nanoTime();
-                while (thread.running() && compute(BATCH) > 0) {
-                    Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
-                    started = System.nanoTime();
-                }
-                if (wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS)) {
-                    // changes come in bursts (a timer firing many incidents): let the burst finish first
-                    Thread.sleep(SETTLE);
-                }
-                wake.drainPermits();
-            }
-            catch (InterruptedException stopping) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (RuntimeException failed) {
-                log.warn("Computing report figures failed; trying again in a second", failed);
+        try {
+            while (thread.running()) {
                 try {
+                    long started = System.nanoTime();
+                    while (thread.running() && compute(BATCH) > 0) {
+                        Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
+                        started = System.nanoTime();
+                    }
+                    if (wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS)) {
+                        // changes come in bursts (a timer firing many incidents): let the burst finish first
+                        Thread.sleep(SETTLE);
+                    }
+                    wake.drainPermits();
+                }
+                catch (RuntimeException failed) {
+                    log.warn("Computing report figures failed; trying again in a second", failed);
                     Thread.sleep(POLL);
                 }
-                catch (InterruptedException stopping) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
+        catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            if (thread.running()) {
+                log.error("The report figures thread ended while the application runs; reports go stale until a restart");
+            }
+        }
+    }
+
+    /** DOWN when the thread is gone while the application runs (reports then go stale); how many wait. */
+    @Override
+    public Health health() {
+        Health.Builder health = thread.alive() ? Health.up() : Health.down().withDetail("reason", "the report figures thread has ended");
+        return health.withDetail("pending", jdbc.sql("select count(*) from report_pending").query(Long.class).single())
+                .withDetail("setAside", setAside.size())
+                .build();
     }
 
     private static Timestamp timestamp(Instant at) {

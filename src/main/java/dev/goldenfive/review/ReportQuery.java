@@ -24,7 +24,8 @@ public record ReportQuery(Instant from, Instant to, String service, String envir
     public static ReportQuery of(Instant from, Instant to, String service, String environment, Severity severity,
             Instant now) {
         Instant end = to != null ? to : now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return new ReportQuery(from != null ? from : end.minus(DEFAULT_RANGE), end, service, environment, severity);
+        Instant start = from != null ? from : end.minus(DEFAULT_RANGE).isBefore(EARLIEST) ? EARLIEST : end.minus(DEFAULT_RANGE);
+        return new ReportQuery(start, end, service, environment, severity);
     }
 
     /** Reports cover these years (PostgreSQL and the calendar both have ends). */

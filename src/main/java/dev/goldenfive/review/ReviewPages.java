@@ -146,9 +146,15 @@ class ReviewPages {
                 errors.reject("refused", refused.getBody().getDetail());
             }
         }
-        // the rows stay as they were sent, so each message stays beside its row, and the typed text is shown
-        // even when the review was completed meanwhile
-        model.addAttribute("kept", true);
+        if (action.equals("reopen")) {
+            // the reopen button sends no text: show the review as it is now
+            model.addAttribute("form", ReviewForm.of(reviews.view(key)));
+        }
+        else {
+            // the rows stay as they were sent, so each message stays beside its row, and the typed text is shown
+            // even when the review was completed meanwhile (to be copied: saving it needs the review read again)
+            model.addAttribute("kept", true);
+        }
         return review(key, null, null, 0, model, caller);
     }
 

@@ -66,7 +66,7 @@ public final class ReviewProblems {
     public static class EditConflict extends ErrorResponseException {
         EditConflict(String key, long sent, long current, String updatedBy, Instant updatedAt) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Edit conflict", "The review of " + key
-                    + " was changed by " + updatedBy + " at " + updatedAt + " after version " + sent
+                    + " was changed by " + updatedBy + (updatedAt == null ? "" : " at " + updatedAt) + " after version " + sent
                     + " was read; it is at version " + current + ". Read it again and apply your changes to that."), null);
             getBody().setProperty("version", current);
         }

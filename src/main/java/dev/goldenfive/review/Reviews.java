@@ -94,7 +94,7 @@ public class Reviews implements CloseCondition {
             store.save(review, changes, editor.actor());
         }
         catch (DuplicateKeyException createdMeanwhile) {
-            throw new ReviewProblems.EditConflict(key, 0, 1, "someone else", review.updatedAt());
+            throw new ReviewProblems.EditConflict(key, 0, 1, "someone else", null);
         }
     }
 

@@ -9,6 +9,9 @@ import java.time.Duration;
  */
 public final class BackgroundThread {
 
+    /** Which of these a thread was started by, so an earlier one can tell it is no longer wanted. */
+    private static final ThreadLocal<BackgroundThread> OWNER = new ThreadLocal<>();
+
     private final String name;
     private final Runnable loop;
     private volatile Thread thread;
@@ -21,7 +24,20 @@ public final class BackgroundThread {
 
     public void start() {
         running = true;
-        thread = Thread.ofPlatform().name(name).daemon().start(loop);
+        Thread next = Thread.ofPlatform().name(name).daemon().unstarted(() -> {
+            OWNER.set(this);
+            loop.run();
+        });
+        thread = next;
+        next.start();
+    }
+
+    /**
+     * Between start and stop; the loop runs while this is true. Asked on a thread this started that is no
+     * longer the current one (it outlived a stop and a new start followed), false: only one loop runs.
+     */
+    public boolean running() {
+        return running && (OWNER.get() != this || Thread.currentThread() == thread);
     }
 
     public void stop() {
@@ -36,11 +52,6 @@ public final class BackgroundThread {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Between start and stop; the loop runs while this is true. */
-    public boolean running() {
-        return running;
     }
 
     /** False when the thread ended while it should be running. */

@@ -187,6 +187,8 @@ class ReportsTest {
         assertThat(api.get("/actuator/prometheus", GoldenfiveTest.ADMIN_TOKEN).body())
                 .contains("goldenfive_report_golden_window_hit_ratio")
                 .contains("goldenfive_report_time_to_resolve_seconds{quantile=\"0.9\"}");
+        JsonNode health = json.readTree(api.get("/actuator/health", GoldenfiveTest.ADMIN_TOKEN).body());
+        assertThat(health.get("components").get("reportFigures").get("status").asString()).isEqualTo("UP");
     }
 
     @Test
