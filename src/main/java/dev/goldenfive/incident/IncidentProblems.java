@@ -56,7 +56,8 @@ public final class IncidentProblems {
                     : "; allowed: " + String.join(", ", names) + "."));
             problem.setTitle("Action not allowed");
             problem.setProperty("action", action.path());
-            problem.setProperty("status", status.name());
+            // "status" is the HTTP status in a problem (RFC 9457)
+            problem.setProperty("incidentStatus", status.name());
             problem.setProperty("allowed", names);
             return problem;
         }

@@ -39,6 +39,8 @@ class ReportMetrics {
                 s -> orNaN(s.timeToResolve().p50()));
         gauge(registry, "goldenfive.report.time.to.resolve.seconds", "Time to resolve, last 30 days", "0.9",
                 s -> orNaN(s.timeToResolve().p90()));
+        gauge(registry, "goldenfive.report.reviews.outstanding", "Incidents of the last 30 days resolved without a"
+                + " completed review", null, s -> s.reviewsOutstanding());
         gauge(registry, "goldenfive.report.action.items.overdue", "Action items of the last 30 days' incidents past"
                 + " their due date", null, s -> s.overdueActionItems());
     }

@@ -58,7 +58,7 @@ class ReportPages {
             model.addAttribute("report", summary);
             model.addAttribute("dayMax", summary.days().stream().mapToLong(ReportSummary.Day::incidents).max().orElse(1));
             model.addAttribute("stageMax", summary.stages().stream().mapToDouble(ReportSummary.StageFigure::meanSeconds).max().orElse(1));
-            model.addAttribute("resolvingMax", summary.resolvingStages().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
+            model.addAttribute("resolvingMax", summary.resolvingStages().stream().mapToLong(ReportSummary.StageCount::count).max().orElse(1));
             model.addAttribute("boundaryMax", summary.faultBoundaries().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
         }
         catch (InvalidField invalid) {

@@ -21,14 +21,21 @@ import dev.goldenfive.incident.Severity;
  * @param overdueActionItems   action items of these incidents past their due date and not done
  * @param overdue              the first 50 of them, oldest due date first
  * @param days                 every day (UTC) of the range with its incidents and how their golden windows went
+ * @param reviewsOutstanding   resolved incidents whose review is not completed
+ * @param reviewsToComplete    the first 20 of them, resolved longest ago first
  * @param byService            the figures of each service (the 20 with most incidents), then of each environment
  *                             and severity, to see where the golden window is missed
  */
 public record ReportSummary(Instant from, Instant to, String service, String environment, Severity severity,
         long incidents, long resolved, long decided, long goldenWindowMet, Double goldenWindowHitRate,
         Percentiles timeToAcknowledge, Percentiles timeToMitigate, Percentiles timeToResolve, List<StageFigure> stages,
-        List<Count> resolvingStages, List<Count> faultBoundaries, long overdueActionItems, List<OverdueItem> overdue,
-        List<Day> days, List<Group> byService, List<Group> byEnvironment, List<Group> bySeverity) {
+        List<StageCount> resolvingStages, List<Count> faultBoundaries, long overdueActionItems, List<OverdueItem> overdue,
+        List<Day> days, long reviewsOutstanding, List<ReviewToComplete> reviewsToComplete, List<Group> byService,
+        List<Group> byEnvironment, List<Group> bySeverity) {
+
+    /** {@code review}: its status, absent when nobody has started it. */
+    public record ReviewToComplete(String incident, String title, Instant resolvedAt, ReviewStatus review) {
+    }
 
     /** One service, environment or severity: its incidents, hit rate (absent when none decided) and time to resolve. */
     public record Group(String name, long incidents, long decided, Double goldenWindowHitRate, Double timeToResolveP50) {
@@ -44,6 +51,10 @@ public record ReportSummary(Instant from, Instant to, String service, String env
     }
 
     public record Count(String name, long count) {
+    }
+
+    /** A stage by its key and its title in the runbook. */
+    public record StageCount(String stage, String title, long count) {
     }
 
     public record OverdueItem(String incident, String title, String owner, LocalDate due, ActionItem.Status status) {

@@ -67,7 +67,13 @@ public class Reports {
                 .query((rs, row) -> new ReportSummary.StageFigure(rs.getString("stage"), rs.getString("title"),
                         rs.getLong("incidents"), rs.getDouble("mean"), rs.getDouble("p50"), rs.getLong("over")))
                 .list();
-        List<ReportSummary.Count> resolving = counts("r.resolving_stage", where + " and r.resolved_at is not null", params);
+        List<ReportSummary.StageCount> resolving = jdbc.sql("select r.resolving_stage as stage,"
+                        + " coalesce(min(s.title), r.resolving_stage) as title, count(*) as n from report_incident r"
+                        + " left join report_stage_time s on s.incident_id = r.incident_id and s.stage = r.resolving_stage"
+                        + where + " and r.resolved_at is not null group by r.resolving_stage order by 3 desc, 1 limit 10")
+                .params(params)
+                .query((rs, row) -> new ReportSummary.StageCount(rs.getString("stage"), rs.getString("title"), rs.getLong("n")))
+                .list();
         List<ReportSummary.Count> boundaries = counts("r.fault_boundary", where + " and r.fault_boundary is not null", params);
         String overdue = " join report_incident r on r.incident_id = a.incident_id" + where
                 + " and a.status in ('OPEN', 'IN_PROGRESS') and a.due_on < :today";
@@ -79,6 +85,8 @@ public class Reports {
                 .query((rs, row) -> new ReportSummary.OverdueItem("INC-" + rs.getLong("number"), rs.getString("title"),
                         rs.getString("owner"), rs.getDate("due_on").toLocalDate(), ActionItem.Status.valueOf(rs.getString("status"))))
                 .list();
+        String unreviewed = " left join review v on v.incident_id = r.incident_id" + where
+                + " and r.resolved_at is not null and (v.status is null or v.status <> 'COMPLETED')";
         List<ReportSummary.Day> days = jdbc.sql("""
                 select (r.started_at at time zone 'UTC')::date as day, count(*) as incidents,
                        count(*) filter (where r.resolved_at < r.golden_window_end) as met,
@@ -93,6 +101,14 @@ public class Reports {
                 head.incidents(), head.resolved(), head.decided(), head.met(),
                 head.decided() == 0 ? null : (double) head.met() / head.decided(), head.ack(), head.mitigate(),
                 head.resolve(), stages, resolving, boundaries, overdueCount, items, everyDay(query, days),
+                jdbc.sql("select count(*) from report_incident r" + unreviewed).params(params).query(Long.class).single(),
+                jdbc.sql("select r.number, r.title, r.resolved_at, v.status from report_incident r" + unreviewed
+                                + " order by r.resolved_at, r.number limit 20")
+                        .params(params)
+                        .query((rs, row) -> new ReportSummary.ReviewToComplete("INC-" + rs.getLong("number"),
+                                rs.getString("title"), rs.getTimestamp("resolved_at").toInstant(),
+                                rs.getString("status") == null ? null : ReviewStatus.valueOf(rs.getString("status"))))
+                        .list(),
                 groups("r.service", where, params), groups("r.environment", where, params), groups("r.severity", where, params));
     }
 

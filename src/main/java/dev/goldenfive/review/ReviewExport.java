@@ -24,6 +24,10 @@ class ReviewExport {
             Section.ROOT_CAUSE, "Root cause", Section.WENT_WELL, "What went well", Section.WENT_BADLY, "What went badly",
             Section.CONTRIBUTING_FACTORS, "Contributing factors");
 
+    private static final Map<IncidentFigures.Outcome, String> OUTCOMES = Map.of(IncidentFigures.Outcome.ON_TIME, "on time",
+            IncidentFigures.Outcome.OVER, "window ran out", IncidentFigures.Outcome.CURRENT, "current",
+            IncidentFigures.Outcome.SKIPPED, "not entered");
+
     private final JsonMapper json;
 
     ReviewExport(JsonMapper json) {
@@ -59,7 +63,7 @@ class ReviewExport {
             String window = stage.windowStart() == null ? "after the golden window"
                     : "t0 + " + stage.windowStart() + " s – " + stage.windowEnd() + " s";
             md.append("| ").append(cell(stage.title())).append(" | ").append(window).append(" | ")
-                    .append(IncidentFigures.words(stage.spent())).append(" | ").append(stage.outcome().label()).append(" |\n");
+                    .append(IncidentFigures.words(stage.spent())).append(" | ").append(OUTCOMES.get(stage.outcome())).append(" |\n");
         }
         md.append('\n');
 
@@ -150,7 +154,7 @@ class ReviewExport {
     }
 
     private static String stageTitle(Runbook runbook, String key) {
-        return runbook.findStage(key).map(Runbook.Stage::title).orElse(key);
+        return Runbook.FOLLOW_UP.equals(key) ? "Follow-up" : runbook.findStage(key).map(Runbook.Stage::title).orElse(key);
     }
 
     private static Double seconds(Duration duration) {

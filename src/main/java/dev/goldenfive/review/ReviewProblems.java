@@ -51,7 +51,7 @@ public final class ReviewProblems {
         NotInReview(String key, ReviewStatus status) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Review not in review", "The review of " + key
                     + " is " + status.label() + "; it is completed from in-review (set status to in-review first)."), null);
-            getBody().setProperty("status", status.label());
+            getBody().setProperty("reviewStatus", status.label());
         }
     }
 
@@ -85,8 +85,9 @@ public final class ReviewProblems {
     public static class ReviewNeeded extends ErrorResponseException {
         ReviewNeeded(String key, ReviewStatus status) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Review needed", key + " is closed once its"
-                    + " post-incident review is completed; the review is " + (status == null ? "not started" : status.label())
-                    + ". Write it at /incidents/" + key + "/review."), null);
+                    + " post-incident review is completed; " + (status == null ? "nobody has written it yet"
+                    : "the review is " + status.label()) + ". Write it at /incidents/" + key + "/review."), null);
+            getBody().setProperty("reviewStatus", status == null ? null : status.label());
         }
     }
 }

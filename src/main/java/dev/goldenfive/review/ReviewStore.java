@@ -109,6 +109,10 @@ class ReviewStore {
             saveItems(review);
         }
         review.storedAs(version, items(review.incidentId()));
+        if (changes.containsKey("actionItems")) {
+            // new items have their ids now: the history shows them
+            changes.put("actionItems", new Review.Change(changes.get("actionItems").from(), review.items()));
+        }
         jdbc.sql("insert into review_edit (incident_id, at, actor_kind, actor_id, changes)"
                         + " values (:id, :at, :kind, :actor, cast(:changes as jsonb))")
                 .param("id", review.incidentId())

@@ -53,31 +53,38 @@ public record FieldProblem(String field, String message, Integer line) {
             return "is out of range";
         }
         if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            Class<?> type = mismatch.getTargetType();
-            if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-                return "must be a whole number";
-            }
-            if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
-                return "must be a number";
-            }
-            if (type == Boolean.class || type == boolean.class) {
-                return "must be true or false";
-            }
-            if (type == String.class) {
-                return "must be a string";
-            }
-            if (type.isEnum()) {
-                return "must be one of " + Arrays.toString(type.getEnumConstants());
-            }
-            if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
-                return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
-            }
-            if (Collection.class.isAssignableFrom(type) || type.isArray()) {
-                return "must be an array";
-            }
-            return "has the wrong type";
+            return expected(mismatch.getTargetType());
         }
         return "is not valid";
+    }
+
+    /** What a value of {@code type} must look like, for a value that is not one. */
+    public static String expected(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "must be a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (type.isEnum()) {
+            return "must be one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type == java.time.LocalDate.class) {
+            return "must be an ISO-8601 date such as 2026-01-31";
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be an array";
+        }
+        return "has the wrong type";
     }
 
     /** Where in a JSON (or YAML) document the error is: {@code stages[1].endSeconds}; empty at the top. */

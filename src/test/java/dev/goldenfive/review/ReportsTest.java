@@ -108,8 +108,8 @@ class ReportsTest {
                 tuple("offline-fallback", 1L, 120.0, 1L),
                 tuple("follow-up", 1L, 100.0, 1L));
         assertThat(all.stages().get(1).meanSeconds()).isCloseTo(320.0 / 3, within(1e-9));
-        assertThat(all.resolvingStages()).containsExactly(new ReportSummary.Count("proxy-switch", 2),
-                new ReportSummary.Count("follow-up", 1));
+        assertThat(all.resolvingStages()).containsExactly(new ReportSummary.StageCount("proxy-switch", "proxy-switch", 2),
+                new ReportSummary.StageCount("follow-up", "follow-up", 1));
         assertThat(all.faultBoundaries()).containsExactly(new ReportSummary.Count("dns", 2), new ReportSummary.Count("tls", 1));
         assertThat(all.bySeverity()).containsExactly(
                 new ReportSummary.Group("SEV2", 3, 3, 1.0 / 3, 260.0),
@@ -118,6 +118,9 @@ class ReportsTest {
         assertThat(all.byEnvironment()).containsExactly(
                 new ReportSummary.Group("prod", 4, 3, 1.0 / 3, 300.0),
                 new ReportSummary.Group("staging", 1, 1, 1.0, 120.0));
+        assertThat(all.reviewsOutstanding()).as("A, B and C are resolved; none has a completed review").isEqualTo(3);
+        assertThat(all.reviewsToComplete()).extracting(ReportSummary.ReviewToComplete::incident)
+                .containsExactly(keys.get(0), keys.get(1), keys.get(2));
         assertThat(all.byService()).singleElement().satisfies(g -> assertThat(g.incidents()).isEqualTo(5));
         LocalDate first = day1.atOffset(ZoneOffset.UTC).toLocalDate();
         assertThat(all.days()).containsExactly(new ReportSummary.Day(first, 2, 1, 1),
@@ -153,6 +156,7 @@ class ReportsTest {
 
         ReportSummary summary = reports.summary(query(null, null));
         assertThat(summary.overdueActionItems()).isEqualTo(1);
+        assertThat(summary.reviewsToComplete().getFirst().review()).as("written, not completed").isEqualTo(ReviewStatus.STARTED);
         assertThat(summary.overdue()).singleElement().satisfies(item -> {
             assertThat(item.incident()).isEqualTo(keys.getFirst());
             assertThat(item.title()).isEqualTo("Late");
@@ -183,7 +187,11 @@ class ReportsTest {
 
         assertThat(api.get("/api/v1/reports/summary?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z",
                 GoldenfiveTest.ADMIN_TOKEN).body()).contains("\"field\":\"from\"");
-        assertThat(api.get("/api/v1/reports/summary?severity=SEV9", GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+        var wrongSeverity = api.get("/api/v1/reports/summary?severity=SEV9", GoldenfiveTest.ADMIN_TOKEN);
+        assertThat(wrongSeverity.statusCode()).isEqualTo(400);
+        assertThat(wrongSeverity.body()).contains("\"field\":\"severity\"").contains("must be one of [SEV1, SEV2, SEV3, SEV4]");
+        assertThat(api.get("/api/v1/reports/summary?from=2026-11-01", GoldenfiveTest.ADMIN_TOKEN).body())
+                .contains("\"field\":\"from\"").contains("ISO-8601 date-time");
         assertThat(api.get("/actuator/prometheus", GoldenfiveTest.ADMIN_TOKEN).body())
                 .contains("goldenfive_report_golden_window_hit_ratio")
                 .contains("goldenfive_report_time_to_resolve_seconds{quantile=\"0.9\"}");
@@ -209,7 +217,7 @@ class ReportsTest {
         ReportSummary summary = reports.summary(new ReportQuery(incident.startedAt(), incident.startedAt().plusSeconds(1), own, null, null));
         assertThat(summary.incidents()).isEqualTo(1);
         assertThat(summary.goldenWindowHitRate()).isEqualTo(1.0);
-        assertThat(summary.resolvingStages()).containsExactly(new ReportSummary.Count("connectivity", 1));
+        assertThat(summary.resolvingStages()).containsExactly(new ReportSummary.StageCount("connectivity", "Basic connectivity", 1));
         double seconds = (incident.resolvedAt().toEpochMilli() - incident.startedAt().toEpochMilli()) / 1000.0;
         assertThat(summary.timeToResolve().p50()).isCloseTo(seconds, within(0.001));
         assertThat(summary.timeToAcknowledge().p50()).isCloseTo(

@@ -101,6 +101,10 @@ class ReviewApiTest {
         assertThat(newest.get("changes").get("summary").get("from").asString()).isEqualTo("first");
         assertThat(newest.get("changes").get("summary").get("to").asString()).isEqualTo("second");
         assertThat(newest.get("changes").get("status").get("to").asString()).isEqualTo("in-review");
+
+        body(put("{\"actionItems\":[{\"title\":\"Alert on resolver errors\"}]}"), 200);
+        JsonNode added = body(api.get(review() + "/history", GoldenfiveTest.ADMIN_TOKEN), 200).get(0).get("changes").get("actionItems");
+        assertThat(added.get("to").get(0).get("id").isNumber()).as("a new item is recorded with the id it was given").isTrue();
     }
 
     @Test
@@ -115,7 +119,9 @@ class ReviewApiTest {
         assertField(put("{\"actionItems\":[{\"title\":\"\"}]}"), "actionItems[0].title");
         assertField(put("{\"actionItems\":[{\"title\":\"a\",\"link\":\"javascript:alert(1)\"}]}"), "actionItems[0].link");
         assertField(put("{\"actionItems\":[{\"id\":1,\"title\":\"not this review's\"}]}"), "actionItems[0].id");
-        assertField(put("{\"actionItems\":[{\"title\":\"a\",\"due\":\"next week\"}]}"), "actionItems[0].due");
+        HttpResponse<String> wrongDue = put("{\"actionItems\":[{\"title\":\"a\",\"due\":\"2026-13-45\"}]}");
+        assertField(wrongDue, "actionItems[0].due");
+        assertThat(wrongDue.body()).contains("must be an ISO-8601 date such as 2026-01-31");
         assertField(put("{\"sumary\":\"typo\"}"), "sumary");
         assertField(put("{\"actionItems\":[null]}"), "actionItems[0]");
         assertProblem(put("{\"version\":0,\"actionItems\":[{\"id\":1,\"title\":\"stale and wrong\"}]}"), 409, "version 0");

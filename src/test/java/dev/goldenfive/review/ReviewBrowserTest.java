@@ -97,6 +97,8 @@ class ReviewBrowserTest extends InChromium {
         String written = browser.findElement(By.cssSelector(".review-text")).getText();
         assertThat(written).contains("CI red for 4 minutes").contains("Alert on resolver errors").contains("2030-01-31");
         assertThat(browser.findElements(By.cssSelector(".review-history li"))).hasSize(3);
+        assertThat(browser.findElement(By.cssSelector(".review-history")).getText())
+                .contains("Root cause category").doesNotContain("rootCauseCategory");
         Chromium.screenshot(browser, "review");
 
         new Select(browser.findElement(By.id("kind"))).selectByValue("resolved");
