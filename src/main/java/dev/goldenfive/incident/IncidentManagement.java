@@ -24,6 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.database.SqlArrays;
+import dev.goldenfive.database.SqlWhere;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.RunbookVersion;
 import dev.goldenfive.runbook.Runbooks;
@@ -191,22 +192,20 @@ public class IncidentManagement {
 
     @Transactional(readOnly = true)
     public IncidentSummary.Page list(Query query) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        String where = where(query, params);
-        long total = jdbc.sql("select count(*) from incident" + where).params(params).query(Long.class).single();
+        SqlWhere where = where(query);
+        long total = jdbc.sql("select count(*) from incident" + where).params(where.params()).query(Long.class).single();
         return new IncidentSummary.Page(items(query), query.page(), query.size(), total);
     }
 
     /** A page of the list without counting the whole of it (the dashboard shows no total). */
     @Transactional(readOnly = true)
     public List<IncidentSummary> items(Query query) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        String where = where(query, params);
+        SqlWhere where = where(query);
         return jdbc.sql("""
                 select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
                        acknowledged_at, commander, resolved_at
                 from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
-                .params(params)
+                .params(where.params())
                 .param("size", query.size())
                 .param("offset", (long) query.page() * query.size())
                 .query((rs, row) -> new IncidentSummary("INC-" + rs.getLong("number"), rs.getString("title"),
@@ -218,30 +217,14 @@ public class IncidentManagement {
                 .list();
     }
 
-    /** The query's filters as SQL, their values put into {@code params}. */
-    private static String where(Query query, Map<String, Object> params) {
-        StringBuilder where = new StringBuilder(" where true");
-        if (query.status() != null) {
-            where.append(" and status = :status");
-            params.put("status", query.status().name());
-        }
-        if (query.service() != null) {
-            where.append(" and service = :service");
-            params.put("service", query.service());
-        }
-        if (query.environment() != null) {
-            where.append(" and environment = :environment");
-            params.put("environment", query.environment());
-        }
-        if (query.from() != null) {
-            where.append(" and started_at >= :from");
-            params.put("from", Timestamp.from(query.from()));
-        }
-        if (query.to() != null) {
-            where.append(" and started_at < :to");
-            params.put("to", Timestamp.from(query.to()));
-        }
-        return where.toString();
+    /** The query's filters as SQL. */
+    private static SqlWhere where(Query query) {
+        return new SqlWhere("true")
+                .equal("status", "status", query.status() == null ? null : query.status().name())
+                .equal("service", "service", query.service())
+                .equal("environment", "environment", query.environment())
+                .and("started_at >= :from", "from", query.from())
+                .and("started_at < :to", "to", query.to());
     }
 
     /** Incidents whose deadline is due, earliest first, but those {@code setAside} (the timers then fire them one by one). */

@@ -1,18 +1,16 @@
 package dev.goldenfive.probe;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.database.SqlWhere;
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.Glob;
@@ -63,52 +61,30 @@ public class ProbeSearch {
         if (query.limit() < 1 || query.limit() > MAX_LIMIT) {
             throw new InvalidField("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        StringBuilder where = new StringBuilder(" where true");
-        Map<String, Object> params = new LinkedHashMap<>();
+        SqlWhere where = new SqlWhere("true");
         if ("none".equals(query.incident())) {
-            where.append(" and incident_id is null");
+            where.and("incident_id is null");
         }
         else if (query.incident() != null) {
             IncidentRef incident = incidents.ref(query.incident())
                     .orElseThrow(() -> new InvalidField("incident", "there is no incident " + query.incident()));
-            where.append(" and incident_id = :incident");
-            params.put("incident", incident.id());
+            where.equal("incident_id", "incident", incident.id());
         }
-        if (query.type() != null) {
-            where.append(" and type = :type");
-            params.put("type", query.type().name().toLowerCase(Locale.ROOT));
-        }
-        if (query.target() != null) {
-            where.append(" and target like :target escape '\\'");
-            params.put("target", Glob.like(query.target()));
-        }
-        if (query.submitter() != null) {
-            where.append(" and submitter = :submitter");
-            params.put("submitter", query.submitter());
-        }
-        if (query.success() != null) {
-            where.append(" and success = :success");
-            params.put("success", query.success());
-        }
-        if (query.from() != null) {
-            where.append(" and started_at >= :from");
-            params.put("from", Timestamp.from(query.from()));
-        }
-        if (query.to() != null) {
-            where.append(" and started_at < :to");
-            params.put("to", Timestamp.from(query.to()));
-        }
+        where.equal("type", "type", query.type() == null ? null : query.type().name().toLowerCase(Locale.ROOT))
+                .and("target like :target escape '\\'", "target", query.target() == null ? null : Glob.like(query.target()))
+                .equal("submitter", "submitter", query.submitter())
+                .equal("success", "success", query.success())
+                .and("started_at >= :from", "from", query.from())
+                .and("started_at < :to", "to", query.to());
         if (query.cursor() != null) {
             PageKey after = PageKey.parse(query.cursor(), "cursor", "must be the 'next' of a previous page");
-            where.append(" and (started_at, id) < (:cursorAt, :cursorId)");
-            params.put("cursorAt", Timestamp.from(after.at()));
-            params.put("cursorId", after.id());
+            where.and("(started_at, id) < (:cursorAt, :cursorId)", "cursorAt", after.at()).param("cursorId", after.id());
         }
         record Row(StoredResult result, PageKey cursor) {
         }
         List<Row> rows = jdbc.sql("select id, started_at, " + Evidence.COLUMNS + " from probe_result" + where
                         + " order by started_at desc, id desc limit :limit")
-                .params(params)
+                .params(where.params())
                 .param("limit", query.limit() + 1)
                 .query((rs, n) -> new Row(evidence.stored(rs, n), new PageKey(rs.getTimestamp("started_at").toInstant(), rs.getLong("id"))))
                 .list();

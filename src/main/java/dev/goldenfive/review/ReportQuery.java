@@ -1,11 +1,10 @@
 package dev.goldenfive.review;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 
+import dev.goldenfive.database.SqlWhere;
 import dev.goldenfive.incident.Severity;
 import dev.goldenfive.web.InvalidField;
 
@@ -49,24 +48,12 @@ public record ReportQuery(Instant from, Instant to, String service, String envir
         environment = blankToNull(environment);
     }
 
-    /** The filters as SQL over report_incident aliased {@code r}, their values put into {@code params}. */
-    String where(Map<String, Object> params) {
-        StringBuilder where = new StringBuilder(" where r.started_at >= :from and r.started_at < :to");
-        params.put("from", Timestamp.from(from));
-        params.put("to", Timestamp.from(to));
-        if (service != null) {
-            where.append(" and r.service = :service");
-            params.put("service", service);
-        }
-        if (environment != null) {
-            where.append(" and r.environment = :environment");
-            params.put("environment", environment);
-        }
-        if (severity != null) {
-            where.append(" and r.severity = :severity");
-            params.put("severity", severity.name());
-        }
-        return where.toString();
+    /** The filters as SQL over report_incident aliased {@code r}. */
+    SqlWhere where() {
+        return new SqlWhere("r.started_at >= :from and r.started_at < :to").param("from", from).param("to", to)
+                .equal("r.service", "service", service)
+                .equal("r.environment", "environment", environment)
+                .equal("r.severity", "severity", severity == null ? null : severity.name());
     }
 
     private static String blankToNull(String text) {

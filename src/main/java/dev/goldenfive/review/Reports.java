@@ -18,6 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.database.SqlWhere;
+
 /**
  * Reports across incidents, computed by PostgreSQL from the table {@link ReportProjection} keeps: a handful of
  * aggregate queries over the range's rows, so a report over ten thousand incidents takes milliseconds.
@@ -38,10 +40,10 @@ public class Reports {
     }
 
     public ReportSummary summary(ReportQuery query) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        String where = query.where(params);
-        params.put("now", Timestamp.from(clock.instant()));
-        params.put("today", Date.valueOf(LocalDate.now(clock.withZone(ZoneOffset.UTC))));
+        SqlWhere filter = query.where().param("now", clock.instant())
+                .param("today", Date.valueOf(LocalDate.now(clock.withZone(ZoneOffset.UTC))));
+        String where = filter.toString();
+        Map<String, Object> params = filter.params();
         var head = jdbc.sql("""
                 select count(*) as incidents, count(r.resolved_at) as resolved,
                        count(*) filter (where r.resolved_at is not null or r.golden_window_end <= :now) as decided,
@@ -171,10 +173,9 @@ public class Reports {
 
     /** The incidents of a report, oldest first, handed one by one to {@code sink}; at most {@link #MAX_ROWS}. */
     public void rows(ReportQuery query, Consumer<Row> sink) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        String where = query.where(params);
+        SqlWhere where = query.where();
         jdbc.sql("select r.* from report_incident r" + where + " order by r.started_at, r.number limit " + MAX_ROWS)
-                .params(params)
+                .params(where.params())
                 .query((ResultSet rs) -> {
                     sink.accept(new Row("INC-" + rs.getLong("number"), rs.getString("title"), rs.getString("service"),
                             rs.getString("environment"), rs.getString("severity"), rs.getString("status"),
