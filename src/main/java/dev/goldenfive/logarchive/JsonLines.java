@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +47,14 @@ final class JsonLines {
     private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
     private static final List<String> TIME = List.of("timestamp", "@timestamp", "time", "date");
     private static final List<String> MESSAGE = List.of("message", "msg", "log");
+    private static final List<String> LEVEL = List.of("level", "severity", "lvl");
+    private static final List<String> SERVICE = List.of("service", "service.name", "app");
+    private static final List<String> HOST = List.of("host", "hostname");
+    private static final List<String> ENVIRONMENT = List.of("environment", "env");
+    private static final List<String> TRACE = List.of("traceId", "trace_id");
+    private static final List<String> SPAN = List.of("spanId", "span_id");
+    private static final List<String> INCIDENT = List.of("incident", "incidentKey", "incident_key");
+    private static final Pattern INCIDENT_KEY = Pattern.compile(IncidentManagement.KEY);
 
     private JsonLines() {
     }
@@ -56,6 +65,50 @@ final class JsonLines {
 
     /** The fields a line may lack, from the sender or the request: environment, service, host. */
     record Defaults(String environment, String service, String host) {
+
+        /** A line with what it lacks of environment, service and host filled in. */
+        LogLine line(Instant ts, String environment, String service, String host, String level, String message,
+                String traceId, String spanId, String incident, Map<String, Object> attributes) {
+            return new LogLine(ts, environment == null ? this.environment : environment,
+                    service == null ? this.service : service, host == null ? this.host : host, level, message, traceId,
+                    spanId, incident, attributes);
+        }
+    }
+
+    /** A log format: a request's body into lines. */
+    @FunctionalInterface
+    interface Format {
+        Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars);
+    }
+
+    /** The body as one JSON document, or a 400 saying where it stops being JSON. */
+    static JsonNode tree(byte[] body, JsonMapper json) {
+        try {
+            return json.readTree(body);
+        }
+        catch (JacksonException ex) {
+            throw new InvalidFields(List.of(FieldProblem.of(ex)));
+        }
+    }
+
+    /** Whether a line's own time is believed: at most {@link #FUTURE} ahead of now and {@link #PAST} behind. */
+    static boolean believable(Instant ts, Instant now) {
+        return !ts.isAfter(now.plus(FUTURE)) && !ts.isBefore(now.minus(PAST));
+    }
+
+    /** 413 once a request holds more than {@code maxLines} lines. */
+    static void count(int lines, int maxLines) {
+        if (lines > maxLines) {
+            throw RequestBodies.tooMany(maxLines, "lines", "A log request");
+        }
+    }
+
+    /** The message of line {@code index}, or 413 when it is longer than a line may be. */
+    static String within(String message, int maxChars, int index) {
+        if (message.length() > maxChars) {
+            throw LogProblems.lineTooLong(index, maxChars);
+        }
+        return message;
     }
 
     static Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars) {
@@ -63,13 +116,7 @@ final class JsonLines {
         List<FieldProblem> problems = new ArrayList<>();
         int first = RequestBodies.firstToken(body);
         if (first == '[') {
-            try {
-                JsonNode array = json.readTree(body);
-                array.forEach(nodes::add);
-            }
-            catch (JacksonException ex) {
-                throw new InvalidFields(List.of(FieldProblem.of(ex)));
-            }
+            tree(body, json).forEach(nodes::add);
         }
         else {
             String[] texts = new String(body, StandardCharsets.UTF_8).split("\r?\n");
@@ -87,9 +134,7 @@ final class JsonLines {
                 }
             }
         }
-        if (nodes.size() > maxLines) {
-            throw RequestBodies.tooMany(maxLines, "lines", "A log request");
-        }
+        count(nodes.size(), maxLines);
         List<LogLine> lines = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             lines.add(line(nodes.get(i), i, defaults, now, maxLineChars, problems));
@@ -106,10 +151,12 @@ final class JsonLines {
                 problems.add(new FieldProblem("[" + index + "]", "is not an object: kept as text"));
             }
             attributes.put("_problem", "not a JSON object");
-            return new LogLine(now, defaults.environment(), defaults.service(), defaults.host(), null,
-                    long_(text, maxLineChars, index), null, null, null, attributes);
+            return defaults.line(now, null, null, null, null, within(text, maxLineChars, index), null, null, null, attributes);
         }
-        ObjectNode fields = ((ObjectNode) node).deepCopy();
+        ObjectNode fields = (ObjectNode) node;
+        // a line without a message (or with a null one) is its message whole, as it came
+        String name = take(fields, MESSAGE);
+        String whole = name == null || fields.get(name).isNull() ? node.toString() : null;
         Instant ts = now;
         String timeField = take(fields, TIME);
         if (timeField != null) {
@@ -119,7 +166,7 @@ final class JsonLines {
                 problems.add(new FieldProblem("[" + index + "]." + timeField, "is not a time (epoch seconds, ms, ns or ISO-8601): the arrival time is used"));
                 attributes.put("_" + timeField, time.isString() ? time.asString() : time.toString());
             }
-            else if (read.isAfter(now.plus(FUTURE)) || read.isBefore(now.minus(PAST))) {
+            else if (!believable(read, now)) {
                 problems.add(new FieldProblem("[" + index + "]." + timeField, "is more than an hour ahead or 30 days back: the arrival time is used"));
                 attributes.put("_" + timeField, read.toString());
             }
@@ -128,26 +175,21 @@ final class JsonLines {
             }
         }
         String message = text(fields, MESSAGE);
-        String level = text(fields, List.of("level", "severity", "lvl"));
-        String service = text(fields, List.of("service", "service.name", "app"));
-        String host = text(fields, List.of("host", "hostname"));
-        String environment = text(fields, List.of("environment", "env"));
-        String traceId = text(fields, List.of("traceId", "trace_id"));
-        String spanId = text(fields, List.of("spanId", "span_id"));
-        String incident = text(fields, List.of("incident", "incidentKey", "incident_key"));
-        if (incident != null && !incident.matches(IncidentManagement.KEY)) {
+        String level = text(fields, LEVEL);
+        String service = text(fields, SERVICE);
+        String host = text(fields, HOST);
+        String environment = text(fields, ENVIRONMENT);
+        String traceId = text(fields, TRACE);
+        String spanId = text(fields, SPAN);
+        String incident = text(fields, INCIDENT);
+        if (incident != null && !INCIDENT_KEY.matcher(incident).matches()) {
             problems.add(new FieldProblem("[" + index + "].incident", "is not an incident key such as INC-42: kept as an attribute"));
             attributes.put("_incident", incident);
             incident = null;
         }
         fields.properties().forEach(e -> attributes.put(e.getKey(), e.getValue()));
-        if (message == null) {
-            // a line without a message field: all of it is the message
-            message = node.toString();
-        }
-        return new LogLine(ts, environment == null ? defaults.environment() : environment,
-                service == null ? defaults.service() : service, host == null ? defaults.host() : host, level,
-                long_(message, maxLineChars, index), traceId, spanId, incident, attributes);
+        return defaults.line(ts, environment, service, host, level, within(whole != null ? whole : message, maxLineChars, index),
+                traceId, spanId, incident, attributes);
     }
 
     /** The first of these fields the line has (removed from it), as text; null when none. */
@@ -204,12 +246,5 @@ final class JsonLines {
             }
         }
         return null;
-    }
-
-    private static String long_(String message, int maxChars, int index) {
-        if (message.length() > maxChars) {
-            throw LogProblems.lineTooLong(index, maxChars);
-        }
-        return message;
     }
 }

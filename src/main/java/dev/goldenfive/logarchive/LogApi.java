@@ -2,7 +2,6 @@ package dev.goldenfive.logarchive;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +87,7 @@ class LogApi {
     Answer store(HttpServletRequest request, Authentication caller,
             @RequestParam(required = false) String environment, @RequestParam(required = false) String service,
             @RequestParam(required = false) String host) throws IOException {
-        // the place is taken before the body is read: reading and parsing a large request is much of its cost
-        return admission.admit(() -> {
-            byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "A log request");
-            return store(JsonLines.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
-                    settings.maxLines(), settings.maxLineBytes()), caller);
-        });
+        return ingest(request, caller, "A log request", JsonLines::parse, environment, service, host);
     }
 
     @PostMapping(OTLP)
@@ -102,13 +96,8 @@ class LogApi {
                     + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding.")
     ResponseEntity<?> otlp(HttpServletRequest request, Authentication caller) throws IOException {
         boolean protobuf = request.getContentType() != null && request.getContentType().startsWith("application/x-protobuf");
-        Answer answer = admission.admit(() -> {
-            byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), "An OTLP request");
-            JsonLines.Defaults defaults = defaults(caller, null, null, null);
-            return store(protobuf
-                    ? OtlpLogs.fromProtobuf(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes())
-                    : OtlpLogs.fromJson(body, json, defaults, clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller);
-        });
+        Answer answer = ingest(request, caller, "An OTLP request", protobuf ? OtlpLogs::fromProtobuf : OtlpLogs::fromJson,
+                null, null, null);
         // every record is stored, so none is rejected; problems are told in the error message
         String problems = answer.problems().isEmpty() ? "" : answer.problems().size() + " records stored with problems, e.g. "
                 + answer.problems().getFirst().field() + " " + answer.problems().getFirst().message();
@@ -128,14 +117,21 @@ class LogApi {
             description = "Point Promtail, Grafana Alloy or Vector's loki sink at goldenfive with a bearer token. 204, or 200 "
                     + "listing the lines stored with problems.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
-        Answer answer = admission.admit(() -> store(LokiPush.parse(RequestBodies.read(request, settings.maxRequestBytes(), "A Loki push"),
-                json, defaults(caller, null, null, null), clock.instant(), settings.maxLines(), settings.maxLineBytes()), caller));
+        Answer answer = ingest(request, caller, "A Loki push", LokiPush::parse, null, null, null);
         return answer.problems().isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(answer);
     }
 
-    private Answer store(JsonLines.Parsed parsed, Authentication caller) {
-        long stored = ingest.store(parsed.lines(), caller.getName());
-        return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
+    /** Reads, parses and stores a request in one of the formats; {@code what} names the request in a 413. */
+    private Answer ingest(HttpServletRequest request, Authentication caller, String what, JsonLines.Format format,
+            String environment, String service, String host) throws IOException {
+        // the place is taken before the body is read: reading and parsing a large request is much of its cost
+        return admission.admit(() -> {
+            byte[] body = RequestBodies.read(request, settings.maxRequestBytes(), what);
+            JsonLines.Parsed parsed = format.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
+                    settings.maxLines(), settings.maxLineBytes());
+            long stored = ingest.store(parsed.lines(), caller.getName());
+            return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
+        });
     }
 
     /** What lines lack comes from the request, then from the agent's labels; the environment is at least "unknown". */
@@ -156,9 +152,8 @@ class LogApi {
     LogSearch.Page search(@RequestParam(required = false) String q, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(required = false) String range,
             @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "100") int limit) {
-        Instant end = to == null ? clock.instant() : to;
-        Instant start = from != null ? from : end.minus(range == null ? Duration.ofHours(1) : LogRanges.parse(range));
-        return search.search(q, start, end, cursor, limit);
+        LogRanges.Window window = LogRanges.window(from, to, range == null ? LogRanges.DEFAULT : range, clock.instant());
+        return search.search(q, window.start(), window.end(), cursor, limit);
     }
 
     @GetMapping("/api/v1/logs/context")

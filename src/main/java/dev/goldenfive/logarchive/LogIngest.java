@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.postgresql.PGConnection;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +31,8 @@ import dev.goldenfive.web.InvalidField;
  */
 @Service
 public class LogIngest {
+
+    private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
     static final String COLUMNS = "ts, received_at, environment, service, host, level, message, trace_id, span_id, incident, attributes, source";
     static final int MAX_PARTITIONS = 20;
@@ -102,7 +104,7 @@ public class LogIngest {
             field(out, l.spanId()).append('\t');
             field(out, l.incident()).append('\t');
             // PostgreSQL's jsonb cannot hold NUL either, not even escaped
-            field(out, json.writeValueAsString(l.attributes()).replace("\\u0000", "\\uFFFD")).append('\t');
+            field(out, withoutNul(json.writeValueAsString(l.attributes()))).append('\t');
             field(out, source).append('\n');
         }
         return out.toString();
@@ -123,5 +125,10 @@ public class LogIngest {
             }
         }
         return out;
+    }
+
+    /** An escaped NUL (which jsonb cannot hold) as U+FFFD, like every other column; an escaped backslash before "u0000" is text. */
+    static String withoutNul(String json) {
+        return json.contains("\\u0000") ? ESCAPED_NUL.matcher(json).replaceAll("$1\\\\uFFFD") : json;
     }
 }

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -37,10 +38,15 @@ class LogPages {
 
     /** A line as the page shows it: the line and its message in pieces, matches marked. */
     record Shown(LogSearch.Line line, List<LogText.Piece> pieces) {
+
+        /** Nothing marked. */
+        static Shown plain(LogSearch.Line line) {
+            return new Shown(line, LogText.pieces(line.message(), null));
+        }
     }
 
     @GetMapping("/logs")
-    String search(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "1h") String range,
+    String search(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = LogRanges.DEFAULT) String range,
             @RequestParam(defaultValue = "") String from, @RequestParam(defaultValue = "") String to,
             @RequestParam(required = false) String cursor, Model model) {
         model.addAttribute("q", q);
@@ -49,12 +55,14 @@ class LogPages {
         model.addAttribute("to", to);
         model.addAttribute("ranges", RANGES);
         try {
-            Instant end = to.isBlank() ? clock.instant() : utc(to, "to");
-            Instant start = from.isBlank() ? end.minus(LogRanges.parse(range)) : utc(from, "from");
+            Instant until = to.isBlank() ? null : utc(to, "to");
+            LogRanges.Window window = LogRanges.window(from.isBlank() ? null : utc(from, "from"), until, range, clock.instant());
+            Instant start = window.start();
+            Instant end = window.end();
             LogSearch.Page page = search.search(q, start, end, cursor, PAGE);
             model.addAttribute("page", page);
-            model.addAttribute("lines", page.lines().stream()
-                    .map(l -> new Shown(l, LogText.pieces(l.message(), page.highlight()))).toList());
+            Pattern highlighter = LogText.highlighter(page.highlight());
+            model.addAttribute("lines", page.lines().stream().map(l -> new Shown(l, LogText.pieces(l.message(), highlighter))).toList());
             model.addAttribute("start", start);
             model.addAttribute("end", end);
             // later pages keep the window of the first, however much time has passed since
@@ -64,11 +72,8 @@ class LogPages {
                 model.addAttribute("histogram", search.histogram(q, start, end, BARS));
             }
         }
-        catch (InvalidField invalid) {
-            model.addAttribute("error", invalid.field() + ": " + invalid.reason());
-        }
-        catch (DataAccessException slow) {
-            model.addAttribute("error", messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale()));
+        catch (InvalidField | DataAccessException failed) {
+            model.addAttribute("error", error(failed));
         }
         return "logarchive/search";
     }
@@ -77,17 +82,19 @@ class LogPages {
     String context(@RequestParam String line, @RequestParam(defaultValue = "20") int before,
             @RequestParam(defaultValue = "20") int after, Model model) {
         try {
-            model.addAttribute("lines", search.context(line, before, after).stream()
-                    .map(l -> new Shown(l, LogText.pieces(l.message(), List.of()))).toList());
+            model.addAttribute("lines", search.context(line, before, after).stream().map(Shown::plain).toList());
             model.addAttribute("key", line);
         }
-        catch (InvalidField invalid) {
-            model.addAttribute("error", invalid.field() + ": " + invalid.reason());
-        }
-        catch (DataAccessException slow) {
-            model.addAttribute("error", messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale()));
+        catch (InvalidField | DataAccessException failed) {
+            model.addAttribute("error", error(failed));
         }
         return "logarchive/context";
+    }
+
+    /** A wrong value by its field; a search the database gave up on (busy, or over its time) as such. */
+    private String error(RuntimeException failed) {
+        return failed instanceof InvalidField invalid ? invalid.field() + ": " + invalid.reason()
+                : messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale());
     }
 
     /** A time as the form's datetime-local sends it, read as UTC (the page says so). */

@@ -38,8 +38,8 @@ class LogPartitions {
     private final JdbcClient jdbc;
     private final TransactionTemplate separately;
     private final Clock clock;
-    /** Partitions known to exist, as "day environment". */
-    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    /** Partitions known to exist, by day and environment. */
+    private final Set<Map.Entry<LocalDate, String>> known = ConcurrentHashMap.newKeySet();
 
     LogPartitions(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
         this.jdbc = jdbc;
@@ -51,10 +51,9 @@ class LogPartitions {
     /** Makes the partitions these lines go to, each in a transaction of its own, before they are stored. */
     void ensure(Set<Map.Entry<LocalDate, String>> needed) {
         for (Map.Entry<LocalDate, String> part : needed) {
-            String key = part.getKey() + " " + part.getValue();
-            if (!known.contains(key)) {
+            if (!known.contains(part)) {
                 separately.executeWithoutResult(status -> create(part.getKey(), part.getValue()));
-                known.add(key);
+                known.add(part);
             }
         }
     }
@@ -73,7 +72,7 @@ class LogPartitions {
 
     /** Forgets that these partitions exist, so that the next {@link #ensure} looks again. */
     void forget(Set<Map.Entry<LocalDate, String>> parts) {
-        parts.forEach(part -> known.remove(part.getKey() + " " + part.getValue()));
+        known.removeAll(parts);
     }
 
     private void create(LocalDate day, String environment) {
@@ -127,7 +126,7 @@ class LogPartitions {
                         jdbc.sql("drop table if exists log_" + DAY.format(partition.getValue())).update();
                     }
                 });
-                known.removeIf(k -> k.startsWith(partition.getValue() + " "));
+                known.removeIf(part -> part.getKey().equals(partition.getValue()));
                 dropped++;
             }
             catch (RuntimeException busy) {

@@ -1,6 +1,7 @@
 package dev.goldenfive.logarchive;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,6 +11,18 @@ import dev.goldenfive.web.InvalidField;
 final class LogRanges {
 
     private static final Pattern RANGE = Pattern.compile("(\\d{1,4})([mhd])");
+    /** The range when none is asked for. */
+    static final String DEFAULT = "1h";
+
+    /** From {@code start} to {@code end}. */
+    record Window(Instant start, Instant end) {
+    }
+
+    /** Up to {@code to} (now when absent), from {@code from} or else {@code range} back from the end. */
+    static Window window(Instant from, Instant to, String range, Instant now) {
+        Instant end = to == null ? now : to;
+        return new Window(from != null ? from : end.minus(parse(range)), end);
+    }
 
     private LogRanges() {
     }

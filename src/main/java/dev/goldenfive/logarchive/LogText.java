@@ -20,19 +20,27 @@ final class LogText {
     record Piece(String text, boolean match) {
     }
 
-    static List<Piece> pieces(String message, List<String> terms) {
-        String shown = visible(message);
-        List<Piece> pieces = new ArrayList<>();
-        // whole words, case-insensitive, as the full-text search matched them; text in scripts without spaces
-        // wherever it stands, as it was searched
+    /**
+     * What marks the terms searched for, made once for a page of lines; null when there is nothing to mark.
+     * Whole words, case-insensitive, as the full-text search matched them; text in scripts without spaces
+     * wherever it stands, as it was searched.
+     */
+    static Pattern highlighter(List<String> terms) {
         List<String> words = terms.stream().filter(w -> !w.isBlank())
                 .map(w -> LogQuery.unspaced(w) ? Pattern.quote(w) : "(?<![\\p{L}\\p{N}_])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}_])")
                 .toList();
-        if (words.isEmpty()) {
+        return words.isEmpty() ? null : Pattern.compile("(?iu)" + String.join("|", words));
+    }
+
+    /** The message made visible, in pieces, those the {@code highlighter} matches marked (none when it is null). */
+    static List<Piece> pieces(String message, Pattern highlighter) {
+        String shown = visible(message);
+        List<Piece> pieces = new ArrayList<>();
+        if (highlighter == null) {
             pieces.add(new Piece(shown, false));
             return pieces;
         }
-        Matcher m = Pattern.compile("(?iu)" + String.join("|", words)).matcher(shown);
+        Matcher m = highlighter.matcher(shown);
         int at = 0;
         while (m.find()) {
             if (m.start() > at) {

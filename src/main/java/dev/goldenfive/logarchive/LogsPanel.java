@@ -61,8 +61,8 @@ class LogsPanel implements IncidentPanel {
             failed = true;
         }
         return Map.of("incident", incident.key(), "failed", failed,
-                "pins", pins.of(incident).stream().map(p -> new LogPages.Shown(p.line(), LogText.pieces(p.line().message(), List.of()))).toList(),
-                "lines", lines.stream().map(l -> new LogPages.Shown(l, LogText.pieces(l.message(), List.of()))).toList(),
+                "pins", pins.of(incident).stream().map(p -> LogPages.Shown.plain(p.line())).toList(),
+                "lines", lines.stream().map(LogPages.Shown::plain).toList(),
                 "query", "service:\"" + incident.service() + "\" env:\"" + incident.environment() + "\"",
                 "from", from.toString().substring(0, 16), "to", to.toString().substring(0, 16));
     }

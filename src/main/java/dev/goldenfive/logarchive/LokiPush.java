@@ -6,13 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
-import dev.goldenfive.web.RequestBodies;
 
 /**
  * Loki's push format (JSON): streams of labels, each with values of [nanoseconds, line] or [nanoseconds,
@@ -28,13 +26,7 @@ final class LokiPush {
 
     static JsonLines.Parsed parse(byte[] body, JsonMapper json, JsonLines.Defaults defaults, Instant now, int maxLines,
             int maxLineChars) {
-        JsonNode tree;
-        try {
-            tree = json.readTree(body);
-        }
-        catch (JacksonException ex) {
-            throw new InvalidFields(List.of(FieldProblem.of(ex)));
-        }
+        JsonNode tree = JsonLines.tree(body, json);
         if (!tree.path("streams").isArray()) {
             throw new InvalidFields(List.of(new FieldProblem("streams", "must be an array of {stream, values}")));
         }
@@ -51,16 +43,11 @@ final class LokiPush {
             int v = 0;
             for (JsonNode value : stream.path("values")) {
                 String field = "streams[" + s + "].values[" + v + "]";
-                if (lines.size() >= maxLines) {
-                    throw RequestBodies.tooMany(maxLines, "lines", "A log request");
-                }
+                JsonLines.count(lines.size() + 1, maxLines);
                 if (!value.isArray() || value.size() < 2) {
                     throw new InvalidFields(List.of(new FieldProblem(field, "must be [nanoseconds, line] or [nanoseconds, line, metadata]")));
                 }
-                String message = value.get(1).asString("");
-                if (message.length() > maxLineChars) {
-                    throw LogProblems.lineTooLong(lines.size(), maxLineChars);
-                }
+                String message = JsonLines.within(value.get(1).asString(""), maxLineChars, lines.size());
                 Map<String, Object> attributes = new LinkedHashMap<>(labels);
                 String traceId = null;
                 if (value.size() > 2 && value.get(2).isObject()) {
@@ -70,14 +57,12 @@ final class LokiPush {
                     attributes.putAll(metadata);
                 }
                 Instant ts = JsonLines.time(value.get(0));
-                if (ts == null || ts.isAfter(now.plus(JsonLines.FUTURE)) || ts.isBefore(now.minus(JsonLines.PAST))) {
+                if (ts == null || !JsonLines.believable(ts, now)) {
                     problems.add(new FieldProblem(field + "[0]", "is not a time within an hour ahead and 30 days back: the arrival time is used"));
                     attributes.put("_timestamp", value.get(0).asString(""));
                     ts = now;
                 }
-                lines.add(new LogLine(ts, environment == null ? defaults.environment() : environment,
-                        service == null ? defaults.service() : service, host == null ? defaults.host() : host,
-                        level, message, traceId, null, null, attributes));
+                lines.add(defaults.line(ts, environment, service, host, level, message, traceId, null, null, attributes));
                 v++;
             }
             s++;

@@ -16,13 +16,11 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
-import dev.goldenfive.web.RequestBodies;
 
 /**
  * OpenTelemetry logs (OTLP/HTTP, protobuf or JSON) as log lines. The resource's {@code service.name},
@@ -35,8 +33,20 @@ final class OtlpLogs {
     private OtlpLogs() {
     }
 
+    /** What a resource says of its records: their service, environment and host, and the rest of its attributes. */
+    private record Resource(String service, String environment, String host, Map<String, Object> rest) {
+
+        static Resource of(Map<String, Object> attributes) {
+            Map<String, Object> rest = new LinkedHashMap<>(attributes);
+            String service = text(rest.remove("service.name"));
+            String environment = text(rest.remove("deployment.environment.name"));
+            environment = environment != null ? environment : text(rest.remove("deployment.environment"));
+            return new Resource(service, environment, text(rest.remove("host.name")), rest);
+        }
+    }
+
     /** One record, whichever encoding it came in. */
-    private record Record(Map<String, Object> resource, long timeNanos, long observedNanos, String severityText,
+    private record Record(Resource resource, long timeNanos, long observedNanos, String severityText,
             int severityNumber, Object body, Map<String, Object> attributes, String traceId, String spanId) {
     }
 
@@ -51,10 +61,10 @@ final class OtlpLogs {
         }
         List<Record> records = new ArrayList<>();
         for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-            Map<String, Object> resource = attributes(resourceLogs.getResource().getAttributesList());
+            Resource resource = Resource.of(attributes(resourceLogs.getResource().getAttributesList()));
             for (ScopeLogs scope : resourceLogs.getScopeLogsList()) {
                 for (LogRecord r : scope.getLogRecordsList()) {
-                    limit(records.size() + 1, maxLines);
+                    JsonLines.count(records.size() + 1, maxLines);
                     records.add(new Record(resource, r.getTimeUnixNano(), r.getObservedTimeUnixNano(), r.getSeverityText(),
                             r.getSeverityNumberValue(), value(r.getBody()), attributes(r.getAttributesList()),
                             hex(r.getTraceId().toByteArray()), hex(r.getSpanId().toByteArray())));
@@ -66,19 +76,13 @@ final class OtlpLogs {
 
     static JsonLines.Parsed fromJson(byte[] body, JsonMapper json, JsonLines.Defaults defaults, Instant now, int maxLines,
             int maxLineChars) {
-        JsonNode tree;
-        try {
-            tree = json.readTree(body);
-        }
-        catch (JacksonException ex) {
-            throw new InvalidFields(List.of(FieldProblem.of(ex)));
-        }
+        JsonNode tree = JsonLines.tree(body, json);
         List<Record> records = new ArrayList<>();
         for (JsonNode resourceLogs : tree.path("resourceLogs")) {
-            Map<String, Object> resource = attributes(resourceLogs.path("resource").path("attributes"));
+            Resource resource = Resource.of(attributes(resourceLogs.path("resource").path("attributes")));
             for (JsonNode scope : resourceLogs.path("scopeLogs")) {
                 for (JsonNode r : scope.path("logRecords")) {
-                    limit(records.size() + 1, maxLines);
+                    JsonLines.count(records.size() + 1, maxLines);
                     records.add(new Record(resource, nanos(r.path("timeUnixNano")), nanos(r.path("observedTimeUnixNano")),
                             string(r.path("severityText")), r.path("severityNumber").asInt(0), value(r.path("body")),
                             attributes(r.path("attributes")), string(r.path("traceId")), string(r.path("spanId"))));
@@ -94,28 +98,20 @@ final class OtlpLogs {
         List<FieldProblem> problems = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             Record r = records.get(i);
-            Map<String, Object> resource = new LinkedHashMap<>(r.resource());
-            String service = text(resource.remove("service.name"));
-            String environment = text(resource.remove("deployment.environment.name"));
-            environment = environment != null ? environment : text(resource.remove("deployment.environment"));
-            String host = text(resource.remove("host.name"));
             Map<String, Object> attributes = new LinkedHashMap<>(r.attributes());
-            if (!resource.isEmpty()) {
-                attributes.put("resource", resource);
+            if (!r.resource().rest().isEmpty()) {
+                attributes.put("resource", r.resource().rest());
             }
             long nanos = r.timeNanos() != 0 ? r.timeNanos() : r.observedNanos();
             Instant ts = nanos == 0 ? now : Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
-            if (ts.isAfter(now.plus(JsonLines.FUTURE)) || ts.isBefore(now.minus(JsonLines.PAST))) {
+            if (!JsonLines.believable(ts, now)) {
                 problems.add(new FieldProblem("[" + i + "].timeUnixNano", "is more than an hour ahead or 30 days back: the arrival time is used"));
                 attributes.put("_timeUnixNano", ts.toString());
                 ts = now;
             }
-            String message = r.body() instanceof String s ? s : r.body() == null ? "" : asText(r.body(), json);
-            if (message.length() > maxLineChars) {
-                throw LogProblems.lineTooLong(i, maxLineChars);
-            }
-            lines.add(new LogLine(ts, environment == null ? defaults.environment() : environment,
-                    service == null ? defaults.service() : service, host == null ? defaults.host() : host,
+            String message = JsonLines.within(r.body() instanceof String s ? s : r.body() == null ? "" : asText(r.body(), json),
+                    maxLineChars, i);
+            lines.add(defaults.line(ts, r.resource().environment(), r.resource().service(), r.resource().host(),
                     level(r.severityText(), r.severityNumber()), message, r.traceId(), r.spanId(), null, attributes));
         }
         return new JsonLines.Parsed(lines, problems);
@@ -202,12 +198,6 @@ final class OtlpLogs {
             return "";
         }
         return value.isValueNode() ? value.asString("") : value.toString();
-    }
-
-    private static void limit(int count, int maxLines) {
-        if (count > maxLines) {
-            throw RequestBodies.tooMany(maxLines, "lines", "A log request");
-        }
     }
 
     /** A structured body (a map, a list) as JSON, as it was sent. */

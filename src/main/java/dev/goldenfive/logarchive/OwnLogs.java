@@ -48,6 +48,7 @@ class OwnLogs implements SmartLifecycle {
     private final LogIngest ingest;
     private final String environment;
     private final String host;
+    private final int maxLineChars;
     private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong overflow = new AtomicLong();
     private final Appender appender = new Appender();
@@ -56,6 +57,7 @@ class OwnLogs implements SmartLifecycle {
     OwnLogs(LogIngest ingest, LogSettings settings) {
         this.ingest = ingest;
         this.environment = settings.ownEnvironment();
+        this.maxLineChars = settings.maxLineBytes();
         this.host = hostName();
     }
 
@@ -89,7 +91,7 @@ class OwnLogs implements SmartLifecycle {
         }
         String trace = mdc == null ? null : mdc.getOrDefault("traceId", mdc.get("trace_id"));
         return new LogLine(Instant.ofEpochMilli(event.getTimeStamp()), environment, SERVICE, host,
-                event.getLevel().toString(), message.length() > 65_536 ? message.substring(0, 65_536) : message, trace,
+                event.getLevel().toString(), message.length() > maxLineChars ? message.substring(0, maxLineChars) : message, trace,
                 mdc == null ? null : mdc.get("spanId"), null, attributes);
     }
 

@@ -34,4 +34,12 @@ class JsonLinesTest {
     private Instant time(String value) {
         return JsonLines.time(json.readTree(value));
     }
+
+    @Test
+    void anEscapedNulInAttributesBecomesTheReplacementCharacterButEscapedBackslashesStayText() {
+        assertThat(LogIngest.withoutNul("{\"a\":\"x\\u0000y\"}")).isEqualTo("{\"a\":\"x\\uFFFDy\"}");
+        assertThat(LogIngest.withoutNul("{\"a\":\"\\u0000\\u0000\"}")).isEqualTo("{\"a\":\"\\uFFFD\\uFFFD\"}");
+        assertThat(LogIngest.withoutNul("{\"a\":\"\\\\u0000\"}")).as("the text \\u0000").isEqualTo("{\"a\":\"\\\\u0000\"}");
+        assertThat(LogIngest.withoutNul("{\"a\":\"\\\\\\u0000\"}")).isEqualTo("{\"a\":\"\\\\\\uFFFD\"}");
+    }
 }
