@@ -37,6 +37,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.database.SqlArrays;
+import dev.goldenfive.web.BackgroundThread;
 
 /**
  * Tells open pages (and API clients) that an incident changed, on every replica. A change sends a
@@ -69,9 +70,8 @@ class IncidentChanges implements SmartLifecycle {
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService toucher;
-    private volatile boolean running;
     private volatile boolean listenedBefore;
-    private volatile Thread listener;
+    private final BackgroundThread listener = new BackgroundThread("incident-changes", this::listen);
 
     IncidentChanges(DataSource dataSource, JdbcClient jdbc) {
         this.dataSource = dataSource;
@@ -199,7 +199,7 @@ class IncidentChanges implements SmartLifecycle {
     }
 
     private void listen() {
-        while (running) {
+        while (listener.running()) {
             try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
                 sql.execute("LISTEN " + CHANNEL);
                 if (listenedBefore) {
@@ -208,7 +208,7 @@ class IncidentChanges implements SmartLifecycle {
                 listenedBefore = true;
                 PGConnection postgres = connection.unwrap(PGConnection.class);
                 long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
-                while (running) {
+                while (listener.running()) {
                     PGNotification[] notifications = postgres.getNotifications((int) Duration.ofMillis(500).toMillis());
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
@@ -223,7 +223,7 @@ class IncidentChanges implements SmartLifecycle {
                 }
             }
             catch (Exception ex) {
-                if (running) {
+                if (listener.running()) {
                     log.warn("Listening for incident changes failed; listening again in a second", ex);
                     try {
                         Thread.sleep(1000);
@@ -243,8 +243,7 @@ class IncidentChanges implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        listener = Thread.ofPlatform().name("incident-changes").daemon().start(this::listen);
+        listener.start();
         // made at every start: a stopped context (a paused test context, say) may be started again
         toucher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("incident-touches").daemon().factory());
         toucher.scheduleWithFixedDelay(this::tellTouched, TOUCH_INTERVAL.toMillis(), TOUCH_INTERVAL.toMillis(),
@@ -253,18 +252,14 @@ class IncidentChanges implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
+        listener.stop();
         toucher.shutdown();
         tellTouched();
         subscribers.values().forEach(set -> set.forEach(SseEmitter::complete));
-        Thread current = listener;
-        if (current != null) {
-            current.interrupt();
-        }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return listener.running();
     }
 }
