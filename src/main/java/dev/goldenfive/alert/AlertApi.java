@@ -2,7 +2,6 @@ package dev.goldenfive.alert;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,10 +234,8 @@ class AlertApi {
         if (value == null) {
             throw new InvalidFields(List.of(new FieldProblem("(body)", "must be a JSON object")));
         }
-        List<FieldProblem> problems = new ArrayList<>();
-        validator.validate(value).forEach(v -> problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage())));
+        List<FieldProblem> problems = FieldProblem.of(validator.validate(value), "");
         if (!problems.isEmpty()) {
-            problems.sort(Comparator.comparing(FieldProblem::field));
             throw new InvalidFields(problems);
         }
         return value;

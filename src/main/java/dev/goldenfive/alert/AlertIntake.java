@@ -35,8 +35,8 @@ import dev.goldenfive.timeline.Actor;
 @Service
 public class AlertIntake {
 
-    /** Incidents start at most this far back (the incident rules allow 30 days). */
-    static final Duration OLDEST_START = Duration.ofDays(29);
+    /** Incidents start at most this far back: a day inside what the incident rules allow, for clocks that disagree. */
+    static final Duration OLDEST_START = IncidentManagement.OLDEST_START.minusDays(1);
     private static final int LOCK_NAMESPACE = 0x67663561;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };

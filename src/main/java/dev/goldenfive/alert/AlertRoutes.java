@@ -3,6 +3,7 @@ package dev.goldenfive.alert;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +59,8 @@ public class AlertRoutes {
     @Transactional
     public List<AlertRoute> replace(List<AlertRoute> routes, String by) {
         List<FieldProblem> problems = new ArrayList<>();
+        // each runbook asked for once, however many rules name it
+        Map<String, Boolean> known = new HashMap<>();
         if (routes.size() > MAX_ROUTES) {
             problems.add(new FieldProblem("(routes)", "at most " + MAX_ROUTES + " rules"));
         }
@@ -68,8 +71,8 @@ public class AlertRoutes {
                 problems.add(new FieldProblem("[" + i + "]", "must be a rule, not null"));
                 continue;
             }
-            validator.validate(route).forEach(v -> problems.add(new FieldProblem(prefix + v.getPropertyPath(), v.getMessage())));
-            if (route.runbook() != null && runbooks.latest(route.runbook()).isEmpty()) {
+            problems.addAll(FieldProblem.of(validator.validate(route), prefix));
+            if (route.runbook() != null && !known.computeIfAbsent(route.runbook(), name -> runbooks.latest(name).isPresent())) {
                 problems.add(new FieldProblem(prefix + "runbook", "'" + route.runbook() + "' is not a runbook"));
             }
         }

@@ -93,7 +93,7 @@ class Incident {
     }
 
     String key() {
-        return "INC-" + number;
+        return IncidentManagement.key(number);
     }
 
     /** What may be done now; anything else is refused with this list. */

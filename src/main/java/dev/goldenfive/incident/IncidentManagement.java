@@ -48,7 +48,8 @@ public class IncidentManagement {
     public static final String DEFAULT_RUNBOOK = "go-module-download";
     /** Clocks disagree a little; a start further ahead than this is a mistake. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
-    static final Duration OLDEST_START = Duration.ofDays(30);
+    /** The earliest start a declaration may give, back from now. */
+    public static final Duration OLDEST_START = Duration.ofDays(30);
     static final int MAX_SUMMARY = 2000;
     /** How incidents are named: INC- and their number. */
     public static final String KEY = "INC-[1-9][0-9]{0,17}";
@@ -208,7 +209,7 @@ public class IncidentManagement {
                 .params(where.params())
                 .param("size", query.size())
                 .param("offset", (long) query.page() * query.size())
-                .query((rs, row) -> new IncidentSummary("INC-" + rs.getLong("number"), rs.getString("title"),
+                .query((rs, row) -> new IncidentSummary(key(rs.getLong("number")), rs.getString("title"),
                         rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
                         IncidentStatus.valueOf(rs.getString("status")), rs.getString("stage"),
                         rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
@@ -320,6 +321,12 @@ public class IncidentManagement {
         return parse(key).flatMap(number -> refs("number = :value", number).stream().findFirst());
     }
 
+    /** An incident by key, for other modules; 404 when there is none. */
+    @Transactional(readOnly = true)
+    public IncidentRef require(String key) {
+        return ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+    }
+
     /** An incident by id, for other modules that keep the id; empty when there is none. */
     @Transactional(readOnly = true)
     public Optional<IncidentRef> ref(long id) {
@@ -355,7 +362,7 @@ public class IncidentManagement {
     }
 
     private IncidentRef refRow(ResultSet rs, int row) throws SQLException {
-        return new IncidentRef(rs.getLong("id"), "INC-" + rs.getLong("number"), rs.getString("title"),
+        return new IncidentRef(rs.getLong("id"), key(rs.getLong("number")), rs.getString("title"),
                 rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
                 IncidentStatus.valueOf(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 instant(rs.getTimestamp("acknowledged_at")), instant(rs.getTimestamp("resolved_at")),
@@ -428,8 +435,13 @@ public class IncidentManagement {
     }
 
     /** {@code INC-42} → 42; anything else matches no incident. */
-    private static long number(String key) {
+    public static long number(String key) {
         return parse(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+    }
+
+    /** An incident's key from its number: {@code INC-42}. */
+    public static String key(long number) {
+        return "INC-" + number;
     }
 
     private static Optional<Long> parse(String key) {

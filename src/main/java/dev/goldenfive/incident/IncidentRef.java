@@ -6,4 +6,9 @@ import java.time.Instant;
 public record IncidentRef(long id, String key, String title, String service, String environment, Severity severity,
         IncidentStatus status,
         Instant startedAt, Instant acknowledgedAt, Instant resolvedAt, long runbookVersionId) {
+
+    /** The number in its key: 42 for {@code INC-42}. */
+    public long number() {
+        return IncidentManagement.number(key);
+    }
 }

@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.incident.IncidentManagement;
-import dev.goldenfive.incident.IncidentProblems;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
@@ -70,6 +69,6 @@ class LogPinPages {
     @ResponseBody
     @Operation(summary = "The log lines pinned to an incident, oldest first")
     List<LogPins.Pin> pinned(@PathVariable String key) {
-        return pins.of(incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key)));
+        return pins.of(incidents.require(key));
     }
 }

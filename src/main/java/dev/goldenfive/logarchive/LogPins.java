@@ -15,7 +15,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.IncidentManagement;
-import dev.goldenfive.incident.IncidentProblems;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.web.InvalidField;
@@ -51,7 +50,7 @@ public class LogPins {
     /** Pins the line to the incident; pinning it again changes nothing. True when it was pinned now. */
     @Transactional
     public boolean pin(String incidentKey, String lineKey, Actor by) {
-        IncidentRef incident = incidents.ref(incidentKey).orElseThrow(() -> new IncidentProblems.IncidentNotFound(incidentKey));
+        IncidentRef incident = incidents.require(incidentKey);
         LogSearch.Line line = search.line(lineKey)
                 .orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
         int added = jdbc.sql("""

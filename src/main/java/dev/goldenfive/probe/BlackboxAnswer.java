@@ -115,7 +115,7 @@ final class BlackboxAnswer {
     }
 
     Optional<Double> value(String name) {
-        return samples.stream().filter(s -> s.name().equals(name)).map(Sample::value).findFirst();
+        return sample(name).map(Sample::value);
     }
 
     Optional<Double> value(String name, String label, String labelValue) {
@@ -152,12 +152,13 @@ final class BlackboxAnswer {
         ProbeResult.Phases phases = phases();
         ProbeResult.Dns dns = probe != ProbeType.DNS ? null : new ProbeResult.Dns(
                 value("probe_dns_query_succeeded").filter(v -> v == 1).map(v -> "NOERROR").orElse(null), null);
+        Optional<Sample> chain = sample("probe_ssl_last_chain_info");
         ProbeResult.Tls tls = value("probe_ssl_earliest_cert_expiry")
                 .map(expiry -> new ProbeResult.Tls(sample("probe_tls_version_info").map(s -> s.labels().get("version")).orElse(null),
                         sample("probe_tls_cipher_info").map(s -> s.labels().get("cipher")).orElse(null),
                         Instant.ofEpochSecond(expiry.longValue()),
-                        sample("probe_ssl_last_chain_info").map(s -> s.labels().get("subject")).orElse(null),
-                        sample("probe_ssl_last_chain_info").map(s -> s.labels().get("issuer")).orElse(null), null))
+                        chain.map(s -> s.labels().get("subject")).orElse(null),
+                        chain.map(s -> s.labels().get("issuer")).orElse(null), null))
                 .orElse(null);
         ProbeResult.Failure error = success ? null : new ProbeResult.Failure("blackbox",
                 "probe_success 0 (module " + module + (status == null ? "" : ", HTTP " + status) + ")");
@@ -167,8 +168,7 @@ final class BlackboxAnswer {
     }
 
     private ProbeResult.Phases phases() {
-        String metric = samples.stream().anyMatch(s -> s.name().equals("probe_http_duration_seconds"))
-                ? "probe_http_duration_seconds" : "probe_dns_duration_seconds";
+        String metric = sample("probe_http_duration_seconds").isPresent() ? "probe_http_duration_seconds" : "probe_dns_duration_seconds";
         Double resolve = value(metric, "phase", "resolve").or(() -> value("probe_dns_lookup_time_seconds")).map(BlackboxAnswer::ms).orElse(null);
         Double connect = value(metric, "phase", "connect").map(BlackboxAnswer::ms).orElse(null);
         Double tls = value(metric, "phase", "tls").map(BlackboxAnswer::ms).orElse(null);

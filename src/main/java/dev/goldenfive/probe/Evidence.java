@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,7 +79,7 @@ public class Evidence {
     /** {@code listResults}: with the newest {@value #LISTED_RESULTS} results (the API's answer; the page shows none). */
     @Transactional(readOnly = true)
     View of(IncidentRef incident, boolean listResults) {
-        Runbook runbook = runbook(incident);
+        Runbook runbook = runbooks.require(incident.runbookVersionId());
         List<StoredResult> newest = newest(incident.id());
         List<CheckState> checks = CheckEvaluation.checks(runbook, newest);
         List<StoredResult> listed = !listResults ? List.of() : jdbc.sql("select " + COLUMNS
@@ -129,7 +128,7 @@ public class Evidence {
         // evaluations of one incident take turns, each seeing the results of those before it
         jdbc.sql("select pg_advisory_xact_lock(:namespace, :id)")
                 .param("namespace", LOCK_NAMESPACE).param("id", (int) incident.id()).query().singleRow();
-        Runbook runbook = runbook(incident);
+        Runbook runbook = runbooks.require(incident.runbookVersionId());
         List<CheckState> checks = CheckEvaluation.checks(runbook, newest(incident.id()));
         Optional<Diagnosis> diagnosis = CheckEvaluation.diagnose(runbook, checks);
         var before = jdbc.sql("select checks, diagnosis_rule from incident_evidence where incident_id = :id")
@@ -217,7 +216,7 @@ public class Evidence {
     }
 
     private static String diagnosisSummary(Optional<Diagnosis> diagnosis) {
-        return diagnosis.map(d -> "Diagnosis: " + d.title() + " (" + boundary(d) + ")")
+        return diagnosis.map(d -> "Diagnosis: " + d.title() + " (" + d.boundary().label() + ")")
                 .orElse("Diagnosis withdrawn: the evidence no longer matches a rule");
     }
 
@@ -228,7 +227,7 @@ public class Evidence {
         }
         diagnosis.ifPresent(d -> {
             details.put("rule", d.rule());
-            details.put("boundary", boundary(d));
+            details.put("boundary", d.boundary().label());
             details.put("title", d.title());
             details.put("evidence", d.evidence().stream().map(c -> {
                 Map<String, Object> fact = new LinkedHashMap<>();
@@ -241,16 +240,12 @@ public class Evidence {
         return details;
     }
 
-    static String boundary(Diagnosis diagnosis) {
-        return diagnosis.boundary().name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     private static Map<String, Object> resultFacts(StoredResult stored) {
         ProbeResult r = stored.result();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("id", r.id());
         facts.put("submitter", stored.submitter());
-        facts.put("type", r.type().name().toLowerCase(Locale.ROOT));
+        facts.put("type", r.type().label());
         facts.put("target", r.target());
         facts.put("path", r.path().label());
         facts.put("success", r.success());
@@ -258,11 +253,6 @@ public class Evidence {
         return facts;
     }
 
-    private Runbook runbook(IncidentRef incident) {
-        return runbooks.byId(incident.runbookVersionId())
-                .orElseThrow(() -> new IllegalStateException("Runbook version " + incident.runbookVersionId() + " is gone"))
-                .runbook();
-    }
 
     StoredResult stored(ResultSet rs, int row) throws SQLException {
         return new StoredResult(json.readValue(rs.getString("body"), ProbeResult.class), rs.getString("submitter"),

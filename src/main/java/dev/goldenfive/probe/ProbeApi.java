@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,7 +37,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.goldenfive.incident.IncidentManagement;
-import dev.goldenfive.incident.IncidentProblems;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
@@ -171,7 +169,7 @@ class ProbeApi {
     @Operation(summary = "An incident's evidence: check states with the result that decided each, the diagnosis, "
             + "the newest result of each probe by path and sender, and the newest 200 results")
     Evidence.View evidence(@PathVariable String key) {
-        return evidence.of(incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key)));
+        return evidence.of(incidents.require(key));
     }
 
     @GetMapping("/probes")
@@ -215,14 +213,10 @@ class ProbeApi {
                 problems.add(new FieldProblem("[" + i + "]", "must be a result, not null"));
                 continue;
             }
-            String prefix = array ? "[" + i + "]." : "";
-            validator.validate(results.get(i)).stream()
-                    .map(v -> new FieldProblem(prefix + v.getPropertyPath(), v.getMessage()))
-                    .sorted(Comparator.comparing(FieldProblem::field))
-                    .forEach(problems::add);
+            problems.addAll(FieldProblem.of(validator.validate(results.get(i)), array ? "[" + i + "]." : ""));
         }
         if (!problems.isEmpty()) {
-            throw new InvalidFields(problems.subList(0, Math.min(problems.size(), 100)));
+            throw new InvalidFields(problems);
         }
     }
 

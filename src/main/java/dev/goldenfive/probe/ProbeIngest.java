@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,8 +74,16 @@ public class ProbeIngest {
     public record Sender(String source, Long agentId, String name, Map<String, String> labels, Actor actor) {
     }
 
-    /** What a post did: how many results were new, how many had been stored before, and each as stored. */
-    public record Outcome(int created, int repeated, List<StoredResult> results) {
+    /** What a post did: each result as stored, and whether it had been stored before. */
+    public record Outcome(List<StoredResult> results) {
+
+        public int created() {
+            return results.size() - repeated();
+        }
+
+        public int repeated() {
+            return (int) results.stream().filter(StoredResult::repeated).count();
+        }
     }
 
     /** {@code array}: the results came as a JSON array, so errors name them by index ({@code [3].incident}). */
@@ -87,6 +94,7 @@ public class ProbeIngest {
         Map<String, StoredResult> before = storedBefore(results.stream().map(ProbeResult::id).toList(), sender);
         Map<String, IncidentRef> named = check(results, before.keySet(), array, now);
         List<IncidentRef> open = null;
+        Map<Long, List<Runbook.Check>> checks = new HashMap<>();
         List<ProbeResult> stored = new ArrayList<>(results.size());
         Map<String, IncidentRef> attachedTo = new HashMap<>();
         for (ProbeResult result : results) {
@@ -95,10 +103,13 @@ public class ProbeIngest {
             }
             Map<String, String> labels = new TreeMap<>(sender.labels());
             labels.putAll(result.labels());
-            IncidentRef incident = result.incident() != null ? named.get(result.incident()) : null;
-            if (incident == null && result.incident() == null) {
+            IncidentRef incident;
+            if (result.incident() != null) {
+                incident = named.get(result.incident());
+            }
+            else {
                 open = open == null ? incidents.open() : open;
-                incident = match(open, labels, result).orElse(null);
+                incident = match(open, labels, result, checks).orElse(null);
             }
             if (incident != null) {
                 attachedTo.put(incident.key(), incident);
@@ -123,18 +134,17 @@ public class ProbeIngest {
             answered.putIfAbsent(id, answer);
             answers.add(answer);
         }
-        int repeats = (int) answers.stream().filter(StoredResult::repeated).count();
         // only incidents that gained a result have anything new to evaluate
         Map<String, List<Evidence.Added>> added = new TreeMap<>();
         storedById.values().forEach(r -> {
             Long rowId = created.get(r.id());
             if (rowId != null && r.incident() != null) {
                 added.computeIfAbsent(r.incident(), k -> new ArrayList<>()).add(new Evidence.Added(rowId,
-                        r.type().name().toLowerCase(Locale.ROOT), r.target(), r.path().label(), r.startedAt()));
+                        r.type().label(), r.target(), r.path().label(), r.startedAt()));
             }
         });
         added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));
-        return new Outcome(answers.size() - repeats, repeats, answers);
+        return new Outcome(answers);
     }
 
     /**
@@ -171,14 +181,16 @@ public class ProbeIngest {
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidFields(problems.subList(0, Math.min(problems.size(), 100)));
+            throw new InvalidFields(problems);
         }
         Map<String, IncidentRef> named = new HashMap<>();
         found.forEach((key, incident) -> named.put(key, incident.orElseThrow()));
         return named;
     }
 
-    private Optional<IncidentRef> match(List<IncidentRef> open, Map<String, String> labels, ProbeResult result) {
+    /** {@code checks}: each runbook version's checks, filled as versions are met. */
+    private Optional<IncidentRef> match(List<IncidentRef> open, Map<String, String> labels, ProbeResult result,
+            Map<Long, List<Runbook.Check>> checks) {
         String service = labels.get("service");
         String environment = labels.getOrDefault("environment", labels.get("env"));
         if (service == null || environment == null) {
@@ -188,14 +200,10 @@ public class ProbeIngest {
         return open.stream()
                 .filter(i -> i.service().equalsIgnoreCase(service) && i.environment().equalsIgnoreCase(environment))
                 .filter(i -> !i.startedAt().isAfter(latestStart))
-                .filter(i -> checksFor(i, result))
+                .filter(i -> checks.computeIfAbsent(i.runbookVersionId(), id -> runbooks.require(id).stages().stream()
+                                .flatMap(s -> s.checks().stream()).toList()).stream()
+                        .anyMatch(c -> CheckEvaluation.applies(c, result.type(), result.target(), result.effectivePath())))
                 .findFirst();
-    }
-
-    private boolean checksFor(IncidentRef incident, ProbeResult result) {
-        Runbook runbook = runbooks.byId(incident.runbookVersionId()).orElseThrow().runbook();
-        return runbook.stages().stream().flatMap(s -> s.checks().stream())
-                .anyMatch(c -> CheckEvaluation.applies(c, result.type(), result.target(), result.effectivePath()));
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.goldenfive.probe;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -70,7 +69,7 @@ public class ProbeSearch {
                     .orElseThrow(() -> new InvalidField("incident", "there is no incident " + query.incident()));
             where.equal("incident_id", "incident", incident.id());
         }
-        where.equal("type", "type", query.type() == null ? null : query.type().name().toLowerCase(Locale.ROOT))
+        where.equal("type", "type", query.type() == null ? null : query.type().label())
                 .and("target like :target escape '\\'", "target", query.target() == null ? null : Glob.like(query.target()))
                 .equal("submitter", "submitter", query.submitter())
                 .equal("success", "success", query.success())

@@ -104,7 +104,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
     /** Marks the incident just before the transaction commits, and wakes this replica's thread after it did. */
     @SuppressWarnings("unchecked")
     private void mark(String key) {
-        long number = Long.parseLong(key.substring(4));
+        long number = IncidentManagement.number(key);
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             markAll(Set.of(number));
             wake.release();
@@ -187,7 +187,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                 if (!taken.isEmpty()) {
                     jdbc.sql("delete from report_pending where number = any(:taken)")
                             .param("taken", SqlArrays.of("int8", taken.toArray())).update();
-                    taken.forEach(n -> incidents.ref("INC-" + n).ifPresent(this::write));
+                    taken.forEach(n -> incidents.ref(IncidentManagement.key(n)).ifPresent(this::write));
                 }
             });
             return taken.size();
@@ -227,7 +227,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
 
     /** The incident's figures into the table, over what was there. */
     private void write(IncidentRef incident) {
-        Runbook runbook = runbooks.byId(incident.runbookVersionId()).orElseThrow().runbook();
+        Runbook runbook = runbooks.require(incident.runbookVersionId());
         IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook,
                 IncidentFigures.entries(timeline, incident.id()), clock.instant());
         jdbc.sql("insert into report_incident (incident_id, number, title, service, environment, severity, status,"
@@ -239,7 +239,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                         + " mitigated_at = excluded.mitigated_at, resolved_at = excluded.resolved_at,"
                         + " resolving_stage = excluded.resolving_stage, fault_boundary = excluded.fault_boundary")
                 .param("id", incident.id())
-                .param("number", Long.parseLong(incident.key().substring(4)))
+                .param("number", incident.number())
                 .param("title", incident.title())
                 .param("service", incident.service())
                 .param("environment", incident.environment())
@@ -284,7 +284,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                     .query(Long.class).list());
             Set<Long> missing = new LinkedHashSet<>();
             batch.stream().filter(incident -> !present.contains(incident.id()))
-                    .forEach(incident -> missing.add(Long.parseLong(incident.key().substring(4))));
+                    .forEach(incident -> missing.add(incident.number()));
             if (!missing.isEmpty()) {
                 try {
                     transactions.executeWithoutResult(tx -> markAll(missing));

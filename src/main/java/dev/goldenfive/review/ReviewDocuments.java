@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.IncidentManagement;
-import dev.goldenfive.incident.IncidentProblems;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentView;
 import dev.goldenfive.runbook.Runbook;
@@ -43,8 +42,8 @@ class ReviewDocuments {
     }
 
     Document of(String key) {
-        IncidentRef ref = incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
-        Runbook runbook = runbooks.byId(ref.runbookVersionId()).orElseThrow().runbook();
+        IncidentRef ref = incidents.require(key);
+        Runbook runbook = runbooks.require(ref.runbookVersionId());
         Instant now = clock.instant();
         return new Document(ref, incidents.view(key), runbook,
                 IncidentFigures.of(ref.startedAt(), runbook, IncidentFigures.entries(timeline, ref.id()), now),

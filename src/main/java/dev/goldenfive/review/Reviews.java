@@ -21,7 +21,6 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.CloseCondition;
 import dev.goldenfive.incident.IncidentManagement;
-import dev.goldenfive.incident.IncidentProblems;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.security.Role;
@@ -201,7 +200,7 @@ public class Reviews implements CloseCondition {
     }
 
     private IncidentRef incident(String key) {
-        return incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
+        return incidents.require(key);
     }
 
     private Instant now() {

@@ -1,5 +1,7 @@
 package dev.goldenfive.runbook;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Where the evidence says the fault lies. */
@@ -8,5 +10,10 @@ public enum FaultBoundary {
     @JsonProperty("dns") DNS,
     @JsonProperty("tls") TLS,
     @JsonProperty("remote-service") REMOTE_SERVICE,
-    @JsonProperty("proxy-configuration") PROXY_CONFIGURATION
+    @JsonProperty("proxy-configuration") PROXY_CONFIGURATION;
+
+    /** The name in JSON and in the timeline: {@code local-network}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 }

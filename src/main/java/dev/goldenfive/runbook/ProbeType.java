@@ -1,5 +1,7 @@
 package dev.goldenfive.runbook;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** What an agent measured; runbook checks name one of these. */
@@ -11,5 +13,10 @@ public enum ProbeType {
     @JsonProperty("tls") TLS,
     @JsonProperty("goproxy") GOPROXY,
     @JsonProperty("gosumdb") GOSUMDB,
-    @JsonProperty("command") COMMAND
+    @JsonProperty("command") COMMAND;
+
+    /** The name in JSON, URLs and storage: {@code http}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

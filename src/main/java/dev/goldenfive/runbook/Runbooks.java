@@ -112,6 +112,13 @@ public class Runbooks {
         return found;
     }
 
+    /** The version an incident follows: it exists (versions are never deleted), so its absence is a fault. */
+    @Transactional(readOnly = true)
+    public Runbook require(long versionId) {
+        return byId(versionId).orElseThrow(() -> new IllegalStateException("Runbook version " + versionId + " is gone"))
+                .runbook();
+    }
+
     /** The YAML or JSON a version was published from, as it was sent. */
     @Transactional(readOnly = true)
     public Optional<String> source(String key, int version) {

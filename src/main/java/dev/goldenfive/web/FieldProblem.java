@@ -2,8 +2,13 @@ package dev.goldenfive.web;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.ConstraintViolation;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -56,6 +61,12 @@ public record FieldProblem(String field, String message, Integer line) {
             return expected(mismatch.getTargetType());
         }
         return "is not valid";
+    }
+
+    /** Bean Validation's findings on an object, each field named after {@code prefix} ({@code [3].}), in field order. */
+    public static List<FieldProblem> of(Set<? extends ConstraintViolation<?>> violations, String prefix) {
+        return violations.stream().map(v -> new FieldProblem(prefix + v.getPropertyPath(), v.getMessage()))
+                .sorted(Comparator.comparing(FieldProblem::field)).toList();
     }
 
     /** What a value of {@code type} must look like, for a value that is not one. */
