@@ -40,6 +40,7 @@ import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
+import dev.goldenfive.web.StrictStrings;
 
 /** Incidents over the API: responders and admins declare and act; everyone signed in reads. */
 @RestController
@@ -49,9 +50,6 @@ import dev.goldenfive.timeline.TimelineEntry;
 class IncidentApi {
 
     static final int MAX_PAGE_SIZE = 200;
-    /** Names and titles: any text but control characters (they would garble pages and logs). */
-    static final String PRINTABLE = "[^\\p{Cntrl}]*";
-    static final String PRINTABLE_MESSAGE = "must not contain control characters";
 
     private final IncidentManagement incidents;
 
@@ -60,9 +58,9 @@ class IncidentApi {
     }
 
     record DeclareRequest(
-            @NotBlank @Size(max = 200) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String title,
-            @NotBlank @Size(max = 100) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String service,
-            @NotBlank @Size(max = 50) @Pattern(regexp = PRINTABLE, message = PRINTABLE_MESSAGE) String environment,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String environment,
             @NotNull Severity severity,
             @Size(max = 63) String runbook,
             @Min(1) Integer runbookVersion,

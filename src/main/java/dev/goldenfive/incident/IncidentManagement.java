@@ -351,7 +351,7 @@ public class IncidentManagement {
 
     private static final String REF_SELECT = """
             select id, number, title, service, environment, severity, status, started_at, acknowledged_at,
-                   resolved_at, runbook_version_id
+                   resolved_at, commander, runbook_version_id
             from incident""";
 
     private List<IncidentRef> refs(String condition, Object value) {
@@ -366,7 +366,7 @@ public class IncidentManagement {
                 rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
                 IncidentStatus.valueOf(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 instant(rs.getTimestamp("acknowledged_at")), instant(rs.getTimestamp("resolved_at")),
-                rs.getLong("runbook_version_id"));
+                rs.getString("commander"), rs.getLong("runbook_version_id"));
     }
 
     /**
@@ -392,7 +392,7 @@ public class IncidentManagement {
 
     private static IncidentRef ref(Incident i) {
         return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.severity(), i.status(), i.startedAt(),
-                i.acknowledgedAt(), i.resolvedAt(), i.runbookVersionId());
+                i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId());
     }
 
     /** The latest mark of every marked step. */

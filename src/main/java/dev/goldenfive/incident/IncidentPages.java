@@ -46,6 +46,7 @@ import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.StrictStrings;
 
 /**
  * The incident pages: the dashboard, the declare form and the guided incident page. Every action is a plain
@@ -82,9 +83,9 @@ class IncidentPages {
     }
 
     record DeclareForm(
-            @NotBlank @Size(max = 200) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String title,
-            @NotBlank @Size(max = 100) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String service,
-            @NotBlank @Size(max = 50) @Pattern(regexp = IncidentApi.PRINTABLE, message = IncidentApi.PRINTABLE_MESSAGE) String environment,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
+            @NotBlank @Size(max = 100) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String service,
+            @NotBlank @Size(max = 50) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String environment,
             @NotNull Severity severity,
             @NotBlank String runbook,
             @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo,

@@ -33,7 +33,6 @@ public class TimelineWords {
         Object[] args = switch (entry.kind()) {
             case "declared" -> new Object[] {d.get("severity"), d.get("service"), d.get("environment")};
             case "acknowledged" -> new Object[] {entry.actor().id()};
-            case "mitigated" -> new Object[] {d.containsKey("note") ? "— " + d.get("note") : ""};
             case "commander-assigned" -> new Object[] {d.get("commander")};
             case "stage-entered" -> {
                 key += "." + d.get("cause");
@@ -41,10 +40,10 @@ public class TimelineWords {
                         d.getOrDefault("reason", "")};
             }
             case "resolved" -> new Object[] {stageTitle(runbook, (String) d.get("stage")), d.get("summary")};
-            case "reopened", "closed" -> new Object[] {d.containsKey("note") ? "— " + d.get("note") : ""};
+            case "mitigated", "reopened", "closed" -> new Object[] {note(d)};
             case "step-marked" -> new Object[] {
                     runbook.step((String) d.get("stage"), (String) d.get("step")).map(Runbook.Step::title).orElse((String) d.get("step")),
-                    message("step." + d.get("outcome")), d.containsKey("note") ? "— " + d.get("note") : ""};
+                    message("step." + d.get("outcome")), note(d)};
             case "golden-window-missed" -> new Object[0];
             case "check-changed" -> new Object[] {d.get("title"), message("check." + d.get("to")),
                     d.containsKey("reasons") ? String.join("; ", (List<String>) d.get("reasons")) : resultWords(d)};
@@ -75,6 +74,11 @@ public class TimelineWords {
         return r == null ? "" : r.get("submitter") + ", " + r.get("path") + ", " + r.get("target");
     }
 
+
+    /** A person's note after a dash, or nothing. */
+    private static String note(Map<String, Object> details) {
+        return details.containsKey("note") ? "— " + details.get("note") : "";
+    }
 
     private String message(String key, Object... args) {
         return messages.getMessage(key, args, LocaleContextHolder.getLocale());

@@ -22,6 +22,12 @@ public record ActionItem(Long id, String title, String owner, LocalDate due, Sta
         }
     }
 
+    /** An item as a person entered it: title and text stripped, blank owner and link as none. */
+    static ActionItem entered(Long id, String title, String owner, LocalDate due, Status status, String link) {
+        return new ActionItem(id, title.strip(), owner == null || owner.isBlank() ? null : owner.strip(), due, status,
+                link == null || link.isBlank() ? null : link.strip());
+    }
+
     /** Still to do after its due date. */
     public boolean overdue(LocalDate today) {
         return due != null && due.isBefore(today) && (status == Status.OPEN || status == Status.IN_PROGRESS);

@@ -83,10 +83,19 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
 
     /** True when resolved before the last window ended, false once that is impossible, null while it may still be. */
     public Boolean goldenWindowMet(Instant now) {
+        return goldenWindowMet(resolvedAt, goldenWindowEnd, now);
+    }
+
+    static Boolean goldenWindowMet(Instant resolvedAt, Instant goldenWindowEnd, Instant now) {
         if (resolvedAt != null) {
             return resolvedAt.isBefore(goldenWindowEnd);
         }
         return now.isBefore(goldenWindowEnd) ? null : false;
+    }
+
+    /** The golden window in a word: met, missed, or pending while it may still be met. */
+    static String goldenWindow(Boolean met) {
+        return met == null ? "pending" : met ? "met" : "missed";
     }
 
     private Duration since(Instant at) {

@@ -53,12 +53,12 @@ class ReportCsv {
     }
 
     static String line(Reports.Row r, Instant now) {
-        Boolean met = r.resolvedAt() != null ? Boolean.valueOf(r.resolvedAt().before(r.goldenWindowEnd()))
-                : now.isBefore(r.goldenWindowEnd().toInstant()) ? null : Boolean.FALSE;
+        Boolean met = IncidentFigures.goldenWindowMet(r.resolvedAt() == null ? null : r.resolvedAt().toInstant(),
+                r.goldenWindowEnd().toInstant(), now);
         return String.join(",", field(r.incident()), field(r.title()), field(r.service()), field(r.environment()),
                 r.severity(), r.status(), time(r.startedAt()), time(r.acknowledgedAt()), time(r.mitigatedAt()),
                 time(r.resolvedAt()), seconds(r.startedAt(), r.acknowledgedAt()), seconds(r.startedAt(), r.mitigatedAt()),
-                seconds(r.startedAt(), r.resolvedAt()), ReviewExport.goldenWindow(met),
+                seconds(r.startedAt(), r.resolvedAt()), IncidentFigures.goldenWindow(met),
                 field(r.resolvingStage()), field(r.faultBoundary())) + "\r\n";
     }
 

@@ -41,23 +41,28 @@ class ReportPages {
 
     /** The filters as the form holds them: whole days, {@code to} included. */
     record Filters(String from, String to, String service, String environment, String severity) {
+
+        /** As asked, or by default the range's days up to today. */
+        static Filters of(String from, String to, String service, String environment, String severity, LocalDate today) {
+            return new Filters(blank(from) ? today.minusDays(ReportQuery.DEFAULT_RANGE.toDays() - 1).toString() : from.strip(),
+                    blank(to) ? today.toString() : to.strip(), service, environment, blank(severity) ? null : severity);
+        }
     }
 
     @GetMapping("/reports")
     String reports(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
             @RequestParam(required = false) String severity, Model model) {
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        Filters filters = new Filters(blank(from) ? today.minusDays(29).toString() : from.strip(),
-                blank(to) ? today.toString() : to.strip(), service, environment, blank(severity) ? null : severity);
+        Filters filters = Filters.of(from, to, service, environment, severity, today());
         model.addAttribute("filters", filters);
         model.addAttribute("severities", Severity.values());
         model.addAttribute("words", new Words());
         try {
             ReportSummary summary = reports.summary(query(filters));
             model.addAttribute("report", summary);
-            model.addAttribute("dayMax", summary.days().stream().mapToLong(ReportSummary.Day::incidents).max().orElse(1));
-            model.addAttribute("stageMax", summary.stages().stream().mapToDouble(ReportSummary.StageFigure::meanSeconds).max().orElse(1));
+            // the bars' full lengths: at least 1, so an empty range draws empty bars, not NaN
+            model.addAttribute("dayMax", Math.max(1, summary.days().stream().mapToLong(ReportSummary.Day::incidents).max().orElse(1)));
+            model.addAttribute("stageMax", Math.max(1, summary.stages().stream().mapToDouble(ReportSummary.StageFigure::meanSeconds).max().orElse(1)));
             model.addAttribute("resolvingMax", summary.resolvingStages().stream().mapToLong(ReportSummary.StageCount::count).max().orElse(1));
             model.addAttribute("boundaryMax", summary.faultBoundaries().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
         }
@@ -71,9 +76,11 @@ class ReportPages {
     void download(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
             @RequestParam(required = false) String severity, HttpServletResponse response) throws IOException {
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        csv.write(query(new Filters(blank(from) ? today.minusDays(29).toString() : from, blank(to) ? today.toString() : to,
-                service, environment, blank(severity) ? null : severity)), response);
+        csv.write(query(Filters.of(from, to, service, environment, severity, today())), response);
+    }
+
+    private LocalDate today() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
     }
 
     private static ReportQuery query(Filters filters) {

@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +64,9 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
      * batch took), so a storm of changes is not slowed by computing their figures; reports catch up after.
      */
     private static final int REST_FACTOR = 3;
-    /** The kinds of change the figures depend on (notes, steps and commanders do not move them). */
-    private static final Set<String> FIGURES = Set.of("declared", "acknowledged", "mitigated", "stage-entered", "resolved",
-            "reopened", "closed");
+    /** The changes the figures depend on: the kinds they are made of, and the declaration and closing (title, status). */
+    private static final Set<String> FIGURES = Stream.concat(IncidentFigures.KINDS.stream(), Stream.of("declared", "closed"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private final IncidentManagement incidents;
     private final Runbooks runbooks;
@@ -96,7 +98,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
 
     @EventListener
     void found(FindingRecorded finding) {
-        if ("diagnosis-changed".equals(finding.entry().kind())) {
+        if (FIGURES.contains(finding.entry().kind())) {
             mark(finding.incident().key());
         }
     }
@@ -105,11 +107,6 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
     @SuppressWarnings("unchecked")
     private void mark(String key) {
         long number = IncidentManagement.number(key);
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            markAll(Set.of(number));
-            wake.release();
-            return;
-        }
         Set<Long> numbers = (Set<Long>) TransactionSynchronizationManager.getResource(this);
         if (numbers == null) {
             Set<Long> fresh = new TreeSet<>();

@@ -67,6 +67,19 @@ final class Review {
      * clears it. {@code sections} may hold the category by its label.
      */
     record Draft(ReviewStatus status, Map<Section, String> sections, List<ActionItem> items, Long version) {
+
+        /** The sections as written, in the order of {@link Section}; a null one is left as it is. */
+        static Map<Section, String> sections(String summary, String impact, String rootCause, String rootCauseCategory,
+                String wentWell, String wentBadly, String contributingFactors) {
+            Map<Section, String> sections = new EnumMap<>(Section.class);
+            String[] texts = {summary, impact, rootCause, rootCauseCategory, wentWell, wentBadly, contributingFactors};
+            for (Section section : Section.values()) {
+                if (texts[section.ordinal()] != null) {
+                    sections.put(section, texts[section.ordinal()]);
+                }
+            }
+            return sections;
+        }
     }
 
     /** Applies a draft; refused on a completed review unless the same draft reopens it. */

@@ -1,11 +1,8 @@
 package dev.goldenfive.review;
 
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,8 +12,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
@@ -30,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.StrictStrings;
 
 /** Post-incident reviews and their exports over the API; who may edit is decided by {@link Reviews}. */
 @RestController
@@ -42,12 +38,10 @@ class ReviewApi {
     static final String ITEM_STATUS = "open|in-progress|done|wont-do";
 
     private final Reviews reviews;
-    private final ReviewDocuments documents;
     private final ReviewExport export;
 
-    ReviewApi(Reviews reviews, ReviewDocuments documents, ReviewExport export) {
+    ReviewApi(Reviews reviews, ReviewExport export) {
         this.reviews = reviews;
-        this.documents = documents;
         this.export = export;
     }
 
@@ -68,42 +62,26 @@ class ReviewApi {
             @Size(max = Reviews.MAX_ITEMS) List<@NotNull @Valid ItemRequest> actionItems) {
 
         Review.Draft draft() {
-            Map<Section, String> sections = new EnumMap<>(Section.class);
-            put(sections, Section.SUMMARY, summary);
-            put(sections, Section.IMPACT, impact);
-            put(sections, Section.ROOT_CAUSE, rootCause);
-            if (rootCauseCategory != null) {
-                if (!rootCauseCategory.isEmpty() && RootCauseCategory.fromLabel(rootCauseCategory).isEmpty()) {
-                    throw new InvalidField("rootCauseCategory", "must be one of " + String.join(", ",
-                            Arrays.stream(RootCauseCategory.values()).map(RootCauseCategory::label).toList()));
-                }
-                sections.put(Section.ROOT_CAUSE_CATEGORY, rootCauseCategory);
+            if (rootCauseCategory != null && !RootCauseCategory.allowed(rootCauseCategory)) {
+                throw new InvalidField("rootCauseCategory", "must be one of " + String.join(", ",
+                        Arrays.stream(RootCauseCategory.values()).map(RootCauseCategory::label).toList()));
             }
-            put(sections, Section.WENT_WELL, wentWell);
-            put(sections, Section.WENT_BADLY, wentBadly);
-            put(sections, Section.CONTRIBUTING_FACTORS, contributingFactors);
-            return new Review.Draft(status == null ? null : ReviewStatus.fromLabel(status).orElseThrow(), sections,
+            return new Review.Draft(status == null ? null : ReviewStatus.fromLabel(status).orElseThrow(),
+                    Review.Draft.sections(summary, impact, rootCause, rootCauseCategory, wentWell, wentBadly, contributingFactors),
                     actionItems == null ? null : actionItems.stream().map(ItemRequest::item).toList(), version);
-        }
-
-        private static void put(Map<Section, String> sections, Section section, String text) {
-            if (text != null) {
-                sections.put(section, text);
-            }
         }
     }
 
     record ItemRequest(Long id,
-            @NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String title,
-            @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String owner,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
+            @Size(max = 100) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String owner,
             LocalDate due,
             @Pattern(regexp = ITEM_STATUS, message = "must be open, in-progress, done or wont-do") String status,
             @Size(max = 2000) String link) {
 
         ActionItem item() {
-            return new ActionItem(id, title.strip(), owner == null || owner.isBlank() ? null : owner.strip(), due,
-                    status == null ? null : ActionItem.Status.fromLabel(status).orElseThrow(),
-                    link == null || link.isBlank() ? null : link.strip());
+            return ActionItem.entered(id, title, owner, due, status == null ? null : ActionItem.Status.fromLabel(status).orElseThrow(),
+                    link);
         }
     }
 
@@ -141,18 +119,6 @@ class ReviewApi {
     @Operation(summary = "The review with the incident's figures and whole timeline", description = "format: markdown or json")
     ResponseEntity<String> export(@PathVariable String key,
             @RequestParam(defaultValue = "markdown") @Pattern(regexp = "markdown|json", message = "must be markdown or json") String format) {
-        return exported(documents, export, key, format);
-    }
-
-    /** The export as a download named after the incident. */
-    static ResponseEntity<String> exported(ReviewDocuments documents, ReviewExport export, String key, String format) {
-        ReviewDocuments.Document doc = documents.of(key);
-        var timeline = documents.timeline(doc.ref());
-        boolean markdown = format.equals("markdown");
-        return ResponseEntity.ok()
-                .contentType(markdown ? new MediaType("text", "markdown", StandardCharsets.UTF_8)
-                        : MediaType.APPLICATION_JSON)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + key + "-review." + (markdown ? "md" : "json") + "\"")
-                .body(markdown ? export.markdown(doc, timeline) : export.json(doc, timeline));
+        return export.download(key, format);
     }
 }

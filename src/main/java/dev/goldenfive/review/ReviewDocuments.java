@@ -41,17 +41,27 @@ class ReviewDocuments {
         this.clock = clock;
     }
 
-    Document of(String key) {
-        IncidentRef ref = incidents.require(key);
-        Runbook runbook = runbooks.require(ref.runbookVersionId());
-        Instant now = clock.instant();
-        return new Document(ref, incidents.view(key), runbook,
-                IncidentFigures.of(ref.startedAt(), runbook, IncidentFigures.entries(timeline, ref.id()), now),
-                reviews.view(key), now);
+    /** A document and the whole timeline, oldest first, up to {@link #MAX_EXPORTED_ENTRIES} entries. */
+    record Export(Document document, List<TimelineEntry> timeline) {
     }
 
-    /** The whole timeline, oldest first, up to {@link #MAX_EXPORTED_ENTRIES}. */
-    List<TimelineEntry> timeline(IncidentRef ref) {
-        return timeline.all(ref.id(), List.of(), MAX_EXPORTED_ENTRIES);
+    Document of(String key) {
+        IncidentRef ref = incidents.require(key);
+        return document(ref, IncidentFigures.entries(timeline, ref.id()));
+    }
+
+    /** Read once: the figures come from the same entries when the export holds them all. */
+    Export export(String key) {
+        IncidentRef ref = incidents.require(key);
+        List<TimelineEntry> all = timeline.all(ref.id(), List.of(), MAX_EXPORTED_ENTRIES);
+        return new Export(document(ref, all.size() < MAX_EXPORTED_ENTRIES ? all : IncidentFigures.entries(timeline, ref.id())), all);
+    }
+
+    /** {@code entries}: the incident's timeline, at least its entries of {@link IncidentFigures#KINDS}. */
+    private Document document(IncidentRef ref, List<TimelineEntry> entries) {
+        Runbook runbook = runbooks.require(ref.runbookVersionId());
+        Instant now = clock.instant();
+        return new Document(ref, incidents.view(ref.key()), runbook, IncidentFigures.of(ref.startedAt(), runbook, entries, now),
+                reviews.view(ref), now);
     }
 }

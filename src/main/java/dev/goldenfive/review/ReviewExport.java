@@ -1,5 +1,6 @@
 package dev.goldenfive.review;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,6 +11,9 @@ import java.util.Map;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.runbook.Runbook;
@@ -28,10 +32,22 @@ class ReviewExport {
             IncidentFigures.Outcome.OVER, "window ran out", IncidentFigures.Outcome.CURRENT, "current",
             IncidentFigures.Outcome.SKIPPED, "not entered");
 
+    private final ReviewDocuments documents;
     private final JsonMapper json;
 
-    ReviewExport(JsonMapper json) {
+    ReviewExport(ReviewDocuments documents, JsonMapper json) {
+        this.documents = documents;
         this.json = json;
+    }
+
+    /** The export of an incident's review in {@code format} (markdown or json), as a download named after it. */
+    ResponseEntity<String> download(String key, String format) {
+        ReviewDocuments.Export read = documents.export(key);
+        boolean markdown = format.equals("markdown");
+        return ResponseEntity.ok()
+                .contentType(markdown ? new MediaType("text", "markdown", StandardCharsets.UTF_8) : MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + key + "-review." + (markdown ? "md" : "json") + "\"")
+                .body(markdown ? markdown(read.document(), read.timeline()) : json(read.document(), read.timeline()));
     }
 
     String markdown(ReviewDocuments.Document doc, List<TimelineEntry> timeline) {
@@ -53,7 +69,7 @@ class ReviewExport {
         row(md, "Time to acknowledge", IncidentFigures.words(f.timeToAcknowledge()));
         row(md, "Time to mitigate", IncidentFigures.words(f.timeToMitigate()));
         row(md, "Time to resolve", IncidentFigures.words(f.timeToResolve()));
-        row(md, "Golden window", goldenWindow(f.goldenWindowMet(doc.now())) + " (ends t0 + "
+        row(md, "Golden window", IncidentFigures.goldenWindow(f.goldenWindowMet(doc.now())) + " (ends t0 + "
                 + IncidentFigures.words(Duration.between(f.startedAt(), f.goldenWindowEnd())) + ")");
         row(md, "Resolved in stage", f.resolvingStage() == null ? "—" : stageTitle(doc.runbook(), f.resolvingStage()));
         md.append('\n');
@@ -126,7 +142,7 @@ class ReviewExport {
         figures.put("timeToMitigateSeconds", seconds(f.timeToMitigate()));
         figures.put("timeToResolveSeconds", seconds(f.timeToResolve()));
         figures.put("goldenWindowEnd", f.goldenWindowEnd());
-        figures.put("goldenWindow", goldenWindow(f.goldenWindowMet(doc.now())));
+        figures.put("goldenWindow", IncidentFigures.goldenWindow(f.goldenWindowMet(doc.now())));
         figures.put("resolvingStage", f.resolvingStage());
         figures.put("stages", f.stages().stream().map(s -> {
             Map<String, Object> stage = new LinkedHashMap<>();
@@ -147,10 +163,6 @@ class ReviewExport {
         document.put("timeline", timeline);
         document.put("timelineComplete", timeline.size() < ReviewDocuments.MAX_EXPORTED_ENTRIES);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(document);
-    }
-
-    static String goldenWindow(Boolean met) {
-        return met == null ? "pending" : met ? "met" : "missed";
     }
 
     private static String stageTitle(Runbook runbook, String key) {

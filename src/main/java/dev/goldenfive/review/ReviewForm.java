@@ -3,7 +3,6 @@ package dev.goldenfive.review;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +11,8 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.validation.BindingResult;
+
+import dev.goldenfive.web.StrictStrings;
 
 /** The review form of the page: every section, the category and the action items (blank rows are left out). */
 public class ReviewForm {
@@ -32,8 +33,8 @@ public class ReviewForm {
     /** One action item row; {@code remove} drops it. */
     public static class ItemForm {
         private Long id;
-        @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") private String title = "";
-        @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") private String owner = "";
+        @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) private String title = "";
+        @Size(max = 100) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) private String owner = "";
         private String due = "";
         private String status = "open";
         @Size(max = 2000) private String link = "";
@@ -90,17 +91,11 @@ public class ReviewForm {
      * {@code rows} receives, for each action item of the draft, the index of its row on the form.
      */
     Review.Draft draft(ReviewStatus status, BindingResult errors, List<Integer> rows) {
-        Map<Section, String> sections = new EnumMap<>(Section.class);
-        sections.put(Section.SUMMARY, summary);
-        sections.put(Section.IMPACT, impact);
-        sections.put(Section.ROOT_CAUSE, rootCause);
-        if (!rootCauseCategory.isEmpty() && RootCauseCategory.fromLabel(rootCauseCategory).isEmpty()) {
+        if (!RootCauseCategory.allowed(rootCauseCategory)) {
             errors.rejectValue("rootCauseCategory", "invalid", "is not a category");
         }
-        sections.put(Section.ROOT_CAUSE_CATEGORY, rootCauseCategory);
-        sections.put(Section.WENT_WELL, wentWell);
-        sections.put(Section.WENT_BADLY, wentBadly);
-        sections.put(Section.CONTRIBUTING_FACTORS, contributingFactors);
+        Map<Section, String> sections = Review.Draft.sections(summary, impact, rootCause, rootCauseCategory, wentWell,
+                wentBadly, contributingFactors);
         List<ActionItem> list = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             ItemForm row = items.get(i);
@@ -124,8 +119,7 @@ public class ReviewForm {
             if (itemStatus == null) {
                 errors.rejectValue(at + "status", "invalid", "is not a status");
             }
-            list.add(new ActionItem(row.id, row.title.strip(), isBlank(row.owner) ? null : row.owner.strip(), due,
-                    itemStatus, isBlank(row.link) ? null : row.link.strip()));
+            list.add(ActionItem.entered(row.id, row.title, row.owner, due, itemStatus, row.link));
             rows.add(i);
         }
         if (list.size() > Reviews.MAX_ITEMS) {

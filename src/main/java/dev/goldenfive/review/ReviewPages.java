@@ -80,7 +80,7 @@ class ReviewPages {
         model.addAttribute("tta", IncidentFigures.words(doc.figures().timeToAcknowledge()));
         model.addAttribute("ttm", IncidentFigures.words(doc.figures().timeToMitigate()));
         model.addAttribute("ttr", IncidentFigures.words(doc.figures().timeToResolve()));
-        model.addAttribute("goldenWindow", ReviewExport.goldenWindow(doc.figures().goldenWindowMet(doc.now())));
+        model.addAttribute("goldenWindow", IncidentFigures.goldenWindow(doc.figures().goldenWindowMet(doc.now())));
         model.addAttribute("resolvingStage", doc.figures().resolvingStage() == null ? null
                 : words.stageTitle(doc.runbook(), doc.figures().resolvingStage()));
         model.addAttribute("chart", chart(doc.figures()));
@@ -90,11 +90,11 @@ class ReviewPages {
         model.addAttribute("facets", timeline.facets(doc.ref().id()));
         model.addAttribute("kinds", kinds);
         model.addAttribute("actor", by);
-        model.addAttribute("history", reviews.history(key));
+        model.addAttribute("history", reviews.history(doc.ref()));
         model.addAttribute("mayEdit", reviews.mayEdit(doc.ref(), Reviews.Editor.of(caller)));
         model.addAttribute("categories", RootCauseCategory.values());
         model.addAttribute("itemStatuses", ActionItem.Status.values());
-        model.addAttribute("required", reviews.required().stream().map(Section::field).toList());
+        model.addAttribute("required", doc.review().required());
         return "review/review";
     }
 
@@ -168,12 +168,12 @@ class ReviewPages {
 
     @GetMapping("/incidents/{key}/review.md")
     ResponseEntity<String> markdown(@PathVariable String key) {
-        return ReviewApi.exported(documents, export, key, "markdown");
+        return export.download(key, "markdown");
     }
 
     @GetMapping("/incidents/{key}/review.json")
     ResponseEntity<String> json(@PathVariable String key) {
-        return ReviewApi.exported(documents, export, key, "json");
+        return export.download(key, "json");
     }
 
     /** Stage windows and the stretches spent in each, on one axis from t0 to the later of the last window's end and now (or resolution). */

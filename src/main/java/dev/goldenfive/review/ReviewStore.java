@@ -74,12 +74,6 @@ class ReviewStore {
                 .optional();
     }
 
-    /** The ids of the review's action items, to tell an edited item from one that is not this review's. */
-    List<Long> itemIds(long incidentId) {
-        return jdbc.sql("select id from review_action_item where incident_id = :id")
-                .param("id", incidentId).query(Long.class).list();
-    }
-
     /** Writes the review (its version one higher) and what changed, in the caller's transaction. */
     void save(Review review, Map<String, Review.Change> changes, Actor by) {
         var statement = jdbc.sql(review.stored()
@@ -107,11 +101,12 @@ class ReviewStore {
         long version = statement.query(Long.class).single();
         if (changes.containsKey("actionItems")) {
             saveItems(review);
-        }
-        review.storedAs(version, items(review.incidentId()));
-        if (changes.containsKey("actionItems")) {
+            review.storedAs(version, items(review.incidentId()));
             // new items have their ids now: the history shows them
             changes.put("actionItems", new Review.Change(changes.get("actionItems").from(), review.items()));
+        }
+        else {
+            review.storedAs(version, review.items());
         }
         jdbc.sql("insert into review_edit (incident_id, at, actor_kind, actor_id, changes)"
                         + " values (:id, :at, :kind, :actor, cast(:changes as jsonb))")

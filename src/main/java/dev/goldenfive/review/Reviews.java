@@ -69,17 +69,22 @@ public class Reviews implements CloseCondition {
 
     @Transactional(readOnly = true)
     public ReviewView view(String key) {
-        IncidentRef incident = incident(key);
+        return view(incidents.require(key));
+    }
+
+    @Transactional(readOnly = true)
+    ReviewView view(IncidentRef incident) {
         return view(incident, store.find(incident.id(), false).orElseGet(() -> Review.blank(incident.id())));
     }
 
     public ReviewView edit(String key, Review.Draft draft, Editor editor) {
-        IncidentRef incident = incident(key);
+        IncidentRef incident = incidents.require(key);
         requireMayEdit(incident, editor);
         Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
+        List<ActionItem> stored = review.items();
         // a stale version is a conflict before anything else about the edit
-        var changes = review.edit(withStatuses(draft, review.items()), key, editor.actor(), now());
-        checkItems(incident.id(), draft.items());
+        var changes = review.edit(withStatuses(draft, stored), key, editor.actor(), now());
+        checkItems(stored, draft.items());
         save(key, review, changes, editor);
         return view(incident, review);
     }
@@ -98,7 +103,7 @@ public class Reviews implements CloseCondition {
     }
 
     public ReviewView complete(String key, Editor editor) {
-        IncidentRef incident = incident(key);
+        IncidentRef incident = incidents.require(key);
         requireMayEdit(incident, editor);
         Review review = store.find(incident.id(), true).orElseGet(() -> Review.blank(incident.id()));
         var changes = review.complete(settings.requiredSections(), incident.status() == IncidentStatus.OPEN, key,
@@ -110,7 +115,12 @@ public class Reviews implements CloseCondition {
     /** Every change to the review, newest first. */
     @Transactional(readOnly = true)
     List<ReviewStore.Edit> history(String key) {
-        return store.history(incident(key).id());
+        return history(incidents.require(key));
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewStore.Edit> history(IncidentRef incident) {
+        return store.history(incident.id());
     }
 
     /**
@@ -122,7 +132,7 @@ public class Reviews implements CloseCondition {
         if (editor.anyReview()) {
             return true;
         }
-        if (editor.username().equals(incidents.view(incident.key()).commander())) {
+        if (editor.username().equals(incident.commander())) {
             return true;
         }
         return timeline.wrote(incident.id(), Actor.user(editor.username()), incident.resolvedAt());
@@ -138,10 +148,6 @@ public class Reviews implements CloseCondition {
         if (status != ReviewStatus.COMPLETED) {
             throw new ReviewProblems.ReviewNeeded(incident.key(), status);
         }
-    }
-
-    List<Section> required() {
-        return settings.requiredSections();
     }
 
     private void requireMayEdit(IncidentRef incident, Editor editor) {
@@ -163,12 +169,12 @@ public class Reviews implements CloseCondition {
     }
 
     /** Known ids only (this review's), each once; links are web addresses. */
-    private void checkItems(long incidentId, List<ActionItem> items) {
+    private static void checkItems(List<ActionItem> stored, List<ActionItem> items) {
         if (items == null) {
             return;
         }
         List<FieldProblem> problems = new ArrayList<>();
-        Set<Long> known = new HashSet<>(store.itemIds(incidentId));
+        Set<Long> known = stored.stream().map(ActionItem::id).collect(Collectors.toSet());
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < items.size(); i++) {
             ActionItem item = items.get(i);
@@ -197,10 +203,6 @@ public class Reviews implements CloseCondition {
 
     private ReviewView view(IncidentRef incident, Review review) {
         return ReviewView.of(incident.key(), review, settings.requiredSections(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-    }
-
-    private IncidentRef incident(String key) {
-        return incidents.require(key);
     }
 
     private Instant now() {

@@ -12,6 +12,11 @@ public enum RootCauseCategory {
         return name().toLowerCase().replace('_', '-');
     }
 
+    /** A category's label, or empty for none. */
+    public static boolean allowed(String label) {
+        return label.isEmpty() || fromLabel(label).isPresent();
+    }
+
     public static Optional<RootCauseCategory> fromLabel(String label) {
         return Arrays.stream(values()).filter(c -> c.label().equals(label)).findFirst();
     }

@@ -66,15 +66,7 @@ public class Timeline {
     /** Entries of an incident in the order they were written, after entry {@code afterId} (0: from the start). */
     @Transactional(readOnly = true)
     public List<TimelineEntry> of(long incidentId, long afterId, int limit) {
-        return jdbc.sql("""
-                %s
-                where incident_id = :incident and id > :after order by id limit :limit
-                """.formatted(SELECT))
-                .param("incident", incidentId)
-                .param("after", afterId)
-                .param("limit", Math.clamp(limit, 1, MAX_PAGE))
-                .query(this::entry)
-                .list();
+        return of(incidentId, List.of(), null, afterId, limit);
     }
 
     /** The newest {@code limit} entries of an incident, newest first. */

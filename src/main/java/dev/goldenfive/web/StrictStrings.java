@@ -15,6 +15,9 @@ import tools.jackson.databind.module.SimpleModule;
 public final class StrictStrings extends StdDeserializer<String> {
 
     static final String NO_NUL = "must not contain NUL characters";
+    /** Names and titles: any text but control characters (they would garble pages and logs). */
+    public static final String PRINTABLE = "[^\\p{Cntrl}]*";
+    public static final String PRINTABLE_MESSAGE = "must not contain control characters";
 
     private StrictStrings() {
         super(String.class);
