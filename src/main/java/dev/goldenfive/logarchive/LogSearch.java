@@ -133,9 +133,12 @@ public class LogSearch implements AutoCloseable {
      */
     public List<Line> forIncident(String service, String environment, Collection<String> traceIds, Instant from,
             Instant to, int limit) {
-        return jdbc.sql(SELECT + " where ts >= :from and ts < :to"
-                        + " and ((service = :service and environment = :environment) or trace_id = any(:traces))"
-                        + " order by ts desc, id desc limit :limit")
+        // two bounded reads rather than one with OR: the first keeps to the environment's partitions and the
+        // service's index, the second to the trace index; the page shows on every live refresh of the incident
+        String window = SELECT + " where ts >= :from and ts < :to and ";
+        String newest = " order by ts desc, id desc limit :limit";
+        return jdbc.sql("select * from ((" + window + "service = :service and environment = :environment" + newest + ")"
+                        + " union (" + window + "trace_id = any(:traces)" + newest + ")) l" + newest)
                 .param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
                 .param("service", service).param("environment", environment)
                 .param("traces", SqlArrays.of("text", traceIds.toArray()))
