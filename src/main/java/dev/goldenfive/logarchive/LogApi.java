@@ -32,6 +32,7 @@ import dev.goldenfive.security.TokenKind;
 import dev.goldenfive.security.TokenPrincipal;
 import dev.goldenfive.web.Admission;
 import dev.goldenfive.web.FieldProblem;
+import dev.goldenfive.web.InvalidFields;
 import dev.goldenfive.web.RequestBodies;
 
 /** Log lines over the API, from the shippers teams already run. */
@@ -99,7 +100,8 @@ class LogApi {
         Answer answer = ingest(request, caller, "An OTLP request", protobuf ? OtlpLogs::fromProtobuf : OtlpLogs::fromJson,
                 null, null, null);
         // every record is stored, so none is rejected; problems are told in the error message
-        String problems = answer.problems().isEmpty() ? "" : answer.problems().size() + " records stored with problems, e.g. "
+        String problems = answer.problems().isEmpty() ? "" : (answer.problems().size() < InvalidFields.MAX
+                ? String.valueOf(answer.problems().size()) : InvalidFields.MAX + " or more") + " records stored with problems, e.g. "
                 + answer.problems().getFirst().field() + " " + answer.problems().getFirst().message();
         if (protobuf) {
             var response = ExportLogsServiceResponse.newBuilder();
@@ -130,7 +132,7 @@ class LogApi {
             JsonLines.Parsed parsed = format.parse(body, json, defaults(caller, environment, service, host), clock.instant(),
                     settings.maxLines(), settings.maxLineBytes());
             long stored = ingest.store(parsed.lines(), caller.getName());
-            return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), 100)));
+            return new Answer(stored, parsed.problems().subList(0, Math.min(parsed.problems().size(), InvalidFields.MAX)));
         });
     }
 
