@@ -51,7 +51,12 @@ class IncidentBrowserTest extends InChromium {
 
         signIn();
         Chromium.screenshot(browser, "dashboard");
-        browser.findElement(By.cssSelector("a[href='/incidents/new']")).click();
+        // the dashboard may be swapped by a live refresh (another test's deadline firing) between find and click
+        waitFor(Duration.ofSeconds(3)).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    d.findElement(By.cssSelector("a[href='/incidents/new']")).click();
+                    return true;
+                });
         browser.findElement(By.id("title")).sendKeys("go mod download times out in CI");
         browser.findElement(By.id("service")).sendKeys("ci");
         new Select(browser.findElement(By.id("runbook"))).selectByValue(runbook);
