@@ -7,6 +7,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -33,6 +34,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.goldenfive.web.ProblemResponses;
 
@@ -67,6 +69,14 @@ class SecurityConfiguration {
     @Bean
     RequestRejectedHandler requestRejectedHandler() {
         return (request, response, rejected) -> response.sendError(400, rejected.getMessage());
+    }
+
+    /** Before the session filter: a request with credentials of its own never touches a browser session. */
+    @Bean
+    FilterRegistrationBean<CredentialsOutsideSessions> credentialsOutsideSessions() {
+        var registration = new FilterRegistrationBean<>(new CredentialsOutsideSessions());
+        registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+        return registration;
     }
 
     @Bean
@@ -105,6 +115,8 @@ class SecurityConfiguration {
         RequestMatcher swagger = new OrRequestMatcher(path("/swagger-ui/**"), path("/swagger-ui.html"));
         http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(accounts, encoder, throttle)))
                 .securityContext(c -> c.securityContextRepository(contextRepository))
+                .requestCache(cache -> cache.requestCache(new PathOnlyRequestCache()))
+                .csrf(csrf -> csrf.csrfTokenRepository(new SessionOrCookieCsrfTokens()))
                 .formLogin(form -> form.loginPage("/login").failureHandler(SecurityConfiguration::loginFailed).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .addFilterAfter(new SessionRefreshFilter(accounts, contextRepository), SecurityContextHolderFilter.class)

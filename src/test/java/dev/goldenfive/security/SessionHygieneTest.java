@@ -1,0 +1,170 @@
+package dev.goldenfive.security;
+
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.goldenfive.GoldenfiveTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sessions hold only what a person's sign-in put there: never a token, never a request that carried one. */
+@GoldenfiveTest
+class SessionHygieneTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    /** Pages, paths that only look like the API, and paths outside both chains. */
+    private static final List<String> PATHS = List.of("/", "/incidents", "/account", "/API/v1/me", "/api/v1/me/",
+            "/v1/logs/", "/metrics", "/login", "/admin/users", "/logs?q=x");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    UserAccounts accounts;
+
+    @Autowired
+    ApiTokens tokens;
+
+    @Test
+    void requestsCarryingABearerTokenLeaveNoSessionAndNoTokenInTheSessionTables() throws Exception {
+        String token = personalTokenOfANewUser();
+        var http = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).build();
+        long sessionsBefore = sessions();
+
+        for (String path : PATHS) {
+            var response = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(response.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("SESSION="));
+        }
+
+        assertThat(sessions()).isEqualTo(sessionsBefore);
+        assertThat(sessionBytesContaining(token)).isZero();
+        assertThat(sessionBytesContaining(GoldenfiveTest.ADMIN_TOKEN)).isZero();
+    }
+
+    @Test
+    void anAnonymousVisitToTheLoginPageOrAPageCreatesNoSession() throws Exception {
+        var http = HttpClient.newHttpClient();
+        long sessionsBefore = sessions();
+
+        for (String path : List.of("/login", "/", "/incidents/INC-1", "/admin/users")) {
+            var response = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(response.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("SESSION="));
+        }
+
+        assertThat(sessions()).isEqualTo(sessionsBefore);
+    }
+
+    @Test
+    void afterSigningInThePersonLandsOnThePageTheyAskedFor() throws Exception {
+        var browser = new Browser();
+        var asked = browser.get("/logs?q=timeout");
+        assertThat(asked.statusCode()).isEqualTo(302);
+
+        var landed = browser.signIn(newUser(), SignedInPassword.VALUE);
+
+        assertThat(landed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/logs?q=timeout"));
+    }
+
+    @Test
+    void aRequestWithATokenAndTheSessionCookieLeavesTheBrowserSignedIn() throws Exception {
+        var browser = new Browser();
+        browser.signIn(newUser(), SignedInPassword.VALUE);
+        String session = browser.cookie("SESSION");
+        assertThat(session).isNotNull();
+
+        for (String path : PATHS) {
+            var response = browser.send(HttpRequest.newBuilder(uri(path))
+                    .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN));
+            assertThat(response.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("SESSION="));
+        }
+
+        assertThat(browser.cookie("SESSION")).isEqualTo(session);
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+        assertThat(sessionBytesContaining(GoldenfiveTest.ADMIN_TOKEN)).isZero();
+    }
+
+    /** The password every user of these tests gets. */
+    private static final class SignedInPassword {
+        static final String VALUE = "violet kettle harbour 42";
+    }
+
+    private String newUser() {
+        String name = "h" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, null, SignedInPassword.VALUE, EnumSet.of(Role.RESPONDER));
+        return name;
+    }
+
+    private String personalTokenOfANewUser() {
+        String name = newUser();
+        long id = accounts.findByUsername(name).orElseThrow().id();
+        return tokens.issuePersonal(id, "hygiene", null).token();
+    }
+
+    private long sessions() {
+        return jdbc.sql("select count(*) from spring_session").query(Long.class).single();
+    }
+
+    private long sessionBytesContaining(String secret) {
+        return jdbc.sql("select count(*) from spring_session_attributes where position(:secret in attribute_bytes) > 0")
+                .param("secret", secret.getBytes(StandardCharsets.UTF_8))
+                .query(Long.class).single();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    /** A browser: keeps cookies, follows no redirects. */
+    private final class Browser {
+
+        private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+
+        HttpResponse<String> get(String path) throws Exception {
+            return send(HttpRequest.newBuilder(uri(path)));
+        }
+
+        HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> signIn(String username, String password) throws Exception {
+            Matcher csrf = CSRF.matcher(get("/login").body());
+            assertThat(csrf.find()).as("the login form carries a CSRF token").isTrue();
+            String form = "username=" + username + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                    + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+            var response = send(HttpRequest.newBuilder(uri("/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+            assertThat(response.statusCode()).isEqualTo(302);
+            assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+            return response;
+        }
+
+        String cookie(String name) {
+            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                    .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
+        }
+    }
+}
