@@ -57,7 +57,7 @@ class AccountController {
             HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
         if (!errors.hasErrors()) {
             try {
-                accounts.changeOwnPassword(user.id(), form.currentPassword(), form.newPassword());
+                accounts.changeOwnPassword(user.id(), form.currentPassword(), form.newPassword(), request.getRemoteAddr());
                 keepSignedIn(user, request, response);
                 redirect.addFlashAttribute("notice", "account.password.changed");
                 return "redirect:/account";

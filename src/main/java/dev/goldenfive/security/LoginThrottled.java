@@ -11,7 +11,12 @@ class LoginThrottled extends AuthenticationException {
 
     LoginThrottled(Duration wait) {
         super("Too many failed sign-ins");
-        this.retryAfterSeconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
+        this.retryAfterSeconds = secondsOf(wait);
+    }
+
+    /** Whole seconds, rounded up, and at least one. */
+    static long secondsOf(Duration wait) {
+        return Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
     }
 
     long retryAfterSeconds() {

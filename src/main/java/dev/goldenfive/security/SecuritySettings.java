@@ -32,7 +32,7 @@ public record SecuritySettings(
     @AssertTrue(message = "GOLDENFIVE_ADMIN_PASSWORD must be empty or 12 to 72 bytes")
     public boolean isAdminPasswordUsable() {
         int bytes = adminPassword.getBytes(StandardCharsets.UTF_8).length;
-        return adminPassword.isEmpty() || (adminPassword.length() >= UserAccounts.MIN_PASSWORD && bytes <= UserAccounts.MAX_PASSWORD_BYTES);
+        return adminPassword.isEmpty() || (adminPassword.length() >= PasswordPolicy.MIN_LENGTH && bytes <= PasswordPolicy.MAX_BYTES);
     }
 
     @AssertTrue(message = "GOLDENFIVE_ADMIN_TOKEN must be empty or at least 32 characters without spaces")

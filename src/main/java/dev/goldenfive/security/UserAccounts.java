@@ -1,6 +1,5 @@
 package dev.goldenfive.security;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +23,6 @@ import dev.goldenfive.web.InvalidField;
 public class UserAccounts implements UserDetailsService {
 
     static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,63}$");
-    static final int MIN_PASSWORD = 12;
-    /** bcrypt reads at most 72 bytes; a longer password would be silently cut. */
-    static final int MAX_PASSWORD_BYTES = 72;
 
     private final AppUserRepository users;
     private final PasswordEncoder passwords;
@@ -47,7 +43,7 @@ public class UserAccounts implements UserDetailsService {
         if (!USERNAME.matcher(name).matches()) {
             throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'");
         }
-        checkPassword("password", password);
+        PasswordPolicy.check("password", password, name, displayName);
         if (roles == null || roles.isEmpty()) {
             throw new InvalidField("roles", "must hold at least one role");
         }
@@ -106,19 +102,42 @@ public class UserAccounts implements UserDetailsService {
 
     /** Also lifts a sign-in block on the user name: the person now has a password nobody has been guessing. */
     public void resetPassword(long id, String newPassword) {
-        checkPassword("password", newPassword);
         AppUser user = find(id);
+        checkNewPassword("password", newPassword, user);
         user.changePassword(passwords.encode(newPassword), clock.instant());
         throttle.forget(user.username());
     }
 
-    public void changeOwnPassword(long id, String currentPassword, String newPassword) {
+    /**
+     * A wrong current password counts as a failed sign-in of the user name from {@code address}, so the
+     * account page cannot be used to guess it; while that name or address is blocked, nothing is checked.
+     */
+    public void changeOwnPassword(long id, String currentPassword, String newPassword, String address) {
         AppUser user = find(id);
-        if (currentPassword == null || !passwords.matches(currentPassword, user.passwordHash())) {
+        var blocked = throttle.admit(user.username(), address);
+        if (blocked.isPresent()) {
+            throw new InvalidField("currentPassword", "was tried wrongly too often; try again in "
+                    + LoginThrottled.secondsOf(blocked.get()) + " seconds");
+        }
+        boolean matches = false;
+        try {
+            matches = currentPassword != null && passwords.matches(currentPassword, user.passwordHash());
+        }
+        finally {
+            throttle.settle(user.username(), address, matches ? LoginThrottle.Outcome.SUCCESS : LoginThrottle.Outcome.FAILURE);
+        }
+        if (!matches) {
             throw new InvalidField("currentPassword", "is not your current password");
         }
-        checkPassword("newPassword", newPassword);
+        checkNewPassword("newPassword", newPassword, user);
         user.changePassword(passwords.encode(newPassword), clock.instant());
+    }
+
+    private void checkNewPassword(String field, String password, AppUser user) {
+        PasswordPolicy.check(field, password, user.username(), user.displayName());
+        if (passwords.matches(password, user.passwordHash())) {
+            throw new InvalidField(field, "must differ from the current password");
+        }
     }
 
     @Override
@@ -139,7 +158,7 @@ public class UserAccounts implements UserDetailsService {
         if (users.findByUsername(username).isPresent()) {
             return false;
         }
-        checkPassword("GOLDENFIVE_ADMIN_PASSWORD", password);
+        PasswordPolicy.check("GOLDENFIVE_ADMIN_PASSWORD", password, username, null);
         users.saveAndFlush(new AppUser(username, "Administrator", passwords.encode(password),
                 Set.of(Role.ADMIN, Role.MANAGER, Role.RESPONDER), clock.instant()));
         return true;
@@ -164,14 +183,5 @@ public class UserAccounts implements UserDetailsService {
 
     private AppUser find(long id) {
         return users.findById(id).orElseThrow(() -> new SecurityProblems.UserNotFound(id));
-    }
-
-    static void checkPassword(String field, String password) {
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new InvalidField(field, "must be at least " + MIN_PASSWORD + " characters");
-        }
-        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw new InvalidField(field, "must be at most " + MAX_PASSWORD_BYTES + " bytes");
-        }
     }
 }

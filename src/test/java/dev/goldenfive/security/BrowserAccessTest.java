@@ -317,6 +317,42 @@ class BrowserAccessTest {
     }
 
     @Test
+    void theAccountPageRefusesAWeakPasswordAndTheCurrentOneAgain() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.21");
+
+        String common = changeOwnPassword(session, PASSWORD, "Password1234!", "10.0.0.21");
+        String same = changeOwnPassword(session, PASSWORD, PASSWORD, "10.0.0.21");
+        String ownName = changeOwnPassword(session, PASSWORD, name + "-" + name + "!", "10.0.0.21");
+
+        assertThat(common).contains("is too easy to guess");
+        assertThat(same).contains("must differ from the current password");
+        assertThat(ownName).contains("must not be made of the user name");
+    }
+
+    @Test
+    void wrongCurrentPasswordsOnTheAccountPageBlockThatUserNameLikeFailedSignIns() throws Exception {
+        String name = newUser(EnumSet.of(Role.RESPONDER));
+        Cookie session = signIn(name, PASSWORD, "10.0.0.22");
+        for (int i = 0; i < 5; i++) {
+            assertThat(changeOwnPassword(session, "guess number " + i, "a brand new password", "10.0.0.22"))
+                    .contains("is not your current password");
+        }
+
+        String blocked = changeOwnPassword(session, PASSWORD, "a brand new password", "10.0.0.22");
+
+        assertThat(blocked).containsPattern("was tried wrongly too often; try again in (29|30) seconds");
+        assertThat(mvc.perform(login(name, PASSWORD, "10.0.0.23")).andReturn().getResponse().getRedirectedUrl())
+                .startsWith("/login?error&retryAfter=");
+    }
+
+    private String changeOwnPassword(Cookie session, String current, String next, String address) throws Exception {
+        return mvc.perform(post("/account/password").cookie(session).with(csrf()).with(from(address))
+                        .param("currentPassword", current).param("newPassword", next))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    @Test
     void anUnknownPageShowsTheErrorPageInTheLayout() throws Exception {
         Cookie session = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.18");
 
