@@ -7,6 +7,7 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,6 +38,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
+import dev.goldenfive.security.StreamAccess;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
@@ -52,9 +54,11 @@ class IncidentApi {
     static final int MAX_PAGE_SIZE = 200;
 
     private final IncidentManagement incidents;
+    private final StreamAccess streamAccess;
 
-    IncidentApi(IncidentManagement incidents) {
+    IncidentApi(IncidentManagement incidents, StreamAccess streamAccess) {
         this.incidents = incidents;
+        this.streamAccess = streamAccess;
     }
 
     record DeclareRequest(
@@ -146,8 +150,8 @@ class IncidentApi {
                     + "read the timeline with after=<the last id you read>. Reconnecting with Last-Event-ID "
                     + "delivers a change missed in between at once.")
     SseEmitter events(@PathVariable String key,
-            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        return incidents.changes(key, lastEventId);
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
+        return incidents.changes(key, lastEventId, streamAccess.whileAllowed(request));
     }
 
     @PostMapping("/{key}/notes")

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
@@ -57,8 +58,6 @@ class IncidentChanges implements SmartLifecycle {
     static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
     /** Live streams one replica serves at most (each is an open connection). */
     static final int MAX_STREAMS = 2000;
-    /** Keeps proxies from closing an idle stream. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(20);
     /** A change with no timeline entry of its own (new evidence): the event carries no id. */
     static final long NO_ENTRY = -1;
     /** Changes without an entry are told at most this often per incident and replica, however many arrive. */
@@ -66,16 +65,22 @@ class IncidentChanges implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
-    private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private final Duration heartbeat;
+    private final Map<String, Set<Stream>> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService toucher;
     private volatile boolean listenedBefore;
     private final BackgroundThread listener = new BackgroundThread("incident-changes", this::listen);
 
-    IncidentChanges(DataSource dataSource, JdbcClient jdbc) {
+    IncidentChanges(DataSource dataSource, JdbcClient jdbc, IncidentSettings settings) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
+        this.heartbeat = settings.streamHeartbeat();
+    }
+
+    /** An open stream and whether the one who opened it may still read it (asked before each event and heartbeat). */
+    private record Stream(SseEmitter emitter, BooleanSupplier allowed) {
     }
 
     /** In the transaction of the change: delivered to every replica when it commits. */
@@ -124,17 +129,19 @@ class IncidentChanges implements SmartLifecycle {
     /**
      * A stream of the changes of one incident ({@code key}) or of all ({@link #ALL}). The stream is registered
      * before the newest entry id is read, so a change in between is heard either way. Refused with 503 when
-     * this replica already serves {@link #MAX_STREAMS}.
+     * this replica already serves {@link #MAX_STREAMS}. The stream ends (with an {@code ended} event) as soon as
+     * {@code allowed} says no.
      */
-    SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId) {
+    SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId, BooleanSupplier allowed) {
         if (subscriberCount() >= MAX_STREAMS) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " live streams already."), null);
         }
         SseEmitter emitter = new UnbufferedEmitter();
-        Set<SseEmitter> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
-        set.add(emitter);
-        Runnable remove = () -> set.remove(emitter);
+        Stream stream = new Stream(emitter, allowed);
+        Set<Stream> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
+        set.add(stream);
+        Runnable remove = () -> set.remove(stream);
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(error -> remove.run());
@@ -169,15 +176,23 @@ class IncidentChanges implements SmartLifecycle {
     private void deliver(String key, long entryId) {
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
-            for (SseEmitter emitter : subscribers.getOrDefault(audience, Set.of())) {
-                senders.execute(() -> send(emitter, "changed", key, entryId));
+            for (Stream stream : subscribers.getOrDefault(audience, Set.of())) {
+                senders.execute(() -> {
+                    if (stillAllowed(stream)) {
+                        send(stream.emitter(), "changed", key, entryId);
+                    }
+                });
             }
         }
     }
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
-        subscribers.forEach((key, set) -> set.forEach(emitter -> senders.execute(() -> send(emitter, "changed", key, NO_ENTRY))));
+        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> {
+            if (stillAllowed(stream)) {
+                send(stream.emitter(), "changed", key, NO_ENTRY);
+            }
+        })));
     }
 
     private static void send(SseEmitter emitter, String name, String key, long entryId) {
@@ -189,13 +204,32 @@ class IncidentChanges implements SmartLifecycle {
                 .data("{\"key\":\"" + key + "\",\"entry\":" + entryId + "}"));
     }
 
+    /** A client that went away is no error: the stream is simply over (nothing to log, nothing to answer). */
     private static void write(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
         try {
             emitter.send(event);
         }
         catch (IOException | IllegalStateException gone) {
-            emitter.completeWithError(gone);
+            emitter.complete();
         }
+    }
+
+    /** False, and the stream ended, once its reader may no longer read it. */
+    private boolean stillAllowed(Stream stream) {
+        boolean allowed;
+        try {
+            allowed = stream.allowed().getAsBoolean();
+        }
+        catch (RuntimeException unknown) {
+            // the database cannot say right now: keep the stream until it can, rather than cut everyone off
+            log.debug("Could not check access to a stream", unknown);
+            return true;
+        }
+        if (!allowed) {
+            write(stream.emitter(), SseEmitter.event().name("ended").data("{\"reason\":\"access ended\"}"));
+            stream.emitter().complete();
+        }
+        return allowed;
     }
 
     private void listen() {
@@ -207,7 +241,7 @@ class IncidentChanges implements SmartLifecycle {
                 }
                 listenedBefore = true;
                 PGConnection postgres = connection.unwrap(PGConnection.class);
-                long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+                long nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
                 while (listener.running()) {
                     PGNotification[] notifications = postgres.getNotifications((int) Duration.ofMillis(500).toMillis());
                     if (notifications != null) {
@@ -218,7 +252,7 @@ class IncidentChanges implements SmartLifecycle {
                     }
                     if (System.nanoTime() > nextHeartbeat) {
                         heartbeat();
-                        nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+                        nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
                     }
                 }
             }
@@ -236,9 +270,13 @@ class IncidentChanges implements SmartLifecycle {
         }
     }
 
+    /** Keeps proxies from closing an idle stream, and ends those whose readers lost access meanwhile. */
     private void heartbeat() {
-        subscribers.values().forEach(set -> set.forEach(emitter ->
-                senders.execute(() -> write(emitter, SseEmitter.event().comment("heartbeat")))));
+        subscribers.values().forEach(set -> set.forEach(stream -> senders.execute(() -> {
+            if (stillAllowed(stream)) {
+                write(stream.emitter(), SseEmitter.event().comment("heartbeat"));
+            }
+        })));
     }
 
     @Override
@@ -255,7 +293,7 @@ class IncidentChanges implements SmartLifecycle {
         listener.stop();
         toucher.shutdown();
         tellTouched();
-        subscribers.values().forEach(set -> set.forEach(SseEmitter::complete));
+        subscribers.values().forEach(set -> set.forEach(stream -> stream.emitter().complete()));
     }
 
     @Override

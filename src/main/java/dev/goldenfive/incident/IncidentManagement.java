@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -301,15 +302,16 @@ public class IncidentManagement {
 
     /**
      * Server-sent events telling of changes to one incident (or to every incident when {@code key} is null);
-     * {@code lastEventId} is the client's {@code Last-Event-ID} header, if it sent one.
+     * {@code lastEventId} is the client's {@code Last-Event-ID} header, if it sent one. The stream ends once
+     * {@code allowed} says its reader may no longer read it.
      */
     @Transactional(readOnly = true)
-    public SseEmitter changes(String key, String lastEventId) {
+    public SseEmitter changes(String key, String lastEventId, BooleanSupplier allowed) {
         if (key == null) {
-            return changes.subscribe(IncidentChanges.ALL, lastEventId, () -> timeline.latestId(null));
+            return changes.subscribe(IncidentChanges.ALL, lastEventId, () -> timeline.latestId(null), allowed);
         }
         long id = find(key).id();
-        return changes.subscribe(key, lastEventId, () -> timeline.latestId(id));
+        return changes.subscribe(key, lastEventId, () -> timeline.latestId(id), allowed);
     }
 
     /**

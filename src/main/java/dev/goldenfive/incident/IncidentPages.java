@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -42,6 +43,7 @@ import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
+import dev.goldenfive.security.StreamAccess;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
@@ -56,6 +58,7 @@ import dev.goldenfive.web.StrictStrings;
 class IncidentPages {
 
     private final IncidentManagement incidents;
+    private final StreamAccess streamAccess;
     private final Runbooks runbooks;
     private final MessageSource messages;
     private final List<IncidentPanel> panels;
@@ -63,7 +66,8 @@ class IncidentPages {
     private final Clock clock;
 
     IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
-            TimelineWords words, Clock clock) {
+            TimelineWords words, Clock clock, StreamAccess streamAccess) {
+        this.streamAccess = streamAccess;
         this.words = words;
         this.incidents = incidents;
         this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
@@ -201,14 +205,15 @@ class IncidentPages {
     /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */
     @GetMapping(value = "/incidents/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter incidentEvents(@PathVariable String key,
-            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        return incidents.changes(key, lastEventId);
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
+        return incidents.changes(key, lastEventId, streamAccess.whileAllowed(request));
     }
 
     /** Server-sent events when any incident changes, for the dashboard. */
     @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        return incidents.changes(null, lastEventId);
+    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+            HttpServletRequest request) {
+        return incidents.changes(null, lastEventId, streamAccess.whileAllowed(request));
     }
 
     @PostMapping("/incidents/{key}/actions/{action}")

@@ -119,30 +119,31 @@ public class ApiTokens {
      */
     Optional<AuthenticatedToken> authenticate(String presented) {
         Instant now = clock.instant();
-        Optional<ApiToken> found = tokens.findByLookup(TokenSecret.lookupOf(presented))
+        Optional<AuthenticatedToken> caller = tokens.findByLookup(TokenSecret.lookupOf(presented))
                 .filter(t -> TokenSecret.matches(presented, t.secretHash()))
-                .filter(t -> t.isUsable(now));
-        if (found.isEmpty()) {
+                .flatMap(t -> callerOf(t, now));
+        caller.ifPresent(c -> tokens.touch(c.principal().tokenId(), now, now.minus(LAST_USED_PRECISION)));
+        return caller;
+    }
+
+    /** The caller behind a token already presented, as it stands now: empty once revoked, expired or its owner disabled. */
+    @Transactional(readOnly = true)
+    Optional<AuthenticatedToken> current(long tokenId) {
+        return tokens.findById(tokenId).flatMap(t -> callerOf(t, clock.instant()));
+    }
+
+    private Optional<AuthenticatedToken> callerOf(ApiToken token, Instant now) {
+        if (!token.isUsable(now)) {
             return Optional.empty();
         }
-        ApiToken token = found.get();
-        AuthenticatedToken result;
         if (token.kind() == TokenKind.AGENT) {
-            result = new AuthenticatedToken(
-                    new TokenPrincipal(token.id(), TokenKind.AGENT, token.name(), null, null), List.of("ROLE_AGENT"));
+            return Optional.of(new AuthenticatedToken(
+                    new TokenPrincipal(token.id(), TokenKind.AGENT, token.name(), null, null), List.of("ROLE_AGENT")));
         }
-        else {
-            Optional<AppUser> owner = users.findById(token.ownerId()).filter(AppUser::enabled);
-            if (owner.isEmpty()) {
-                return Optional.empty();
-            }
-            result = new AuthenticatedToken(
-                    new TokenPrincipal(token.id(), TokenKind.PERSONAL, token.name(), owner.get().id(),
-                            owner.get().username()),
-                    owner.get().roles().stream().map(Role::authority).toList());
-        }
-        tokens.touch(token.id(), now, now.minus(LAST_USED_PRECISION));
-        return Optional.of(result);
+        return users.findById(token.ownerId()).filter(AppUser::enabled)
+                .map(owner -> new AuthenticatedToken(
+                        new TokenPrincipal(token.id(), TokenKind.PERSONAL, token.name(), owner.id(), owner.username()),
+                        owner.roles().stream().map(Role::authority).toList()));
     }
 
     record AuthenticatedToken(TokenPrincipal principal, List<String> authorities) {

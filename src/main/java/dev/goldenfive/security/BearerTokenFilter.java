@@ -15,6 +15,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,11 +31,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     private final ApiTokens tokens;
     private final AuthenticationEntryPoint entryPoint;
+    private final SecurityContextRepository repository;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint) {
+    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint, SecurityContextRepository repository) {
         this.tokens = tokens;
         this.entryPoint = entryPoint;
+        this.repository = repository;
     }
 
     @Override
@@ -64,11 +67,8 @@ class BearerTokenFilter extends OncePerRequestFilter {
         var context = contexts.createEmptyContext();
         context.setAuthentication(authentication);
         contexts.setContext(context);
-        try {
-            chain.doFilter(request, response);
-        }
-        finally {
-            contexts.clearContext();
-        }
+        // kept with the request, so that the dispatch that ends an open stream is still the same caller's
+        repository.saveContext(context, request, response);
+        chain.doFilter(request, response);
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
@@ -84,12 +85,14 @@ class SecurityConfiguration {
     SecurityFilterChain tokenChain(HttpSecurity http, ApiTokens tokens, ProblemResponses problems,
             ManagementPort managementPort, List<AccessRules> featureRules) throws Exception {
         var handlers = new ProblemSecurityHandlers(problems);
+        var contextRepository = new RequestAttributeSecurityContextRepository();
         http.securityMatcher(TOKEN_PATHS)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(c -> c.securityContextRepository(contextRepository))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
                 .anonymous(anonymous -> anonymous.disable())
-                .addFilterBefore(new BearerTokenFilter(tokens, handlers), BasicAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, handlers, contextRepository), BasicAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
                 .headers(h -> h
                         .contentSecurityPolicy(csp -> csp.policyDirectives(API_CSP))

@@ -1,0 +1,16 @@
+package dev.goldenfive.incident;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Incidents ({@code goldenfive.incident.*}).
+ *
+ * @param streamHeartbeat how often an idle event stream gets a heartbeat (so proxies keep it open) and its
+ *                        reader's access is checked again
+ */
+@ConfigurationProperties("goldenfive.incident")
+public record IncidentSettings(@DefaultValue("20s") Duration streamHeartbeat) {
+}
