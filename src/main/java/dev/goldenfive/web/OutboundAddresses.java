@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -103,6 +104,7 @@ public class OutboundAddresses {
     private final List<Range> deny;
     private final Resolver resolver;
 
+    @Autowired
     public OutboundAddresses(OutboundSettings settings) {
         this(settings, InetAddress::getAllByName);
     }
