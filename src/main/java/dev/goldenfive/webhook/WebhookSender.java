@@ -1,6 +1,7 @@
 package dev.goldenfive.webhook;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +31,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.goldenfive.web.OutboundAddresses;
+
 /**
  * Sends due webhook messages, on every replica. A replica claims a batch of due messages (skipping those
  * another replica holds) by moving their next attempt a lease ahead, sends each on a virtual thread outside
@@ -37,6 +40,12 @@ import org.springframework.stereotype.Component;
  * of {@link WebhookSettings#retries()}, and after the last one the message has failed. Should a replica die
  * mid-send, its lease runs out and another sends the message again: receivers get each message at least once
  * and can tell a repeat by {@code X-Goldenfive-Delivery}.
+ *
+ * <p>Before every attempt the receiver's host is resolved and checked by {@link OutboundAddresses}: a refused
+ * address fails the attempt with the reason and nothing is sent. It is retried like any other failure, since a
+ * name may resolve elsewhere later and an administrator may allow the range meanwhile. Redirects are never
+ * followed (a 3xx answer is a failed attempt), so no request goes to an address that was not checked; the
+ * error names the redirect's target and whether the guard would refuse it.
  */
 @Component
 class WebhookSender implements SmartLifecycle {
@@ -49,15 +58,17 @@ class WebhookSender implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final WebhookSettings settings;
     private final Clock clock;
+    private final OutboundAddresses outbound;
     private final HttpClient http;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private volatile ScheduledExecutorService poller;
     private volatile Instant lastCleanup = Instant.EPOCH;
 
-    WebhookSender(JdbcClient jdbc, WebhookSettings settings, Clock clock) {
+    WebhookSender(JdbcClient jdbc, WebhookSettings settings, Clock clock, OutboundAddresses outbound) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.outbound = outbound;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -98,9 +109,12 @@ class WebhookSender implements SmartLifecycle {
         Integer status = null;
         String error = null;
         try {
+            URI url = URI.create(due.url());
+            // right before connecting: the JVM's address cache hands the client the addresses checked here
+            outbound.check(url);
             long timestamp = clock.instant().getEpochSecond();
             // the whole exchange within the timeout: a receiver that trickles its answer cannot hold a sender
-            HttpResponse<Void> response = http.sendAsync(HttpRequest.newBuilder(URI.create(due.url()))
+            HttpResponse<Void> response = http.sendAsync(HttpRequest.newBuilder(url)
                     .timeout(settings.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "goldenfive-webhook")
@@ -111,9 +125,18 @@ class WebhookSender implements SmartLifecycle {
                     .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .get();
             status = response.statusCode();
-            if (status / 100 != 2) {
+            if (status / 100 == 3) {
+                error = "answered " + status + "; redirects are not followed" + redirect(url, response);
+            }
+            else if (status / 100 != 2) {
                 error = "answered " + status;
             }
+        }
+        catch (OutboundAddresses.Refused ex) {
+            error = ex.getMessage() + "; nothing was sent";
+        }
+        catch (UnknownHostException ex) {
+            error = "UnknownHostException: " + ex.getMessage();
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -128,6 +151,29 @@ class WebhookSender implements SmartLifecycle {
             error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
         }
         record(due, status, error);
+    }
+
+    /** Where a redirect pointed, and why the guard would refuse it there (by its address only: no look-up). */
+    private String redirect(URI url, HttpResponse<?> response) {
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null) {
+            return "";
+        }
+        try {
+            URI target = url.resolve(location.strip());
+            String shown = Webhooks.masked(target.toString());
+            shown = shown.length() > 200 ? shown.substring(0, 200) + "…" : shown;
+            try {
+                outbound.checkLiteral(target);
+                return " (to " + shown + ")";
+            }
+            catch (OutboundAddresses.Refused ex) {
+                return " (to " + shown + ", which is " + ex.getMessage() + ")";
+            }
+        }
+        catch (IllegalArgumentException ex) {
+            return " (to a location that is not a URL)";
+        }
     }
 
     private void record(Due due, Integer status, String error) {

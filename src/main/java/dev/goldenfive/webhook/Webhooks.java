@@ -32,6 +32,7 @@ import dev.goldenfive.incident.IncidentEvent;
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.OutboundAddresses;
 
 /**
  * Webhooks that administrators register, and the messages for them. A message is written for every webhook
@@ -57,15 +58,17 @@ public class Webhooks {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final OutboundAddresses outbound;
 
-    Webhooks(IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+    Webhooks(IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock, OutboundAddresses outbound) {
         this.incidents = incidents;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.outbound = outbound;
     }
 
-    /** A webhook as listed, without its secret, with how its latest deliveries went. */
+    /** A webhook as listed, without its secret and with any credentials in its URL masked, with how its latest deliveries went. */
     public record WebhookView(long id, String name, String url, List<String> events, Instant createdAt, String createdBy,
             long pending, long failed) {
     }
@@ -198,7 +201,11 @@ public class Webhooks {
                 .update();
     }
 
-    static void checkUrl(String url) {
+    /**
+     * An http(s) URL with a host. A host written as an address the outbound guard refuses is refused here; a host
+     * name is not looked up now (what it resolves to may change): the sender checks it before every attempt.
+     */
+    private void checkUrl(String url) {
         try {
             URI uri = new URI(url == null ? "" : url.strip());
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -207,6 +214,10 @@ public class Webhooks {
             if (url.length() > 2000) {
                 throw new InvalidField("url", "must be at most 2,000 characters");
             }
+            outbound.checkLiteral(uri);
+        }
+        catch (OutboundAddresses.Refused ex) {
+            throw new InvalidField("url", "is " + ex.getMessage());
         }
         catch (URISyntaxException ex) {
             throw new InvalidField("url", "is not a URL: " + ex.getReason());
@@ -215,9 +226,31 @@ public class Webhooks {
 
     private WebhookView view(ResultSet rs, int row) throws SQLException {
         Array events = rs.getArray("events");
-        return new WebhookView(rs.getLong("id"), rs.getString("name"), rs.getString("url"),
+        return new WebhookView(rs.getLong("id"), rs.getString("name"), masked(rs.getString("url")),
                 Arrays.asList((String[]) events.getArray()), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
                 rs.getLong("pending"), rs.getLong("failed"));
+    }
+
+    /**
+     * The URL with any {@code user:password@} shown as {@code ***@}: lists and logs are read by more eyes than
+     * the admin who typed it. The sender reads the stored URL, not this.
+     */
+    // TODO use web.Credentials.masked
+    static String masked(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 
     private static Instant instant(Timestamp timestamp) {

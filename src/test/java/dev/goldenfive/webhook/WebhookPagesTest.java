@@ -31,7 +31,7 @@ class WebhookPagesTest {
         Cookie admin = SignedIn.as(Role.ADMIN, mvc, accounts);
 
         String page = mvc.perform(post("/admin/webhooks").cookie(admin).with(csrf()).param("name", "status page")
-                        .param("url", "https://status.example.com/hook").param("events", "incident.resolved"))
+                        .param("url", "http://127.0.0.1:9/status-page").param("events", "incident.resolved"))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         String refused = mvc.perform(post("/admin/webhooks").cookie(admin).with(csrf()).param("name", "bad").param("url", "ftp://files.example.com/"))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
@@ -44,5 +44,35 @@ class WebhookPagesTest {
         assertThat(mvc.perform(get("/admin/webhooks/" + id).cookie(admin)).andExpect(status().isOk()).andReturn()
                 .getResponse().getContentAsString()).contains("Nothing sent yet");
         mvc.perform(get("/admin/webhooks").cookie(SignedIn.as(Role.RESPONDER, mvc, accounts))).andExpect(status().isForbidden());
+        // no messages for it once other tests resolve incidents
+        mvc.perform(post("/admin/webhooks/" + id + "/delete").cookie(admin).with(csrf())).andExpect(status().is3xxRedirection());
+    }
+
+    @Test
+    void theListAndTheLogShowAWebhooksUrlWithoutItsCredentials() throws Exception {
+        Cookie admin = SignedIn.as(Role.ADMIN, mvc, accounts);
+        String created = mvc.perform(post("/admin/webhooks").cookie(admin).with(csrf()).param("name", "chat with basic auth")
+                        .param("url", "http://hook-user:hook-pass@127.0.0.1:9/chat").param("events", "incident.resolved"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String id = created.replaceAll("(?s).*href=\"/admin/webhooks/(\\d+)\".*", "$1");
+        try {
+            String list = mvc.perform(get("/admin/webhooks").cookie(admin)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            String log = mvc.perform(get("/admin/webhooks/" + id).cookie(admin)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+            assertThat(list).contains("http://***@127.0.0.1:9/chat").doesNotContain("hook-pass").doesNotContain("hook-user");
+            assertThat(log).contains("http://***@127.0.0.1:9/chat").doesNotContain("hook-pass").doesNotContain("hook-user");
+        }
+        finally {
+            mvc.perform(post("/admin/webhooks/" + id + "/delete").cookie(admin).with(csrf())).andExpect(status().is3xxRedirection());
+        }
+    }
+
+    @Test
+    void theFormNamesTheRefusedAddressOfACloudMetadataUrl() throws Exception {
+        String page = mvc.perform(post("/admin/webhooks").cookie(SignedIn.as(Role.ADMIN, mvc, accounts)).with(csrf())
+                        .param("name", "metadata").param("url", "http://169.254.169.254/latest/meta-data"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("169.254.169.254 is a cloud metadata address").doesNotContainPattern("whsec_[A-Za-z0-9_-]{43}");
     }
 }

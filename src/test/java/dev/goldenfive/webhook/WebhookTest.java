@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
@@ -42,6 +43,9 @@ class WebhookTest {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    JdbcClient jdbc;
+
     private HttpServer receiver;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
@@ -54,6 +58,12 @@ class WebhookTest {
     void startReceiver() throws Exception {
         api = new Api(port);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/moved", exchange -> {
+            received.add(new Received(exchange.getRequestHeaders(), "", 302));
+            exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/iam/security-credentials/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         receiver.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int status = failuresLeft.getAndDecrement() > 0 ? 503 : 204;
@@ -130,6 +140,126 @@ class WebhookTest {
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("incident.exploded");
         assertThat(api.get("/api/v1/webhooks", agent).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aWebhookWrittenWithALoopbackLinkLocalOrMetadataAddressIsRefusedWhenRegistered() throws Exception {
+        var metadata = register("{\"name\":\"x\",\"url\":\"http://169.254.169.254/latest/meta-data\"}");
+        var ipv6Loopback = register("{\"name\":\"x\",\"url\":\"http://[::1]:9/hook\"}");
+        // 127.0.0.2 written as one number; the test profile allows 127.0.0.1/32 only
+        var disguised = register("{\"name\":\"x\",\"url\":\"http://2130706434:9/hook\"}");
+        var mapped = register("{\"name\":\"x\",\"url\":\"http://[::ffff:169.254.10.1]/\"}");
+
+        assertThat(metadata.statusCode()).isEqualTo(400);
+        assertThat(metadata.body()).contains("\"field\":\"url\"").contains("169.254.169.254 is a cloud metadata address");
+        assertThat(ipv6Loopback.statusCode()).isEqualTo(400);
+        assertThat(ipv6Loopback.body()).contains("\"field\":\"url\"").contains("is a loopback address");
+        assertThat(disguised.statusCode()).isEqualTo(400);
+        assertThat(disguised.body()).contains("127.0.0.2 is a loopback address");
+        assertThat(mapped.statusCode()).isEqualTo(400);
+        assertThat(mapped.body()).contains("169.254.10.1 is a link-local address");
+    }
+
+    @Test
+    void nothingIsSentToAWebhookWhoseAddressIsRefusedAndItsLogSaysWhy() throws Exception {
+        // a receiver on loopback outside the allowed 127.0.0.1/32: it must hear nothing
+        HttpServer refused = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        AtomicInteger arrived = new AtomicInteger();
+        refused.createContext("/", exchange -> {
+            arrived.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        refused.start();
+        // as stored before registration checked addresses (a host name resolving there is refused the same way)
+        long id = jdbc.sql("""
+                insert into webhook (name, url, secret, events, created_at, created_by)
+                values ('stored earlier', :url, 'whsec_test', array['incident.stage-entered'], now(), 'admin') returning id
+                """).param("url", "http://127.0.0.2:" + refused.getAddress().getPort() + "/hook").query(Long.class).single();
+        try {
+            declareOnAOneStageRunbook();
+
+            JsonNode attempt = firstFailedAttempt(id);
+            assertThat(attempt.get("lastError").asString())
+                    .isEqualTo("refused: 127.0.0.2 is a loopback address; goldenfive.outbound.allow can let it through; nothing was sent");
+            assertThat(attempt.path("lastStatus").isNumber()).as("no answer, since nothing was sent").isFalse();
+            assertThat(attempt.get("status").asString()).as("retried like any failed attempt").isEqualTo("pending");
+            assertThat(arrived).hasValue(0);
+        }
+        finally {
+            delete(id);
+            refused.stop(0);
+        }
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndTheLogNamesItsRefusedTarget() throws Exception {
+        var created = register("{\"name\":\"moved\",\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                + "/moved\",\"events\":[\"incident.stage-entered\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long id = json.readTree(created.body()).get("webhook").get("id").asLong();
+        try {
+            declareOnAOneStageRunbook();
+
+            JsonNode attempt = firstFailedAttempt(id);
+            assertThat(attempt.get("lastStatus").asInt()).isEqualTo(302);
+            assertThat(attempt.get("lastError").asString()).isEqualTo("answered 302; redirects are not followed "
+                    + "(to http://169.254.169.254/latest/meta-data/iam/security-credentials/, which is refused: 169.254.169.254 is "
+                    + "a cloud metadata address; goldenfive.outbound.allow can let it through)");
+            assertThat(next().answered()).isEqualTo(302);
+        }
+        finally {
+            delete(id);
+        }
+    }
+
+    @Test
+    void theWebhookListDoesNotShowCredentialsInAUrl() throws Exception {
+        var created = register("{\"name\":\"with credentials\",\"url\":\"http://hook-user:hook-pass@127.0.0.1:9/hook?token=x\","
+                + "\"events\":[\"incident.resolved\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long id = json.readTree(created.body()).get("webhook").get("id").asLong();
+        try {
+            String list = api.get("/api/v1/webhooks", GoldenfiveTest.ADMIN_TOKEN).body();
+
+            assertThat(list).contains("\"url\":\"http://***@127.0.0.1:9/hook?token=x\"").doesNotContain("hook-user").doesNotContain("hook-pass");
+            assertThat(created.body()).doesNotContain("hook-pass");
+        }
+        finally {
+            delete(id);
+        }
+    }
+
+    @Test
+    void credentialsAreMaskedWhereverTheyAreInTheAuthority() {
+        assertThat(Webhooks.masked("https://user:p%40ss@chat.example.com:8443/hooks/1?a=b@c"))
+                .isEqualTo("https://***@chat.example.com:8443/hooks/1?a=b@c");
+        assertThat(Webhooks.masked("https://token@chat.example.com/x")).isEqualTo("https://***@chat.example.com/x");
+        assertThat(Webhooks.masked("https://a@b:c@chat.example.com")).isEqualTo("https://***@chat.example.com");
+        assertThat(Webhooks.masked("https://chat.example.com/path@not-credentials")).isEqualTo("https://chat.example.com/path@not-credentials");
+        assertThat(Webhooks.masked("https://chat.example.com#frag@x")).isEqualTo("https://chat.example.com#frag@x");
+    }
+
+    private java.net.http.HttpResponse<String> register(String body) throws Exception {
+        return api.post("/api/v1/webhooks", GoldenfiveTest.ADMIN_TOKEN, "application/json", body);
+    }
+
+    private void delete(long id) throws Exception {
+        api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/webhooks/" + id)).DELETE(), GoldenfiveTest.ADMIN_TOKEN);
+    }
+
+    /** The first message to the webhook whose attempt failed, once the sender has tried it. */
+    private JsonNode firstFailedAttempt(long id) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < until) {
+            JsonNode log = json.readTree(api.get("/api/v1/webhooks/" + id + "/deliveries", GoldenfiveTest.ADMIN_TOKEN).body());
+            var failed = log.valueStream().filter(d -> d.path("lastError").isString()).reduce((newer, older) -> older);
+            if (failed.isPresent()) {
+                return failed.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no failed attempt within 15 s");
     }
 
     private void assertSigned(Received message, String secret) throws Exception {
