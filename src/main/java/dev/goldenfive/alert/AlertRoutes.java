@@ -101,7 +101,9 @@ public class AlertRoutes {
             return reader.readerFor(LIST).readValue(list);
         }
         catch (JacksonException ex) {
-            throw new InvalidFields(List.of(FieldProblem.of(ex)));
+            throw new InvalidFields(List.of(ex.getPath().isEmpty()
+                    ? FieldProblem.syntax(ex, reader instanceof tools.jackson.dataformat.yaml.YAMLMapper ? "YAML" : "JSON")
+                    : FieldProblem.of(ex)));
         }
     }
 }

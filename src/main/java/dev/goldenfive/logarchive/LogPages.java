@@ -16,6 +16,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.goldenfive.web.Instants;
 import dev.goldenfive.web.InvalidField;
 
 /** The log search page: the query, a histogram of matches over the range, and the lines with their matches marked. */
@@ -100,7 +101,11 @@ class LogPages {
     /** A time as the form's datetime-local sends it, read as UTC (the page says so). */
     private static Instant utc(String text, String field) {
         try {
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            Instant instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            if (!Instants.inRange(instant)) {
+                throw new InvalidField(field, "must be between the years 1 and 9999");
+            }
+            return instant;
         }
         catch (DateTimeParseException ex) {
             throw new InvalidField(field, "must be a date and time such as 2026-11-25T10:00");

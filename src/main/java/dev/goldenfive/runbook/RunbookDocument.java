@@ -70,9 +70,7 @@ final class RunbookDocument {
             scan(mapper, text, lines, aliases);
         }
         catch (JacksonException syntax) {
-            int line = syntax.getLocation() == null ? -1 : syntax.getLocation().getLineNr();
-            throw new InvalidFields(List.of(new FieldProblem("(document)",
-                    "is not valid " + format + ": " + syntax.getOriginalMessage(), line > 0 ? line : null)));
+            throw new InvalidFields(List.of(FieldProblem.syntax(syntax, format.toString())));
         }
         if (!aliases.isEmpty()) {
             throw new InvalidFields(aliases);

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -72,6 +73,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(v -> new FieldProblem(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList());
     }
+
+    /** PostgreSQL stopped a query at its statement timeout: the caller can narrow it, or try again later. */
+    @ExceptionHandler(QueryTimeoutException.class)
+    ResponseEntity<ProblemDetail> tooSlow(QueryTimeoutException ex) {
+        log.info("A query was stopped at its statement timeout: {}", ex.getMostSpecificCause().getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10")
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, TOO_SLOW));
+    }
+
+    private static final String TOO_SLOW = "The query took longer than allowed and was stopped. Narrow it — a shorter "
+            + "time range, a service or environment, more specific words — or try again in a moment.";
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception ex) {

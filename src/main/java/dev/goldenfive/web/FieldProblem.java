@@ -35,6 +35,23 @@ public record FieldProblem(String field, String message, Integer line) {
         return new FieldProblem(jsonPath(ex), reason(ex));
     }
 
+    /**
+     * A document ({@code format}: "YAML", "JSON") that could not be parsed, said in the writer's terms: the
+     * parser's first line of explanation when it is plain words, never its class names or settings.
+     */
+    public static FieldProblem syntax(JacksonException ex, String format) {
+        var at = ex.getLocation();
+        Integer line = at != null && at.getLineNr() > 0 ? at.getLineNr() : null;
+        String message = ex.getOriginalMessage() == null ? "" : ex.getOriginalMessage();
+        if (message.startsWith("Trailing token")) {
+            return new FieldProblem("(document)", "must be a single document: nothing may follow it (no second '---' document)", line);
+        }
+        String first = message.lines().findFirst().orElse("").strip();
+        boolean plain = !first.isEmpty() && first.length() <= 200 && !first.contains("`") && !first.contains("Feature")
+                && !first.contains("java") && !first.contains("jackson");
+        return new FieldProblem("(document)", "is not valid " + format + (plain ? ": " + first : ""), line);
+    }
+
     Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("field", field);
@@ -88,6 +105,9 @@ public record FieldProblem(String field, String message, Integer line) {
         }
         if (type == java.time.LocalDate.class) {
             return "must be an ISO-8601 date such as 2026-01-31";
+        }
+        if (type == java.time.Instant.class) {
+            return Instants.EXPECTED;
         }
         if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
             return "must be an ISO-8601 date-time such as 2026-01-31T08:15:00Z";

@@ -12,19 +12,27 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.format.FormatterRegistry;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Input that PostgreSQL cannot store or that a caller did not mean is refused at the door with a 400,
- * never half-way through as a 500: NUL characters in form fields and JSON strings, and JSON values of
- * another type where a string is expected (a number is not silently turned into a name).
+ * never half-way through as a 500: NUL characters in form fields and JSON strings, JSON values of
+ * another type where a string is expected (a number is not silently turned into a name), and points in
+ * time outside the years 1 to 9999.
  */
 @Configuration(proxyBeanMethods = false)
-class StrictInput {
+class StrictInput implements WebMvcConfigurer {
+
+    @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addFormatter(Instants.formatter());
+    }
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonStrings() {
-        return builder -> builder.addModule(StrictStrings.module());
+        return builder -> builder.addModule(StrictStrings.module()).addModule(Instants.module());
     }
 
     /**
