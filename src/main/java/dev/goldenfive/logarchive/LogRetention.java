@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.web.RequestBodies;
 
 /**
  * How long each environment's lines are kept, and the job that drops expired partitions at start and then
@@ -50,12 +51,19 @@ class LogRetention implements SmartLifecycle {
         return days;
     }
 
+    /** Environments retention may name (the archive keeps one partition per day and environment). */
+    static final int MAX_ENVIRONMENTS = 200;
+
     /**
      * Sets the days of the environments named (a null value forgets an environment, which then keeps
-     * {@value #OTHERS}'s days); the next run drops what is now expired.
+     * {@value #OTHERS}'s days); the next run drops what is now expired. At most {@value #MAX_ENVIRONMENTS}
+     * environments are kept.
      */
     @Transactional
     Map<String, Integer> set(Map<String, Integer> changes, String by) {
+        if (changes.size() > MAX_ENVIRONMENTS) {
+            throw RequestBodies.tooMany(MAX_ENVIRONMENTS, "environments", "A retention change");
+        }
         List<FieldProblem> problems = new ArrayList<>();
         changes.forEach((environment, days) -> {
             if (environment == null || environment.isBlank() || environment.length() > 50) {
@@ -68,6 +76,8 @@ class LogRetention implements SmartLifecycle {
         if (!problems.isEmpty()) {
             throw new InvalidFields(problems);
         }
+        // one change at a time, so that two cannot each stay under the limit and together pass it
+        jdbc.sql("lock table log_retention in share row exclusive mode").update();
         changes.forEach((environment, days) -> {
             if (days == null) {
                 jdbc.sql("delete from log_retention where environment = :environment").param("environment", environment).update();
@@ -79,7 +89,11 @@ class LogRetention implements SmartLifecycle {
                         """).param("environment", environment).param("days", days).param("by", by).update();
             }
         });
-        return days();
+        Map<String, Integer> now = days();
+        if (now.size() > MAX_ENVIRONMENTS) {
+            throw RequestBodies.tooMany(MAX_ENVIRONMENTS, "environments", "Retention");
+        }
+        return now;
     }
 
     void run() {

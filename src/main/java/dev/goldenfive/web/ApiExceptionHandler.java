@@ -47,6 +47,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem;
+        if (tooLarge(ex) instanceof RequestBodyLimit.BodyTooLarge large) {
+            return bodyTooLarge(large);
+        }
         if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
             problem = invalid(List.of(FieldProblem.of(jackson)));
         }
@@ -72,6 +75,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return invalid(ex.getConstraintViolations().stream()
                 .map(v -> new FieldProblem(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList());
+    }
+
+    /** A body that outgrew {@link RequestBodyLimit} while it was read, by a controller or a JSON reader. */
+    @ExceptionHandler(RequestBodyLimit.BodyTooLarge.class)
+    ResponseEntity<Object> bodyTooLarge(RequestBodyLimit.BodyTooLarge ex) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage()));
+    }
+
+    private static Throwable tooLarge(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyLimit.BodyTooLarge) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     /** PostgreSQL stopped a query at its statement timeout: the caller can narrow it, or try again later. */

@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
  * {@code 100.100.100.200}, {@code 168.63.129.16}), multicast and broadcast. IPv6 forms that carry an IPv4 address
  * (IPv4-mapped {@code ::ffff:a.b.c.d}, IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d}) are
  * judged as that IPv4 address. Private ranges ({@code 10/8}, {@code 172.16/12}, {@code 192.168/16}, {@code fc00::/7})
- * are allowed: internal chat servers live there. {@link OutboundSettings#deny()} refuses more ranges and
- * {@link OutboundSettings#allow()} lets chosen refused ranges through; deny wins.
+ * are allowed: internal chat servers live there. {@link WebSettings.Outbound#deny()} refuses more ranges and
+ * {@link WebSettings.Outbound#allow()} lets chosen refused ranges through; deny wins.
  *
  * <p>{@link #check(URI)} resolves the host the way the JDK's HTTP client does ({@link InetAddress#getAllByName})
  * and refuses if <em>any</em> address is refused, since the client may connect to any of them. The JVM caches
@@ -105,11 +105,11 @@ public class OutboundAddresses {
     private final Resolver resolver;
 
     @Autowired
-    public OutboundAddresses(OutboundSettings settings) {
-        this(settings, InetAddress::getAllByName);
+    public OutboundAddresses(WebSettings settings) {
+        this(settings.outbound(), InetAddress::getAllByName);
     }
 
-    OutboundAddresses(OutboundSettings settings, Resolver resolver) {
+    OutboundAddresses(WebSettings.Outbound settings, Resolver resolver) {
         this.allow = ranges("goldenfive.outbound.allow", settings.allow());
         this.deny = ranges("goldenfive.outbound.deny", settings.deny());
         this.resolver = resolver;

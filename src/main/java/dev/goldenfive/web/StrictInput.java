@@ -35,6 +35,14 @@ class StrictInput implements WebMvcConfigurer {
         return builder -> builder.addModule(StrictStrings.module()).addModule(Instants.module());
     }
 
+    /** Before anything reads a body: sessions, security, and the controllers. */
+    @Bean
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(WebSettings settings) {
+        var registration = new FilterRegistrationBean<>(new RequestBodyLimit(settings.maxRequestBody().toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
     /**
      * Right after the character-encoding filter (reading parameters earlier would decode them as ISO-8859-1)
      * and before sessions and security look at them.

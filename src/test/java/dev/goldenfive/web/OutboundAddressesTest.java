@@ -83,7 +83,7 @@ class OutboundAddressesTest {
 
     @Test
     void aHostNameIsRefusedWhenAnyOfItsAddressesIsRefused() throws Exception {
-        OutboundAddresses guard = new OutboundAddresses(new OutboundSettings(List.of(), List.of()), names(Map.of(
+        OutboundAddresses guard = new OutboundAddresses(new WebSettings.Outbound(List.of(), List.of()), names(Map.of(
                 "chat.internal", List.of("10.0.0.5", "fd00::5"),
                 "sneaky.example", List.of("10.0.0.5", "::1"),
                 "metadata.google.internal", List.of("169.254.169.254"))));
@@ -113,7 +113,7 @@ class OutboundAddressesTest {
     @ValueSource(strings = {"https://status.example.com/hook", "http://10.0.0.1/", "https://[2606:4700::1111]/", "http://localhost/"})
     void aUrlWithAHostNameOrAnAllowedAddressPassesTheCheckWithoutALookUp(String url) {
         // names are judged when sending, after they are resolved; checkLiteral must not look them up
-        OutboundAddresses guard = new OutboundAddresses(new OutboundSettings(List.of(), List.of()), host -> {
+        OutboundAddresses guard = new OutboundAddresses(new WebSettings.Outbound(List.of(), List.of()), host -> {
             throw new AssertionError("looked up " + host);
         });
 
@@ -129,7 +129,7 @@ class OutboundAddressesTest {
     }
 
     private static OutboundAddresses guard(List<String> allow, List<String> deny) {
-        return new OutboundAddresses(new OutboundSettings(allow, deny), host -> {
+        return new OutboundAddresses(new WebSettings.Outbound(allow, deny), host -> {
             throw new AssertionError("looked up " + host);
         });
     }
