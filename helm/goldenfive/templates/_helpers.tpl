@@ -79,7 +79,8 @@ Environment the chart sets through the ConfigMap. `config` may add keys but not 
 {{- define "goldenfive.configEnv" -}}
 {{- $env := dict
       "SPRING_DATASOURCE_URL" .Values.database.url
-      "MANAGEMENT_SERVER_PORT" "8081" -}}
+      "MANAGEMENT_SERVER_PORT" "8081"
+      "GOLDENFIVE_BASEURL" (include "goldenfive.baseUrl" .) -}}
 {{- if .Values.javaToolOptions }}
 {{- $_ := set $env "JAVA_TOOL_OPTIONS" .Values.javaToolOptions }}
 {{- end }}
@@ -88,7 +89,7 @@ Environment the chart sets through the ConfigMap. `config` may add keys but not 
 {{- end }}
 {{- range $key, $value := .Values.config }}
 {{- if or (hasKey $env $key) (has $key (list "JAVA_TOOL_OPTIONS" "LOGGING_STRUCTURED_FORMAT_CONSOLE" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "GOLDENFIVE_ADMIN_PASSWORD" "GOLDENFIVE_ADMIN_TOKEN")) }}
-{{- fail (printf "config.%s is set by the chart itself: use its own value (database.*, admin.*, logFormat, javaToolOptions) or extraEnv" $key) }}
+{{- fail (printf "config.%s is set by the chart itself: use its own value (database.*, admin.*, baseUrl, logFormat, javaToolOptions) or extraEnv" $key) }}
 {{- end }}
 {{- $_ := set $env $key $value }}
 {{- end }}
@@ -100,4 +101,21 @@ Name of the ClusterIP Service for the management port; fits the 63 characters of
 */}}
 {{- define "goldenfive.managementServiceName" -}}
 {{- printf "%s-management" (include "goldenfive.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+The address people and agents reach goldenfive at: baseUrl, else the first ingress host (https when a TLS
+entry names it), else the Service inside the cluster.
+*/}}
+{{- define "goldenfive.baseUrl" -}}
+{{- if .Values.baseUrl -}}
+{{- .Values.baseUrl -}}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
+{{- $host := (first .Values.ingress.hosts).host -}}
+{{- $tls := false -}}
+{{- range .Values.ingress.tls }}{{- if has $host (.hosts | default list) }}{{- $tls = true -}}{{- end }}{{- end -}}
+{{- printf "%s://%s" (ternary "https" "http" $tls) $host -}}
+{{- else -}}
+{{- printf "http://%s.%s.svc:%v" (include "goldenfive.fullname" .) .Release.Namespace .Values.service.port -}}
+{{- end -}}
 {{- end }}

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.WebSettings;
 
 /** Administrators register agents, see when each last posted, rotate their tokens and revoke them (under /admin). */
 @Controller
@@ -26,9 +27,11 @@ import dev.goldenfive.web.InvalidField;
 class AgentPages {
 
     private final Agents agents;
+    private final WebSettings site;
 
-    AgentPages(Agents agents) {
+    AgentPages(Agents agents, WebSettings site) {
         this.agents = agents;
+        this.site = site;
     }
 
     /** Labels as typed: one {@code name=value} per line (or separated by commas). */
@@ -66,9 +69,9 @@ class AgentPages {
         return list(model);
     }
 
-    private static void shown(Agents.Registered registered, Model model) {
+    private void shown(Agents.Registered registered, Model model) {
         model.addAttribute("registered", registered);
-        model.addAttribute("runCommand", AgentScript.command("GOLDENFIVE_TOKEN=" + registered.token()));
+        model.addAttribute("runCommand", AgentScript.command(site, "GOLDENFIVE_TOKEN=" + registered.token()));
     }
 
     @PostMapping("/{id}/revoke")

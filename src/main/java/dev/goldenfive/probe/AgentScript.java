@@ -11,9 +11,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.goldenfive.security.AccessRules;
+import dev.goldenfive.web.WebSettings;
 
 /** The reference agent: a POSIX shell script that runs the golden-five probes and posts them. Served to anyone. */
 @RestController
@@ -45,11 +45,12 @@ class AgentScript {
     }
 
     /**
-     * The command that fetches the script from this goldenfive and runs it with one more setting: an agent's
+     * The command that fetches the script from this goldenfive (at its configured {@code goldenfive.base-url},
+     * never the address a request happened to use) and runs it with one more setting: an agent's
      * {@code GOLDENFIVE_TOKEN=…}, or an incident's {@code GOLDENFIVE_INCIDENT=…} (the token then set already).
      */
-    static String command(String setting) {
-        String baseUrl = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+    static String command(WebSettings site, String setting) {
+        String baseUrl = site.base();
         return "curl -fsSLO " + baseUrl + PATH + "\n" + "GOLDENFIVE_URL=" + baseUrl + " " + setting + " sh goldenfive-probe.sh";
     }
 }

@@ -6,15 +6,18 @@ import org.springframework.stereotype.Component;
 
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.web.WebSettings;
 
 /** The evidence section of the incident page: diagnosis, checks, the probe grid and the command that runs the probes. */
 @Component
 class EvidencePanel implements IncidentPanel {
 
     private final Evidence evidence;
+    private final WebSettings site;
 
-    EvidencePanel(Evidence evidence) {
+    EvidencePanel(Evidence evidence, WebSettings site) {
         this.evidence = evidence;
+        this.site = site;
     }
 
     @Override
@@ -30,6 +33,6 @@ class EvidencePanel implements IncidentPanel {
     @Override
     public Map<String, Object> model(IncidentRef incident) {
         return Map.of("view", evidence.of(incident, false), "paths", ProbeResult.Path.values(), "command",
-                AgentScript.command("GOLDENFIVE_INCIDENT=" + incident.key()));
+                AgentScript.command(site, "GOLDENFIVE_INCIDENT=" + incident.key()));
     }
 }

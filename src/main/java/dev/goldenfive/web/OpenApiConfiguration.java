@@ -1,10 +1,13 @@
 package dev.goldenfive.web;
 
+import java.util.List;
+
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -16,9 +19,11 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
 
     @Bean
-    OpenAPI goldenfiveOpenApi(ObjectProvider<BuildProperties> build) {
+    OpenAPI goldenfiveOpenApi(ObjectProvider<BuildProperties> build, WebSettings site) {
         BuildProperties properties = build.getIfAvailable();
+        // the configured address, not the Host header of whoever asked for the document
         return new OpenAPI()
+                .servers(List.of(new Server().url(site.base())))
                 .info(new Info().title("goldenfive API")
                         .version(properties != null ? properties.getVersion() : "dev")
                         .description("The goldenfive API. Authenticate with `Authorization: Bearer <token>` "

@@ -141,6 +141,22 @@ class HelmChartTest {
     }
 
     @Test
+    void givesTheApplicationItsAddressFromBaseUrlTheIngressOrTheService() throws IOException {
+        assertThat(renderWith(Map.of()).one(ConfigMap.class).getData())
+                .containsEntry("GOLDENFIVE_BASEURL", "http://incidents-goldenfive." + NAMESPACE + ".svc:80");
+        assertThat(renderWith(Map.of("ingress.enabled", "true", "ingress.hosts[0].host", "oncall.example.org",
+                "ingress.hosts[0].paths[0].path", "/", "ingress.hosts[0].paths[0].pathType", "Prefix",
+                "ingress.tls[0].secretName", "tls", "ingress.tls[0].hosts[0]", "oncall.example.org")).one(ConfigMap.class).getData())
+                .containsEntry("GOLDENFIVE_BASEURL", "https://oncall.example.org");
+        assertThat(renderWith(Map.of("baseUrl", "https://goldenfive.example.com")).one(ConfigMap.class).getData())
+                .containsEntry("GOLDENFIVE_BASEURL", "https://goldenfive.example.com");
+        assertThatThrownBy(() -> renderWith(Map.of("baseUrl", "goldenfive.example.com")))
+                .hasMessageContaining("/baseUrl");
+        assertThatThrownBy(() -> renderWith(Map.of("config.GOLDENFIVE_BASEURL", "https://elsewhere.example.com")))
+                .hasMessageContaining("config.GOLDENFIVE_BASEURL is set by the chart itself");
+    }
+
+    @Test
     void rendersARestrictedDeploymentWithProbesOnTheManagementPort() throws IOException {
         Rendered rendered = renderWith(Map.of());
 
