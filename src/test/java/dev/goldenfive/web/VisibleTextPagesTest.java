@@ -3,6 +3,7 @@ package dev.goldenfive.web;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,6 +11,8 @@ import java.util.regex.Pattern;
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.spring6.view.ThymeleafViewResolver;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,6 +55,8 @@ class VisibleTextPagesTest {
     IncidentManagement incidents;
     @Autowired
     JsonMapper json;
+    @Autowired
+    ThymeleafViewResolver views;
 
     private Api api;
     private String service;
@@ -68,7 +73,7 @@ class VisibleTextPagesTest {
         String key = incidents.declare(new IncidentManagement.Declaration("Title " + DECEIVING, service, "prod", Severity.SEV2,
                 null, null, null, null), Actor.user("admin")).key();
         assertThat(api.post("/api/v1/incidents/" + key + "/notes", GoldenfiveTest.ADMIN_TOKEN, "application/json",
-                json.writeValueAsString(java.util.Map.of("text", "Note " + DECEIVING))).statusCode()).isEqualTo(201);
+                json.writeValueAsString(Map.of("text", "Note " + DECEIVING))).statusCode()).isEqualTo(201);
         Cookie session = SignedIn.as(Role.RESPONDER, mvc, accounts);
 
         String page = page("/incidents/" + key, session, false);
@@ -128,7 +133,7 @@ class VisibleTextPagesTest {
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{\"summary\":\"fixed\"}");
         String summary = "Summary " + DECEIVING + "\nsecond line";
         var written = api.put("/api/v1/incidents/" + key + "/review", GoldenfiveTest.ADMIN_TOKEN,
-                json.writeValueAsString(java.util.Map.of("summary", summary)));
+                json.writeValueAsString(Map.of("summary", summary)));
         assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
 
         String page = page("/incidents/" + key + "/review", SignedIn.as(Role.MANAGER, mvc, accounts), false);
@@ -156,6 +161,19 @@ class VisibleTextPagesTest {
         assertThat(json.readTree(incident.body()).toString()).contains("\"title\"").contains("reorder text");
         assertThat(escape.statusCode()).isEqualTo(400);
         assertThat(json.readTree(escape.body()).toString()).contains("\"service\"").contains("control characters");
+    }
+
+    @Test
+    void theErrorPageIsWrittenByTheSameEngineAsEveryOtherPage() throws Exception {
+        Cookie session = SignedIn.as(Role.RESPONDER, mvc, accounts);
+
+        String notFound = mvc.perform(get("/error").cookie(session).header("Accept", "text/html")
+                        .requestAttr("jakarta.servlet.error.status_code", 404).requestAttr("jakarta.servlet.error.request_uri", "/nothing"))
+                .andExpect(status().isNotFound()).andReturn().getResponse().getContentAsString();
+
+        assertThat(notFound).contains("404");
+        assertThat(((SpringTemplateEngine) views.getTemplateEngine()).getDialects())
+                .as("the dialect of the engine behind every view, the error page's too").hasAtLeastOneElementOfType(VisibleTextDialect.class);
     }
 
     private String page(String path, Cookie session, boolean live) throws Exception {
