@@ -3,12 +3,15 @@ package dev.goldenfive.web;
 /**
  * Text from people and agents made safe to look at: characters that would act instead of showing (an escape
  * that recolours a terminal, a bell, a backspace that hides what came before, a right-to-left override that
- * makes {@code exe.txt} read as {@code txt.exe}) become something visible. C0 controls but newline and tab
- * become their Unicode control pictures (␛, ␇, ␈, ␀), DEL becomes ␡; C1 controls and the marks that reorder
- * text are written out ({@code \u202e}). Every page shows text this way (see {@link VisibleTextDialect}); names
- * refuse these characters outright ({@link StrictStrings#PRINTABLE}).
+ * shows a file {@code invoice[U+202E]txt.exe} as {@code invoiceexe.txt}) become something visible. C0
+ * controls but newline and tab become their Unicode control pictures (␛, ␇, ␈, ␀), DEL becomes ␡; C1 controls
+ * and the marks that reorder text are written out as a backslash, 'u' and four hex digits (U+202E as
+ * "\\u202e"). Every page shows text this way (see {@link VisibleTextDialect}); names refuse these characters
+ * outright ({@link StrictStrings#PRINTABLE}).
  */
 public final class VisibleText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private VisibleText() {
     }
@@ -46,8 +49,6 @@ public final class VisibleText {
         }
         return false;
     }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** A character that does something to the text around it instead of showing. */
     static boolean acts(char c) {
