@@ -2,9 +2,10 @@ package dev.goldenfive.logarchive;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.goldenfive.web.VisibleText;
 
 /**
  * Log text made safe to show: control characters (an escape that would recolour a terminal, a NUL) become
@@ -55,29 +56,8 @@ final class LogText {
         return pieces;
     }
 
-    /** Control characters but newline and tab as their Unicode control pictures (␛, ␀, ␡). */
+    /** Control characters but newline and tab as their Unicode control pictures (␛, ␀, ␡), as every page shows them. */
     static String visible(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\t') {
-                out.append(c);
-            }
-            else if (c < 0x20) {
-                out.append((char) (0x2400 + c));
-            }
-            else if (c == 0x7f) {
-                out.append('\u2421');
-            }
-            else if (c >= 0x80 && c < 0xa0 || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
-                    || c == '\u200e' || c == '\u200f' || c == '\u061c') {
-                // C1 controls and the marks that reorder text on screen
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            }
-            else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return VisibleText.of(text);
     }
 }

@@ -20,6 +20,7 @@ import jakarta.validation.constraints.Size;
 
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.runbook.ProbeType;
+import dev.goldenfive.web.Credentials;
 
 /**
  * One probe result as an agent posts it. The phase names are blackbox_exporter's; {@code path} says which way
@@ -97,17 +98,10 @@ public record ProbeResult(
      * a credential into evidence.
      */
     ProbeResult stored(String attachedTo, Map<String, String> storedLabels) {
-        return new ProbeResult(id, attachedTo, storedLabels, type, masked(target), masked(via), effectivePath(),
+        return new ProbeResult(id, attachedTo, storedLabels, type, Credentials.masked(target), Credentials.masked(via), effectivePath(),
                 startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success,
-                error == null ? null : new Failure(error.errorClass(), masked(error.message())), phases, dns, http, tls,
+                error == null ? null : new Failure(error.errorClass(), Credentials.masked(error.message())), phases, dns, http, tls,
                 env == null ? null : env.masked(), traceId);
-    }
-
-    /** The user and password of a URL: everything up to the last '@' before the host ("u:p@ss@host"). */
-    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("(?<=://)[^/\\s]*@");
-
-    static String masked(String url) {
-        return url == null ? null : USER_INFO.matcher(url).replaceAll("***@");
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -161,8 +155,8 @@ public record ProbeResult(
             @JsonProperty("NO_PROXY") @Size(max = 1000) String noProxy) {
 
         Env masked() {
-            return new Env(ProbeResult.masked(goproxy), ProbeResult.masked(gosumdb), gonoproxy, gonosumdb, goprivate, goflags,
-                    ProbeResult.masked(httpsProxy), noProxy);
+            return new Env(Credentials.masked(goproxy), Credentials.masked(gosumdb), gonoproxy, gonosumdb, goprivate, goflags,
+                    Credentials.masked(httpsProxy), noProxy);
         }
     }
 }

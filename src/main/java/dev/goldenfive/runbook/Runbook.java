@@ -12,6 +12,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import dev.goldenfive.web.StrictStrings;
+
 /**
  * A runbook as authored: ordered stages, each a time window from the incident's start with the steps to
  * take and the evidence to look for, and diagnosis rules that turn check results into a fault boundary.
@@ -20,7 +22,7 @@ import jakarta.validation.constraints.Size;
  */
 public record Runbook(
         @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
-        @NotBlank @Size(max = 200) String title,
+        @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
         @Size(max = 4000) String description,
         @NotEmpty @Size(max = 20) List<@NotNull @Valid Stage> stages,
         @Size(max = 50) List<@NotNull @Valid Step> followUp,
@@ -73,7 +75,7 @@ public record Runbook(
     /** One time window of the runbook. */
     public record Stage(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
-            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @NotNull @Min(0) @Max(MAX_WINDOW_SECONDS) Integer startSeconds,
             @NotNull @Min(1) @Max(MAX_WINDOW_SECONDS) Integer endSeconds,
             @NotBlank @Size(max = 2000) String goal,
@@ -88,7 +90,7 @@ public record Runbook(
     /** Something to do, why, what to type, and what one should see. */
     public record Step(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
-            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @Size(max = 2000) String why,
             @Size(max = 20) List<@NotBlank @Size(max = 2000) String> commands,
             @Size(max = 2000) String expected) {
@@ -104,7 +106,7 @@ public record Runbook(
      */
     public record Check(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
-            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @NotNull ProbeType probe,
             @NotBlank @Size(max = 300) String target,
             Via via,
@@ -144,7 +146,7 @@ public record Runbook(
     public record DiagnosisRule(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
             @NotNull FaultBoundary boundary,
-            @NotBlank @Size(max = 200) String title,
+            @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @Size(max = 2000) String explanation,
             @Size(max = 20) List<@NotNull String> failed,
             @Size(max = 20) List<@NotNull String> passed) {

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.StrictStrings;
 
 /** Administrators create users, change their roles, disable them and reset their passwords. */
 @Controller
@@ -37,7 +38,7 @@ class UserAdminController {
     record NewUserForm(
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
                     message = "must be 2–64 characters: letters, digits, '.', '_' or '-'") String username,
-            @Size(max = 128) String displayName,
+            @Size(max = 128) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String displayName,
             @Size(min = 12, max = 72, message = "must be 12 to 72 characters") String password,
             @NotEmpty(message = "choose at least one role") Set<Role> roles) {
     }

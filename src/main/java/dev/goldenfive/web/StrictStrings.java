@@ -15,9 +15,12 @@ import tools.jackson.databind.module.SimpleModule;
 public final class StrictStrings extends StdDeserializer<String> {
 
     static final String NO_NUL = "must not contain NUL characters";
-    /** Names and titles: any text but control characters (they would garble pages and logs). */
-    public static final String PRINTABLE = "[^\\p{Cntrl}]*";
-    public static final String PRINTABLE_MESSAGE = "must not contain control characters";
+    /**
+     * Names and titles: any text but control characters (they would garble pages and logs) and the marks that
+     * reorder text on screen (U+202E would make a name read backwards): those {@link VisibleText} shows escaped.
+     */
+    public static final String PRINTABLE = "[^\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*";
+    public static final String PRINTABLE_MESSAGE = "must not contain control characters or marks that reorder text (such as U+202E)";
 
     private StrictStrings() {
         super(String.class);

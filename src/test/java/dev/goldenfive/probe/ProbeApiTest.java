@@ -235,6 +235,28 @@ class ProbeApiTest {
     }
 
     @Test
+    void proxyPasswordsWithoutASchemeAreMaskedToo() throws Exception {
+        String token = register("probe-" + service, "{}").get("token").asString();
+        String id = id();
+
+        JsonNode answered = json.readTree(postProbes(token, result(id, null, "http", false)
+                .replace("\"via\":\"direct\"", "\"via\":\"user:pass@proxy:3128\",\"env\":{\"HTTPS_PROXY\":\"user:pass@proxy:3128\","
+                        + "\"GOPROXY\":\"u:pass@mirror.corp,direct\"}")
+                .replace("\"message\":\"no answer\"", "\"message\":\"proxyconnect tcp: dial user:pass@proxy:3128: connect: connection refused\""))
+                .body());
+        JsonNode stored = search("submitter=probe-" + service).stream().filter(r -> r.get("id").asString().equals(id)).findFirst().orElseThrow();
+
+        for (JsonNode result : List.of(answered, stored)) {
+            assertThat(result.toString()).doesNotContain("pass");
+            assertThat(result.get("env").get("HTTPS_PROXY").asString()).isEqualTo("***@proxy:3128");
+            assertThat(result.get("env").get("GOPROXY").asString()).isEqualTo("***@mirror.corp,direct");
+            assertThat(result.get("via").asString()).isEqualTo("***@proxy:3128");
+            assertThat(result.get("error").get("message").asString())
+                    .isEqualTo("proxyconnect tcp: dial ***@proxy:3128: connect: connection refused");
+        }
+    }
+
+    @Test
     void aClosedIncidentTakesNoMoreEvidenceButARetryOfWhatItTookIsStillAnsweredAsStored() throws Exception {
         String key = declare();
         String token = register("probe-" + service, "{}").get("token").asString();
