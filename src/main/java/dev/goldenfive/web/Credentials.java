@@ -14,8 +14,11 @@ public final class Credentials {
     private Credentials() {
     }
 
-    /** After a scheme, everything up to the last '@' before the path: a user alone may be a token, so it goes too. */
-    private static final Pattern AFTER_SCHEME = Pattern.compile("(?<=://)[^/\\s\"<>]*@");
+    /**
+     * After a scheme, everything up to the last '@' before the path, query or fragment: a user alone may be a
+     * token, so it goes too.
+     */
+    private static final Pattern AFTER_SCHEME = Pattern.compile("(?<=://)[^/?#\\s\"<>]*@");
 
     /**
      * Without a scheme: a user, ':' (not "://", which is a URL's), a password, '@', then a host that ends the

@@ -31,6 +31,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.OutboundAddresses;
 
 /**
@@ -161,7 +162,7 @@ class WebhookSender implements SmartLifecycle {
         }
         try {
             URI target = url.resolve(location.strip());
-            String shown = Webhooks.masked(target.toString());
+            String shown = Credentials.masked(target.toString());
             shown = shown.length() > 200 ? shown.substring(0, 200) + "…" : shown;
             try {
                 outbound.checkLiteral(target);

@@ -31,6 +31,7 @@ import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentEvent;
 import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.OutboundAddresses;
 
@@ -226,31 +227,9 @@ public class Webhooks {
 
     private WebhookView view(ResultSet rs, int row) throws SQLException {
         Array events = rs.getArray("events");
-        return new WebhookView(rs.getLong("id"), rs.getString("name"), masked(rs.getString("url")),
+        return new WebhookView(rs.getLong("id"), rs.getString("name"), Credentials.masked(rs.getString("url")),
                 Arrays.asList((String[]) events.getArray()), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
                 rs.getLong("pending"), rs.getLong("failed"));
-    }
-
-    /**
-     * The URL with any {@code user:password@} shown as {@code ***@}: lists and logs are read by more eyes than
-     * the admin who typed it. The sender reads the stored URL, not this.
-     */
-    // TODO use web.Credentials.masked
-    static String masked(String url) {
-        if (url == null) {
-            return null;
-        }
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return url;
-        }
-        int start = scheme + 3;
-        int end = start;
-        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
-        int at = url.lastIndexOf('@', end - 1);
-        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 
     private static Instant instant(Timestamp timestamp) {

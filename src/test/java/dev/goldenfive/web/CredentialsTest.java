@@ -33,6 +33,11 @@ class CredentialsTest {
             user:pass@[2001:db8::1]:3128 => ***@[2001:db8::1]:3128
             user:pass@proxy:3128/path => ***@proxy:3128/path
             user:@proxy:3128 => ***@proxy:3128
+            https://user:p%40ss@chat.example.com:8443/hooks/1?a=b@c => https://***@chat.example.com:8443/hooks/1?a=b@c
+            https://a@b:c@chat.example.com => https://***@chat.example.com
+            https://chat.example.com/path@not-credentials => https://chat.example.com/path@not-credentials
+            https://chat.example.com#frag@x => https://chat.example.com#frag@x
+            https://chat.example.com?to=ops@example.com => https://chat.example.com?to=ops@example.com
             """)
     void masksEveryUserAndPasswordInAUrlWithOrWithoutAScheme(String given, String masked) {
         assertThat(Credentials.masked(given)).isEqualTo(masked);
