@@ -44,10 +44,15 @@ class ApiToken {
 
     private boolean revokedByPerson;
 
+    /** The token this one was made with, if it was made with one. */
+    private Long mintedBy;
+
     protected ApiToken() {
     }
 
-    ApiToken(TokenKind kind, String name, String token, Long ownerId, Long createdBy, Instant now, Instant expiresAt) {
+    ApiToken(TokenKind kind, String name, String token, Long ownerId, Long createdBy, Instant now, Instant expiresAt,
+            Long mintedBy) {
+        this.mintedBy = mintedBy;
         this.kind = kind;
         this.name = name;
         this.lookup = TokenSecret.lookupOf(token);

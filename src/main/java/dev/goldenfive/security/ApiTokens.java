@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.web.InvalidField;
 
 /** Issuing, listing, revoking and checking bearer tokens. */
@@ -42,27 +43,27 @@ public class ApiTokens {
     /** A personal token of the user, carrying the user's roles for as long as they hold them. */
     public IssuedToken issuePersonal(long userId, String name, Integer expiresInDays) {
         AppUser owner = users.findById(userId).orElseThrow(() -> new SecurityProblems.UserNotFound(userId));
-        return issue(TokenKind.PERSONAL, name, owner.id(), userId, expiresInDays, null);
+        return issue(TokenKind.PERSONAL, name, owner.id(), userId, expiresInDays, null, null);
     }
 
     /**
      * A personal token made with another one: it expires no later than the token that made it, so a
-     * short-lived token cannot be turned into a lasting one.
+     * short-lived token cannot be turned into a lasting one, and it is revoked with it.
      */
     IssuedToken issuePersonalWith(TokenPrincipal caller, String name, Integer expiresInDays) {
         Instant callerExpiry = tokens.findById(caller.tokenId())
                 .orElseThrow(() -> new SecurityProblems.TokenNotFound(caller.tokenId()))
                 .expiresAt();
-        return issue(TokenKind.PERSONAL, name, caller.userId(), caller.userId(), expiresInDays, callerExpiry);
+        return issue(TokenKind.PERSONAL, name, caller.userId(), caller.userId(), expiresInDays, callerExpiry, caller.tokenId());
     }
 
     /** A token for a machine that may only post to the ingest endpoints. */
     public IssuedToken issueAgent(String name, long issuedBy) {
-        return issue(TokenKind.AGENT, name, null, issuedBy, null, null);
+        return issue(TokenKind.AGENT, name, null, issuedBy, null, null, null);
     }
 
     private IssuedToken issue(TokenKind kind, String name, Long ownerId, long issuedBy, Integer expiresInDays,
-            Instant notAfter) {
+            Instant notAfter, Long mintedBy) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
             throw new InvalidField("name", "must be 1–" + MAX_NAME + " characters");
@@ -77,7 +78,7 @@ public class ApiTokens {
             expiresAt = notAfter;
         }
         String secret = TokenSecret.generate(kind);
-        ApiToken token = tokens.save(new ApiToken(kind, trimmed, secret, ownerId, issuedBy, now, expiresAt));
+        ApiToken token = tokens.save(new ApiToken(kind, trimmed, secret, ownerId, issuedBy, now, expiresAt, mintedBy));
         return new IssuedToken(view(token, ownerNames(List.of(token))), secret);
     }
 
@@ -103,14 +104,34 @@ public class ApiTokens {
                 .filter(t -> t.ownerId() != null && t.ownerId() == userId)
                 .orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
         token.revoke(clock.instant());
+        revokeMintedWith(List.of(tokenId));
         return view(token, ownerNames(List.of(token)));
     }
 
-    /** Revokes any token (administrators). */
+    /** Revokes any token (administrators), and with it the tokens made with it. */
     public TokenView revoke(long tokenId) {
         ApiToken token = tokens.findById(tokenId).orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
         token.revoke(clock.instant());
+        revokeMintedWith(List.of(tokenId));
         return view(token, ownerNames(List.of(token)));
+    }
+
+    /** Every token made with one of {@code roots}, and made with those, however deep: a leaked token takes its offspring along. */
+    private void revokeMintedWith(List<Long> roots) {
+        if (roots.isEmpty()) {
+            return;
+        }
+        tokens.flush();
+        jdbc.sql("""
+                with recursive minted as (
+                    select id from api_token where minted_by = any(:roots)
+                    union
+                    select t.id from api_token t join minted m on t.minted_by = m.id)
+                update api_token set revoked_at = :now where id in (select id from minted) and revoked_at is null
+                """)
+                .param("roots", SqlArrays.of("int8", roots.toArray()))
+                .param("now", Timestamp.from(clock.instant()))
+                .update();
     }
 
     /**
@@ -158,8 +179,8 @@ public class ApiTokens {
     boolean provisionAdminToken(String value, String adminUsername) {
         Instant now = clock.instant();
         if (value == null || value.isBlank()) {
-            jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null")
-                    .param("now", Timestamp.from(now)).update();
+            revokeMintedWith(jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null returning id")
+                    .param("now", Timestamp.from(now)).query(Long.class).list());
             return false;
         }
         AppUser admin = users.findByUsername(adminUsername)
@@ -179,8 +200,10 @@ public class ApiTokens {
                 .param("owner", admin.id())
                 .param("now", Timestamp.from(now))
                 .update() == 1;
-        jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup")
-                .param("now", Timestamp.from(now)).param("lookup", lookup).update();
+        revokeMintedWith(jdbc.sql("""
+                        update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup
+                        returning id""")
+                .param("now", Timestamp.from(now)).param("lookup", lookup).query(Long.class).list());
         return usable;
     }
 

@@ -11,11 +11,13 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -25,6 +27,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
@@ -122,6 +125,7 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.csrfTokenRepository(new SessionOrCookieCsrfTokens()))
                 .formLogin(form -> form.loginPage("/login").failureHandler(SecurityConfiguration::loginFailed).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .exceptionHandling(e -> e.accessDeniedHandler(SecurityConfiguration::denied))
                 .addFilterAfter(new SessionRefreshFilter(accounts, contextRepository), SecurityContextHolderFilter.class)
                 .headers(h -> h
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(swagger,
@@ -140,6 +144,13 @@ class SecurityConfiguration {
                     auth.anyRequest().authenticated();
                 });
         return http.build();
+    }
+
+    /** A form whose CSRF token no longer holds has expired: the page says so, rather than blame the person's role. */
+    private static void denied(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+            throws IOException {
+        response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                denied instanceof CsrfException ? "error.formExpired" : HttpStatus.FORBIDDEN.getReasonPhrase());
     }
 
     /** Back to the login page, saying how long to wait when the sign-in was throttled. */

@@ -1,7 +1,10 @@
 package dev.goldenfive.web;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,6 +12,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.webmvc.autoconfigure.error.AbstractErrorController;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -25,8 +30,11 @@ import org.springframework.web.servlet.ModelAndView;
 @RequestMapping("${server.error.path:/error}")
 class ErrorPages extends AbstractErrorController {
 
-    ErrorPages(ErrorAttributes errorAttributes) {
+    private final MessageSource messages;
+
+    ErrorPages(ErrorAttributes errorAttributes, MessageSource messages) {
         super(errorAttributes);
+        this.messages = messages;
     }
 
     @RequestMapping
@@ -44,15 +52,28 @@ class ErrorPages extends AbstractErrorController {
             return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
         response.setStatus(status.value());
-        return new ModelAndView("error", Map.of("status", status.value(), "reason", status.getReasonPhrase()),
-                status);
+        Map<String, Object> model = new HashMap<>(Map.of("status", status.value(), "reason", status.getReasonPhrase()));
+        said(request, status).ifPresent(message -> model.put("message", message));
+        return new ModelAndView("error", model, status);
     }
 
-    private static String detail(HttpServletRequest request, HttpStatus status) {
+    /**
+     * What the code that refused the request said (with sendError), for a client error: a message code of
+     * ours ({@code error.formExpired}) in the reader's language, other text as it was given.
+     */
+    private Optional<String> said(HttpServletRequest request, HttpStatus status) {
+        if (!status.is4xxClientError() || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
+                || text.isBlank() || text.equals(status.getReasonPhrase())) {
+            return Optional.empty();
+        }
+        return Optional.of(text.startsWith("error.") ? messages.getMessage(text, null, text, LocaleContextHolder.getLocale()) : text);
+    }
+
+    private String detail(HttpServletRequest request, HttpStatus status) {
         // a message given with sendError for a client error says what was wrong; server errors say nothing more
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if (status.is4xxClientError() && message instanceof String text && !text.isBlank()) {
-            return text;
+            return text.startsWith("error.") ? messages.getMessage(text, null, text, Locale.ENGLISH) : text;
         }
         return switch (status) {
             case NOT_FOUND -> "No resource at this path.";

@@ -37,6 +37,12 @@ class AlertApiTest {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    dev.goldenfive.security.UserAccounts accounts;
+
+    @Autowired
+    dev.goldenfive.security.ApiTokens tokens;
+
     private Api api;
     private String token;
 
@@ -188,6 +194,16 @@ class AlertApiTest {
         assertProblem(api.post("/api/v1/alerts/alertmanager", token, "application/json", "{\"version\":\"4\",\"groupKey\":\"g\",\"status\":\"firing\",\"alerts\":[]}"),
                 "alerts", "must not be empty");
         assertThat(api.post("/api/v1/alerts/alertmanager", token, "application/json", "x".repeat(1024 * 1024 + 1)).statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void everyPersonReadsTheRoutingRulesButAnAgentDoesNot() throws Exception {
+        var manager = accounts.create("r" + UUID.randomUUID().toString().substring(0, 8), null, "violet kettle harbour 42",
+                java.util.EnumSet.of(dev.goldenfive.security.Role.MANAGER));
+        String managerToken = tokens.issuePersonal(manager.id(), "reads rules", 1).token();
+
+        assertThat(api.get("/api/v1/alerts/routes", managerToken).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/v1/alerts/routes", token).statusCode()).isEqualTo(403);
     }
 
     @Test

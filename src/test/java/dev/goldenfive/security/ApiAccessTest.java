@@ -75,6 +75,34 @@ class ApiAccessTest {
     }
 
     @Test
+    void revokingATokenRevokesTheTokensMadeWithItAndThoseMadeWithThem() throws Exception {
+        var owner = accounts.create("m" + UUID.randomUUID().toString().substring(0, 8), null, "violet kettle harbour 42",
+                EnumSet.of(Role.RESPONDER));
+        var first = tokens.issuePersonal(owner.id(), "first", 30);
+        String second = mint(first.token(), "second");
+        String third = mint(second, "third");
+        String sibling = tokens.issuePersonal(owner.id(), "made on the account page", 30).token();
+
+        var revoked = http.send(HttpRequest.newBuilder(uri("/api/v1/tokens/" + first.details().id()))
+                .header("Authorization", "Bearer " + first.token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/me", first.token()).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/me", second).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/me", third).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/me", sibling).statusCode()).as("a token not made with it").isEqualTo(200);
+    }
+
+    private String mint(String with, String name) throws Exception {
+        var response = http.send(HttpRequest.newBuilder(uri("/api/v1/tokens")).header("Authorization", "Bearer " + with)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"expiresInDays\":30}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body()).get("token").asString();
+    }
+
+    @Test
     void theProvisionedAdminTokenActsAsTheAdminUser() throws Exception {
         var response = get("/api/v1/me", GoldenfiveTest.ADMIN_TOKEN);
 

@@ -104,6 +104,35 @@ class SessionHygieneTest {
         assertThat(sessionBytesContaining(GoldenfiveTest.ADMIN_TOKEN)).isZero();
     }
 
+    @Test
+    void aFormSentWithATokenThatNoLongerHoldsSaysTheFormExpiredNotThatTheRoleForbidsIt() throws Exception {
+        var browser = new Browser();
+        browser.signIn(newUser(), SignedInPassword.VALUE);
+
+        var refused = browser.send(HttpRequest.newBuilder(uri("/account/tokens")).header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=late&expiresInDays=30&_csrf=from-a-page-long-gone")));
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This form has expired").doesNotContain("Your role does not allow");
+    }
+
+    @Test
+    void behindATlsProxyTheSessionCookieIsSecureAndHstsIsSent() throws Exception {
+        var behindProxy = new Browser("https");
+        var signedIn = behindProxy.signIn(newUser(), SignedInPassword.VALUE);
+
+        assertThat(signedIn.headers().allValues("Set-Cookie")).filteredOn(c -> c.startsWith("SESSION="))
+                .singleElement().satisfies(c -> assertThat(c).contains("; Secure").contains("HttpOnly").contains("SameSite=Lax"));
+        assertThat(signedIn.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(h -> assertThat(h).contains("max-age="));
+
+        var plain = new Browser();
+        var overHttp = plain.signIn(newUser(), SignedInPassword.VALUE);
+        assertThat(overHttp.headers().allValues("Set-Cookie")).filteredOn(c -> c.startsWith("SESSION="))
+                .singleElement().satisfies(c -> assertThat(c).doesNotContain("Secure"));
+        assertThat(overHttp.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+
     /** The password every user of these tests gets. */
     private static final class SignedInPassword {
         static final String VALUE = "violet kettle harbour 42";
@@ -140,13 +169,31 @@ class SessionHygieneTest {
 
         private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+        /** The scheme a proxy in front says the browser used ({@code X-Forwarded-Proto}), or null for none. */
+        private final String forwardedProto;
+
+        Browser() {
+            this(null);
+        }
+
+        Browser(String forwardedProto) {
+            this.forwardedProto = forwardedProto;
+        }
 
         HttpResponse<String> get(String path) throws Exception {
             return send(HttpRequest.newBuilder(uri(path)));
         }
 
         HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (forwardedProto != null) {
+                request.header("X-Forwarded-Proto", forwardedProto);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (forwardedProto != null) {
+                // java.net's cookie store keeps Secure cookies from http:// to itself; the test reads them from the header
+                cookies.getCookieStore().getCookies().forEach(c -> c.setSecure(false));
+            }
+            return response;
         }
 
         HttpResponse<String> signIn(String username, String password) throws Exception {
