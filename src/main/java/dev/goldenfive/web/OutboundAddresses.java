@@ -5,11 +5,12 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.util.matcher.InetAddressMatcher;
+import org.springframework.security.util.matcher.InetAddressMatchers;
 import org.springframework.stereotype.Component;
 
 /**
@@ -261,77 +262,69 @@ public class OutboundAddresses {
         }).toList();
     }
 
-    /** A CIDR range, {@code 10.0.0.0/8} or {@code fe80::/10}; a bare address is a range of one. Literals only, never looked up. */
-    record Range(byte[] network, int prefix) {
+    /**
+     * A CIDR range, {@code 10.0.0.0/8} or {@code fe80::/10}; a bare address is a range of one. Written as
+     * literals only (checked here, so that nothing is ever looked up), matched by Spring Security's matcher.
+     */
+    record Range(String cidr, int bytes, InetAddressMatcher matcher) {
 
         static Range parse(String cidr) {
             int slash = cidr.indexOf('/');
             String address = slash < 0 ? cidr : cidr.substring(0, slash);
-            byte[] bytes;
+            int bits;
             if (DOTTED_QUAD.matcher(address).matches()) {
-                bytes = new byte[4];
-                String[] parts = address.split("\\.");
-                for (int i = 0; i < 4; i++) {
-                    int part = Integer.parseInt(parts[i]);
-                    if (part > 255) {
+                for (String part : address.split("\\.")) {
+                    if (Integer.parseInt(part) > 255) {
                         throw new IllegalArgumentException(part + " is more than 255");
                     }
-                    bytes[i] = (byte) part;
                 }
+                bits = 32;
             }
             else if (address.contains(":")) {
                 try {
                     String bare = address.startsWith("[") ? address.substring(1, address.length() - 1) : address;
                     // in brackets the JDK parses it as an IPv6 literal and never looks it up
-                    bytes = InetAddress.getByName("[" + bare + "]").getAddress();
+                    if (InetAddress.getByName("[" + bare + "]").getAddress().length == 4) {
+                        throw new IllegalArgumentException("write IPv4-mapped ranges in IPv4 form");
+                    }
+                    address = bare;
                 }
                 catch (UnknownHostException | StringIndexOutOfBoundsException ex) {
                     throw new IllegalArgumentException("not an IPv6 address");
                 }
-                if (bytes.length == 4) {
-                    throw new IllegalArgumentException("write IPv4-mapped ranges in IPv4 form");
-                }
+                bits = 128;
             }
             else {
                 throw new IllegalArgumentException("not an IP address");
             }
             int prefix;
             try {
-                prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+                prefix = slash < 0 ? bits : Integer.parseInt(cidr.substring(slash + 1));
             }
             catch (NumberFormatException ex) {
                 throw new IllegalArgumentException("the prefix length is not a number");
             }
-            if (prefix < 0 || prefix > bytes.length * 8) {
-                throw new IllegalArgumentException("the prefix length must be 0–" + bytes.length * 8);
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("the prefix length must be 0–" + bits);
             }
-            return new Range(bytes, prefix);
+            return new Range(cidr, bits / 8, InetAddressMatchers.fromIpAddress(address + "/" + prefix));
         }
 
         boolean contains(byte[] address) {
-            if (address.length != network.length) {
+            if (address.length != bytes) {
                 return false;
             }
-            int whole = prefix / 8;
-            if (!Arrays.equals(address, 0, whole, network, 0, whole)) {
+            try {
+                return matcher.matches(InetAddress.getByAddress(address));
+            }
+            catch (UnknownHostException notAnAddress) {
                 return false;
             }
-            int bits = prefix % 8;
-            if (bits == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - bits)) & 0xff;
-            return (address[whole] & mask) == (network[whole] & mask);
         }
 
         @Override
         public String toString() {
-            try {
-                return InetAddress.getByAddress(network).getHostAddress().toLowerCase(Locale.ROOT) + "/" + prefix;
-            }
-            catch (UnknownHostException ex) {
-                return Arrays.toString(network) + "/" + prefix;
-            }
+            return cidr;
         }
     }
 }

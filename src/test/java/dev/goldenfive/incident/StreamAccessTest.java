@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.goldenfive.Api;
@@ -31,6 +36,9 @@ import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.SignedIn;
 import dev.goldenfive.security.ApiTokens;
 import dev.goldenfive.security.Role;
+import dev.goldenfive.security.StreamAccess;
+import dev.goldenfive.security.TokenKind;
+import dev.goldenfive.security.TokenPrincipal;
 import dev.goldenfive.security.UserAccounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +67,9 @@ class StreamAccessTest {
 
     @Autowired
     MockMvc mvc;
+
+    @Autowired
+    StreamAccess streamAccess;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Api api;
@@ -131,6 +142,27 @@ class StreamAccessTest {
         accounts.setEnabled(id, false);
 
         assertThat(stream.endsWithin(ENDS_WITHIN)).containsSubsequence("event:ended");
+    }
+
+    @Test
+    void accessEndsWhenTheReaderLosesTheRoleThePathNeeds() {
+        var admin = accounts.create("a" + UUID.randomUUID().toString().substring(0, 8), null, "violet kettle harbour 42",
+                EnumSet.of(Role.ADMIN, Role.RESPONDER));
+        var issued = tokens.issuePersonal(admin.id(), "admin stream", null);
+        var caller = new TokenPrincipal(issued.details().id(), TokenKind.PERSONAL, "admin stream", admin.id(), admin.username());
+        SecurityContextHolder.getContext().setAuthentication(
+                UsernamePasswordAuthenticationToken.authenticated(caller, null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        try {
+            BooleanSupplier allowed = streamAccess.whileAllowed(new MockHttpServletRequest("GET", "/api/v1/agents"));
+            assertThat(allowed.getAsBoolean()).isTrue();
+
+            accounts.changeRoles(admin.id(), EnumSet.of(Role.RESPONDER));
+
+            assertThat(allowed.getAsBoolean()).as("an administrators' path, read by a responder now").isFalse();
+        }
+        finally {
+            SecurityContextHolder.clearContext();
+        }
     }
 
     @Test

@@ -14,11 +14,15 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.test.web.support.WebTestUtils;
+import org.springframework.web.context.WebApplicationContext;
 
 import dev.goldenfive.GoldenfiveTest;
 
@@ -44,6 +48,18 @@ class SessionHygieneTest {
 
     @Autowired
     ApiTokens tokens;
+
+    @Autowired
+    WebApplicationContext context;
+
+    /**
+     * MockMvc's {@code csrf()}, used by other tests of this shared application, swaps the browser chain's token
+     * store for a session-based one of its own, for good; these tests speak real HTTP, so they put ours back.
+     */
+    @BeforeEach
+    void theApplicationsOwnCsrfTokenStore() {
+        WebTestUtils.setCsrfTokenRepository(new MockHttpServletRequest(context.getServletContext()), new SessionOrCookieCsrfTokens());
+    }
 
     @Test
     void requestsCarryingABearerTokenLeaveNoSessionAndNoTokenInTheSessionTables() throws Exception {
