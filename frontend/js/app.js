@@ -123,6 +123,7 @@ if (live && window.EventSource) {
   setInterval(() => { if (pending) refresh(); }, 500);
   const newest = () => Number(document.querySelector('[data-last-entry]')?.dataset.lastEntry ?? -1);
   let retry = 1000;
+  let ended = false;
   const connect = () => {
     const source = new EventSource(live.dataset.events);
     // the stream may open after a change the page does not show yet: 'ready' carries the newest entry
@@ -131,7 +132,14 @@ if (live && window.EventSource) {
       if (newest() >= 0 && Number(event.lastEventId) > newest()) refresh();
     });
     source.addEventListener('changed', refresh);
+    // access ended (signed out, disabled, token revoked): no reconnecting; the page, loaded again, says what now
+    source.addEventListener('ended', () => {
+      ended = true;
+      source.close();
+      if (!busy()) window.location.reload();
+    });
     source.addEventListener('error', () => {
+      if (ended) return;
       if (source.readyState === EventSource.CLOSED) {
         // the browser gave up (a proxy's 502 during a rollout, an ended session): keep trying, slower
         setTimeout(connect, retry);

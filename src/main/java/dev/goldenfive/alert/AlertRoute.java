@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Size;
 
 import dev.goldenfive.incident.Severity;
 import dev.goldenfive.runbook.Glob;
+import dev.goldenfive.web.StrictStrings;
 
 /**
  * A routing rule: alerts whose labels match {@code match} (every entry; a value may use {@code *} as a
@@ -19,7 +20,7 @@ import dev.goldenfive.runbook.Glob;
  * the defaults of {@link #defaults}.
  */
 public record AlertRoute(
-        @NotBlank @Size(max = 100) String name,
+        @NotBlank @Size(max = 100) @jakarta.validation.constraints.Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String name,
         @Size(max = 20) Map<@NotBlank String, @NotBlank @Size(max = 200) String> match,
         @Size(max = 200) String service,
         @Size(max = 200) String environment,

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -68,6 +69,9 @@ class IncidentChanges implements SmartLifecycle {
     private final Duration heartbeat;
     private final Map<String, Set<Stream>> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService accessChecks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("stream-access").factory());
+    /** A pass over the streams' access is under way (a slow one is not started again on top). */
+    private final AtomicBoolean checking = new AtomicBoolean();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService toucher;
     private volatile boolean listenedBefore;
@@ -79,7 +83,7 @@ class IncidentChanges implements SmartLifecycle {
         this.heartbeat = settings.streamHeartbeat();
     }
 
-    /** An open stream and whether the one who opened it may still read it (asked before each event and heartbeat). */
+    /** An open stream and whether the one who opened it may still read it (asked after each heartbeat). */
     private record Stream(SseEmitter emitter, BooleanSupplier allowed) {
     }
 
@@ -129,8 +133,8 @@ class IncidentChanges implements SmartLifecycle {
     /**
      * A stream of the changes of one incident ({@code key}) or of all ({@link #ALL}). The stream is registered
      * before the newest entry id is read, so a change in between is heard either way. Refused with 503 when
-     * this replica already serves {@link #MAX_STREAMS}. The stream ends (with an {@code ended} event) as soon as
-     * {@code allowed} says no.
+     * this replica already serves {@link #MAX_STREAMS}. The stream ends (with an {@code ended} event) when
+     * {@code allowed}, asked after each heartbeat, says no.
      */
     SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId, BooleanSupplier allowed) {
         if (subscriberCount() >= MAX_STREAMS) {
@@ -177,22 +181,14 @@ class IncidentChanges implements SmartLifecycle {
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
             for (Stream stream : subscribers.getOrDefault(audience, Set.of())) {
-                senders.execute(() -> {
-                    if (stillAllowed(stream)) {
-                        send(stream.emitter(), "changed", key, entryId);
-                    }
-                });
+                senders.execute(() -> send(stream.emitter(), "changed", key, entryId));
             }
         }
     }
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
-        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> {
-            if (stillAllowed(stream)) {
-                send(stream.emitter(), "changed", key, NO_ENTRY);
-            }
-        })));
+        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY))));
     }
 
     private static void send(SseEmitter emitter, String name, String key, long entryId) {
@@ -214,22 +210,29 @@ class IncidentChanges implements SmartLifecycle {
         }
     }
 
-    /** False, and the stream ended, once its reader may no longer read it. */
-    private boolean stillAllowed(Stream stream) {
-        boolean allowed;
-        try {
-            allowed = stream.allowed().getAsBoolean();
+    /**
+     * Asks, stream after stream on one thread, whether each reader may still read; ends the streams of those
+     * who may not. One at a time, so that thousands of streams cost one database connection, not the pool.
+     */
+    private void checkAccess() {
+        for (Set<Stream> set : subscribers.values()) {
+            for (Stream stream : set) {
+                boolean allowed;
+                try {
+                    allowed = stream.allowed().getAsBoolean();
+                }
+                catch (RuntimeException unknown) {
+                    // the database cannot say right now: keep the stream until it can (it hears of no change meanwhile)
+                    log.debug("Could not check access to a stream", unknown);
+                    continue;
+                }
+                if (!allowed) {
+                    set.remove(stream);
+                    write(stream.emitter(), SseEmitter.event().name("ended").data("{\"reason\":\"access ended\"}"));
+                    stream.emitter().complete();
+                }
+            }
         }
-        catch (RuntimeException unknown) {
-            // the database cannot say right now: keep the stream until it can, rather than cut everyone off
-            log.debug("Could not check access to a stream", unknown);
-            return true;
-        }
-        if (!allowed) {
-            write(stream.emitter(), SseEmitter.event().name("ended").data("{\"reason\":\"access ended\"}"));
-            stream.emitter().complete();
-        }
-        return allowed;
     }
 
     private void listen() {
@@ -270,13 +273,20 @@ class IncidentChanges implements SmartLifecycle {
         }
     }
 
-    /** Keeps proxies from closing an idle stream, and ends those whose readers lost access meanwhile. */
+    /** Keeps proxies from closing an idle stream, then ends those whose readers lost access meanwhile. */
     private void heartbeat() {
-        subscribers.values().forEach(set -> set.forEach(stream -> senders.execute(() -> {
-            if (stillAllowed(stream)) {
-                write(stream.emitter(), SseEmitter.event().comment("heartbeat"));
-            }
-        })));
+        subscribers.values().forEach(set -> set.forEach(stream ->
+                senders.execute(() -> write(stream.emitter(), SseEmitter.event().comment("heartbeat")))));
+        if (checking.compareAndSet(false, true)) {
+            accessChecks.execute(() -> {
+                try {
+                    checkAccess();
+                }
+                finally {
+                    checking.set(false);
+                }
+            });
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.goldenfive.incident.IncidentManagement;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.web.InvalidField;
+import dev.goldenfive.web.VisibleText;
 
 /**
  * Log lines pinned to an incident: copied, so the archive's retention never takes them, and recorded in the
@@ -77,7 +78,7 @@ public class LogPins {
         details.put("level", line.level());
         details.put("message", line.message().length() <= 2000 ? line.message() : line.message().substring(0, 2000));
         String excerpt = line.message().length() <= 200 ? line.message() : line.message().substring(0, 199) + "…";
-        incidents.recordFinding(incident, "log-pinned", by, "Pinned a log line: " + LogText.visible(excerpt).replace('\n', ' '), details);
+        incidents.recordFinding(incident, "log-pinned", by, "Pinned a log line: " + VisibleText.of(excerpt).replace('\n', ' '), details);
         return true;
     }
 

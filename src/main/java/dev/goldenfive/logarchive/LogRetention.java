@@ -78,6 +78,7 @@ class LogRetention implements SmartLifecycle {
         }
         // one change at a time, so that two cannot each stay under the limit and together pass it
         jdbc.sql("lock table log_retention in share row exclusive mode").update();
+        int before = days().size();
         changes.forEach((environment, days) -> {
             if (days == null) {
                 jdbc.sql("delete from log_retention where environment = :environment").param("environment", environment).update();
@@ -90,7 +91,7 @@ class LogRetention implements SmartLifecycle {
             }
         });
         Map<String, Integer> now = days();
-        if (now.size() > MAX_ENVIRONMENTS) {
+        if (now.size() > MAX_ENVIRONMENTS && now.size() > before) {
             throw RequestBodies.tooMany(MAX_ENVIRONMENTS, "environments", "Retention");
         }
         return now;

@@ -35,7 +35,7 @@ final class LogText {
 
     /** The message made visible, in pieces, those the {@code highlighter} matches marked (none when it is null). */
     static List<Piece> pieces(String message, Pattern highlighter) {
-        String shown = visible(message);
+        String shown = VisibleText.of(message);
         List<Piece> pieces = new ArrayList<>();
         if (highlighter == null) {
             pieces.add(new Piece(shown, false));
@@ -54,10 +54,5 @@ final class LogText {
             pieces.add(new Piece(shown.substring(at), false));
         }
         return pieces;
-    }
-
-    /** Control characters but newline and tab as their Unicode control pictures (␛, ␀, ␡), as every page shows them. */
-    static String visible(String text) {
-        return VisibleText.of(text);
     }
 }

@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -36,8 +35,8 @@ class ReportApi {
     @Operation(summary = "The figures of incidents that started in [from, to)", description = "from, to: ISO-8601 "
             + "instants (default: the last 30 days; at most 400 days); service, environment, severity: optional filters. "
             + "Durations in seconds; p50/p90 interpolate (percentile_cont).")
-    ReportSummary summary(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+    ReportSummary summary(@RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
             @RequestParam(required = false) Severity severity) {
         return reports.summary(ReportQuery.of(from, to, service, environment, severity, clock.instant()));
@@ -46,8 +45,8 @@ class ReportApi {
     @GetMapping("/incidents")
     @Operation(summary = "The incidents of a report as CSV, one row each", description = "Same filters as the summary; "
             + "at most 100,000 rows, oldest first.")
-    void incidents(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+    void incidents(@RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
             @RequestParam(required = false) Severity severity, HttpServletResponse response) throws IOException {
         csv.write(ReportQuery.of(from, to, service, environment, severity, clock.instant()), response);

@@ -51,9 +51,16 @@ public class ApiTokens {
      * short-lived token cannot be turned into a lasting one, and it is revoked with it.
      */
     IssuedToken issuePersonalWith(TokenPrincipal caller, String name, Integer expiresInDays) {
-        Instant callerExpiry = tokens.findById(caller.tokenId())
-                .orElseThrow(() -> new SecurityProblems.TokenNotFound(caller.tokenId()))
-                .expiresAt();
+        // the maker's row held until this commits: a revocation at the same moment either comes first (and
+        // this one is refused) or waits, and then finds the new token to revoke as well
+        List<Instant> maker = jdbc.sql("select expires_at from api_token where id = :id and revoked_at is null for share")
+                .param("id", caller.tokenId())
+                .query((rs, row) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
+                .list();
+        if (maker.isEmpty()) {
+            throw new SecurityProblems.TokenNotFound(caller.tokenId());
+        }
+        Instant callerExpiry = maker.getFirst();
         return issue(TokenKind.PERSONAL, name, caller.userId(), caller.userId(), expiresInDays, callerExpiry, caller.tokenId());
     }
 

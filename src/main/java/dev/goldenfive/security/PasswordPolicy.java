@@ -46,11 +46,12 @@ final class PasswordPolicy {
         if (password.isBlank()) {
             throw new InvalidField(field, "must not be only spaces");
         }
-        String rest = password.toLowerCase(Locale.ROOT).replace(PRODUCT, "");
+        String lower = password.toLowerCase(Locale.ROOT);
+        String rest = lower.replace(PRODUCT, "");
         if (username != null && !username.isBlank()) {
             rest = rest.replace(username.toLowerCase(Locale.ROOT), "");
         }
-        if (NOT_LETTER_OR_DIGIT.matcher(rest).replaceAll("").length() < MIN_OWN_CHARACTERS) {
+        if (!rest.equals(lower) && NOT_LETTER_OR_DIGIT.matcher(rest).replaceAll("").length() < MIN_OWN_CHARACTERS) {
             throw new InvalidField(field, "must not be made of the user name or '" + PRODUCT + "'");
         }
         List<String> own = new ArrayList<>(List.of(PRODUCT));

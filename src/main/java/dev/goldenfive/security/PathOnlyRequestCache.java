@@ -17,8 +17,7 @@ import org.springframework.web.util.WebUtils;
 /**
  * Remembers which page a visitor asked for before signing in: only its path and query, in a short-lived
  * cookie. Nothing of the request itself (headers, cookies, body) is kept, no session is created for it, and
- * a request that carries credentials of its own ({@code Authorization}) or is not a plain GET is not
- * remembered at all.
+ * a request that carries a bearer token, is not a plain GET or does not ask for a page is not remembered.
  */
 final class PathOnlyRequestCache implements RequestCache {
 
@@ -26,10 +25,12 @@ final class PathOnlyRequestCache implements RequestCache {
     private static final Duration KEEP = Duration.ofMinutes(10);
     private static final int MAX_PATH = 2000;
 
+    /** Only a page a person navigated to: a GET for HTML, not a script's request nor an event stream's. */
     @Override
     public void saveRequest(HttpServletRequest request, HttpServletResponse response) {
-        if (!"GET".equals(request.getMethod()) || request.getHeader(HttpHeaders.AUTHORIZATION) != null
-                || request.getHeader("HX-Request") != null) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (!"GET".equals(request.getMethod()) || CredentialsOutsideSessions.carriesBearerToken(request)
+                || request.getHeader("HX-Request") != null || accept == null || !accept.contains("text/html")) {
             return;
         }
         String path = pathOf(request);
@@ -51,7 +52,8 @@ final class PathOnlyRequestCache implements RequestCache {
             // our own paths only: a cookie planted elsewhere must not send the person to another site
             boolean local = path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\")
                     && path.chars().noneMatch(c -> c < 0x20);
-            return local ? new SimpleSavedRequest(request.getContextPath() + path) : null;
+            // the redirect strategy puts the context path in front
+            return local ? new SimpleSavedRequest(path) : null;
         }
         catch (IllegalArgumentException notOurs) {
             return null;
@@ -62,7 +64,7 @@ final class PathOnlyRequestCache implements RequestCache {
     @Override
     public HttpServletRequest getMatchingRequest(HttpServletRequest request, HttpServletResponse response) {
         var saved = getRequest(request, response);
-        if (saved != null && saved.getRedirectUrl().equals(request.getContextPath() + pathOf(request))) {
+        if (saved != null && saved.getRedirectUrl().equals(pathOf(request))) {
             removeRequest(request, response);
         }
         return null;

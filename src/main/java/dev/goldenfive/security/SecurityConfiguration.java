@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -75,11 +76,12 @@ class SecurityConfiguration {
         return (request, response, rejected) -> response.sendError(400, rejected.getMessage());
     }
 
-    /** Before the session filter: a request with credentials of its own never touches a browser session. */
+    /** Before the session filter: a request with a bearer token never touches a browser session. */
     @Bean
     FilterRegistrationBean<CredentialsOutsideSessions> credentialsOutsideSessions() {
         var registration = new FilterRegistrationBean<>(new CredentialsOutsideSessions());
         registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
         return registration;
     }
 

@@ -49,9 +49,9 @@ final class SessionOrCookieCsrfTokens implements CsrfTokenRepository {
         }
     }
 
+    /** Once there is a session, only its own token counts: a cookie someone else planted never does. */
     @Override
     public CsrfToken loadToken(HttpServletRequest request) {
-        CsrfToken own = session.loadToken(request);
-        return own != null ? own : cookie.loadToken(request);
+        return request.getSession(false) != null ? session.loadToken(request) : cookie.loadToken(request);
     }
 }

@@ -34,14 +34,16 @@ public final class Instants {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
-    /** Query and form parameters of type {@link Instant}: ISO-8601 with {@code Z} or an offset. */
+    /** Query and form parameters of type {@link Instant}: ISO-8601 with {@code Z} or an offset, or milliseconds since 1970. */
     static Formatter<Instant> formatter() {
         return new Formatter<>() {
             @Override
             public Instant parse(String text, Locale locale) throws ParseException {
+                String value = text.strip();
                 Instant instant;
                 try {
-                    instant = text.strip().endsWith("Z") ? Instant.parse(text.strip()) : OffsetDateTime.parse(text.strip()).toInstant();
+                    instant = value.matches("\\d{1,15}") ? Instant.ofEpochMilli(Long.parseLong(value))
+                            : value.endsWith("Z") ? Instant.parse(value) : OffsetDateTime.parse(value).toInstant();
                 }
                 catch (DateTimeParseException ex) {
                     throw new ParseException(EXPECTED, 0);

@@ -156,7 +156,12 @@ public class OutboundAddresses {
             return Optional.of(Kind.DENIED);
         }
         Kind kind = builtIn(ip);
-        return kind == null || matches(allow, raw, ip) ? Optional.empty() : Optional.of(kind);
+        if (kind == null) {
+            return Optional.empty();
+        }
+        // a metadata address is let through only when named itself: allowing 169.254.0.0/16 does not
+        List<Range> allowing = kind == Kind.METADATA ? allow.stream().filter(Range::single).toList() : allow;
+        return matches(allowing, raw, ip) ? Optional.empty() : Optional.of(kind);
     }
 
     private static Kind builtIn(byte[] ip) {
@@ -266,7 +271,7 @@ public class OutboundAddresses {
      * A CIDR range, {@code 10.0.0.0/8} or {@code fe80::/10}; a bare address is a range of one. Written as
      * literals only (checked here, so that nothing is ever looked up), matched by Spring Security's matcher.
      */
-    record Range(String cidr, int bytes, InetAddressMatcher matcher) {
+    record Range(String cidr, int bytes, boolean single, InetAddressMatcher matcher) {
 
         static Range parse(String cidr) {
             int slash = cidr.indexOf('/');
@@ -307,7 +312,7 @@ public class OutboundAddresses {
             if (prefix < 0 || prefix > bits) {
                 throw new IllegalArgumentException("the prefix length must be 0–" + bits);
             }
-            return new Range(cidr, bits / 8, InetAddressMatchers.fromIpAddress(address + "/" + prefix));
+            return new Range(cidr, bits / 8, prefix == bits, InetAddressMatchers.fromIpAddress(address + "/" + prefix));
         }
 
         boolean contains(byte[] address) {

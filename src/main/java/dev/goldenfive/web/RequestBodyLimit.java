@@ -3,6 +3,7 @@ package dev.goldenfive.web;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -84,7 +85,13 @@ final class RequestBodyLimit extends OncePerRequestFilter {
         @Override
         public BufferedReader getReader() throws IOException {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            Charset charset;
+            try {
+                charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            }
+            catch (IllegalArgumentException unknown) {
+                throw new UnsupportedEncodingException("The charset '" + encoding + "' is not known.");
+            }
             return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }
@@ -123,6 +130,11 @@ final class RequestBodyLimit extends OncePerRequestFilter {
             if (read > maxBytes) {
                 throw new BodyTooLarge(maxBytes);
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
 
         @Override

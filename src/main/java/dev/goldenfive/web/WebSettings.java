@@ -14,18 +14,19 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the whole site ({@code goldenfive.*}): its address, request sizes, and where it may send
- * requests of its own.
+ * requests of its own. The web module's one settings record; it binds these keys only, so the other
+ * modules' {@code goldenfive.<module>.*} records are untouched.
  *
  * @param baseUrl         the address people and agents reach goldenfive at ({@code https://goldenfive.example.com});
  *                        every absolute link and the agent command are made from it, never from a request's
- *                        {@code Host} header
+ *                        {@code Host} header; application.yaml sets {@code http://localhost:<server.port>}
  * @param maxRequestBody  the largest request body outside the ingest paths (which have their own limits)
  * @param outbound        where goldenfive may send requests of its own
  */
 @Validated
 @ConfigurationProperties("goldenfive")
 public record WebSettings(
-        @NotNull @DefaultValue("http://localhost:8080") URI baseUrl,
+        @NotNull URI baseUrl,
         @NotNull @DefaultValue("1MB") DataSize maxRequestBody,
         @Valid @NotNull @DefaultValue Outbound outbound) {
 

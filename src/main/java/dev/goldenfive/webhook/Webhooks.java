@@ -34,6 +34,8 @@ import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.OutboundAddresses;
+import dev.goldenfive.web.StrictStrings;
+import dev.goldenfive.web.VisibleText;
 
 /**
  * Webhooks that administrators register, and the messages for them. A message is written for every webhook
@@ -89,6 +91,9 @@ public class Webhooks {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > 100) {
             throw new InvalidField("name", "must be 1–100 characters");
+        }
+        if (VisibleText.needed(trimmed)) {
+            throw new InvalidField("name", StrictStrings.PRINTABLE_MESSAGE);
         }
         checkUrl(url);
         List<String> wanted = events == null || events.isEmpty() ? EVENTS : events;

@@ -214,7 +214,12 @@ class AlertApiTest {
                 .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"routes\":[{\"name\":\"x\",\"runbook\":\"no-such-runbook\"},{\"name\":\"\"}]}")), GoldenfiveTest.ADMIN_TOKEN);
 
+        var reversing = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/alerts/routes"))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"routes\":[{\"name\":\"build\\u202e\"}]}")), GoldenfiveTest.ADMIN_TOKEN);
+
         assertThat(byAgent.statusCode()).isEqualTo(403);
+        assertProblem(reversing, "[0].name", "marks that reorder text");
         assertProblem(bad, "[0].runbook", "not a runbook");
         assertProblem(bad, "[1].name", "must not be blank");
         assertThat(get("/api/v1/alerts/routes").get("routes").get(0).get("name").asString()).as("unchanged").isEqualTo("build");

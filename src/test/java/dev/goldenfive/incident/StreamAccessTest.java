@@ -13,9 +13,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -71,7 +74,11 @@ class StreamAccessTest {
     @Autowired
     StreamAccess streamAccess;
 
+    @Autowired
+    JdbcClient jdbc;
+
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Stream> opened = new ArrayList<>();
     private Api api;
     private String key;
 
@@ -91,6 +98,17 @@ class StreamAccessTest {
         assertThat(stream.nextEvent()).isEqualTo("ready");
 
         tokens.revoke(person.tokenId());
+
+        assertThat(stream.endsWithin(ENDS_WITHIN)).containsSubsequence("event:ended");
+    }
+
+    @Test
+    void anApiStreamEndsWhenItsTokenExpires() throws Exception {
+        var person = responder();
+        var stream = open("/api/v1/incidents/" + key + "/events", "Authorization", "Bearer " + person.token());
+        assertThat(stream.nextEvent()).isEqualTo("ready");
+
+        jdbc.sql("update api_token set expires_at = now() - interval '1 second' where id = :id").param("id", person.tokenId()).update();
 
         assertThat(stream.endsWithin(ENDS_WITHIN)).containsSubsequence("event:ended");
     }
@@ -198,14 +216,26 @@ class StreamAccessTest {
 
     private Stream open(String path, String header, String value) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        AtomicReference<java.util.stream.Stream<String>> body = new AtomicReference<>();
         CompletableFuture<Void> done = http.sendAsync(HttpRequest.newBuilder(api.uri(path)).header(header, value).build(),
                         HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(response -> response.body().forEach(lines::add));
-        return new Stream(lines, done);
+                .thenAccept(response -> {
+                    body.set(response.body());
+                    response.body().forEach(lines::add);
+                });
+        Stream stream = new Stream(lines, done, body);
+        opened.add(stream);
+        return stream;
+    }
+
+    @AfterEach
+    void closeStreams() {
+        opened.forEach(Stream::close);
     }
 
     /** An open event stream read line by line. */
-    private record Stream(BlockingQueue<String> lines, CompletableFuture<Void> done) {
+    private record Stream(BlockingQueue<String> lines, CompletableFuture<Void> done,
+            AtomicReference<java.util.stream.Stream<String>> body) {
 
         String nextEvent() throws InterruptedException {
             Instant until = Instant.now().plusSeconds(3);
@@ -226,8 +256,12 @@ class StreamAccessTest {
             return rest;
         }
 
+        /** As a client that goes away: the connection is closed. */
         void close() {
-            done.cancel(true);
+            var lines = body.get();
+            if (lines != null) {
+                lines.close();
+            }
         }
     }
 }

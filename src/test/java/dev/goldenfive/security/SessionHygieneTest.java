@@ -108,12 +108,18 @@ class SessionHygieneTest {
         browser.signIn(newUser(), SignedInPassword.VALUE);
         String session = browser.cookie("SESSION");
         assertThat(session).isNotNull();
+        long lastAccessBefore = lastAccess(session);
 
         for (String path : PATHS) {
             var response = browser.send(HttpRequest.newBuilder(uri(path))
                     .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN));
             assertThat(response.headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith("SESSION="));
         }
+
+        var withToken = browser.send(HttpRequest.newBuilder(uri("/account"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN));
+        assertThat(withToken.statusCode()).as("the page is served as to someone without a session").isEqualTo(302);
+        assertThat(lastAccess(session)).as("the session was not even renewed").isEqualTo(lastAccessBefore);
 
         assertThat(browser.cookie("SESSION")).isEqualTo(session);
         assertThat(browser.get("/account").statusCode()).isEqualTo(200);
@@ -166,6 +172,13 @@ class SessionHygieneTest {
         return tokens.issuePersonal(id, "hygiene", null).token();
     }
 
+    /** When the session behind a SESSION cookie (its id, base64) was last used, in milliseconds. */
+    private long lastAccess(String cookie) {
+        String id = new String(java.util.Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
+        return jdbc.sql("select last_access_time from spring_session where session_id = :id").param("id", id)
+                .query(Long.class).single();
+    }
+
     private long sessions() {
         return jdbc.sql("select count(*) from spring_session").query(Long.class).single();
     }
@@ -196,8 +209,9 @@ class SessionHygieneTest {
             this.forwardedProto = forwardedProto;
         }
 
+        /** As a person navigating to a page. */
         HttpResponse<String> get(String path) throws Exception {
-            return send(HttpRequest.newBuilder(uri(path)));
+            return send(HttpRequest.newBuilder(uri(path)).header("Accept", "text/html,application/xhtml+xml"));
         }
 
         HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

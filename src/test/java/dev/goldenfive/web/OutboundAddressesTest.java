@@ -70,6 +70,22 @@ class OutboundAddressesTest {
     }
 
     @Test
+    void aMetadataAddressPassesOnlyWhenItIsAllowedByItself() {
+        assertThat(guard(List.of("169.254.0.0/16"), List.of()).refusal(ip("169.254.169.254"))).contains(Kind.METADATA);
+        assertThat(guard(List.of("169.254.0.0/16"), List.of()).refusal(ip("169.254.1.1"))).isEmpty();
+        assertThat(guard(List.of("169.254.169.254/32"), List.of()).refusal(ip("169.254.169.254"))).isEmpty();
+    }
+
+    @Test
+    void aNameIsCheckedByWhatTheSystemResolverAnswersForIt() {
+        // localhost is answered from the hosts file: a loopback address, whichever family; nothing is sent
+        var guard = new OutboundAddresses(new WebSettings.Outbound(List.of(), List.of()), java.net.InetAddress::getAllByName);
+
+        assertThatThrownBy(() -> guard.check(URI.create("http://localhost:9/hook"))).isInstanceOf(Refused.class)
+                .hasMessageContaining("localhost resolves to").hasMessageContaining("loopback");
+    }
+
+    @Test
     void aDeniedRangeIsRefusedEvenWhereAnAllowedRangeCoversIt() {
         OutboundAddresses guard = guard(List.of("10.0.0.0/8", "127.0.0.0/8"), List.of("10.1.0.0/16", "127.0.0.9", "fd00::/8"));
 

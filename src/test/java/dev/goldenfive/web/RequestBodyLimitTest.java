@@ -58,7 +58,7 @@ class RequestBodyLimitTest {
 
     @Test
     void aBodySentWithoutALengthStopsBeingReadAtTheLimit() throws Exception {
-        byte[] body = ("{\"text\":\"" + "y".repeat(2 * OVER) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"name\":\"" + "y".repeat(2 * OVER) + "\"}").getBytes(StandardCharsets.UTF_8);
         var chunked = HttpRequest.newBuilder(api.uri("/api/v1/tokens")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
 

@@ -230,6 +230,14 @@ class WebhookTest {
         }
     }
 
+    @Test
+    void aWebhookNameThatWouldReadBackwardsIsRefused() throws Exception {
+        var response = register("{\"name\":\"ops\\u202ekoohbew\",\"url\":\"https://chat.example.com/hook\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("errors").get(0).get("field").asString()).isEqualTo("name");
+    }
+
     private java.net.http.HttpResponse<String> register(String body) throws Exception {
         return api.post("/api/v1/webhooks", GoldenfiveTest.ADMIN_TOKEN, "application/json", body);
     }
