@@ -57,7 +57,9 @@ final class OtlpLogs {
             request = ExportLogsServiceRequest.parseFrom(body);
         }
         catch (InvalidProtocolBufferException ex) {
-            throw new InvalidFields(List.of(new FieldProblem("(body)", "is not an OTLP ExportLogsServiceRequest: " + ex.getMessage())));
+            // the parser's own words are about its internals; the sender needs to know only this
+            throw new InvalidFields(List.of(new FieldProblem("(body)",
+                    "is not an OTLP ExportLogsServiceRequest in protobuf (truncated, or not protobuf at all)")));
         }
         List<Record> records = new ArrayList<>();
         for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
