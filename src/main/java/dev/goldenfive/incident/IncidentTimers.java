@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
+import dev.goldenfive.database.DatabaseErrors;
 import dev.goldenfive.web.BackgroundThread;
 
 /**
@@ -36,6 +38,8 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     static final Duration MAX_SLEEP = Duration.ofMillis(100);
     static final Duration MIN_SLEEP = Duration.ofMillis(10);
     static final Duration SET_ASIDE = Duration.ofSeconds(30);
+    /** How often a pass is tried while the database is away: a deadline fires this soon after it is back. */
+    static final Duration WHILE_DATABASE_AWAY = Duration.ofMillis(250);
     static final int BATCH = 100;
 
     private final IncidentManagement incidents;
@@ -45,6 +49,8 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     /** Incidents whose firing failed, and until when they are left alone. */
     private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
     private final BackgroundThread thread = new BackgroundThread("incident-timers", this::loop);
+    /** The last pass found the database away (said once in the log, not every few hundred milliseconds). */
+    private boolean databaseAway;
 
     IncidentTimers(IncidentManagement incidents, IncidentMetrics metrics, Clock clock) {
         this.incidents = incidents;
@@ -87,6 +93,10 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
             while (thread.running()) {
                 try {
                     int fired = firePass();
+                    if (databaseAway) {
+                        databaseAway = false;
+                        log.info("The database is back: incident deadlines fire again");
+                    }
                     if (clock.instant().isAfter(nextMetrics)) {
                         metrics.openByStage(incidents.openByStage());
                         nextMetrics = clock.instant().plusSeconds(10);
@@ -94,8 +104,18 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
                     sleep(fired);
                 }
                 catch (RuntimeException ex) {
-                    log.warn("Firing incident deadlines failed; trying again in a second", ex);
-                    Thread.sleep(1000);
+                    if (DatabaseErrors.unavailable(ex)) {
+                        if (!databaseAway) {
+                            databaseAway = true;
+                            log.warn("The database is unavailable ({}); incident deadlines fire as soon as it is back",
+                                    NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+                        }
+                        Thread.sleep(WHILE_DATABASE_AWAY.toMillis());
+                    }
+                    else {
+                        log.warn("Firing incident deadlines failed; trying again in a second", ex);
+                        Thread.sleep(1000);
+                    }
                 }
             }
         }
@@ -111,7 +131,9 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
 
     /**
      * Fires every due incident, each in its own transaction, so one that fails cannot hold up the others:
-     * it is set aside for {@link #SET_ASIDE} and counted, and the rest go on.
+     * it is set aside for {@link #SET_ASIDE} and counted, and the rest go on. A failure because the database
+     * is away says nothing about the incident: the pass ends, and the incident is tried again with the others
+     * as soon as the database answers.
      */
     private int firePass() {
         int fired = 0;
@@ -125,10 +147,13 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
                     fired += incidents.fire(id) ? 1 : 0;
                 }
                 catch (RuntimeException ex) {
+                    if (DatabaseErrors.unavailable(ex)) {
+                        throw ex;
+                    }
                     setAside.put(id, clock.instant().plus(SET_ASIDE));
                     metrics.timerFailed();
-                    log.error("Firing the deadline of incident id {} failed; trying it again in {} s", id,
-                            SET_ASIDE.toSeconds(), ex);
+                    log.error("Firing the deadline of incident id {} failed on its own data; setting it aside and "
+                            + "trying it again in {} s", id, SET_ASIDE.toSeconds(), ex);
                 }
             }
         } while (thread.running() && due.size() >= BATCH);

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,6 +23,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import dev.goldenfive.database.DatabaseErrors;
 
 /**
  * Every error raised by a REST controller becomes RFC 9457 {@code application/problem+json}. Validation
@@ -105,11 +108,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             + "time range, a service or environment, more specific words — or try again in a moment.";
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception ex) {
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        if (DatabaseErrors.unavailable(ex)) {
+            log.warn("An API request found the database unavailable: {}", NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, ErrorPages.DATABASE_RETRY_AFTER)
+                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE));
+        }
         log.error("Unexpected error in an API request", ex);
-        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "An unexpected error occurred; it has been logged.");
+        return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "An unexpected error occurred; it has been logged."));
     }
+
+    static final String DATABASE_UNAVAILABLE = "The database is unavailable just now; nothing was changed. Try again in a few seconds.";
 
     static ProblemDetail invalid(List<FieldProblem> errors) {
         String detail = errors.stream()

@@ -14,6 +14,7 @@ import org.springframework.boot.webmvc.autoconfigure.error.AbstractErrorControll
 import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -22,6 +23,8 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.ModelAndView;
 
+import dev.goldenfive.database.DatabaseErrors;
+
 /**
  * The target of every error that no controller handled (unknown paths, filter errors, oversized bodies):
  * problem+json for the API and for clients that do not ask for HTML, our error page for browsers.
@@ -29,6 +32,10 @@ import org.springframework.web.servlet.ModelAndView;
 @Controller
 @RequestMapping("${server.error.path:/error}")
 class ErrorPages extends AbstractErrorController {
+
+    /** Seconds a client waits before trying again while the database is away. */
+    static final String DATABASE_RETRY_AFTER = "5";
+    static final String DATABASE_UNAVAILABLE = "error.databaseUnavailable";
 
     private final MessageSource messages;
 
@@ -44,6 +51,12 @@ class ErrorPages extends AbstractErrorController {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
         }
         String path = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure && DatabaseErrors.unavailable(failure)) {
+            // a filter (sessions, tokens) or a page could not reach the database: it passes, so say when to come back
+            status = HttpStatus.SERVICE_UNAVAILABLE;
+            response.setHeader(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER);
+            request.setAttribute(RequestDispatcher.ERROR_MESSAGE, DATABASE_UNAVAILABLE);
+        }
         if (isApi(path) || !acceptsHtml(request)) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail(request, status));
             if (!"null".equals(path)) {
@@ -62,7 +75,7 @@ class ErrorPages extends AbstractErrorController {
      * ours ({@code error.formExpired}) in the reader's language, other text as it was given.
      */
     private Optional<String> said(HttpServletRequest request, HttpStatus status) {
-        if (!status.is4xxClientError() || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
+        if (!(status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE) || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
                 || text.isBlank() || text.equals(status.getReasonPhrase())) {
             return Optional.empty();
         }
@@ -72,7 +85,7 @@ class ErrorPages extends AbstractErrorController {
     private String detail(HttpServletRequest request, HttpStatus status) {
         // a message given with sendError for a client error says what was wrong; server errors say nothing more
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        if (status.is4xxClientError() && message instanceof String text && !text.isBlank()) {
+        if ((status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE) && message instanceof String text && !text.isBlank()) {
             return text.startsWith("error.") ? messages.getMessage(text, null, text, Locale.ENGLISH) : text;
         }
         return switch (status) {

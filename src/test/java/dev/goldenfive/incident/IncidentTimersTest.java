@@ -165,7 +165,7 @@ class IncidentTimersTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(String... args) {
+    static ConfigurableApplicationContext start(String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=",
                 "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
                 "--goldenfive.security.admin-token=" + TOKEN, "--logging.level.root=WARN"));
@@ -173,13 +173,13 @@ class IncidentTimersTest {
         return new SpringApplicationBuilder(GoldenfiveApplication.class).run(all.toArray(String[]::new));
     }
 
-    private static String publishShortRunbook(ConfigurableApplicationContext context) {
+    static String publishShortRunbook(ConfigurableApplicationContext context) {
         String key = "short-" + UUID.randomUUID().toString().substring(0, 8);
         context.getBean(Runbooks.class).publish(IncidentApiTest.SHORT_RUNBOOK.formatted(key), RunbookFormat.YAML, "admin");
         return key;
     }
 
-    private static IncidentManagement.Declaration declaration(String runbook) {
+    static IncidentManagement.Declaration declaration(String runbook) {
         return new IncidentManagement.Declaration("Module downloads time out", "build", "prod", Severity.SEV2, runbook,
                 null, null, null);
     }
@@ -200,7 +200,7 @@ class IncidentTimersTest {
         return context.getBean(MeterRegistry.class).get("goldenfive.incident.deadline.lateness").timer().count();
     }
 
-    private static void waitUntil(BooleanSupplier condition, Duration within) throws InterruptedException {
+    static void waitUntil(BooleanSupplier condition, Duration within) throws InterruptedException {
         Instant until = Instant.now().plus(within);
         while (!condition.getAsBoolean() && Instant.now().isBefore(until)) {
             Thread.sleep(50);
