@@ -81,6 +81,10 @@ Environment the chart sets through the ConfigMap. `config` may add keys but not 
       "SPRING_DATASOURCE_URL" .Values.database.url
       "MANAGEMENT_SERVER_PORT" "8081"
       "GOLDENFIVE_BASEURL" (include "goldenfive.baseUrl" .) -}}
+{{- if gt (int .Values.preStopSleepSeconds) 0 }}
+{{- /* the preStop sleep already drains: Kubernetes stops routing to the pod before SIGTERM */}}
+{{- $_ := set $env "GOLDENFIVE_SHUTDOWNDRAIN" "0s" }}
+{{- end }}
 {{- if .Values.javaToolOptions }}
 {{- $_ := set $env "JAVA_TOOL_OPTIONS" .Values.javaToolOptions }}
 {{- end }}

@@ -86,6 +86,9 @@ class EmbeddedPostgresConfiguration {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(settings.ephemeral())
+                    // stopped with the application context, after the web server has drained (see close()),
+                    // not by a JVM hook of its own that would cut the requests still being served at SIGTERM
+                    .setRegisterShutdownHook(false)
                     .setPort(settings.port())
                     // a new cluster asks for passwords from its first second, never trusting local users
                     .setLocaleConfig("auth", "scram-sha-256")

@@ -1,6 +1,7 @@
 package dev.goldenfive.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -22,13 +23,16 @@ import org.springframework.validation.annotation.Validated;
  *                        {@code Host} header; application.yaml sets {@code http://localhost:<server.port>}
  * @param maxRequestBody  the largest request body outside the ingest paths (which have their own limits)
  * @param outbound        where goldenfive may send requests of its own
+ * @param shutdownDrain   after SIGTERM, how long readiness says DOWN while requests are still served, so that a
+ *                        load balancer stops sending new ones before the server stops taking them
  */
 @Validated
 @ConfigurationProperties("goldenfive")
 public record WebSettings(
         @NotNull URI baseUrl,
         @NotNull @DefaultValue("1MB") DataSize maxRequestBody,
-        @Valid @NotNull @DefaultValue Outbound outbound) {
+        @Valid @NotNull @DefaultValue Outbound outbound,
+        @NotNull @DefaultValue("5s") Duration shutdownDrain) {
 
     @AssertTrue(message = "goldenfive.base-url must be an absolute http(s) URL without a query, such as https://goldenfive.example.com")
     public boolean isBaseUrlUsable() {

@@ -122,7 +122,7 @@ class EmbeddedDatabaseTest {
 
     private static ConfigurableApplicationContext start(Path data) {
         return new SpringApplicationBuilder(GoldenfiveApplication.class)
-                .run("--server.port=0", "--goldenfive.embedded-db.dir=" + data,
+                .run("--server.port=0", "--goldenfive.shutdown-drain=0s", "--goldenfive.embedded-db.dir=" + data,
                         "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
                         "--goldenfive.security.admin-token=");
     }

@@ -26,7 +26,7 @@ class ExternalPostgresTest {
                         "--spring.datasource.url=" + System.getenv("GOLDENFIVE_TEST_DATASOURCE_URL"),
                         "--spring.datasource.username=" + System.getenv("GOLDENFIVE_TEST_DATASOURCE_USERNAME"),
                         "--spring.datasource.password=" + System.getenv("GOLDENFIVE_TEST_DATASOURCE_PASSWORD"),
-                        "--goldenfive.security.bcrypt-strength=10")) {
+                        "--goldenfive.security.bcrypt-strength=10", "--goldenfive.shutdown-drain=0s")) {
             assertThat(context.getBeansOfType(EmbeddedPostgresConfiguration.EmbeddedDatabase.class)).isEmpty();
             JdbcClient jdbc = context.getBean(JdbcClient.class);
             assertThat(jdbc.sql("select count(*) from flyway_schema_history where success").query(Integer.class).single())

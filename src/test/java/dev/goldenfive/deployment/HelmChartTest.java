@@ -157,6 +157,13 @@ class HelmChartTest {
     }
 
     @Test
+    void leavesTheDrainToThePreStopSleepWhenThereIsOne() throws IOException {
+        assertThat(renderWith(Map.of()).one(ConfigMap.class).getData()).containsEntry("GOLDENFIVE_SHUTDOWNDRAIN", "0s");
+        assertThat(renderWith(Map.of("preStopSleepSeconds", "0")).one(ConfigMap.class).getData())
+                .doesNotContainKey("GOLDENFIVE_SHUTDOWNDRAIN");
+    }
+
+    @Test
     void rendersARestrictedDeploymentWithProbesOnTheManagementPort() throws IOException {
         Rendered rendered = renderWith(Map.of());
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,15 +53,19 @@ class DatabaseRestartTest {
             server = Server.of(data);
 
             server.stop();
+            Instant stopped = Instant.now();
             try {
-                var during = get(port, "/api/v1/incidents");
-                assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
-                assertThat(during.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-                assertThat(during.headers().firstValue("Retry-After")).isPresent();
-                assertThat(during.body()).contains("The database is unavailable");
-                IncidentTimersTest.waitUntil(() -> readiness(port) == 503, Duration.ofSeconds(5));
-                assertThat(readiness(port)).as("not ready while the database is away").isEqualTo(503);
-                Thread.sleep(4500); // the windows ending at 2 s and 4 s pass while the database is down
+                // asked at once, side by side: each waits for the pool's connection timeout (3 s) at most
+                var during = CompletableFuture.supplyAsync(() -> get(port, "/api/v1/incidents"));
+                var notReady = CompletableFuture.supplyAsync(() -> readiness(port));
+                var answer = during.get(10, TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+                assertThat(answer.body()).contains("The database is unavailable");
+                assertThat(notReady.get(10, TimeUnit.SECONDS)).as("not ready while the database is away").isEqualTo(503);
+                // down about as long as a restart takes, and long enough for the windows ending at 2 s and 4 s to pass
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), stopped.plusMillis(4500)).toMillis()));
             }
             finally {
                 server.start(database.getJdbcUrl(), database.getUsername(), database.getPassword());
@@ -108,9 +114,14 @@ class DatabaseRestartTest {
                 .list();
     }
 
-    private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException | InterruptedException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static int readiness(int port) {

@@ -166,7 +166,7 @@ class IncidentTimersTest {
     }
 
     static ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=",
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=", "--goldenfive.shutdown-drain=0s",
                 "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
                 "--goldenfive.security.admin-token=" + TOKEN, "--logging.level.root=WARN"));
         all.addAll(List.of(args));
