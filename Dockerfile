@@ -9,7 +9,10 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -Pcontainer -DskipTests packag
 RUN java -Djarmode=tools -jar target/goldenfive-*.jar extract --layers --launcher --destination /extracted
 
 # ---- runtime: a JRE, the extracted layers, a non-root user
-FROM eclipse-temurin:21-jre
+# Java 25 rather than 21: since Java 24 (JEP 491) a virtual thread no longer pins its carrier while it waits
+# in or for a synchronized block, which on a two-core pod could leave no carrier for the requests holding
+# the database connections.
+FROM eclipse-temurin:25-jre
 LABEL org.opencontainers.image.title="goldenfive" \
       org.opencontainers.image.description="Guides on-call engineers through the first five minutes of an incident"
 # A fixed numeric uid/gid: the Helm chart runs the pod as 10001 too, and Kubernetes' runAsNonRoot can only

@@ -21,6 +21,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.goldenfive.database.DatabaseErrors;
 import dev.goldenfive.web.BackgroundThread;
+import dev.goldenfive.web.ThreadDumps;
 
 /**
  * Fires stage deadlines on time, on every replica at once without firing any twice. The deadlines live in
@@ -52,14 +53,21 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     /** The last pass found the database away (said once in the log, not every few hundred milliseconds). */
     private boolean databaseAway;
 
-    IncidentTimers(IncidentManagement incidents, IncidentMetrics metrics, Clock clock) {
+    /** When the loop last made progress: a round, or a batch within one. */
+    private volatile Instant progressAt;
+    private final Duration stuckAfter;
+    private final ThreadDumps.Once stuckDump = new ThreadDumps.Once();
+
+    IncidentTimers(IncidentManagement incidents, IncidentMetrics metrics, Clock clock, IncidentSettings settings) {
         this.incidents = incidents;
         this.metrics = metrics;
         this.clock = clock;
+        this.stuckAfter = settings.timerStuckAfter();
     }
 
     @Override
     public void start() {
+        progressAt = clock.instant();
         thread.start();
     }
 
@@ -91,6 +99,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
         Instant nextMetrics = Instant.MIN;
         try {
             while (thread.running()) {
+                progressAt = clock.instant();
                 try {
                     int fired = firePass();
                     if (databaseAway) {
@@ -140,6 +149,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
         List<Long> due;
         do {
             Instant now = clock.instant();
+            progressAt = now;
             setAside.values().removeIf(until -> until.isBefore(now));
             due = incidents.due(BATCH, setAside.keySet());
             for (Long id : due) {
@@ -179,11 +189,21 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    /** DOWN when the timer thread is gone while the application runs (a restart brings it back). */
+    /**
+     * DOWN when the timer thread is gone, or stuck (no round finished for {@code timerStuckAfter}) while the
+     * application runs: a restart brings it back. A stuck thread's stack is in the log once.
+     */
     @Override
     public Health health() {
-        return !thread.alive()
-                ? Health.down().withDetail("reason", "the incident timer thread has ended").build()
-                : Health.up().withDetail("setAside", setAside.size()).build();
+        if (!thread.alive()) {
+            return Health.down().withDetail("reason", "the incident timer thread has ended").build();
+        }
+        Instant progress = progressAt;
+        if (thread.running() && progress != null && Duration.between(progress, clock.instant()).compareTo(stuckAfter) > 0) {
+            stuckDump.log("The incident timer has not finished a round since " + progress);
+            return Health.down().withDetail("reason", "the incident timer is stuck since " + progress).build();
+        }
+        stuckDump.reset();
+        return Health.up().withDetail("setAside", setAside.size()).build();
     }
 }

@@ -3,6 +3,7 @@ package dev.goldenfive.review;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Gauge;
@@ -21,8 +22,9 @@ class ReportMetrics {
 
     private final Reports reports;
     private final Clock clock;
-    private ReportSummary cached;
-    private Instant cachedAt = Instant.MIN;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile ReportSummary cached;
+    private volatile Instant cachedAt = Instant.MIN;
 
     ReportMetrics(Reports reports, Clock clock, MeterRegistry registry) {
         this.reports = reports;
@@ -55,13 +57,35 @@ class ReportMetrics {
         builder.register(registry);
     }
 
-    synchronized ReportSummary summary() {
+    /**
+     * The cached summary, refreshed by one caller at a time when it is a minute old; the others meanwhile get
+     * the previous one instead of waiting. Never {@code synchronized}: on Java 21 a virtual thread (every
+     * request's) that waits for a monitor, or queries the database while holding one, pins its carrier
+     * thread, and a few such scrapes on a two-core machine leave no carrier for the threads that hold the
+     * pool's connections — every request of the replica then hangs.
+     */
+    ReportSummary summary() {
         Instant now = clock.instant();
-        if (cached == null || Duration.between(cachedAt, now).compareTo(FRESH) >= 0) {
-            cached = reports.summary(ReportQuery.of(null, null, null, null, null, now));
-            cachedAt = now;
+        ReportSummary current = cached;
+        if (current != null && Duration.between(cachedAt, now).compareTo(FRESH) < 0) {
+            return current;
         }
-        return cached;
+        if (current != null && !refreshing.tryLock()) {
+            return current;
+        }
+        if (current == null) {
+            refreshing.lock();
+        }
+        try {
+            if (cached == null || Duration.between(cachedAt, now).compareTo(FRESH) >= 0) {
+                cached = reports.summary(ReportQuery.of(null, null, null, null, null, now));
+                cachedAt = now;
+            }
+            return cached;
+        }
+        finally {
+            refreshing.unlock();
+        }
     }
 
     private static double orNaN(Double value) {

@@ -1,0 +1,83 @@
+package dev.goldenfive.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether requests can still be served: every request runs on a virtual thread, so every two seconds a
+ * trivial task is handed to the same scheduler; when none has run for {@link #STUCK} the replica is stuck
+ * (every carrier thread pinned or blocked) and liveness reports DOWN, so that it is restarted, after the
+ * threads are written to the log once.
+ */
+@Component("requestThreads")
+class RequestThreads implements HealthIndicator, SmartLifecycle {
+
+    static final Duration STUCK = Duration.ofSeconds(30);
+    private static final Duration EVERY = Duration.ofSeconds(2);
+
+    private final Executor scheduler;
+    private final Clock clock;
+    private final Duration stuck;
+    private volatile Instant lastRan;
+    private final ThreadDumps.Once dump = new ThreadDumps.Once();
+    private final BackgroundThread asker = new BackgroundThread("request-threads", this::ask);
+
+    @Autowired
+    RequestThreads(Clock clock) {
+        this(Executors.newVirtualThreadPerTaskExecutor(), clock, STUCK);
+    }
+
+    RequestThreads(Executor scheduler, Clock clock, Duration stuck) {
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.stuck = stuck;
+    }
+
+    private void ask() {
+        while (asker.running()) {
+            scheduler.execute(() -> lastRan = clock.instant());
+            try {
+                Thread.sleep(EVERY);
+            }
+            catch (InterruptedException stopping) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public Health health() {
+        Instant last = lastRan;
+        if (last != null && Duration.between(last, clock.instant()).compareTo(stuck) > 0) {
+            dump.log("No virtual thread has run for " + stuck.toSeconds() + " s: requests cannot be served");
+            return Health.down().withDetail("reason", "no virtual thread has run since " + last).build();
+        }
+        dump.reset();
+        return Health.up().build();
+    }
+
+    @Override
+    public void start() {
+        lastRan = clock.instant();
+        asker.start();
+    }
+
+    @Override
+    public void stop() {
+        asker.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return asker.running();
+    }
+}
