@@ -23,20 +23,26 @@ class ShutdownDrain implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final WebSettings settings;
     private volatile boolean running;
+    private volatile boolean stoppedBefore;
 
     ShutdownDrain(ApplicationEventPublisher events, WebSettings settings) {
         this.events = events;
         this.settings = settings;
     }
 
+    /** Started again after a stop (a paused context resumed): ready again, as Boot said at the first start. */
     @Override
     public void start() {
+        if (stoppedBefore) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
+        stoppedBefore = true;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         if (settings.shutdownDrain().isPositive()) {
             log.info("Stopping: not ready any more, still serving for {} s", settings.shutdownDrain().toSeconds());
