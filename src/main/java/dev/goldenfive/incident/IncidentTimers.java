@@ -99,7 +99,6 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
         Instant nextMetrics = Instant.MIN;
         try {
             while (thread.running()) {
-                progressAt = clock.instant();
                 try {
                     int fired = firePass();
                     if (databaseAway) {

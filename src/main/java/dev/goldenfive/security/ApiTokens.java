@@ -110,16 +110,17 @@ public class ApiTokens {
         ApiToken token = tokens.findById(tokenId)
                 .filter(t -> t.ownerId() != null && t.ownerId() == userId)
                 .orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
-        token.revoke(clock.instant());
-        revokeMintedWith(List.of(tokenId));
-        return view(token, ownerNames(List.of(token)));
+        return revoked(token);
     }
 
     /** Revokes any token (administrators), and with it the tokens made with it. */
     public TokenView revoke(long tokenId) {
-        ApiToken token = tokens.findById(tokenId).orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId));
+        return revoked(tokens.findById(tokenId).orElseThrow(() -> new SecurityProblems.TokenNotFound(tokenId)));
+    }
+
+    private TokenView revoked(ApiToken token) {
         token.revoke(clock.instant());
-        revokeMintedWith(List.of(tokenId));
+        revokeMintedWith(List.of(token.id()));
         return view(token, ownerNames(List.of(token)));
     }
 

@@ -43,8 +43,7 @@ class SessionRefreshFilter extends OncePerRequestFilter {
         Authentication auth = contexts.getContext().getAuthentication();
         if (auth != null && auth.getPrincipal() instanceof SignedInUser user) {
             var current = accounts.current(user.id());
-            boolean stale = current.isEmpty() || !current.get().enabled()
-                    || current.get().passwordChangedAt().isAfter(user.loadedAt());
+            boolean stale = current.isEmpty() || !user.heldBy(current.get());
             if (stale) {
                 new SecurityContextLogoutHandler().logout(request, response, auth);
                 response.sendRedirect(request.getContextPath() + "/login?expired");

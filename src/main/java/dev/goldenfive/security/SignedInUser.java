@@ -55,6 +55,11 @@ final class SignedInUser implements UserDetails, CredentialsContainer, Serializa
         return loadedAt;
     }
 
+    /** Whether this sign-in still holds for the person as they are now: enabled, and no password set since. */
+    boolean heldBy(UserView current) {
+        return current.enabled() && !current.passwordChangedAt().isAfter(loadedAt);
+    }
+
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
         return roles.stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();

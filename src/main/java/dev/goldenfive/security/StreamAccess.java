@@ -48,7 +48,7 @@ public class StreamAccess {
             String sessionId = session.getId();
             return () -> sessions.findById(sessionId) != null
                     && accounts.current(user.id())
-                            .filter(now -> now.enabled() && !now.passwordChangedAt().isAfter(user.loadedAt()))
+                            .filter(user::heldBy)
                             .map(now -> allowed(path, user, now.roles().stream().map(Role::authority).toArray(String[]::new)))
                             .orElse(false);
         }

@@ -1,6 +1,7 @@
 package dev.goldenfive.web;
 
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
@@ -112,14 +113,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (DatabaseErrors.unavailable(ex)) {
             log.warn("An API request found the database unavailable: {}", NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, ErrorPages.DATABASE_RETRY_AFTER)
-                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE));
+                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                            getMessageSource().getMessage(ErrorPages.DATABASE_UNAVAILABLE, null, Locale.ENGLISH)));
         }
         log.error("Unexpected error in an API request", ex);
         return ResponseEntity.internalServerError().body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged."));
     }
-
-    static final String DATABASE_UNAVAILABLE = "The database is unavailable just now; nothing was changed. Try again in a few seconds.";
 
     static ProblemDetail invalid(List<FieldProblem> errors) {
         String detail = errors.stream()

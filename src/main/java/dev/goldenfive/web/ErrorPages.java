@@ -79,14 +79,19 @@ class ErrorPages extends AbstractErrorController {
                 || text.isBlank() || text.equals(status.getReasonPhrase())) {
             return Optional.empty();
         }
-        return Optional.of(text.startsWith("error.") ? messages.getMessage(text, null, text, LocaleContextHolder.getLocale()) : text);
+        return Optional.of(words(text, LocaleContextHolder.getLocale()));
+    }
+
+    /** A message code of ours ({@code error.…}) in {@code locale}; other text as it was given. */
+    private String words(String text, Locale locale) {
+        return text.startsWith("error.") ? messages.getMessage(text, null, text, locale) : text;
     }
 
     private String detail(HttpServletRequest request, HttpStatus status) {
         // a message given with sendError for a client error says what was wrong; server errors say nothing more
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if ((status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE) && message instanceof String text && !text.isBlank()) {
-            return text.startsWith("error.") ? messages.getMessage(text, null, text, Locale.ENGLISH) : text;
+            return words(text, Locale.ENGLISH);
         }
         return switch (status) {
             case NOT_FOUND -> "No resource at this path.";

@@ -64,8 +64,12 @@ public final class RequestBodies {
     }
 
     public static ErrorResponseException tooLarge(int maxBytes, String what) {
-        String size = maxBytes % (1024 * 1024) == 0 ? maxBytes / (1024 * 1024) + " MiB" : maxBytes / 1024 + " KiB";
         return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, what + " may be at most " + size + " (after decompression)."), null);
+                HttpStatus.CONTENT_TOO_LARGE, what + " may be at most " + size(maxBytes) + " (after decompression)."), null);
+    }
+
+    /** A limit as people say it: "1 MiB", "256 KiB". */
+    static String size(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes / 1024 + " KiB";
     }
 }

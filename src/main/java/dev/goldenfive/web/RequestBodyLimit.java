@@ -59,8 +59,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
         }
 
         static String message(long maxBytes) {
-            String size = maxBytes % (1024 * 1024) == 0 ? maxBytes / (1024 * 1024) + " MiB" : maxBytes / 1024 + " KiB";
-            return "A request body may be at most " + size + ".";
+            return "A request body may be at most " + RequestBodies.size(maxBytes) + ".";
         }
     }
 

@@ -75,13 +75,13 @@ class DatabaseRestartTest {
             // three deadlines an incident (2, 4 and 6 s): all of them fall due by now or soon
             IncidentTimersTest.waitUntil(() -> {
                 try {
-                    return timerEntries(jdbc).size() >= 30;
+                    return IncidentTimersTest.timerEntries(jdbc).size() >= 30;
                 }
                 catch (RuntimeException poolNotBackYet) {
                     return false;
                 }
             }, Duration.ofSeconds(15));
-            List<Map<String, Object>> fired = timerEntries(jdbc);
+            List<Map<String, Object>> fired = IncidentTimersTest.timerEntries(jdbc);
             assertThat(fired).as("every deadline fired").hasSize(30);
             List<Map<String, Object>> dueInOutage = fired.stream()
                     .filter(e -> ((Instant) e.get("deadline")).isBefore(back)).toList();
@@ -99,17 +99,6 @@ class DatabaseRestartTest {
                 server.close();
             }
         }
-    }
-
-    private static List<Map<String, Object>> timerEntries(JdbcClient jdbc) {
-        return jdbc.sql("""
-                select 'INC-' || i.number as key, e.details ->> 'to' as to, e.details ->> 'deadline' as deadline, e.at
-                from timeline_entry e join incident i on i.id = e.incident_id
-                where e.kind = 'stage-entered' and e.details ->> 'cause' = 'timer' order by e.id
-                """)
-                .query((rs, row) -> Map.<String, Object>of("key", rs.getString("key"), "to", rs.getString("to"),
-                        "deadline", Instant.parse(rs.getString("deadline")), "at", rs.getTimestamp("at").toInstant()))
-                .list();
     }
 
     private static HttpResponse<String> get(int port, String path) {

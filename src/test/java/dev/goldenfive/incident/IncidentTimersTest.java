@@ -186,15 +186,16 @@ class IncidentTimersTest {
                 null, null, null);
     }
 
-    /** Stage changes the timers made, oldest first. */
-    private static List<Map<String, Object>> timerEntries(JdbcClient jdbc) {
+    /** Stage changes the timers made, oldest first: which, the deadline, when it fired and how late. */
+    static List<Map<String, Object>> timerEntries(JdbcClient jdbc) {
         return jdbc.sql("""
                 select 'INC-' || i.number as key, e.details ->> 'to' as to, (e.details ->> 'latenessMs')::bigint as lateness,
-                       e.at from timeline_entry e join incident i on i.id = e.incident_id
+                       e.details ->> 'deadline' as deadline, e.at from timeline_entry e join incident i on i.id = e.incident_id
                 where e.kind = 'stage-entered' and e.details ->> 'cause' = 'timer' order by e.id
                 """)
                 .query((rs, row) -> Map.<String, Object>of("key", rs.getString("key"), "to", rs.getString("to"),
-                        "latenessMs", rs.getLong("lateness"), "at", rs.getTimestamp("at").toInstant()))
+                        "latenessMs", rs.getLong("lateness"), "deadline", Instant.parse(rs.getString("deadline")),
+                        "at", rs.getTimestamp("at").toInstant()))
                 .list();
     }
 

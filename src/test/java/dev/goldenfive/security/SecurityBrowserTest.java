@@ -12,8 +12,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.security.test.web.support.WebTestUtils;
 import org.springframework.web.context.WebApplicationContext;
 
 import dev.goldenfive.GoldenfiveTest;
@@ -39,7 +37,7 @@ class SecurityBrowserTest extends InChromium {
     @Test
     void aPersonSignsInWithoutAnEarlierSessionLandsWhereTheyWereGoingAndMeetsThePagesRules() {
         // the application's own CSRF token store, which MockMvc tests of the shared application replace with theirs
-        WebTestUtils.setCsrfTokenRepository(new MockHttpServletRequest(context.getServletContext()), new SessionOrCookieCsrfTokens());
+        SessionHygieneTest.restoreCsrfTokenStore(context);
         String name = "b" + UUID.randomUUID().toString().substring(0, 8);
         accounts.create(name, null, PASSWORD, EnumSet.of(Role.RESPONDER));
 

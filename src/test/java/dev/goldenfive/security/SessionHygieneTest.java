@@ -58,6 +58,11 @@ class SessionHygieneTest {
      */
     @BeforeEach
     void theApplicationsOwnCsrfTokenStore() {
+        restoreCsrfTokenStore(context);
+    }
+
+    /** Puts the application's own CSRF token store back into the browser chain (see above). */
+    static void restoreCsrfTokenStore(WebApplicationContext context) {
         WebTestUtils.setCsrfTokenRepository(new MockHttpServletRequest(context.getServletContext()), new SessionOrCookieCsrfTokens());
     }
 
