@@ -137,8 +137,15 @@ public class Agents {
     /** The agent posting with this token, if the token belongs to a registered agent. */
     @Transactional(readOnly = true)
     public Optional<Agent> byToken(long tokenId) {
-        return byToken.computeIfAbsent(tokenId, id -> jdbc.sql(SELECT + " where token_id = :token")
-                .param("token", id).query(this::agent).optional());
+        Optional<Agent> known = byToken.get(tokenId);
+        if (known != null) {
+            return known;
+        }
+        // asked outside the map: computeIfAbsent would hold a lock of the map through the query, and on Java 21
+        // a virtual thread holding a monitor keeps its carrier thread for as long as the database takes
+        Optional<Agent> agent = jdbc.sql(SELECT + " where token_id = :token").param("token", tokenId).query(this::agent).optional();
+        byToken.putIfAbsent(tokenId, agent);
+        return agent;
     }
 
     static Map<String, String> checkLabels(Map<String, String> labels) {
