@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,7 +24,10 @@ import org.springframework.stereotype.Component;
 @Component("requestThreads")
 class RequestThreads implements HealthIndicator, SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(RequestThreads.class);
     static final Duration STUCK = Duration.ofSeconds(30);
+    /** The first Java whose virtual threads keep running while they wait in {@code synchronized} code (JEP 491). */
+    static final int UNPINNED_MONITORS = 24;
     private static final Duration EVERY = Duration.ofSeconds(2);
 
     private final Executor scheduler;
@@ -67,6 +73,11 @@ class RequestThreads implements HealthIndicator, SmartLifecycle {
 
     @Override
     public void start() {
+        if (Runtime.version().feature() < UNPINNED_MONITORS) {
+            log.warn("Running on Java {}: a virtual thread that waits inside synchronized code (in a library) keeps its "
+                    + "carrier thread, and under load that can stop every request; run goldenfive on Java {} or newer "
+                    + "(the container image uses 25)", Runtime.version().feature(), UNPINNED_MONITORS);
+        }
         lastRan = clock.instant();
         asker.start();
     }
