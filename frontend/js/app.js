@@ -1,15 +1,5 @@
 // Progressive enhancement only: every page works as plain forms and links without this file.
 
-const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content;
-const csrfHeader = document.querySelector('meta[name="csrf-header"]')?.content;
-
-// htmx requests carry the CSRF token like the forms do.
-document.addEventListener('htmx:configRequest', (event) => {
-  if (csrfToken && csrfHeader) {
-    event.detail.headers[csrfHeader] = csrfToken;
-  }
-});
-
 // <button data-copy="#selector" data-copied="Copied">: copies the element's text and says so.
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('[data-copy]');
@@ -83,60 +73,136 @@ tick();
 setInterval(tick, 250);
 
 // Live: the server says when the incident (or, on the dashboard, any incident) changed, on any replica;
-// the page then fetches itself again and swaps it in place. Never while someone is typing, holds the
-// mouse down or has text not yet sent: then as soon as that is over.
-const live = document.querySelector('[data-events]');
-if (live && window.EventSource) {
-  let pending = false;
-  let pointerDown = false;
-  document.addEventListener('pointerdown', () => { pointerDown = true; });
-  document.addEventListener('pointerup', () => setTimeout(() => { pointerDown = false; }, 300));
-  const busy = () => pointerDown
-      || document.activeElement?.closest('input, textarea, select')
-      || [...document.querySelectorAll('#main input[type=text], #main textarea')].some((f) => f.value !== f.defaultValue);
-  // one fetch at a time: changes that arrive meanwhile (a stream of probe results) make one more fetch after it
+// the page then asks for what that change touched — the panels it shows differently and the new timeline
+// entries — and swaps those panels in place. What someone is doing is never replaced: a field being typed
+// in or holding text not yet sent moves into the new panel as it is (text, caret, undo history), an open
+// <details> stays open, and the rest of the page (and its scroll position) is left alone.
+const main = document.querySelector('[data-live]');
+const holdsInput = (field) => field === document.activeElement
+    || ((field.matches('textarea') || (field.matches('input') && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(field.type)))
+        && field.value !== field.defaultValue)
+    || (field.matches('select') && [...field.options].some((o) => o.selected !== o.defaultSelected));
+// Swaps each [current, next] pair of panels; a field with a draft, or focused, may move from one panel to
+// another (a step of the stage that has just ended moves to the folded previous stage).
+const swap = (pairs) => {
+  const focused = document.activeElement;
+  let caret = null;
+  try {
+    caret = [focused.selectionStart, focused.selectionEnd, focused.selectionDirection];
+  } catch { /* a field without a caret */ }
+  const find = (selector) => pairs.map(([, next]) => next.querySelector(selector)).find((found) => found);
+  const moved = [];
+  for (const [current] of pairs) {
+    for (const field of current.querySelectorAll('input[id], textarea[id], select[id]')) {
+      const counterpart = holdsInput(field) && find(`#${CSS.escape(field.id)}`);
+      if (counterpart) {
+        counterpart.replaceWith(field);
+        moved.push(field);
+      }
+    }
+    for (const details of current.querySelectorAll('details[id]')) {
+      const counterpart = find(`details#${CSS.escape(details.id)}`);
+      if (counterpart) counterpart.open = details.open;
+    }
+  }
+  for (const [current, next] of pairs) current.replaceWith(next);
+  // a draft that moved into a folded box is not hidden there
+  for (const field of moved) field.closest('details')?.setAttribute('open', '');
+  if (moved.includes(focused) && document.activeElement !== focused) {
+    focused.focus({ preventScroll: true });
+    if (caret?.[0] != null) focused.setSelectionRange(...caret);
+  }
+};
+const notice = document.getElementById('live-notice');
+let noticeTimer;
+const say = (text) => {
+  if (!notice) return;
+  notice.textContent = text;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
+};
+const apply = (html) => {
+  const update = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live-update]');
+  if (!update) {
+    // not an update (signed out meanwhile, say): the page, loaded again, says what now
+    window.location.reload();
+    return false;
+  }
+  swap([...update.querySelectorAll('[data-panel]')]
+      .filter((panel) => document.getElementById(panel.id))
+      .map((panel) => [document.getElementById(panel.id), document.adoptNode(panel)]));
+  for (const list of update.querySelectorAll('[data-prepend]')) {
+    const target = document.getElementById(list.dataset.prepend);
+    const fresh = [...list.children].filter((entry) => !entry.id || !document.getElementById(entry.id));
+    target?.prepend(...fresh.map((entry) => document.adoptNode(entry)));
+  }
+  const said = update.querySelector('[data-notice]');
+  if (said) say(said.textContent);
+  main.dataset.lastEntry = update.dataset.lastEntry;
+  main.dataset.serverTime = update.dataset.serverTime;
+  setAnchor();
+  proportion();
+  tick();
+  return update.dataset.more === 'true';
+};
+if (main && window.EventSource) {
+  const newest = () => Number(main.dataset.lastEntry ?? -1);
+  // one request at a time: changes that arrive meanwhile (a stream of probe results) make one more after it
   let fetching = false;
-  const refresh = () => {
-    if (busy() || fetching) {
-      pending = true;
+  let again = null;
+  const update = (touched) => {
+    if (fetching) {
+      again = again || touched;
       return;
     }
-    pending = false;
-    const focused = document.activeElement?.id;
-    if (window.htmx) {
-      fetching = true;
-      window.htmx.ajax('GET', window.location.pathname, { target: '#main', select: '#main', swap: 'outerHTML' })
-          .then(() => {
-            setAnchor();
-            proportion();
-            tick();
-            if (focused) document.getElementById(focused)?.focus();
-          })
-          .finally(() => {
-            fetching = false;
-            if (pending) refresh();
-          });
-    } else {
-      window.location.reload();
-    }
+    fetching = true;
+    const url = new URL(main.dataset.live, window.location.href);
+    url.searchParams.set('after', Math.max(0, newest()));
+    if (touched) url.searchParams.set('touched', 'true');
+    fetch(url, { headers: { Accept: 'text/html' } })
+        .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+        .then((html) => { if (apply(html)) again = again || false; })
+        // a failed update is not fatal: the next change, or the next deadline, asks again
+        .catch(() => {})
+        .finally(() => {
+          fetching = false;
+          if (again !== null) {
+            const touchedAgain = again;
+            again = null;
+            update(touchedAgain);
+          }
+        });
   };
-  setInterval(() => { if (pending) refresh(); }, 500);
-  const newest = () => Number(document.querySelector('[data-last-entry]')?.dataset.lastEntry ?? -1);
+  // a deadline shown on the page has passed: ask for the stage change, in case its event is slow to come
+  let asked = null;
+  setInterval(() => {
+    const deadline = document.querySelector('.countdown.big[data-deadline]')?.dataset.deadline;
+    if (anchor && deadline && deadline !== asked && Date.parse(deadline) + 300 <= serverNow()) {
+      asked = deadline;
+      update(false);
+    }
+  }, 250);
   let retry = 1000;
   let ended = false;
   const connect = () => {
-    const source = new EventSource(live.dataset.events);
+    const source = new EventSource(main.dataset.events);
     // the stream may open after a change the page does not show yet: 'ready' carries the newest entry
     source.addEventListener('ready', (event) => {
       retry = 1000;
-      if (newest() >= 0 && Number(event.lastEventId) > newest()) refresh();
+      if (newest() >= 0 && Number(event.lastEventId) > newest()) update(false);
     });
-    source.addEventListener('changed', refresh);
+    // a change without an entry of its own (new evidence) names none; one the page already shows needs nothing
+    source.addEventListener('changed', (event) => {
+      const entry = JSON.parse(event.data).entry;
+      if (entry === undefined) update(true);
+      else if (entry > newest()) update(false);
+    });
     // access ended (signed out, disabled, token revoked): no reconnecting; the page, loaded again, says what now
     source.addEventListener('ended', () => {
       ended = true;
       source.close();
-      if (!busy()) window.location.reload();
+      window.location.reload();
     });
     source.addEventListener('error', () => {
       if (ended) return;

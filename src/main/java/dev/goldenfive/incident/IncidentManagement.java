@@ -187,9 +187,20 @@ public class IncidentManagement {
     @Transactional(readOnly = true)
     public Page page(String key, int entries) {
         Incident incident = find(key);
+        return page(incident, timeline.newest(incident.id(), entries));
+    }
+
+    /** The page as {@link #page(String, int)}, with only the entries after {@code afterId} (at most {@code limit}), newest first. */
+    @Transactional(readOnly = true)
+    public Page pageSince(String key, long afterId, int limit) {
+        Incident incident = find(key);
+        return page(incident, timeline.of(incident.id(), afterId, limit).reversed());
+    }
+
+    private Page page(Incident incident, List<TimelineEntry> newestFirst) {
         RunbookVersion version = runbook(incident);
         return new Page(ref(incident), IncidentView.of(incident, version, stepMarks(incident), now()), version.runbook(),
-                timeline.newest(incident.id(), entries));
+                newestFirst);
     }
 
     @Transactional(readOnly = true)

@@ -7,8 +7,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +28,7 @@ import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -56,6 +59,10 @@ import dev.goldenfive.web.StrictStrings;
  */
 @Controller
 class IncidentPages {
+
+    private static final Set<String> ACTING_ROLES = Set.of("ROLE_" + Role.RESPONDER.name(), "ROLE_" + Role.ADMIN.name());
+    /** Timeline entries one live update brings at most. */
+    static final int LIVE_ENTRIES = 200;
 
     private final IncidentManagement incidents;
     private final StreamAccess streamAccess;
@@ -104,6 +111,18 @@ class IncidentPages {
 
     @GetMapping("/")
     String dashboard(Model model) {
+        dashboardModel(model);
+        return "incident/dashboard";
+    }
+
+    /** A live update of the dashboard: both lists again (a few hundred rows at most). */
+    @GetMapping("/live")
+    String dashboardLive(Model model) {
+        dashboardModel(model);
+        return "incident/dashboard-live";
+    }
+
+    private void dashboardModel(Model model) {
         Instant now = clock.instant();
         List<IncidentSummary> open = incidents.items(query(IncidentStatus.OPEN, 200));
         model.addAttribute("open", open);
@@ -112,7 +131,6 @@ class IncidentPages {
         model.addAttribute("resolved", incidents.items(query(IncidentStatus.RESOLVED, 10)));
         model.addAttribute("serverTime", now);
         model.addAttribute("lastEntry", incidents.newestEntryId());
-        return "incident/dashboard";
     }
 
     /** Time left as the page shows it before scripts take over: {@code 4:05}, never negative. */
@@ -160,8 +178,49 @@ class IncidentPages {
     }
 
     @GetMapping("/incidents/{key}")
-    String incident(@PathVariable String key, Model model) {
+    String incident(@PathVariable String key, Model model, Authentication viewer) {
         IncidentManagement.Page page = incidents.page(key, Timeline.MAX_PAGE);
+        fill(model, page, panels, viewer);
+        List<TimelineEntry> timeline = page.newestEntries();
+        model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
+        return "incident/incident";
+    }
+
+    /**
+     * A live update of the incident page: the panels that the change since entry {@code after} touched (all
+     * the incident's own panels when its state changed; the steps when a step was marked; a module's panel
+     * when it says so; only new timeline entries for a note), the new entries, and a notice when the stage
+     * changed. {@code touched}: something changed without an entry (new evidence). At most
+     * {@link #LIVE_ENTRIES} entries at a time; {@code data-more} asks for the rest.
+     */
+    @GetMapping("/incidents/{key}/live")
+    String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
+            @RequestParam(defaultValue = "false") boolean touched, Model model, Authentication viewer) {
+        IncidentManagement.Page page = incidents.pageSince(key, Math.max(0, after), LIVE_ENTRIES);
+        List<TimelineEntry> entries = page.newestEntries();
+        IncidentPanel.Change change = new IncidentPanel.Change(
+                entries.stream().map(TimelineEntry::kind).collect(Collectors.toSet()), touched);
+        Set<String> render = new HashSet<>(Set.of("stages"));
+        if (change.stateChanged()) {
+            render.addAll(Set.of("head", "current", "previous", "next", "actions"));
+        }
+        if (change.brings("step-marked")) {
+            render.addAll(Set.of("current", "previous", "next"));
+        }
+        fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);
+        model.addAttribute("render", render);
+        model.addAttribute("lastEntry", entries.isEmpty() ? Math.max(0, after) : entries.getFirst().id());
+        model.addAttribute("more", entries.size() >= LIVE_ENTRIES);
+        model.addAttribute("liveNotice", entries.stream()
+                .filter(entry -> "stage-entered".equals(entry.kind()))
+                .findFirst()
+                .map(entry -> words.describe(entry, page.runbook()))
+                .orElse(null));
+        return "incident/live";
+    }
+
+    /** What the page's panels show; the module panels only of {@code modules}. */
+    private void fill(Model model, IncidentManagement.Page page, List<IncidentPanel> modules, Authentication viewer) {
         IncidentView incident = page.incident();
         Runbook runbook = page.runbook();
         model.addAttribute("incident", incident);
@@ -175,10 +234,13 @@ class IncidentPages {
                 IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
         model.addAttribute("marks", incident.steps().stream()
                 .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
-        List<TimelineEntry> timeline = page.newestEntries();
-        model.addAttribute("timeline", timeline.stream()
+        model.addAttribute("timeline", page.newestEntries().stream()
                 .map(entry -> new TimelineLine(entry, TimelineWords.CLOCK_TIME.format(entry.at()), words.describe(entry, runbook))).toList());
-        model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
+        model.addAttribute("canAct", viewer.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .anyMatch(authority -> ACTING_ROLES.contains(authority)));
+        model.addAttribute("open", incident.status() == IncidentStatus.OPEN);
+        model.addAttribute("allowed", incident.allowedActions().stream().map(IncidentAction::path).toList());
+        model.addAttribute("previousStage", runbook.previous(incident.stage().key()).orElse(null));
         model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
                 : runbook.next(incident.stage().key()).orElse(null));
         // each window's progress bar: its length and how much of it has passed, in milliseconds
@@ -193,13 +255,12 @@ class IncidentPages {
                     };
                     return new long[] {length, shown};
                 })));
-        model.addAttribute("panels", panels.stream()
-                .map(panel -> new PanelView(panel.template(), panel.model(page.ref())))
+        model.addAttribute("panels", modules.stream()
+                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(page.ref())))
                 .toList());
-        return "incident/incident";
     }
 
-    record PanelView(String template, Map<String, Object> data) {
+    record PanelView(String name, String template, Map<String, Object> data) {
     }
 
     /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */

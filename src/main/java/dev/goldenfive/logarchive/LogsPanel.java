@@ -37,6 +37,11 @@ class LogsPanel implements IncidentPanel {
     }
 
     @Override
+    public String name() {
+        return "logs";
+    }
+
+    @Override
     public String template() {
         return "logarchive/panel";
     }
@@ -44,6 +49,12 @@ class LogsPanel implements IncidentPanel {
     @Override
     public int order() {
         return 20;
+    }
+
+    @Override
+    public boolean changedBy(Change change) {
+        // its window ends when the incident is resolved; new trace ids come with evidence
+        return change.touched() || change.brings("log-pinned") || change.brings("resolved") || change.brings("reopened");
     }
 
     @Override

@@ -21,6 +21,11 @@ class EvidencePanel implements IncidentPanel {
     }
 
     @Override
+    public String name() {
+        return "evidence";
+    }
+
+    @Override
     public String template() {
         return "probe/evidence";
     }
@@ -28,6 +33,11 @@ class EvidencePanel implements IncidentPanel {
     @Override
     public int order() {
         return 10;
+    }
+
+    @Override
+    public boolean changedBy(Change change) {
+        return change.touched() || change.brings("check-changed") || change.brings("diagnosis-changed");
     }
 
     @Override

@@ -58,6 +58,19 @@ public record Runbook(
         return Optional.empty();
     }
 
+    /** The stage before {@code stageKey} (the last one before {@value #FOLLOW_UP}), or empty for the first. */
+    public Optional<Stage> previous(String stageKey) {
+        if (FOLLOW_UP.equals(stageKey)) {
+            return stages.isEmpty() ? Optional.empty() : Optional.of(stages.getLast());
+        }
+        for (int i = 1; i < stages.size(); i++) {
+            if (stages.get(i).key().equals(stageKey)) {
+                return Optional.of(stages.get(i - 1));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A step of a stage, or of {@value #FOLLOW_UP}. */
     public Optional<Step> step(String stageKey, String stepKey) {
         List<Step> steps = FOLLOW_UP.equals(stageKey) ? followUp

@@ -53,7 +53,7 @@ class SecurityConfiguration {
     /** Paths served to machines with bearer tokens: the API, and the ingest paths shippers expect (OTLP, Loki). */
     static final String[] TOKEN_PATHS = {"/api/**", "/actuator/**", "/v1/logs", "/loki/api/v1/push"};
 
-    /** Self only. htmx is configured (layout meta tag) to inject no inline styles and never to eval. */
+    /** Self only: the pages' own script sets no inline styles and evaluates no strings. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
             + "frame-ancestors 'none'";

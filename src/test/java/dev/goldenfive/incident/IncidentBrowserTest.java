@@ -1,6 +1,7 @@
 package dev.goldenfive.incident;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -21,6 +23,7 @@ import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.InChromium;
 import dev.goldenfive.runbook.RunbookFormat;
 import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.timeline.Actor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +36,9 @@ class IncidentBrowserTest extends InChromium {
 
     @Autowired
     Runbooks runbooks;
+
+    @Autowired
+    IncidentManagement incidents;
 
     @Test
     void declareOnAShortRunbookWatchTheStageChangeTickAStepAndResolve() throws Exception {
@@ -136,6 +142,59 @@ class IncidentBrowserTest extends InChromium {
         finally {
             colleague.quit();
         }
+    }
+
+    @Test
+    void aDraftItsCaretAndAnOpenNextStageOutliveTenUpdatesAndTheStageChangeShowsWithinASecond() throws Exception {
+        String runbook = "drafts-" + UUID.randomUUID().toString().substring(0, 8);
+        runbooks.publish("""
+                key: %s
+                title: A short first stage
+                stages:
+                  - {key: one, title: Look around, startSeconds: 0, endSeconds: 8, goal: See what is broken,
+                     steps: [{key: dig, title: Resolve the name}]}
+                  - {key: two, title: Switch the proxy, startSeconds: 8, endSeconds: 60, goal: Get builds going,
+                     steps: [{key: switch, title: Switch GOPROXY}]}
+                  - {key: three, title: Fall back, startSeconds: 60, endSeconds: 120, goal: Build offline,
+                     steps: [{key: vendor, title: Build vendored}]}
+                """.formatted(runbook), RunbookFormat.YAML, "admin");
+        signIn();
+        IncidentView incident = incidents.declare(new IncidentManagement.Declaration("Drafts survive", "ci", "prod",
+                Severity.SEV2, runbook, null, null, null), Actor.user("admin"));
+        browser.get("http://localhost:" + port + "/incidents/" + incident.key());
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+
+        browser.findElement(By.cssSelector("#next-stage summary")).click();
+        WebElement note = browser.findElement(By.id("note-one-dig"));
+        note.sendKeys("resolver answers SERVFAIL");
+        page.executeScript("arguments[0].setSelectionRange(9, 9)", note);
+
+        // ten marks of a step of the next stage, each re-rendering the panels of steps: the page follows every one
+        for (int i = 1; i <= 10; i++) {
+            incidents.markStep(incident.key(), "two", "switch", i % 2 == 0 ? StepOutcome.DONE : StepOutcome.SKIPPED,
+                    "mark " + i, Actor.user("admin"));
+            waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#step-two-switch"), "mark " + i));
+        }
+        assertThat(browser.findElement(By.id("next-stage")).getAttribute("open")).as("the next stage stays unfolded").isNotNull();
+        assertDraftKept(page);
+
+        // the first window ends while the draft waits: the new stage shows, the draft stays where it was typed
+        Instant deadline = incident.stages().getFirst().endsAt();
+        waitFor(Duration.ofSeconds(15)).pollingEvery(Duration.ofMillis(20))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Switch the proxy"));
+        Duration shownAfter = Duration.between(deadline, Instant.now());
+        assertThat(shownAfter).as("the stage change shows within a second of the deadline").isLessThan(Duration.ofSeconds(1));
+        assertThat(browser.findElement(By.id("live-notice")).getText()).contains("Switch the proxy");
+        assertDraftKept(page);
+        assertThat(browser.findElement(By.id("previous-heading")).isDisplayed()).isTrue();
+        assertThat(Chromium.consoleProblems(browser)).isEmpty();
+    }
+
+    private void assertDraftKept(JavascriptExecutor page) {
+        WebElement note = browser.findElement(By.id("note-one-dig"));
+        assertThat(note.getAttribute("value")).isEqualTo("resolver answers SERVFAIL");
+        assertThat(page.executeScript("return document.activeElement.id")).as("still typing there").isEqualTo("note-one-dig");
+        assertThat(page.executeScript("return arguments[0].selectionStart", note)).as("the caret where it was").isEqualTo(9L);
     }
 
     /** Leaves the field being typed in, the way a person clicks elsewhere (the page may be swapped meanwhile). */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,7 +35,7 @@ class ChromiumTest extends InChromium {
 
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
         assertThat(browser.findElement(By.cssSelector("nav")).getText()).contains("Users").contains("Tokens");
-        assertThat(((JavascriptExecutor) browser).executeScript("return typeof htmx")).isEqualTo("object");
+        assertThat(browser.findElement(By.id("main")).getAttribute("data-live")).as("the page updates itself").isEqualTo("/live");
         Chromium.screenshot(browser, "home");
 
         browser.get(url("/account"));
