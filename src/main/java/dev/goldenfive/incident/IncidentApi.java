@@ -3,6 +3,7 @@ package dev.goldenfive.incident;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -102,15 +103,18 @@ class IncidentApi {
     }
 
     @GetMapping
-    @Operation(summary = "Incidents, newest first", description = "Filters: status, service, environment, and a "
-            + "range of start times [from, to). Pages count from 0.")
+    @Operation(summary = "Incidents, newest first", description = "Filters: status, service, environment, severity, "
+            + "q (text in the title, any case, or the incident's key), and a range of start times [from, to). Pages count from 0.")
     IncidentSummary.Page list(@RequestParam(required = false) IncidentStatus status,
             @RequestParam(required = false) String service, @RequestParam(required = false) String environment,
+            @RequestParam(required = false) Severity severity,
+            @RequestParam(required = false) @Size(max = 200) String q,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
-        return incidents.list(new IncidentManagement.Query(status, service, environment, from, to, page, size));
+        return incidents.list(new IncidentManagement.Query(status == null ? Set.of() : Set.of(status), service, environment,
+                severity, q, from, to, page, size));
     }
 
     @GetMapping("/{key}")

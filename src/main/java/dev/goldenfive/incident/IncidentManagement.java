@@ -91,8 +91,17 @@ public class IncidentManagement {
     }
 
     /** Filters of the incident list; every one may be absent. */
-    public record Query(IncidentStatus status, String service, String environment, Instant from, Instant to, int page,
-            int size) {
+    /**
+     * Filters of a list, each optional: any of {@code statuses} (none: all), service, environment and severity
+     * as given, {@code text} within the title (any case) or the incident's key, start times in [from, to).
+     */
+    public record Query(Set<IncidentStatus> statuses, String service, String environment, Severity severity, String text,
+            Instant from, Instant to, int page, int size) {
+
+        public Query {
+            statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
+            text = text == null || text.isBlank() ? null : text.strip();
+        }
     }
 
     public IncidentView declare(Declaration declaration, Actor by) {
@@ -233,9 +242,14 @@ public class IncidentManagement {
     /** The query's filters as SQL. */
     private static SqlWhere where(Query query) {
         return new SqlWhere("true")
-                .equal("status", "status", query.status() == null ? null : query.status().name())
+                .and("status = any(:statuses)", "statuses", query.statuses().isEmpty() ? null
+                        : SqlArrays.of("text", query.statuses().stream().map(IncidentStatus::name).toArray()))
                 .equal("service", "service", query.service())
                 .equal("environment", "environment", query.environment())
+                .equal("severity", "severity", query.severity() == null ? null : query.severity().name())
+                .and("(title ilike :text escape '\\' or 'INC-' || number = upper(:key))", "text", query.text() == null ? null
+                        : "%" + query.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                .param("key", query.text())
                 .and("started_at >= :from", "from", query.from())
                 .and("started_at < :to", "to", query.to());
     }

@@ -3,6 +3,7 @@ package dev.goldenfive.incident;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -25,6 +26,7 @@ import jakarta.validation.constraints.Size;
 import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
@@ -61,6 +63,7 @@ import dev.goldenfive.web.StrictStrings;
 class IncidentPages {
 
     private static final Set<String> ACTING_ROLES = Set.of("ROLE_" + Role.RESPONDER.name(), "ROLE_" + Role.ADMIN.name());
+    static final int LIST_SIZE = 50;
     /** Timeline entries one live update brings at most. */
     static final int LIVE_ENTRIES = 200;
 
@@ -124,11 +127,11 @@ class IncidentPages {
 
     private void dashboardModel(Model model) {
         Instant now = clock.instant();
-        List<IncidentSummary> open = incidents.items(query(IncidentStatus.OPEN, 200));
+        List<IncidentSummary> open = incidents.items(query(Set.of(IncidentStatus.OPEN), 200));
         model.addAttribute("open", open);
         model.addAttribute("left", open.stream().filter(i -> i.nextDeadlineAt() != null)
                 .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
-        model.addAttribute("resolved", incidents.items(query(IncidentStatus.RESOLVED, 10)));
+        model.addAttribute("resolved", incidents.items(query(Set.of(IncidentStatus.RESOLVED, IncidentStatus.CLOSED), 10)));
         model.addAttribute("serverTime", now);
         model.addAttribute("lastEntry", incidents.newestEntryId());
     }
@@ -137,6 +140,34 @@ class IncidentPages {
     static String left(Instant now, Instant deadline) {
         long seconds = IncidentView.secondsUntil(now, deadline);
         return seconds / 60 + ":" + String.format("%02d", seconds % 60);
+    }
+
+    /** The filters of the incidents list, as the form sends them (days in UTC, both ends included). */
+    record ListFilter(@Size(max = 200) String q, IncidentStatus status, Severity severity, @Size(max = 100) String service,
+            @Size(max = 50) String environment, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+            @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @Min(0) @Max(100_000) Integer page) {
+
+        IncidentManagement.Query query() {
+            return new IncidentManagement.Query(status == null ? Set.of() : Set.of(status), blankToNull(service),
+                    blankToNull(environment), severity, q, from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), page == null ? 0 : page, LIST_SIZE);
+        }
+
+        private static String blankToNull(String text) {
+            return text == null || text.isBlank() ? null : text.strip();
+        }
+    }
+
+    /** Every incident, newest first, by status, severity, service, environment, text and days; 50 a page. */
+    @GetMapping("/incidents")
+    String list(@Valid @ModelAttribute("filter") ListFilter filter, BindingResult errors, Model model) {
+        if (!errors.hasErrors() && filter.from() != null && filter.to() != null && filter.to().isBefore(filter.from())) {
+            errors.rejectValue("to", "order", message("incidents.filter.toBeforeFrom"));
+        }
+        model.addAttribute("statuses", IncidentStatus.values());
+        model.addAttribute("severities", Severity.values());
+        model.addAttribute("result", errors.hasErrors() ? null : incidents.list(filter.query()));
+        return "incident/list";
     }
 
     @GetMapping("/incidents/new")
@@ -342,7 +373,7 @@ class IncidentPages {
         return messages.getMessage(key, args, LocaleContextHolder.getLocale());
     }
 
-    private static IncidentManagement.Query query(IncidentStatus status, int size) {
-        return new IncidentManagement.Query(status, null, null, null, null, 0, size);
+    private static IncidentManagement.Query query(Set<IncidentStatus> statuses, int size) {
+        return new IncidentManagement.Query(statuses, null, null, null, null, null, null, 0, size);
     }
 }

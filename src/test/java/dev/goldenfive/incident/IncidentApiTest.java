@@ -289,6 +289,25 @@ class IncidentApiTest {
         assertThat(get("/api/v1/incidents?status=SIDEWAYS", GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void theListFindsBySeverityAndTextWithLikeWildcardsTakenLiterally() throws Exception {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, """
+                {"title":"100%% of builds fail","service":"%s","environment":"prod","severity":"SEV1"}""".formatted(service));
+        post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, """
+                {"title":"1000 builds queued","service":"%s","environment":"prod","severity":"SEV3"}""".formatted(service));
+
+        JsonNode percent = json.readTree(get("/api/v1/incidents?service=" + service + "&q=100%25", GoldenfiveTest.ADMIN_TOKEN).body());
+        JsonNode severe = json.readTree(get("/api/v1/incidents?service=" + service + "&severity=SEV3", GoldenfiveTest.ADMIN_TOKEN).body());
+        JsonNode any = json.readTree(get("/api/v1/incidents?service=" + service + "&q=BUILDS", GoldenfiveTest.ADMIN_TOKEN).body());
+
+        assertThat(percent.get("items").valueStream().map(i -> i.get("title").asString())).containsExactly("100% of builds fail");
+        assertThat(severe.get("items").valueStream().map(i -> i.get("title").asString())).containsExactly("1000 builds queued");
+        assertThat(any.get("total").asLong()).isEqualTo(2);
+        assertThat(get("/api/v1/incidents?severity=SEV9", GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/incidents?q=" + "x".repeat(201), GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+    }
+
     private String shortRunbook() throws Exception {
         String key = "short-" + UUID.randomUUID().toString().substring(0, 8);
         var response = http.send(HttpRequest.newBuilder(uri("/api/v1/runbooks"))

@@ -178,6 +178,87 @@ class IncidentPagesTest {
         mvc.perform(get("/incidents/nonsense").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
     }
 
+    @Test
+    void theIncidentsListFindsPastIncidentsByStatusSeverityServiceTextAndDay() throws Exception {
+        String tag = "list" + System.nanoTime();
+        String closedOne = incidents.declare(new IncidentManagement.Declaration("Checksum mismatch " + tag, tag, "prod",
+                Severity.SEV1, null, null, null, null), Actor.user("admin")).key();
+        incidents.act(closedOne, IncidentAction.RESOLVE, new IncidentManagement.ActionInput(null, "fixed", null, null), Actor.user("admin"));
+        String openOne = incidents.declare(new IncidentManagement.Declaration("Proxy 502 " + tag, tag, "staging",
+                Severity.SEV3, null, null, null, null), Actor.user("admin")).key();
+        Cookie session = signIn(Role.MANAGER);
+
+        String bySeverity = list(session, "service", tag, "severity", "SEV1");
+        String byStatus = list(session, "service", tag, "status", "OPEN");
+        String byText = list(session, "q", "CHECKSUM MISMATCH " + tag);
+        String byKey = list(session, "q", openOne.toLowerCase());
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String byDay = list(session, "service", tag, "from", today, "to", today);
+        String before = list(session, "service", tag, "to", "2020-01-01");
+
+        assertThat(bySeverity).contains(closedOne).doesNotContain(openOne + "<").contains("1 incident<");
+        assertThat(byStatus).contains(openOne).doesNotContain(closedOne + "<");
+        assertThat(byText).contains(closedOne).doesNotContain(openOne + "<");
+        assertThat(byKey).contains(openOne);
+        assertThat(byDay).contains(openOne).contains(closedOne).contains("2 incidents<");
+        assertThat(before).contains("No incident matches");
+    }
+
+    @Test
+    void aWrongFilterIsShownBesideItsFieldAndTheListIsNotRead() throws Exception {
+        Cookie session = signIn(Role.MANAGER);
+
+        String page = list(session, "from", "2026-13-40", "severity", "SEV9");
+        String reversed = list(session, "from", "2026-11-02", "to", "2026-11-01");
+
+        assertThat(page).contains("has-error").contains("has the wrong form").doesNotContain("results-heading");
+        assertThat(reversed).contains("must not be before the first day").doesNotContain("results-heading");
+    }
+
+    @Test
+    void theDashboardsRecentListShowsEachIncidentsStatusAndLeadsToAllIncidents() throws Exception {
+        String key = incidents.declare(declaration("Resolved and listed"), Actor.user("admin")).key();
+        incidents.act(key, IncidentAction.RESOLVE, new IncidentManagement.ActionInput(null, "fixed", null, null), Actor.user("admin"));
+
+        String page = mvc.perform(get("/").cookie(signIn(Role.MANAGER))).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("Resolved and listed").contains("status-RESOLVED").contains("href=\"/incidents\"");
+    }
+
+    @Test
+    void aLiveUpdateBringsOnlyWhatTheChangeTouched() throws Exception {
+        String key = incidents.declare(declaration("Live by panel"), Actor.user("admin")).key();
+        long declared = incidents.timeline(key, 0, 100).getLast().id();
+        Cookie session = signIn(Role.RESPONDER);
+        incidents.addNote(key, "a note and nothing else", Actor.user("admin"));
+        String note = live(session, key, declared, false);
+        long noted = incidents.timeline(key, 0, 100).getLast().id();
+        incidents.act(key, IncidentAction.ADVANCE, new IncidentManagement.ActionInput(null, null, "mirror works", null), Actor.user("admin"));
+        String stage = live(session, key, noted, false);
+        String evidence = live(session, key, incidents.timeline(key, 0, 100).getLast().id(), true);
+
+        assertThat(note).contains("a note and nothing else").contains("id=\"panel-stages\"")
+                .doesNotContain("id=\"panel-current\"").doesNotContain("id=\"panel-evidence\"").doesNotContain("data-notice");
+        assertThat(stage).contains("id=\"panel-current\"").contains("id=\"panel-previous\"").contains("id=\"panel-actions\"")
+                .contains("data-notice").contains("Proxy switch and cache clean").doesNotContain("a note and nothing else")
+                .doesNotContain("id=\"panel-evidence\"");
+        assertThat(evidence).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"").doesNotContain("id=\"panel-current\"");
+    }
+
+    private String live(Cookie session, String key, long after, boolean touched) throws Exception {
+        return mvc.perform(get("/incidents/" + key + "/live").cookie(session).param("after", Long.toString(after))
+                        .param("touched", Boolean.toString(touched)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    private String list(Cookie session, String... params) throws Exception {
+        var request = get("/incidents").cookie(session);
+        for (int i = 0; i < params.length; i += 2) {
+            request.param(params[i], params[i + 1]);
+        }
+        return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
     private static IncidentManagement.Declaration declaration(String title) {
         return new IncidentManagement.Declaration(title, "build", "prod", Severity.SEV2, null, null, null, null);
     }
