@@ -216,9 +216,47 @@ if (main && window.EventSource) {
   connect();
 }
 
+// Ctrl+Enter (⌘+Enter) in a text area sends its form, as chat tools do.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.matches('textarea') && event.target.form) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  }
+});
+
+// '?' lists the keys of this page: every element with data-shortcut or data-shortcut-focus, with its label.
+const shortcutList = () => {
+  let dialog = document.getElementById('shortcut-list');
+  if (!dialog) {
+    dialog = document.createElement('dialog');
+    dialog.id = 'shortcut-list';
+    dialog.className = 'shortcut-list';
+    dialog.addEventListener('click', (event) => { if (event.target === dialog) dialog.close(); });
+    document.body.append(dialog);
+  }
+  const list = document.createElement('dl');
+  for (const el of document.querySelectorAll('[data-shortcut], [data-shortcut-focus]')) {
+    const key = el.dataset.shortcut ?? el.dataset.shortcutFocus;
+    const label = el.labels?.[0]?.textContent ?? el.textContent;
+    const term = document.createElement('dt');
+    term.append(Object.assign(document.createElement('kbd'), { textContent: key }));
+    list.append(term, Object.assign(document.createElement('dd'), { textContent: label.trim() }));
+  }
+  const close = Object.assign(document.createElement('button'), { type: 'button', className: 'button',
+    textContent: document.body.dataset.closeLabel ?? 'Close' });
+  close.addEventListener('click', () => dialog.close());
+  dialog.replaceChildren(list, close);
+  dialog.showModal();
+};
+
 // Keyboard shortcuts: a key named by data-shortcut clicks that element, data-shortcut-focus focuses it.
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select')) return;
+  if (event.key === '?') {
+    event.preventDefault();
+    shortcutList();
+    return;
+  }
   const key = CSS.escape(event.key);
   const target = document.querySelector(`[data-shortcut="${key}"]`);
   if (target) {

@@ -365,6 +365,11 @@ class IncidentPages {
         }
         catch (ErrorResponseException refused) {
             redirect.addFlashAttribute("error", refused.getBody().getDetail());
+            // a refusal may name the page where what is missing is done (the review, for closing)
+            Map<String, Object> properties = refused.getBody().getProperties();
+            if (properties != null && properties.get("see") instanceof String page && page.startsWith("/")) {
+                redirect.addFlashAttribute("errorLink", page);
+            }
         }
         return "redirect:/incidents/" + key;
     }

@@ -84,7 +84,7 @@ class LogPages {
             @RequestParam(defaultValue = "20") int after, Model model) {
         try {
             model.addAttribute("lines", search.context(line, before, after).stream().map(Shown::plain).toList());
-            model.addAttribute("key", line);
+            model.addAttribute("chosen", line);
         }
         catch (InvalidField | DataAccessException failed) {
             model.addAttribute("error", error(failed));

@@ -88,6 +88,8 @@ public final class ReviewProblems {
                     + " post-incident review is completed; " + (status == null ? "nobody has written it yet"
                     : "the review is " + status.label()) + ". Write it at /incidents/" + key + "/review."), null);
             getBody().setProperty("reviewStatus", status == null ? null : status.label());
+            // where to go from the refusal: the incident page links it
+            getBody().setProperty("see", "/incidents/" + key + "/review");
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -195,6 +196,41 @@ class IncidentBrowserTest extends InChromium {
         assertThat(note.getAttribute("value")).isEqualTo("resolver answers SERVFAIL");
         assertThat(page.executeScript("return document.activeElement.id")).as("still typing there").isEqualTo("note-one-dig");
         assertThat(page.executeScript("return arguments[0].selectionStart", note)).as("the caret where it was").isEqualTo(9L);
+    }
+
+    @Test
+    void keysHelpAResponderDeclareSendNotesAndListThemAndAClosingRefusalLeadsToTheReview() throws Exception {
+        signIn();
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        waitFor(Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    d.findElement(By.tagName("body")).sendKeys("d");
+                    return d.getCurrentUrl().endsWith("/incidents/new");
+                });
+        assertThat(page.executeScript("return document.activeElement.id")).as("the title is ready to type in").isEqualTo("title");
+        browser.switchTo().activeElement().sendKeys("Keys only");
+        browser.findElement(By.id("service")).sendKeys("ci");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("note-text")));
+
+        browser.findElement(By.tagName("body")).sendKeys("t");
+        browser.switchTo().activeElement().sendKeys("sent with the keyboard", Keys.chord(Keys.CONTROL, Keys.ENTER));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "sent with the keyboard"));
+
+        browser.findElement(By.tagName("body")).sendKeys("?");
+        String keys = waitFor(Duration.ofSeconds(3)).until(ExpectedConditions.visibilityOfElementLocated(By.id("shortcut-list"))).getText();
+        assertThat(keys).contains("a").contains("Acknowledge").contains("Note").contains("Resolve");
+        browser.findElement(By.cssSelector("#shortcut-list button")).click();
+
+        WebElement skipped = browser.findElement(By.cssSelector(".step-mark button[value=skipped]"));
+        assertThat(skipped.getCssValue("border-top-color")).as("Skipped has a button's border").isNotEqualTo("rgba(0, 0, 0, 0)");
+
+        browser.findElement(By.id("summary")).sendKeys("never mind");
+        browser.findElement(By.cssSelector("form[action$='/actions/resolve'] button")).click();
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[action$='/actions/close'] button"))).click();
+        WebElement refusal = waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".alert a")));
+        assertThat(refusal.getAttribute("href")).endsWith("/review");
+        assertThat(Chromium.consoleProblems(browser)).isEmpty();
     }
 
     /** Leaves the field being typed in, the way a person clicks elsewhere (the page may be swapped meanwhile). */

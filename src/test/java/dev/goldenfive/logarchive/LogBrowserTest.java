@@ -58,9 +58,13 @@ class LogBrowserTest extends InChromium {
         assertThat(browser.findElements(By.cssSelector(".histogram rect.bar"))).isNotEmpty();
         Chromium.screenshot(browser, "logs");
 
+        String chosenLine = browser.findElement(By.cssSelector(".log-lines tbody tr:last-child")).getAttribute("data-line");
         browser.findElement(By.cssSelector(".log-lines tbody tr:last-child td a")).click();
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "around"));
         assertThat(browser.findElements(By.cssSelector(".log-lines tbody tr"))).hasSize(4);
+        assertThat(browser.findElement(By.cssSelector("tr[aria-current=true]")).getAttribute("data-line"))
+                .as("the chosen line is marked among those around it").isEqualTo(chosenLine);
+        assertThat(browser.getCurrentUrl()).as("and scrolled to").endsWith("#chosen");
 
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().back();
