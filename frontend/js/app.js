@@ -249,6 +249,23 @@ const shortcutList = () => {
   dialog.showModal();
 };
 
+// On a phone, long panels (logs, the whole timeline) start folded; the summary unfolds them.
+if (window.matchMedia('(max-width: 40rem)').matches) {
+  for (const details of document.querySelectorAll('details.fold-narrow')) details.open = false;
+}
+
+// The phone's action bar goes to a form: its field is then ready to type in.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('.action-bar a[href^="#"]');
+  const field = link && document.getElementById(link.getAttribute('href').slice(1));
+  if (field) {
+    event.preventDefault();
+    field.closest('details')?.setAttribute('open', '');
+    field.scrollIntoView({ block: 'center' });
+    field.focus({ preventScroll: true });
+  }
+});
+
 // Keyboard shortcuts: a key named by data-shortcut clicks that element, data-shortcut-focus focuses it.
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select')) return;
