@@ -225,7 +225,7 @@ public class IncidentManagement {
         SqlWhere where = where(query);
         return jdbc.sql("""
                 select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
-                       acknowledged_at, commander, resolved_at
+                       acknowledged_at, commander, resolved_at, runbook_version_id
                 from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
                 .params(where.params())
                 .param("size", query.size())
@@ -233,10 +233,16 @@ public class IncidentManagement {
                 .query((rs, row) -> new IncidentSummary(key(rs.getLong("number")), rs.getString("title"),
                         rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
                         IncidentStatus.valueOf(rs.getString("status")), rs.getString("stage"),
+                        stageTitle(rs.getLong("runbook_version_id"), rs.getString("stage")),
                         rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
                         rs.getTimestamp("acknowledged_at") != null, rs.getString("commander"),
                         instant(rs.getTimestamp("resolved_at"))))
                 .list();
+    }
+
+    /** The title of a stage of a runbook version (cached by the runbooks), or none for follow-up. */
+    private String stageTitle(long runbookVersionId, String stageKey) {
+        return runbooks.byId(runbookVersionId).flatMap(v -> v.runbook().findStage(stageKey)).map(Runbook.Stage::title).orElse(null);
     }
 
     /** The query's filters as SQL. */

@@ -3,9 +3,9 @@ package dev.goldenfive.incident;
 import java.time.Instant;
 import java.util.List;
 
-/** An incident in a list. */
+/** An incident in a list; {@code stageTitle} is absent in follow-up. */
 public record IncidentSummary(String key, String title, String service, String environment, Severity severity,
-        IncidentStatus status, String stage, Instant startedAt, Instant nextDeadlineAt, boolean acknowledged,
+        IncidentStatus status, String stage, String stageTitle, Instant startedAt, Instant nextDeadlineAt, boolean acknowledged,
         String commander, Instant resolvedAt) {
 
     /** One page of a list, newest first; {@code total} counts every match. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.goldenfive.runbook.Runbook;
@@ -109,20 +110,30 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
 
     /** A duration as people read it: 45 s, 4 min 05 s, 2 h 05 min, 3 d 4 h; a dash when absent. */
     public static String words(Duration duration) {
+        return words(duration, Locale.ENGLISH);
+    }
+
+    /** {@link #words(Duration)} in the reader's language: in Chinese 45 秒, 4 分 05 秒, 2 小时 05 分, 3 天 4 小时. */
+    public static String words(Duration duration, Locale locale) {
         if (duration == null) {
             return "—";
         }
+        boolean chinese = "zh".equals(locale.getLanguage());
+        String sec = chinese ? "秒" : "s";
+        String min = chinese ? "分" : "min";
+        String hour = chinese ? "小时" : "h";
+        String day = chinese ? "天" : "d";
         long s = Math.max(0, duration.toSeconds());
         if (s < 60) {
-            return s + " s";
+            return s + " " + sec;
         }
         if (s < 3600) {
-            return s / 60 + " min " + String.format("%02d", s % 60) + " s";
+            return s / 60 + " " + min + " " + String.format("%02d", s % 60) + " " + sec;
         }
         if (s < 86_400) {
-            return s / 3600 + " h " + String.format("%02d", s % 3600 / 60) + " min";
+            return s / 3600 + " " + hour + " " + String.format("%02d", s % 3600 / 60) + " " + min;
         }
-        return s / 86_400 + " d " + s % 86_400 / 3600 + " h";
+        return s / 86_400 + " " + day + " " + s % 86_400 / 3600 + " " + hour;
     }
 
     /** The figures of an incident that started at {@code startedAt}, from its entries of {@link #KINDS} in order. */

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,7 +36,7 @@ class ReportPages {
     /** Seconds as people read them, for the page's figures (absent stays a dash). */
     record Words() {
         public String apply(Double seconds) {
-            return IncidentFigures.words(seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000)));
+            return IncidentFigures.words(seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000)), LocaleContextHolder.getLocale());
         }
     }
 

@@ -165,7 +165,7 @@ class IncidentPagesTest {
         String unknown = mvc.perform(get("/").cookie(session).header("Accept-Language", "fr-FR"))
                 .andReturn().getResponse().getContentAsString();
 
-        assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").contains("SEV2 事件已宣告")
+        assertThat(chinese).contains("lang=\"zh\"").contains("时间线").contains("确认").contains("SEV2 事件已发起")
                 .doesNotContain(">Timeline<");
         assertThat(switched.getResponse().getContentAsString()).contains("Open incidents");
         assertThat(english).contains("Open incidents").contains("href=\"?lang=zh-CN\"");

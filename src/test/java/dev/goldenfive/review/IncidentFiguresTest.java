@@ -139,6 +139,8 @@ class IncidentFiguresTest {
         assertThat(IncidentFigures.words(Duration.ofSeconds(7500))).isEqualTo("2 h 05 min");
         assertThat(IncidentFigures.words(Duration.ofHours(76))).isEqualTo("3 d 4 h");
         assertThat(IncidentFigures.words(null)).isEqualTo("—");
+        assertThat(IncidentFigures.words(Duration.ofSeconds(245), java.util.Locale.SIMPLIFIED_CHINESE)).isEqualTo("4 分 05 秒");
+        assertThat(IncidentFigures.words(Duration.ofHours(76), java.util.Locale.SIMPLIFIED_CHINESE)).isEqualTo("3 天 4 小时");
     }
 
     private void entered(double seconds, String to, String cause, Instant deadline) {
