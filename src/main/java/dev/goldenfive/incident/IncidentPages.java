@@ -364,7 +364,7 @@ class IncidentPages {
             throw notFound;
         }
         catch (ErrorResponseException refused) {
-            redirect.addFlashAttribute("error", refused.getBody().getDetail());
+            redirect.addFlashAttribute("error", refused.updateAndGetBody(messages, LocaleContextHolder.getLocale()).getDetail());
             // a refusal may name the page where what is missing is done (the review, for closing)
             Map<String, Object> properties = refused.getBody().getProperties();
             if (properties != null && properties.get("see") instanceof String page && page.startsWith("/")) {

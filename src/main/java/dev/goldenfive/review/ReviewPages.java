@@ -4,15 +4,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.validation.Valid;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -45,8 +47,11 @@ class ReviewPages {
     private final ReviewExport export;
     private final Timeline timeline;
     private final TimelineWords words;
+    private final MessageSource messages;
 
-    ReviewPages(Reviews reviews, ReviewDocuments documents, ReviewExport export, Timeline timeline, TimelineWords words) {
+    ReviewPages(Reviews reviews, ReviewDocuments documents, ReviewExport export, Timeline timeline, TimelineWords words,
+            MessageSource messages) {
+        this.messages = messages;
         this.reviews = reviews;
         this.documents = documents;
         this.export = export;
@@ -137,14 +142,17 @@ class ReviewPages {
                 }
             }
             catch (ReviewProblems.ReviewIncomplete incomplete) {
+                Locale locale = LocaleContextHolder.getLocale();
                 for (Section missing : incomplete.missing()) {
-                    errors.rejectValue(missing.field(), "required", "is required to complete the review");
+                    errors.rejectValue(missing.field(), "review.required.complete", "is required to complete the review");
                 }
-                errors.reject("incomplete", incomplete.getBody().getDetail());
+                errors.reject(ReviewProblems.MESSAGES + "incomplete", new Object[] {String.join(", ", incomplete.missing().stream()
+                        .map(section -> messages.getMessage("review.section." + section.field(), null, section.field(), locale)).toList())},
+                        incomplete.getBody().getDetail());
             }
             catch (ReviewProblems.EditConflict | ReviewProblems.ReviewCompleted | ReviewProblems.NotInReview
                    | ReviewProblems.IncidentStillOpen refused) {
-                errors.reject("refused", refused.getBody().getDetail());
+                errors.reject("refused", refused.updateAndGetBody(messages, LocaleContextHolder.getLocale()).getDetail());
             }
         }
         if (action.equals("reopen")) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -13,6 +14,12 @@ public final class ReviewProblems {
 
     private ReviewProblems() {
     }
+
+    /**
+     * The detail in the reader's language, where the messages have it ({@code review.problem.<name>}, with the
+     * arguments given here); the English detail otherwise, as the API has always said it.
+     */
+    static final String MESSAGES = "review.problem.";
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -43,14 +50,16 @@ public final class ReviewProblems {
     public static class ReviewCompleted extends ErrorResponseException {
         ReviewCompleted(String key) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Review completed", "The review of " + key
-                    + " is completed; set its status to in-review (in the same request, if you like) to change it."), null);
+                    + " is completed; set its status to in-review (in the same request, if you like) to change it."), null,
+                    MESSAGES + "completed", new Object[] {key});
         }
     }
 
     public static class NotInReview extends ErrorResponseException {
         NotInReview(String key, ReviewStatus status) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Review not in review", "The review of " + key
-                    + " is " + status.label() + "; it is completed from in-review (set status to in-review first)."), null);
+                    + " is " + status.label() + "; it is completed from in-review (set status to in-review first)."), null,
+                    MESSAGES + "notInReview", new Object[] {key, new DefaultMessageSourceResolvable("review.status." + status.label())});
             getBody().setProperty("reviewStatus", status.label());
         }
     }
@@ -58,7 +67,8 @@ public final class ReviewProblems {
     public static class IncidentStillOpen extends ErrorResponseException {
         IncidentStillOpen(String key) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Incident still open", key
-                    + " is still open; its review is completed once it is resolved."), null);
+                    + " is still open; its review is completed once it is resolved."), null,
+                    MESSAGES + "incidentOpen", new Object[] {key});
         }
     }
 
@@ -86,7 +96,9 @@ public final class ReviewProblems {
         ReviewNeeded(String key, ReviewStatus status) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Review needed", key + " is closed once its"
                     + " post-incident review is completed; " + (status == null ? "nobody has written it yet"
-                    : "the review is " + status.label()) + ". Write it at /incidents/" + key + "/review."), null);
+                    : "the review is " + status.label()) + ". Write it at /incidents/" + key + "/review."), null,
+                    MESSAGES + (status == null ? "needed.unwritten" : "needed"), status == null ? new Object[] {key}
+                            : new Object[] {key, new DefaultMessageSourceResolvable("review.status." + status.label())});
             getBody().setProperty("reviewStatus", status == null ? null : status.label());
             // where to go from the refusal: the incident page links it
             getBody().setProperty("see", "/incidents/" + key + "/review");

@@ -119,6 +119,35 @@ class ReviewPagesTest {
                 .andExpect(content().string(containsString(ReportCsv.HEADER)));
     }
 
+    @Test
+    void inChineseTheClosingAndCompletingRefusalsAndTheEmptySectionsSpeakChinese() throws Exception {
+        String key = declared();
+        Api api = new Api(port);
+        api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"summary\":\"fixed\"}");
+        Cookie manager = SignedIn.as(Role.MANAGER, mvc, accounts);
+        Cookie admin = SignedIn.as(Role.ADMIN, mvc, accounts);
+
+        var closed = mvc.perform(post("/incidents/" + key + "/actions/close").cookie(admin).with(csrf())
+                .header("Accept-Language", "zh-CN")).andReturn();
+        String incidentPage = mvc.perform(get("/incidents/" + key).cookie(admin).header("Accept-Language", "zh-CN")
+                .flashAttrs(closed.getFlashMap())).andReturn().getResponse().getContentAsString();
+        String notInReview = mvc.perform(post("/incidents/" + key + "/review").cookie(manager).with(csrf())
+                        .header("Accept-Language", "zh-CN").param("action", "complete"))
+                .andReturn().getResponse().getContentAsString();
+        mvc.perform(post("/incidents/" + key + "/review").cookie(manager).with(csrf()).param("action", "submit")
+                .param("summary", "Modules timed out behind the proxy")).andExpect(status().is3xxRedirection());
+        String reviewPage = mvc.perform(post("/incidents/" + key + "/review").cookie(manager).with(csrf())
+                        .header("Accept-Language", "zh-CN").param("action", "complete").param("summary", "Modules timed out behind the proxy")
+                        .param("version", "1"))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(incidentPage).contains(key + " 要在复盘完成后才能关闭").doesNotContain("is closed once its");
+        assertThat(notInReview).contains("的复盘当前为“起草中”").doesNotContain("it is completed from in-review");
+        assertThat(reviewPage).contains("这些必填部分还是空的，复盘不能完成：").contains("根本原因").contains("完成复盘前必须填写")
+                .doesNotContain("required sections are empty").doesNotContain("is required to complete");
+    }
+
     private String declared() throws Exception {
         var response = new Api(port).post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"title\":\"Modules time out\",\"service\":\"rp-" + UUID.randomUUID().toString().substring(0, 8)
