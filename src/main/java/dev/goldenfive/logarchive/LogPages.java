@@ -94,7 +94,7 @@ class LogPages {
 
     /** A wrong value by its field; a search the database gave up on (busy, or over its time) as such. */
     private String error(RuntimeException failed) {
-        return failed instanceof InvalidField invalid ? invalid.field() + ": " + invalid.reason()
+        return failed instanceof InvalidField invalid ? invalid.say(messages, LocaleContextHolder.getLocale())
                 : messages.getMessage("logs.failed", null, LocaleContextHolder.getLocale());
     }
 
@@ -103,12 +103,12 @@ class LogPages {
         try {
             Instant instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
             if (!Instants.inRange(instant)) {
-                throw new InvalidField(field, "must be between the years 1 and 9999");
+                throw new InvalidField(field, "must be between the years 1 and 9999", "logs.problem.time.years");
             }
             return instant;
         }
         catch (DateTimeParseException ex) {
-            throw new InvalidField(field, "must be a date and time such as 2026-11-25T10:00");
+            throw new InvalidField(field, "must be a date and time such as 2026-11-25T10:00", "logs.problem.time.form");
         }
     }
 }

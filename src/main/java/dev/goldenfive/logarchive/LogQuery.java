@@ -45,10 +45,10 @@ record LogQuery(String text, List<FieldCondition> fields, List<Contains> contain
     static LogQuery parse(String query) {
         String q = query == null ? "" : query.strip();
         if (q.length() > MAX_LENGTH) {
-            throw new InvalidField("q", "must be at most " + MAX_LENGTH + " characters");
+            throw new InvalidField("q", "must be at most " + MAX_LENGTH + " characters", "logs.problem.q.length", MAX_LENGTH);
         }
         if (q.indexOf('\0') >= 0) {
-            throw new InvalidField("q", "must not contain NUL characters");
+            throw new InvalidField("q", "must not contain NUL characters", "logs.problem.q.nul");
         }
         List<String> text = new ArrayList<>();
         List<FieldCondition> fields = new ArrayList<>();
@@ -71,7 +71,7 @@ record LogQuery(String text, List<FieldCondition> fields, List<Contains> contain
                 String name = q.substring(start, colon).toLowerCase(Locale.ROOT);
                 Token value = token(q, colon + 1);
                 if (value.text().isEmpty()) {
-                    throw new InvalidField("q", "'" + name + ":' needs a value");
+                    throw new InvalidField("q", "'" + name + ":' needs a value", "logs.problem.q.needsValue", name);
                 }
                 String wanted = column.equals("level") ? value.text().toLowerCase(Locale.ROOT) : value.text();
                 fields.add(new FieldCondition(column, Glob.like(wanted), wanted.contains("*") ? null : wanted, excluded));

@@ -30,7 +30,7 @@ final class LogRanges {
     static Duration parse(String range) {
         Matcher m = RANGE.matcher(range.strip());
         if (!m.matches()) {
-            throw new InvalidField("range", "must be a number and m, h or d, such as 15m, 1h or 7d");
+            throw new InvalidField("range", "must be a number and m, h or d, such as 15m, 1h or 7d", "logs.problem.range");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

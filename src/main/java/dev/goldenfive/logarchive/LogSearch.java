@@ -97,10 +97,10 @@ public class LogSearch implements AutoCloseable {
             throw new InvalidField("limit", "must be between 1 and " + MAX_LIMIT);
         }
         if (!from.isBefore(to)) {
-            throw new InvalidField("from", "must be before 'to'");
+            throw new InvalidField("from", "must be before 'to'", "logs.problem.from.order");
         }
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new InvalidField("from", "the range may be at most " + MAX_RANGE.toDays() + " days");
+            throw new InvalidField("from", "the range may be at most " + MAX_RANGE.toDays() + " days", "logs.problem.from.range", MAX_RANGE.toDays());
         }
         LogQuery query = LogQuery.parse(q);
         Statement statement = statement(query, from, to, cursor, limit);
@@ -205,7 +205,7 @@ public class LogSearch implements AutoCloseable {
             throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT);
         }
         PageKey key = PageKey.parse(lineKey, "line", KEY_REASON);
-        Line line = line(key).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+        Line line = line(key).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)", "logs.problem.line"));
         // '=' (or 'is null') rather than 'is not distinct from', which no index can serve
         String same = " where " + (line.service() == null ? "service is null" : "service = :service")
                 + " and " + (line.host() == null ? "host is null" : "host = :host")

@@ -1,24 +1,36 @@
 package dev.goldenfive.web;
 
 import java.util.List;
+import java.util.Locale;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
  * A value that breaks a rule only the service can check. Answers 400 problem+json naming the field on
- * the API; forms show {@link #reason()} beside {@link #field()}.
+ * the API (in English); pages show {@link #reason(MessageSource, Locale)} beside the field's name in the reader's
+ * language, where the messages have them ({@code field.<name>} and the reason's code).
  */
 public class InvalidField extends ErrorResponseException {
 
     private final String field;
     private final String reason;
+    private final String code;
+    private final Object[] arguments;
 
     public InvalidField(String field, String reason) {
+        this(field, reason, null);
+    }
+
+    /** With the message {@code code} (and its {@code arguments}) that says {@code reason} in other languages. */
+    public InvalidField(String field, String reason, String code, Object... arguments) {
         super(HttpStatus.BAD_REQUEST,
                 ApiExceptionHandler.invalid(List.of(new FieldProblem(field, reason))), null);
         this.field = field;
         this.reason = reason;
+        this.code = code;
+        this.arguments = arguments;
     }
 
     public String field() {
@@ -27,5 +39,12 @@ public class InvalidField extends ErrorResponseException {
 
     public String reason() {
         return reason;
+    }
+
+    /** The field's name and the reason, as a reader of {@code locale} reads them: {@code 搜索：“level:” 后面需要一个值}. */
+    public String say(MessageSource messages, Locale locale) {
+        String name = messages.getMessage("field." + field, null, field, locale);
+        String why = code == null ? reason : messages.getMessage(code, arguments, reason, locale);
+        return messages.getMessage("field.problem", new Object[] {name, why}, name + ": " + why, locale);
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -17,15 +18,26 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.SignedIn;
+import dev.goldenfive.security.Role;
+import dev.goldenfive.security.UserAccounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /** The query language, paging, context and guards over real HTTP against stored lines. */
 @GoldenfiveTest
 class LogSearchTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    UserAccounts accounts;
 
     @LocalServerPort
     int port;
@@ -96,6 +108,22 @@ class LogSearchTest {
                 "go: downloading golang.org/x/text v0.14.0", "verifying golang.org/x/text@v0.14.0: checksum mismatch",
                 "cache hit for golang.org/x/sys", "checksum mismatch again; SECURITY ERROR");
         // (the Chinese line is on build-2)
+    }
+
+    @Test
+    void aWrongSearchIsExplainedInTheReadersLanguage() throws Exception {
+        Cookie session = SignedIn.as(Role.RESPONDER, mvc, accounts);
+
+        String chinese = mvc.perform(get("/logs").cookie(session).header("Accept-Language", "zh-CN").param("q", "level:"))
+                .andReturn().getResponse().getContentAsString();
+        String range = mvc.perform(get("/logs").cookie(session).header("Accept-Language", "zh-CN").param("range", "forever"))
+                .andReturn().getResponse().getContentAsString();
+        String english = mvc.perform(get("/logs").cookie(session).param("q", "level:"))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(chinese).contains("搜索：“level:” 后面需要一个值").doesNotContain("needs a value");
+        assertThat(range).contains("时间范围：必须是数字加 m、h 或 d").doesNotContain("such as 15m");
+        assertThat(english).contains("Search: &#39;level:&#39; needs a value");
     }
 
     @Test

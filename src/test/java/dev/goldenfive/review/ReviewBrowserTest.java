@@ -79,7 +79,7 @@ class ReviewBrowserTest extends InChromium {
 
         button("complete").click();
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".has-error")));
-        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("impact, rootCause, rootCauseCategory");
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("Impact, Root cause, Root cause category");
         assertThat(browser.findElement(By.id("impact-help")).getText()).isEqualTo("is required to complete the review");
         assertThat(browser.findElement(By.id("summary")).getAttribute("value")).as("nothing typed is lost")
                 .isEqualTo("Module downloads failed for every Go build");
