@@ -12,10 +12,30 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
 /** What the benchmarks share: percentiles, a signed-in HTTP client, timing page loads. */
 public final class Benchmarks {
 
+    /** The admin's API token and password in a benchmark's application. */
+    public static final String TOKEN = "benchmark-admin-token-0123456789abcdefghij";
+    public static final String PASSWORD = "benchmark-password";
+
     private Benchmarks() {
+    }
+
+    /** goldenfive on a free port with an empty embedded PostgreSQL of its own, logging warnings only. */
+    public static ConfigurableApplicationContext application() {
+        return new SpringApplicationBuilder(GoldenfiveApplication.class).run(
+                "--server.port=0", "--management.server.port=", "--goldenfive.embedded-db.ephemeral=true",
+                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
+                "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN");
+    }
+
+    /** Where {@code app} answers HTTP. */
+    public static String base(ConfigurableApplicationContext app) {
+        return "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
     }
 
     /** The nearest-rank percentile {@code p} (0–1) of {@code values}. */

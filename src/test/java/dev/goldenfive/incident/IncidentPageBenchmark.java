@@ -15,12 +15,10 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.goldenfive.Benchmarks;
 import dev.goldenfive.Chromium;
-import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.timeline.Actor;
 
 /**
@@ -34,16 +32,13 @@ import dev.goldenfive.timeline.Actor;
  */
 class IncidentPageBenchmark {
 
-    static final String TOKEN = "benchmark-admin-token-0123456789abcdefghij";
-    static final String PASSWORD = "benchmark-password";
+    static final String TOKEN = Benchmarks.TOKEN;
+    static final String PASSWORD = Benchmarks.PASSWORD;
 
     @Test
     void incidentPageRenderAndLiveUpdateLatency() throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GoldenfiveApplication.class).run(
-                "--server.port=0", "--management.server.port=", "--goldenfive.embedded-db.ephemeral=true",
-                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
-                "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN")) {
-            String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+        try (ConfigurableApplicationContext app = Benchmarks.application()) {
+            String base = Benchmarks.base(app);
             IncidentManagement incidents = app.getBean(IncidentManagement.class);
             String key = incidents.declare(new IncidentManagement.Declaration("Benchmark", "bench", "prod", Severity.SEV3,
                     null, null, null, null), Actor.user("admin")).key();

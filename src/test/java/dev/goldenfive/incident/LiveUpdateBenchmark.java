@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.StringJoiner;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.goldenfive.Benchmarks;
-import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.TimelineEntry;
 
@@ -22,20 +20,18 @@ import dev.goldenfive.timeline.TimelineEntry;
  * What one live update of the incident page costs: {@code ./mvnw test -Pbenchmark -Dtest=LiveUpdateBenchmark}.
  * Not part of {@code ./mvnw verify}. An incident with 500 timeline entries and 50 probe results; measured in the
  * same run, the whole page (what every update fetched before panels) against the panel updates a note, a stage
- * change and new evidence cause. Goal: at most 0.1× the bytes and 0.25× the time of the whole page.
+ * change and new evidence cause, and two floors: an update that brings nothing, and a static file (what any request
+ * costs). Goal: at most 0.1× the bytes and 0.25× the time of the whole page.
  */
 class LiveUpdateBenchmark {
 
-    static final String TOKEN = "benchmark-admin-token-0123456789abcdefghij";
-    static final String PASSWORD = "benchmark-password";
+    static final String TOKEN = Benchmarks.TOKEN;
+    static final String PASSWORD = Benchmarks.PASSWORD;
 
     @Test
     void panelUpdatesAgainstTheWholePage() throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GoldenfiveApplication.class).run(
-                "--server.port=0", "--management.server.port=", "--goldenfive.embedded-db.ephemeral=true",
-                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
-                "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN")) {
-            String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+        try (ConfigurableApplicationContext app = Benchmarks.application()) {
+            String base = Benchmarks.base(app);
             IncidentManagement incidents = app.getBean(IncidentManagement.class);
             Actor admin = Actor.user("admin");
             String key = incidents.declare(new IncidentManagement.Declaration("Module downloads time out", "ci", "prod",
@@ -58,7 +54,7 @@ class LiveUpdateBenchmark {
             }
             List<Case> cases = List.of(new Case("whole page (before)", page), new Case("a note", live + beforeNote),
                     new Case("a stage change", live + beforeStage), new Case("new evidence", live + last + "&touched=true"),
-                    new Case("nothing new", live + last), new Case("account page", base + "/account"));
+                    new Case("nothing new", live + last), new Case("a static file", base + "/assets/css/app.css"));
             // the cases take turns, so that the machine's noise falls on all of them alike
             List<List<Double>> times = cases.stream().map(c -> (List<Double>) new ArrayList<Double>()).toList();
             for (int round = 0; round < 250; round++) {

@@ -7,12 +7,10 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Benchmarks;
-import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.runbook.Runbooks;
 
 /**
@@ -24,17 +22,14 @@ import dev.goldenfive.runbook.Runbooks;
  */
 class ReportPageBenchmark {
 
-    static final String TOKEN = "benchmark-admin-token-0123456789abcdefghij";
-    static final String PASSWORD = "benchmark-password";
+    static final String TOKEN = Benchmarks.TOKEN;
+    static final String PASSWORD = Benchmarks.PASSWORD;
     static final int INCIDENTS = Integer.getInteger("incidents", 10_000);
 
     @Test
     void reportsOverTenThousandIncidents() throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GoldenfiveApplication.class).run(
-                "--server.port=0", "--management.server.port=", "--goldenfive.embedded-db.ephemeral=true",
-                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-token=" + TOKEN,
-                "--goldenfive.security.admin-password=" + PASSWORD, "--logging.level.root=WARN")) {
-            String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+        try (ConfigurableApplicationContext app = Benchmarks.application()) {
+            String base = Benchmarks.base(app);
             JdbcClient jdbc = app.getBean(JdbcClient.class);
             long seeding = System.nanoTime();
             seed(jdbc, app.getBean(Runbooks.class).latest("go-module-download").orElseThrow().id());

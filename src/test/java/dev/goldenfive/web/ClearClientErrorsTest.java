@@ -91,7 +91,7 @@ class ClearClientErrorsTest {
                         .cookie(session))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
-        assertThat(page).contains("from: must be between the years 1 and 9999");
+        assertThat(page).contains("From: must be between the years 1 and 9999");
     }
 
     @Test
