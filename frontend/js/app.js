@@ -39,8 +39,8 @@ document.addEventListener('submit', (event) => {
 // the server's time when the page was made plus how long ago that was (re-anchored at every refresh).
 let anchor = null;
 const setAnchor = () => {
-  const main = document.querySelector('[data-server-time]');
-  anchor = main ? { server: Date.parse(main.dataset.serverTime), at: performance.now() } : null;
+  const page = document.querySelector('[data-server-time]');
+  anchor = page ? { server: Date.parse(page.dataset.serverTime), at: performance.now() } : null;
 };
 const serverNow = () => anchor.server + (performance.now() - anchor.at);
 const format = (ms) => {
