@@ -49,7 +49,7 @@ class SecurityBrowserTest extends InChromium {
         assertThat(browser.manage().getCookieNamed("SESSION")).isNotNull();
 
         browser.get(url("/logs?q=x&from=%2B999999-12-31T23:59&to=2026-01-01T00:00"));
-        assertThat(browser.findElement(By.id("main")).getText()).contains("from: must be between the years 1 and 9999");
+        assertThat(browser.findElement(By.id("main")).getText()).contains("From: must be between the years 1 and 9999");
 
         browser.get(url("/account"));
         browser.findElement(By.id("currentPassword")).sendKeys(PASSWORD);
