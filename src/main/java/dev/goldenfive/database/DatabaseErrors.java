@@ -42,9 +42,6 @@ public final class DatabaseErrors {
                     : HIKARI_CLOSED.equals(sql.getMessage()))) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return false;
     }

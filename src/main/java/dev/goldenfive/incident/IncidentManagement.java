@@ -90,7 +90,6 @@ public class IncidentManagement {
         public static final ActionInput NONE = new ActionInput(null, null, null, null);
     }
 
-    /** Filters of the incident list; every one may be absent. */
     /**
      * Filters of a list, each optional: any of {@code statuses} (none: all), service, environment and severity
      * as given, {@code text} within the title (any case) or the incident's key, start times in [from, to).

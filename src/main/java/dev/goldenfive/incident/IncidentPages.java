@@ -62,7 +62,7 @@ import dev.goldenfive.web.StrictStrings;
 @Controller
 class IncidentPages {
 
-    private static final Set<String> ACTING_ROLES = Set.of("ROLE_" + Role.RESPONDER.name(), "ROLE_" + Role.ADMIN.name());
+    private static final Set<String> ACTING_ROLES = Set.of(Role.RESPONDER.authority(), Role.ADMIN.authority());
     static final int LIST_SIZE = 50;
     /** Timeline entries one live update brings at most. */
     static final int LIVE_ENTRIES = 200;
@@ -227,7 +227,8 @@ class IncidentPages {
     @GetMapping("/incidents/{key}/live")
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "false") boolean touched, Model model, Authentication viewer) {
-        IncidentManagement.Page page = incidents.pageSince(key, Math.max(0, after), LIVE_ENTRIES);
+        long known = Math.max(0, after);
+        IncidentManagement.Page page = incidents.pageSince(key, known, LIVE_ENTRIES);
         List<TimelineEntry> entries = page.newestEntries();
         IncidentPanel.Change change = new IncidentPanel.Change(
                 entries.stream().map(TimelineEntry::kind).collect(Collectors.toSet()), touched);
@@ -240,7 +241,7 @@ class IncidentPages {
         }
         fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);
         model.addAttribute("render", render);
-        model.addAttribute("lastEntry", entries.isEmpty() ? Math.max(0, after) : entries.getFirst().id());
+        model.addAttribute("lastEntry", entries.isEmpty() ? known : entries.getFirst().id());
         model.addAttribute("more", entries.size() >= LIVE_ENTRIES);
         model.addAttribute("liveNotice", entries.stream()
                 .filter(entry -> "stage-entered".equals(entry.kind()))
@@ -268,7 +269,7 @@ class IncidentPages {
         model.addAttribute("timeline", page.newestEntries().stream()
                 .map(entry -> new TimelineLine(entry, TimelineWords.CLOCK_TIME.format(entry.at()), words.describe(entry, runbook))).toList());
         model.addAttribute("canAct", viewer.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-                .anyMatch(authority -> ACTING_ROLES.contains(authority)));
+                .anyMatch(ACTING_ROLES::contains));
         model.addAttribute("open", incident.status() == IncidentStatus.OPEN);
         model.addAttribute("allowed", incident.allowedActions().stream().map(IncidentAction::path).toList());
         model.addAttribute("previousStage", runbook.previous(incident.stage().key()).orElse(null));

@@ -70,11 +70,11 @@ class ReportMetrics {
         if (current != null && Duration.between(cachedAt, now).compareTo(FRESH) < 0) {
             return current;
         }
-        if (current != null && !refreshing.tryLock()) {
-            return current;
-        }
         if (current == null) {
             refreshing.lock();
+        }
+        else if (!refreshing.tryLock()) {
+            return current;
         }
         try {
             if (cached == null || Duration.between(cachedAt, now).compareTo(FRESH) >= 0) {

@@ -75,11 +75,16 @@ class ErrorPages extends AbstractErrorController {
      * ours ({@code error.formExpired}) in the reader's language, other text as it was given.
      */
     private Optional<String> said(HttpServletRequest request, HttpStatus status) {
-        if (!(status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE) || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
+        if (!explains(status) || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
                 || text.isBlank() || text.equals(status.getReasonPhrase())) {
             return Optional.empty();
         }
         return Optional.of(words(text, LocaleContextHolder.getLocale()));
+    }
+
+    /** A client error, or the database away: what was said of it is worth showing; other server errors say nothing more. */
+    private static boolean explains(HttpStatus status) {
+        return status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE;
     }
 
     /** A message code of ours ({@code error.…}) in {@code locale}; other text as it was given. */
@@ -90,7 +95,7 @@ class ErrorPages extends AbstractErrorController {
     private String detail(HttpServletRequest request, HttpStatus status) {
         // a message given with sendError for a client error says what was wrong; server errors say nothing more
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        if ((status.is4xxClientError() || status == HttpStatus.SERVICE_UNAVAILABLE) && message instanceof String text && !text.isBlank()) {
+        if (explains(status) && message instanceof String text && !text.isBlank()) {
             return words(text, Locale.ENGLISH);
         }
         return switch (status) {

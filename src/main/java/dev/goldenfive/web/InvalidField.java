@@ -9,8 +9,8 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * A value that breaks a rule only the service can check. Answers 400 problem+json naming the field on
- * the API (in English); pages show {@link #reason(MessageSource, Locale)} beside the field's name in the reader's
- * language, where the messages have them ({@code field.<name>} and the reason's code).
+ * the API (in English); pages {@linkplain #say(MessageSource, Locale) say} the field's name and the reason in
+ * the reader's language, where the messages have them ({@code field.<name>} and the reason's code).
  */
 public class InvalidField extends ErrorResponseException {
 
