@@ -50,25 +50,27 @@ public record Runbook(
 
     /** The stage after {@code stageKey}, or empty after the last one (follow-up). */
     public Optional<Stage> next(String stageKey) {
-        for (int i = 0; i < stages.size() - 1; i++) {
-            if (stages.get(i).key().equals(stageKey)) {
-                return Optional.of(stages.get(i + 1));
-            }
-        }
-        return Optional.empty();
+        int index = indexOf(stageKey);
+        return index < 0 ? Optional.empty() : stageAtIndex(index + 1);
     }
 
     /** The stage before {@code stageKey} (the last one before {@value #FOLLOW_UP}), or empty for the first. */
     public Optional<Stage> previous(String stageKey) {
-        if (FOLLOW_UP.equals(stageKey)) {
-            return stages.isEmpty() ? Optional.empty() : Optional.of(stages.getLast());
-        }
-        for (int i = 1; i < stages.size(); i++) {
+        return stageAtIndex(FOLLOW_UP.equals(stageKey) ? stages.size() - 1 : indexOf(stageKey) - 1);
+    }
+
+    /** Where the stage {@code stageKey} stands among the stages; -1 when it is none of them. */
+    private int indexOf(String stageKey) {
+        for (int i = 0; i < stages.size(); i++) {
             if (stages.get(i).key().equals(stageKey)) {
-                return Optional.of(stages.get(i - 1));
+                return i;
             }
         }
-        return Optional.empty();
+        return -1;
+    }
+
+    private Optional<Stage> stageAtIndex(int index) {
+        return index >= 0 && index < stages.size() ? Optional.of(stages.get(index)) : Optional.empty();
     }
 
     /** A step of a stage, or of {@value #FOLLOW_UP}. */
