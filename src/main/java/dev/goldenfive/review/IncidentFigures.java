@@ -118,22 +118,24 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
         if (duration == null) {
             return "—";
         }
-        boolean chinese = "zh".equals(locale.getLanguage());
-        String sec = chinese ? "秒" : "s";
-        String min = chinese ? "分" : "min";
-        String hour = chinese ? "小时" : "h";
-        String day = chinese ? "天" : "d";
+        Units u = "zh".equals(locale.getLanguage()) ? Units.CHINESE : Units.ENGLISH;
         long s = Math.max(0, duration.toSeconds());
         if (s < 60) {
-            return s + " " + sec;
+            return s + " " + u.second();
         }
         if (s < 3600) {
-            return s / 60 + " " + min + " " + String.format("%02d", s % 60) + " " + sec;
+            return s / 60 + " " + u.minute() + " " + String.format("%02d", s % 60) + " " + u.second();
         }
         if (s < 86_400) {
-            return s / 3600 + " " + hour + " " + String.format("%02d", s % 3600 / 60) + " " + min;
+            return s / 3600 + " " + u.hour() + " " + String.format("%02d", s % 3600 / 60) + " " + u.minute();
         }
-        return s / 86_400 + " " + day + " " + s % 86_400 / 3600 + " " + hour;
+        return s / 86_400 + " " + u.day() + " " + s % 86_400 / 3600 + " " + u.hour();
+    }
+
+    /** The units of {@link #words(Duration, Locale)} in one language. */
+    private record Units(String second, String minute, String hour, String day) {
+        static final Units ENGLISH = new Units("s", "min", "h", "d");
+        static final Units CHINESE = new Units("秒", "分", "小时", "天");
     }
 
     /** The figures of an incident that started at {@code startedAt}, from its entries of {@link #KINDS} in order. */

@@ -59,6 +59,11 @@ class ReviewPages {
         this.words = words;
     }
 
+    /** A duration in the reader's units. */
+    private static String duration(Duration duration) {
+        return IncidentFigures.words(duration, LocaleContextHolder.getLocale());
+    }
+
     /** A timeline entry as the page shows it: when (and how long after t0), and in the reader's words. */
     record Line(TimelineEntry entry, String sinceStart, String text) {
     }
@@ -83,15 +88,15 @@ class ReviewPages {
         model.addAttribute("doc", doc);
         model.addAttribute("figures", doc.figures());
         model.addAttribute("review", doc.review());
-        model.addAttribute("tta", IncidentFigures.words(doc.figures().timeToAcknowledge(), LocaleContextHolder.getLocale()));
-        model.addAttribute("ttm", IncidentFigures.words(doc.figures().timeToMitigate(), LocaleContextHolder.getLocale()));
-        model.addAttribute("ttr", IncidentFigures.words(doc.figures().timeToResolve(), LocaleContextHolder.getLocale()));
+        model.addAttribute("tta", duration(doc.figures().timeToAcknowledge()));
+        model.addAttribute("ttm", duration(doc.figures().timeToMitigate()));
+        model.addAttribute("ttr", duration(doc.figures().timeToResolve()));
         model.addAttribute("goldenWindow", IncidentFigures.goldenWindow(doc.figures().goldenWindowMet(doc.now())));
         model.addAttribute("resolvingStage", doc.figures().resolvingStage() == null ? null
                 : words.stageTitle(doc.runbook(), doc.figures().resolvingStage()));
         model.addAttribute("chart", chart(doc.figures()));
         model.addAttribute("timeline", shown.stream().map(e -> new Line(e,
-                IncidentFigures.words(Duration.between(doc.figures().startedAt(), e.at()), LocaleContextHolder.getLocale()), words.describe(e, doc.runbook()))).toList());
+                duration(Duration.between(doc.figures().startedAt(), e.at())), words.describe(e, doc.runbook()))).toList());
         model.addAttribute("nextAfter", more ? shown.getLast().id() : null);
         model.addAttribute("facets", timeline.facets(doc.ref().id()));
         model.addAttribute("kinds", kinds);
@@ -203,7 +208,7 @@ class ReviewPages {
             List<double[]> spans = stage.spans().stream().map(s -> new double[] {
                     Duration.between(t0, s.from()).toMillis() / axis * 1000,
                     Math.max(2, s.length().toMillis() / axis * 1000)}).toList();
-            rows.add(new ChartRow(stage, IncidentFigures.words(stage.spent(), LocaleContextHolder.getLocale()), windowX, windowWidth, spans));
+            rows.add(new ChartRow(stage, duration(stage.spent()), windowX, windowWidth, spans));
         }
         return rows;
     }
