@@ -35,7 +35,11 @@ public final class Benchmarks {
 
     /** Where {@code app} answers HTTP. */
     public static String base(ConfigurableApplicationContext app) {
-        return "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+        return "http://localhost:" + port(app);
+    }
+
+    public static int port(ConfigurableApplicationContext app) {
+        return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
     }
 
     /** The nearest-rank percentile {@code p} (0–1) of {@code values}. */

@@ -32,9 +32,6 @@ import dev.goldenfive.timeline.Actor;
  */
 class IncidentPageBenchmark {
 
-    static final String TOKEN = Benchmarks.TOKEN;
-    static final String PASSWORD = Benchmarks.PASSWORD;
-
     @Test
     void incidentPageRenderAndLiveUpdateLatency() throws Exception {
         try (ConfigurableApplicationContext app = Benchmarks.application()) {
@@ -47,7 +44,7 @@ class IncidentPageBenchmark {
             }
             int entries = incidents.timeline(key, 0, 1000).size();
 
-            HttpClient http = Benchmarks.signedIn(base, "admin", PASSWORD);
+            HttpClient http = Benchmarks.signedIn(base, "admin", Benchmarks.PASSWORD);
             List<Double> page = Benchmarks.timeGets(http, base + "/incidents/" + key, 200, 300);
             List<Double> baseline = Benchmarks.timeGets(HttpClient.newHttpClient(), base + "/login", 200, 300);
 
@@ -68,7 +65,7 @@ class IncidentPageBenchmark {
         try {
             browser.get(base + "/login");
             browser.findElement(By.id("username")).sendKeys("admin");
-            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("password")).sendKeys(Benchmarks.PASSWORD);
             browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
             new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(base + "/"));
             browser.get(base + "/incidents/" + key);
@@ -79,7 +76,7 @@ class IncidentPageBenchmark {
                 String text = "live-" + i;
                 long sent = System.nanoTime();
                 http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/" + key + "/notes"))
-                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + Benchmarks.TOKEN).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 answered.add((System.nanoTime() - sent) / 1e6);

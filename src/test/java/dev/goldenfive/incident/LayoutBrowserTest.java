@@ -1,8 +1,5 @@
 package dev.goldenfive.incident;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +16,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.goldenfive.Api;
 import dev.goldenfive.Chromium;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.InChromium;
@@ -70,7 +68,8 @@ class LayoutBrowserTest extends InChromium {
         String longUrl = "https://goproxy.corp.example.com/github.com/some-organisation/some-very-long-module-name/v2/@v/v2.17.0-20261201123456-abcdef123456.zip";
         postProbes(key, longUrl);
         String lineKey = postLogAndFindIt(service, "GET " + longUrl + ": dial tcp 10.20.30.40:443: i/o timeout");
-        api("POST", "/api/v1/incidents/" + key + "/logs/pins", "{\"line\":\"" + lineKey + "\"}");
+        api().post("/api/v1/incidents/" + key + "/logs/pins", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"line\":\"" + lineKey + "\"}");
         incidents.addNote(key, "Tried " + longUrl + " by hand from the runner: same timeout", Actor.user("admin"));
         for (int i = 0; i < 40; i++) {
             incidents.addNote(key, "check " + i, Actor.user("admin"));
@@ -119,22 +118,20 @@ class LayoutBrowserTest extends InChromium {
                     .formatted(key, i, key, i % 4, type, target, i % 2 == 0 ? "direct" : "http://proxy.corp.example.com:3128",
                             Instant.now().minusSeconds(30 - i), 10 + i, false, longUrl));
         }
-        assertThat(api("POST", "/api/v1/probes", results.toString()).statusCode()).isEqualTo(200);
+        assertThat(api().post("/api/v1/probes", GoldenfiveTest.ADMIN_TOKEN, "application/json", results.toString()).statusCode())
+                .isEqualTo(200);
     }
 
     private String postLogAndFindIt(String service, String message) throws Exception {
-        HttpResponse<String> stored = api("POST", "/api/v1/logs?environment=prod&service=" + service,
-                "{\"timestamp\":\"" + Instant.now() + "\",\"level\":\"error\",\"message\":\"" + message + "\"}");
+        HttpResponse<String> stored = api().post("/api/v1/logs?environment=prod&service=" + service, GoldenfiveTest.ADMIN_TOKEN,
+                "application/json", "{\"timestamp\":\"" + Instant.now() + "\",\"level\":\"error\",\"message\":\"" + message + "\"}");
         assertThat(stored.statusCode()).as(stored.body()).isLessThan(300);
-        String found = api("GET", "/api/v1/logs/search?q=service:" + service, null).body();
+        String found = api().get("/api/v1/logs/search?q=service:" + service, GoldenfiveTest.ADMIN_TOKEN).body();
         return found.replaceAll("(?s).*?\"key\":\"([^\"]+)\".*", "$1");
     }
 
-    private HttpResponse<String> api(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private Api api() {
+        return new Api(port);
     }
 
     private void signIn() {

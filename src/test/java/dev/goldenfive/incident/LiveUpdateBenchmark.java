@@ -12,6 +12,7 @@ import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.goldenfive.Api;
 import dev.goldenfive.Benchmarks;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.TimelineEntry;
@@ -25,9 +26,6 @@ import dev.goldenfive.timeline.TimelineEntry;
  */
 class LiveUpdateBenchmark {
 
-    static final String TOKEN = Benchmarks.TOKEN;
-    static final String PASSWORD = Benchmarks.PASSWORD;
-
     @Test
     void panelUpdatesAgainstTheWholePage() throws Exception {
         try (ConfigurableApplicationContext app = Benchmarks.application()) {
@@ -36,7 +34,7 @@ class LiveUpdateBenchmark {
             Actor admin = Actor.user("admin");
             String key = incidents.declare(new IncidentManagement.Declaration("Module downloads time out", "ci", "prod",
                     Severity.SEV2, null, null, null, null), admin).key();
-            postProbes(base, key);
+            postProbes(new Api(Benchmarks.port(app)), key);
             for (int i = 0; i < 490; i++) {
                 incidents.addNote(key, "note " + i + ": checked the mirror, the proxy and the resolver once more", admin);
             }
@@ -47,7 +45,7 @@ class LiveUpdateBenchmark {
             long last = newest(incidents, key);
             long entries = incidents.timeline(key, 0, 1000).size();
 
-            HttpClient http = Benchmarks.signedIn(base, "admin", PASSWORD);
+            HttpClient http = Benchmarks.signedIn(base, "admin", Benchmarks.PASSWORD);
             String page = base + "/incidents/" + key;
             String live = page + "/live?after=";
             record Case(String name, String url) {
@@ -92,7 +90,7 @@ class LiveUpdateBenchmark {
     }
 
     /** 50 results of five probe types from two senders, as agents post them. */
-    private static void postProbes(String base, String key) throws Exception {
+    private static void postProbes(Api api, String key) throws Exception {
         StringJoiner results = new StringJoiner(",", "[", "]");
         String[] types = {"icmp", "tcp", "http", "dns", "tls"};
         for (int i = 0; i < 50; i++) {
@@ -104,9 +102,7 @@ class LiveUpdateBenchmark {
                             : type.equals("http") ? "https://proxy.golang.org" : "proxy.golang.org",
                             Instant.now().minusSeconds(50 - i), 10 + i, i % 3 != 0));
         }
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/probes"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(results.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = api.post("/api/v1/probes", Benchmarks.TOKEN, "application/json", results.toString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("probes answered " + answer.statusCode() + ": " + answer.body());
         }

@@ -22,8 +22,6 @@ import dev.goldenfive.runbook.Runbooks;
  */
 class ReportPageBenchmark {
 
-    static final String TOKEN = Benchmarks.TOKEN;
-    static final String PASSWORD = Benchmarks.PASSWORD;
     static final int INCIDENTS = Integer.getInteger("incidents", 10_000);
 
     @Test
@@ -42,7 +40,7 @@ class ReportPageBenchmark {
             }
             double figures = (System.nanoTime() - computing) / 1e9;
 
-            HttpClient http = Benchmarks.signedIn(base, "admin", PASSWORD);
+            HttpClient http = Benchmarks.signedIn(base, "admin", Benchmarks.PASSWORD);
             String all = http.send(HttpRequest.newBuilder(URI.create(base + "/reports")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             if (!all.contains(">" + INCIDENTS + "<")) {
@@ -51,7 +49,7 @@ class ReportPageBenchmark {
             List<Double> page = Benchmarks.timeGets(http, base + "/reports", 50, 200);
             List<Double> oneService = Benchmarks.timeGets(http, base + "/reports?service=svc-3", 20, 100);
             List<Double> api = Benchmarks.timeGets(HttpClient.newHttpClient(), base + "/api/v1/reports/summary", 20, 100,
-                    "Authorization", "Bearer " + TOKEN);
+                    "Authorization", "Bearer " + Benchmarks.TOKEN);
             List<Double> csv = Benchmarks.timeGets(http, base + "/reports.csv", 5, 20);
             List<Double> baseline = Benchmarks.timeGets(HttpClient.newHttpClient(), base + "/login", 50, 200);
 
