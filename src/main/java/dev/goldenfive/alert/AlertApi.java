@@ -40,7 +40,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
 import dev.goldenfive.web.RequestBodies;
@@ -124,7 +126,7 @@ class AlertApi {
     }
 
     /** PagerDuty's answer, with the incident and what was done to it. */
-    record EventAnswer(String status, String message, @JsonProperty("dedup_key") String dedupKey, String incident, String action) {
+    record EventAnswer(String status, String message, @JsonProperty("dedup_key") String dedupKey, IncidentKey incident, String action) {
     }
 
     record RoutesDocument(@NotNull List<AlertRoute> routes) {
@@ -141,23 +143,18 @@ class AlertApi {
         Map<String, String> labels = new TreeMap<>(present(n.groupLabels()));
         labels.putAll(present(n.commonLabels()));
         List<Alert> firing = n.alerts().stream().filter(a -> a.status().equals("firing")).toList();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("receiver", n.receiver());
-        details.put("groupLabels", present(n.groupLabels()));
-        if (n.externalURL() != null) {
-            details.put("externalURL", n.externalURL());
-        }
         if (n.status().equals("resolved") || firing.isEmpty()) {
             return intake.resolved("alertmanager", n.groupKey(), "Alertmanager: the alerts of " + groupName(n) + " resolved",
-                    details, false, by);
+                    new Fact.AlertResolved(n.receiver(), present(n.groupLabels()), n.externalURL()), false, by);
         }
-        details.put("generatorURLs", firing.stream().map(Alert::generatorURL).filter(Objects::nonNull).distinct().limit(10).toList());
+        AlertIntake.SenderSaid said = new AlertIntake.SenderSaid(n.receiver(), present(n.groupLabels()), n.externalURL(),
+                firing.stream().map(Alert::generatorURL).filter(Objects::nonNull).distinct().limit(10).toList(), null, null, null);
         String names = firing.stream().map(a -> describe(a)).distinct().limit(5).collect(Collectors.joining(", "));
         String title = present(n.commonAnnotations()).getOrDefault("summary", labels.getOrDefault("alertname", "Alertmanager alert"));
         Instant startedAt = firing.stream().map(Alert::startsAt).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
         return intake.fire(new AlertIntake.Firing("alertmanager", n.groupKey(), title, labels, startedAt,
                 firing.stream().map(AlertApi::fingerprint).toList(),
-                "Alertmanager: " + firing.size() + (firing.size() == 1 ? " alert" : " alerts") + " firing: " + names, details), by);
+                "Alertmanager: " + firing.size() + (firing.size() == 1 ? " alert" : " alerts") + " firing: " + names, said), by);
     }
 
     @PostMapping("/events")
@@ -190,19 +187,15 @@ class AlertApi {
                 putIfPresent(labels, "component", p.component());
                 putIfPresent(labels, "group", p.group());
                 putIfPresent(labels, "class", p.eventClass());
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("severity", p.severity());
-                details.put("eventSource", p.source());
-                if (e.clientUrl() != null) {
-                    details.put("clientUrl", e.clientUrl());
-                }
+                AlertIntake.SenderSaid said = new AlertIntake.SenderSaid(null, null, null, null, p.severity(), p.source(),
+                        e.clientUrl());
                 yield intake.fire(new AlertIntake.Firing("events", scoped(e.routingKey(), key), p.summary(), labels, p.timestamp(),
                         List.of(Integer.toHexString((p.summary() + "\n" + p.severity()).hashCode())),
-                        "Event: " + p.summary() + " (" + p.severity() + ", " + p.source() + ")", details), by);
+                        "Event: " + p.summary() + " (" + p.severity() + ", " + p.source() + ")", said), by);
             }
             case "acknowledge" -> intake.acknowledged("events", scoped(e.routingKey(), required(key)), by);
             default -> intake.resolved("events", scoped(e.routingKey(), required(key)), "Event: resolved" + (e.payload() == null ? "" : ": " + e.payload().summary()),
-                    Map.of(), true, by);
+                    new Fact.AlertResolved(null, null, null), true, by);
         };
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .body(new EventAnswer("success", "Event processed", key, outcome.incident(), outcome.action()));

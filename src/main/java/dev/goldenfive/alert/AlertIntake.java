@@ -4,8 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +18,13 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.IncidentAction;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 
 /**
  * Alerts into incidents. An alert group (Alertmanager's group key, an event's dedup key) that fires opens an
@@ -36,18 +37,21 @@ import dev.goldenfive.timeline.Actor;
 public class AlertIntake {
 
     /** Incidents start at most this far back: a day inside what the incident rules allow, for clocks that disagree. */
-    static final Duration OLDEST_START = IncidentManagement.OLDEST_START.minusDays(1);
+    static final Duration OLDEST_START = IncidentCommands.OLDEST_START.minusDays(1);
     private static final int LOCK_NAMESPACE = 0x67663561;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    private final IncidentManagement incidents;
+    private final IncidentCommands commands;
+    private final Incidents incidents;
     private final AlertRoutes routes;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    AlertIntake(IncidentManagement incidents, AlertRoutes routes, JdbcClient jdbc, JsonMapper json, Clock clock) {
+    AlertIntake(IncidentCommands commands, Incidents incidents, AlertRoutes routes, JdbcClient jdbc, JsonMapper json,
+            Clock clock) {
+        this.commands = commands;
         this.incidents = incidents;
         this.routes = routes;
         this.jdbc = jdbc;
@@ -60,11 +64,16 @@ public class AlertIntake {
      * {@code labels} route them, {@code startedAt} is t0 when they open an incident.
      */
     record Firing(String source, String key, String title, Map<String, String> labels, Instant startedAt,
-            List<String> fingerprints, String summary, Map<String, Object> details) {
+            List<String> fingerprints, String summary, SenderSaid said) {
+    }
+
+    /** What the sender said of a firing beyond its labels, kept in the timeline (see {@link Fact.AlertFiring}). */
+    record SenderSaid(String receiver, Map<String, String> groupLabels, String externalURL, List<String> generatorURLs,
+            String severity, String eventSource, String clientUrl) {
     }
 
     /** What became of an alert: the incident and what was done to it (opened, attached, resolved, acknowledged, ignored). */
-    public record Outcome(String incident, String action) {
+    public record Outcome(IncidentKey incident, String action) {
     }
 
     @Transactional
@@ -80,7 +89,7 @@ public class AlertIntake {
                 known.addAll(fresh);
                 jdbc.sql("update alert_group set fingerprints = cast(:f as jsonb) where id = :id")
                         .param("f", json.writeValueAsString(List.copyOf(known))).param("id", group.id()).update();
-                incidents.recordFinding(open.get(), "alert-firing", by, firing.summary(), details(firing, fresh));
+                commands.record(open.get(), firing(firing, fresh, null), firing.summary(), by);
             }
             return new Outcome(open.get().key(), "attached");
         }
@@ -88,7 +97,7 @@ public class AlertIntake {
         Instant now = clock.instant();
         Instant t0 = firing.startedAt() == null || firing.startedAt().isAfter(now) ? now
                 : firing.startedAt().isBefore(now.minus(OLDEST_START)) ? now.minus(OLDEST_START) : firing.startedAt();
-        String key = incidents.declare(new IncidentManagement.Declaration(AlertRoute.clip(firing.title(), 200),
+        IncidentKey key = commands.declare(new IncidentCommands.Declaration(AlertRoute.clip(firing.title(), 200),
                 routing.service(), routing.environment(), routing.severity(), routing.runbook(), null, t0, null), by).key();
         IncidentRef incident = incidents.ref(key).orElseThrow();
         jdbc.sql("""
@@ -99,9 +108,8 @@ public class AlertIntake {
                 .param("resolve", routing.resolve()).param("f", json.writeValueAsString(firing.fingerprints()))
                 .param("now", Timestamp.from(now))
                 .update();
-        Map<String, Object> details = details(firing, firing.fingerprints());
-        details.put("rule", routing.rule() == null ? "(defaults)" : routing.rule());
-        incidents.recordFinding(incident, "alert-firing", by, firing.summary(), details);
+        commands.record(incident, firing(firing, firing.fingerprints(), routing.rule() == null ? "(defaults)" : routing.rule()),
+                firing.summary(), by);
         return new Outcome(key, "opened");
     }
 
@@ -110,7 +118,7 @@ public class AlertIntake {
      * {@code always} or when the routing rule that opened it says so.
      */
     @Transactional
-    public Outcome resolved(String source, String key, String summary, Map<String, Object> details, boolean always, Actor by) {
+    public Outcome resolved(String source, String key, String summary, Fact.AlertResolved fact, boolean always, Actor by) {
         lock(source, key);
         Optional<Group> current = current(source, key);
         Optional<IncidentRef> incident = incidentOf(current);
@@ -118,10 +126,10 @@ public class AlertIntake {
         if (open.isEmpty()) {
             return new Outcome(incident.map(IncidentRef::key).orElse(null), "ignored");
         }
-        incidents.recordFinding(open.get(), "alert-resolved", by, summary, details);
+        commands.record(open.get(), fact, summary, by);
         if (always || current.get().resolve()) {
-            incidents.act(open.get().key(), IncidentAction.RESOLVE,
-                    new IncidentManagement.ActionInput(null, AlertRoute.clip(summary, 4000), null, null), by);
+            commands.act(open.get().key(), IncidentAction.RESOLVE,
+                    new IncidentCommands.ActionInput(null, AlertRoute.clip(summary, 4000), null, null), by);
             return new Outcome(open.get().key(), "resolved");
         }
         return new Outcome(open.get().key(), "attached");
@@ -138,7 +146,7 @@ public class AlertIntake {
         if (open.get().acknowledgedAt() != null) {
             return new Outcome(open.get().key(), "attached");
         }
-        incidents.act(open.get().key(), IncidentAction.ACKNOWLEDGE, IncidentManagement.ActionInput.NONE, by);
+        commands.act(open.get().key(), IncidentAction.ACKNOWLEDGE, IncidentCommands.ActionInput.NONE, by);
         return new Outcome(open.get().key(), "acknowledged");
     }
 
@@ -169,11 +177,10 @@ public class AlertIntake {
                 .param("namespace", LOCK_NAMESPACE).param("key", source + "\n" + key).query().singleRow();
     }
 
-    private static Map<String, Object> details(Firing firing, List<String> fingerprints) {
-        Map<String, Object> details = new LinkedHashMap<>(firing.details());
-        details.put("source", firing.source());
-        details.put("key", firing.key());
-        details.put("alerts", new ArrayList<>(fingerprints));
-        return details;
+    private static Fact.AlertFiring firing(Firing firing, List<String> fingerprints, String rule) {
+        SenderSaid said = firing.said();
+        return new Fact.AlertFiring(firing.source(), firing.key(), firing.title(), List.copyOf(fingerprints), rule, said.receiver(),
+                said.groupLabels(), said.externalURL(), said.generatorURLs(), said.severity(), said.eventSource(),
+                said.clientUrl());
     }
 }

@@ -92,8 +92,8 @@ class Incident {
         return incident;
     }
 
-    String key() {
-        return IncidentManagement.key(number);
+    IncidentKey key() {
+        return new IncidentKey(number);
     }
 
     /** What may be done now; anything else is refused with this list. */

@@ -53,10 +53,12 @@ class IncidentApi {
 
     static final int MAX_PAGE_SIZE = 200;
 
-    private final IncidentManagement incidents;
+    private final IncidentCommands commands;
+    private final Incidents incidents;
     private final StreamAccess streamAccess;
 
-    IncidentApi(IncidentManagement incidents, StreamAccess streamAccess) {
+    IncidentApi(IncidentCommands commands, Incidents incidents, StreamAccess streamAccess) {
+        this.commands = commands;
         this.incidents = incidents;
         this.streamAccess = streamAccess;
     }
@@ -96,7 +98,7 @@ class IncidentApi {
             + "go-module-download, latest version). With startedAt in the past, the stages whose windows already "
             + "ended are entered at once and recorded as catch-up.")
     ResponseEntity<IncidentView> declare(@Valid @RequestBody DeclareRequest request, Authentication caller) {
-        IncidentView view = incidents.declare(new IncidentManagement.Declaration(request.title(), request.service(),
+        IncidentView view = commands.declare(new IncidentCommands.Declaration(request.title(), request.service(),
                 request.environment(), request.severity(), request.runbook(), request.runbookVersion(),
                 request.startedAt(), request.commander()), actor(caller));
         return ResponseEntity.created(URI.create("/api/v1/incidents/" + view.key())).body(view);
@@ -113,14 +115,14 @@ class IncidentApi {
             @RequestParam(required = false) Instant to,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int size) {
-        return incidents.list(new IncidentManagement.Query(status == null ? Set.of() : Set.of(status), service, environment,
+        return incidents.list(new Incidents.Query(status == null ? Set.of() : Set.of(status), service, environment,
                 severity, q, from, to, page, size));
     }
 
     @GetMapping("/{key}")
     @Operation(summary = "An incident: its stages with absolute windows, the current stage and the time left")
     IncidentView get(@PathVariable String key) {
-        return incidents.view(key);
+        return incidents.view(IncidentKey.of(key));
     }
 
     @PostMapping("/{key}/actions/{action}")
@@ -135,7 +137,7 @@ class IncidentApi {
                 HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No action '" + action
                         + "'; actions are acknowledge, mitigate, assign-commander, advance, resolve, reopen and close."), null));
         ActionRequest words = request == null ? new ActionRequest(null, null, null, null) : request;
-        return incidents.act(key, known, new IncidentManagement.ActionInput(words.note(), words.summary(),
+        return commands.act(IncidentKey.of(key), known, new IncidentCommands.ActionInput(words.note(), words.summary(),
                 words.reason(), words.commander()), actor(caller));
     }
 
@@ -144,7 +146,7 @@ class IncidentApi {
             + "(to follow a timeline); limit: at most this many (1000 at most).")
     List<TimelineEntry> timeline(@PathVariable String key, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(defaultValue = "1000") @Min(1) @Max(Timeline.MAX_PAGE) int limit) {
-        return incidents.timeline(key, after, limit);
+        return incidents.timeline(IncidentKey.of(key), after, limit);
     }
 
     @GetMapping(value = "/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -154,14 +156,14 @@ class IncidentApi {
                     + "delivers a change missed in between at once.")
     SseEmitter events(@PathVariable String key,
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
-        return incidents.changes(key, lastEventId, streamAccess.whileAllowed(request));
+        return incidents.changes(IncidentKey.of(key), lastEventId, streamAccess.whileAllowed(request));
     }
 
     @PostMapping("/{key}/notes")
     @Operation(summary = "Add a note to the incident's timeline")
     ResponseEntity<TimelineEntry> note(@PathVariable String key, @Valid @RequestBody NoteRequest request,
             Authentication caller) {
-        TimelineEntry entry = incidents.addNote(key, request.text(), actor(caller));
+        TimelineEntry entry = commands.addNote(IncidentKey.of(key), request.text(), actor(caller));
         return ResponseEntity.created(URI.create("/api/v1/incidents/" + key + "/timeline?after=" + (entry.id() - 1)))
                 .body(entry);
     }
@@ -171,7 +173,7 @@ class IncidentApi {
             description = "Any stage's steps (and follow-up's) while the incident is open; the latest mark of a step counts.")
     ResponseEntity<TimelineEntry> markStep(@PathVariable String key, @PathVariable String stage, @PathVariable String step,
             @Valid @RequestBody StepRequest request, Authentication caller) {
-        TimelineEntry entry = incidents.markStep(key, stage, step, StepOutcome.fromLabel(request.outcome()).orElseThrow(),
+        TimelineEntry entry = commands.markStep(IncidentKey.of(key), stage, step, StepOutcome.fromLabel(request.outcome()).orElseThrow(),
                 request.note(), actor(caller));
         return ResponseEntity.status(HttpStatus.CREATED).body(entry);
     }

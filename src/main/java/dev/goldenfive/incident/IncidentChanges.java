@@ -2,6 +2,7 @@ package dev.goldenfive.incident;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -29,6 +28,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -39,7 +39,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.database.SqlArrays;
-import dev.goldenfive.web.BackgroundThread;
+import dev.goldenfive.web.Worker;
 
 /**
  * Tells open pages (and API clients) that an incident changed, on every replica. A change sends a
@@ -73,9 +73,14 @@ class IncidentChanges implements SmartLifecycle {
     /** A pass over the streams' access is under way (a slow one is not started again on top). */
     private final AtomicBoolean checking = new AtomicBoolean();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
-    private volatile ScheduledExecutorService toucher;
     private volatile boolean listenedBefore;
-    private final BackgroundThread listener = new BackgroundThread("incident-changes", this::listen);
+    private final Worker listener = new Worker("incident-changes", "listening for incident changes", log,
+            Worker.Pace.retryingAfter(Duration.ofSeconds(1)), this::listen);
+    private final Worker toucher = new Worker("incident-touches", "telling of touched incidents", log,
+            Worker.Pace.retryingAfter(TOUCH_INTERVAL), () -> {
+                tellTouched();
+                return TOUCH_INTERVAL;
+            });
 
     IncidentChanges(DataSource dataSource, JdbcClient jdbc, IncidentSettings settings) {
         this.dataSource = dataSource;
@@ -89,7 +94,7 @@ class IncidentChanges implements SmartLifecycle {
 
     /** In the transaction of the change: delivered to every replica when it commits. */
     @Transactional(propagation = Propagation.MANDATORY)
-    void changed(String key, long lastEntryId) {
+    void changed(IncidentKey key, long lastEntryId) {
         jdbc.sql("select pg_notify(:channel, :payload)")
                 .param("channel", CHANNEL)
                 .param("payload", key + " " + lastEntryId)
@@ -102,11 +107,11 @@ class IncidentChanges implements SmartLifecycle {
      * stream of probe results does not become a stream of notifications (each NOTIFY serialises commits).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    void touched(String key) {
+    void touched(IncidentKey key) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                touched.add(key);
+                touched.add(key.toString());
             }
         });
     }
@@ -235,45 +240,40 @@ class IncidentChanges implements SmartLifecycle {
         }
     }
 
-    private void listen() {
-        while (listener.running()) {
-            try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
-                sql.execute("LISTEN " + CHANNEL);
-                if (listenedBefore) {
-                    deliverToAll();
+    /**
+     * One listening session: LISTEN on a connection of its own and deliver what arrives, with heartbeats,
+     * until the application stops or the connection fails (the worker then listens again a second later, and
+     * tells every stream to look, since changes may have been missed in between).
+     */
+    private Duration listen() throws InterruptedException {
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("LISTEN " + CHANNEL);
+            if (listenedBefore) {
+                deliverToAll();
+            }
+            listenedBefore = true;
+            PGConnection postgres = connection.unwrap(PGConnection.class);
+            long nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
+            while (listener.running()) {
+                PGNotification[] notifications = postgres.getNotifications((int) Duration.ofMillis(500).toMillis());
+                if (notifications != null) {
+                    for (PGNotification notification : notifications) {
+                        String[] parts = notification.getParameter().split(" ");
+                        deliver(parts[0], Long.parseLong(parts[1]));
+                    }
                 }
-                listenedBefore = true;
-                PGConnection postgres = connection.unwrap(PGConnection.class);
-                long nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
-                while (listener.running()) {
-                    PGNotification[] notifications = postgres.getNotifications((int) Duration.ofMillis(500).toMillis());
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            String[] parts = notification.getParameter().split(" ");
-                            deliver(parts[0], Long.parseLong(parts[1]));
-                        }
-                    }
-                    if (System.nanoTime() > nextHeartbeat) {
-                        heartbeat();
-                        nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
-                    }
+                if (System.nanoTime() > nextHeartbeat) {
+                    heartbeat();
+                    nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
                 }
             }
-            catch (Exception ex) {
-                if (listener.running()) {
-                    log.warn("Listening for incident changes failed; listening again in a second", ex);
-                    try {
-                        Thread.sleep(1000);
-                    }
-                    catch (InterruptedException stopping) {
-                        return;
-                    }
-                }
-            }
+            return Duration.ZERO;
+        }
+        catch (SQLException ex) {
+            throw new UncategorizedSQLException("listening for incident changes", null, ex);
         }
     }
 
-    /** Keeps proxies from closing an idle stream, then ends those whose readers lost access meanwhile. */
     private void heartbeat() {
         subscribers.values().forEach(set -> set.forEach(stream ->
                 senders.execute(() -> write(stream.emitter(), SseEmitter.event().comment("heartbeat")))));
@@ -292,16 +292,13 @@ class IncidentChanges implements SmartLifecycle {
     @Override
     public void start() {
         listener.start();
-        // made at every start: a stopped context (a paused test context, say) may be started again
-        toucher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("incident-touches").daemon().factory());
-        toucher.scheduleWithFixedDelay(this::tellTouched, TOUCH_INTERVAL.toMillis(), TOUCH_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        toucher.start();
     }
 
     @Override
     public void stop() {
         listener.stop();
-        toucher.shutdown();
+        toucher.stop();
         tellTouched();
         subscribers.values().forEach(set -> set.forEach(stream -> stream.emitter().complete()));
     }

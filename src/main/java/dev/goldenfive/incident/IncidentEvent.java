@@ -2,10 +2,8 @@ package dev.goldenfive.incident;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 
 /**
  * What happened to an incident, published to other modules (live pages, alerts, metrics) in the
@@ -13,32 +11,21 @@ import dev.goldenfive.timeline.Actor;
  */
 public sealed interface IncidentEvent {
 
-    String incidentKey();
+    IncidentKey incidentKey();
 
     Instant at();
 
     Actor actor();
 
-    /** The timeline's kind of entry. */
-    String kind();
-
     /** One line for people. */
     String summary();
 
-    /** The facts, for machines. */
-    default Map<String, Object> details() {
-        return Map.of();
-    }
+    /** What the timeline records of it, for machines. */
+    Fact fact();
 
-    /** Facts from name and value pairs, in that order, leaving out the values that are null. */
-    private static Map<String, Object> facts(Object... namesAndValues) {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i + 1] != null) {
-                facts.put((String) namesAndValues[i], namesAndValues[i + 1]);
-            }
-        }
-        return facts;
+    /** The timeline's kind of entry. */
+    default String kind() {
+        return fact().kind();
     }
 
     /** How a stage was entered. */
@@ -59,28 +46,23 @@ public sealed interface IncidentEvent {
         }
     }
 
-    record IncidentDeclared(String incidentKey, Instant at, Actor actor, String title, String service,
+    record IncidentDeclared(IncidentKey incidentKey, Instant at, Actor actor, String title, String service,
             String environment, Severity severity, String runbookKey, int runbookVersion, Instant startedAt)
             implements IncidentEvent {
-
-        public String kind() {
-            return "declared";
-        }
 
         public String summary() {
             return severity + " declared: " + title + " (" + service + ", " + environment + ")";
         }
 
-        public Map<String, Object> details() {
-            return Map.of("service", service, "environment", environment, "severity", severity.name(),
-                    "runbook", runbookKey, "runbookVersion", runbookVersion, "startedAt", startedAt.toString());
+        public Fact fact() {
+            return new Fact.Declared(service, environment, severity.name(), runbookKey, runbookVersion, startedAt);
         }
     }
 
-    record IncidentAcknowledged(String incidentKey, Instant at, Actor actor) implements IncidentEvent {
+    record IncidentAcknowledged(IncidentKey incidentKey, Instant at, Actor actor) implements IncidentEvent {
 
-        public String kind() {
-            return "acknowledged";
+        public Fact fact() {
+            return new Fact.Acknowledged();
         }
 
         public String summary() {
@@ -89,34 +71,26 @@ public sealed interface IncidentEvent {
     }
 
     /** The impact stopped while the incident stays open (time to mitigate). */
-    record IncidentMitigated(String incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
-
-        public String kind() {
-            return "mitigated";
-        }
+    record IncidentMitigated(IncidentKey incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
 
         public String summary() {
             return "Mitigated" + (note == null ? "" : ": " + note);
         }
 
-        public Map<String, Object> details() {
-            return facts("note", note);
+        public Fact fact() {
+            return new Fact.Mitigated(note);
         }
     }
 
-    record CommanderAssigned(String incidentKey, Instant at, Actor actor, String commander, String previous)
+    record CommanderAssigned(IncidentKey incidentKey, Instant at, Actor actor, String commander, String previous)
             implements IncidentEvent {
-
-        public String kind() {
-            return "commander-assigned";
-        }
 
         public String summary() {
             return commander + " is the incident commander";
         }
 
-        public Map<String, Object> details() {
-            return facts("commander", commander, "previous", previous);
+        public Fact fact() {
+            return new Fact.CommanderAssigned(commander, previous);
         }
     }
 
@@ -124,12 +98,8 @@ public sealed interface IncidentEvent {
      * The incident is in a new stage ({@code to} may be {@code follow-up}). For timer transitions
      * {@code deadline} is when the window ended and {@code lateness} how much later it fired.
      */
-    record StageEntered(String incidentKey, Instant at, Actor actor, String from, String to, String toTitle,
+    record StageEntered(IncidentKey incidentKey, Instant at, Actor actor, String from, String to, String toTitle,
             Cause cause, Instant deadline, Duration lateness, String reason) implements IncidentEvent {
-
-        public String kind() {
-            return "stage-entered";
-        }
 
         public String summary() {
             String how = switch (cause) {
@@ -143,96 +113,75 @@ public sealed interface IncidentEvent {
             return "Entered " + toTitle + " (" + how + ")";
         }
 
-        public Map<String, Object> details() {
-            return facts("from", from, "to", to, "cause", cause.label(),
-                    "deadline", deadline == null ? null : deadline.toString(),
-                    "latenessMs", lateness == null ? null : lateness.toMillis(), "reason", reason);
+        public Fact fact() {
+            return new Fact.StageEntered(from, to, cause.label(), deadline, lateness == null ? null : lateness.toMillis(),
+                    reason);
         }
     }
 
     /** The last window ended with the incident still open: the golden window was missed. */
-    record DeadlineMissed(String incidentKey, Instant at, Actor actor, Instant goldenWindowEnd) implements IncidentEvent {
-
-        public String kind() {
-            return "golden-window-missed";
-        }
+    record DeadlineMissed(IncidentKey incidentKey, Instant at, Actor actor, Instant goldenWindowEnd) implements IncidentEvent {
 
         public String summary() {
             return "The golden window ended with the incident still open";
         }
 
-        public Map<String, Object> details() {
-            return Map.of("goldenWindowEnd", goldenWindowEnd.toString());
+        public Fact fact() {
+            return new Fact.GoldenWindowMissed(goldenWindowEnd);
         }
     }
 
-    record IncidentResolved(String incidentKey, Instant at, Actor actor, String summaryText, String stage)
+    record IncidentResolved(IncidentKey incidentKey, Instant at, Actor actor, String summaryText, String stage)
             implements IncidentEvent {
-
-        public String kind() {
-            return "resolved";
-        }
 
         public String summary() {
             return "Resolved in " + stage + ": " + summaryText;
         }
 
-        public Map<String, Object> details() {
-            return Map.of("stage", stage, "summary", summaryText);
+        public Fact fact() {
+            return new Fact.Resolved(stage, summaryText);
         }
     }
 
-    record IncidentReopened(String incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
-
-        public String kind() {
-            return "reopened";
-        }
+    record IncidentReopened(IncidentKey incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
 
         public String summary() {
             return "Reopened" + (note == null ? "" : ": " + note);
         }
 
-        public Map<String, Object> details() {
-            return facts("note", note);
+        public Fact fact() {
+            return new Fact.Reopened(note);
         }
     }
 
-    record IncidentClosed(String incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
-
-        public String kind() {
-            return "closed";
-        }
+    record IncidentClosed(IncidentKey incidentKey, Instant at, Actor actor, String note) implements IncidentEvent {
 
         public String summary() {
             return "Closed" + (note == null ? "" : ": " + note);
         }
 
-        public Map<String, Object> details() {
-            return facts("note", note);
+        public Fact fact() {
+            return new Fact.Closed(note);
         }
     }
 
     /** What became of one step of the runbook: done, skipped or failed, with an optional note. */
-    record StepMarked(String incidentKey, Instant at, Actor actor, String stage, String step, String stepTitle,
+    record StepMarked(IncidentKey incidentKey, Instant at, Actor actor, String stage, String step, String stepTitle,
             StepOutcome outcome, String note) implements IncidentEvent {
-
-        public String kind() {
-            return "step-marked";
-        }
 
         public String summary() {
             return stepTitle + ": " + outcome.label() + (note == null ? "" : " — " + note);
         }
 
-        public Map<String, Object> details() {
-            return facts("stage", stage, "step", step, "outcome", outcome.label(), "note", note);
+        public Fact fact() {
+            return new Fact.StepMarked(stage, step, outcome.label(), note);
         }
     }
 
-    record NoteAdded(String incidentKey, Instant at, Actor actor, String text) implements IncidentEvent {
+    record NoteAdded(IncidentKey incidentKey, Instant at, Actor actor, String text) implements IncidentEvent {
 
-        public String kind() {
-            return "note";
+        public Fact fact() {
+            return new Fact.Note();
         }
 
         public String summary() {

@@ -67,7 +67,8 @@ class IncidentPages {
     /** Timeline entries one live update brings at most. */
     static final int LIVE_ENTRIES = 200;
 
-    private final IncidentManagement incidents;
+    private final IncidentCommands commands;
+    private final Incidents incidents;
     private final StreamAccess streamAccess;
     private final Runbooks runbooks;
     private final MessageSource messages;
@@ -75,10 +76,11 @@ class IncidentPages {
     private final TimelineWords words;
     private final Clock clock;
 
-    IncidentPages(IncidentManagement incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
+    IncidentPages(IncidentCommands commands, Incidents incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
             TimelineWords words, Clock clock, StreamAccess streamAccess) {
         this.streamAccess = streamAccess;
         this.words = words;
+        this.commands = commands;
         this.incidents = incidents;
         this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
         this.runbooks = runbooks;
@@ -147,8 +149,8 @@ class IncidentPages {
             @Size(max = 50) String environment, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @Min(0) @Max(100_000) Integer page) {
 
-        IncidentManagement.Query query() {
-            return new IncidentManagement.Query(status == null ? Set.of() : Set.of(status), blankToNull(service),
+        Incidents.Query query() {
+            return new Incidents.Query(status == null ? Set.of() : Set.of(status), blankToNull(service),
                     blankToNull(environment), severity, q, from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant(),
                     to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), page == null ? 0 : page, LIST_SIZE);
         }
@@ -173,7 +175,7 @@ class IncidentPages {
     @GetMapping("/incidents/new")
     String declareForm(Model model) {
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentManagement.DEFAULT_RUNBOOK, 0, ""));
+            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentCommands.DEFAULT_RUNBOOK, 0, ""));
         }
         model.addAttribute("runbooks", runbooks.list());
         model.addAttribute("severities", Severity.values());
@@ -194,7 +196,7 @@ class IncidentPages {
         }
         if (!errors.hasErrors()) {
             try {
-                IncidentView view = incidents.declare(new IncidentManagement.Declaration(form.title(), form.service(),
+                IncidentView view = commands.declare(new IncidentCommands.Declaration(form.title(), form.service(),
                         form.environment(), form.severity(), form.runbook(), null, startedAt, null),
                         Actor.user(caller.getName()));
                 return "redirect:/incidents/" + view.key();
@@ -210,7 +212,7 @@ class IncidentPages {
 
     @GetMapping("/incidents/{key}")
     String incident(@PathVariable String key, Model model, Authentication viewer) {
-        IncidentManagement.Page page = incidents.page(key, Timeline.MAX_PAGE);
+        Incidents.Page page = incidents.page(IncidentKey.of(key), Timeline.MAX_PAGE);
         fill(model, page, panels, viewer);
         List<TimelineEntry> timeline = page.newestEntries();
         model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
@@ -228,7 +230,7 @@ class IncidentPages {
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "false") boolean touched, Model model, Authentication viewer) {
         long known = Math.max(0, after);
-        IncidentManagement.Page page = incidents.pageSince(key, known, LIVE_ENTRIES);
+        Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES);
         List<TimelineEntry> entries = page.newestEntries();
         IncidentPanel.Change change = new IncidentPanel.Change(
                 entries.stream().map(TimelineEntry::kind).collect(Collectors.toSet()), touched);
@@ -252,7 +254,7 @@ class IncidentPages {
     }
 
     /** What the page's panels show; the module panels only of {@code modules}. */
-    private void fill(Model model, IncidentManagement.Page page, List<IncidentPanel> modules, Authentication viewer) {
+    private void fill(Model model, Incidents.Page page, List<IncidentPanel> modules, Authentication viewer) {
         IncidentView incident = page.incident();
         Runbook runbook = page.runbook();
         model.addAttribute("incident", incident);
@@ -299,7 +301,7 @@ class IncidentPages {
     @GetMapping(value = "/incidents/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter incidentEvents(@PathVariable String key,
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
-        return incidents.changes(key, lastEventId, streamAccess.whileAllowed(request));
+        return incidents.changes(IncidentKey.of(key), lastEventId, streamAccess.whileAllowed(request));
     }
 
     /** Server-sent events when any incident changes, for the dashboard. */
@@ -314,8 +316,8 @@ class IncidentPages {
             @RequestParam(required = false) String summary, @RequestParam(required = false) String reason,
             @RequestParam(required = false) String commander, Authentication caller, RedirectAttributes redirect) {
         IncidentAction known = IncidentAction.fromPath(action).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key));
-        return attempt(key, redirect, "incident.done." + known.path(), () -> incidents.act(key, known,
-                new IncidentManagement.ActionInput(note, summary, reason, commander), Actor.user(caller.getName())));
+        return attempt(key, redirect, "incident.done." + known.path(), () -> commands.act(IncidentKey.of(key), known,
+                new IncidentCommands.ActionInput(note, summary, reason, commander), Actor.user(caller.getName())));
     }
 
     @PostMapping("/incidents/{key}/notes")
@@ -326,7 +328,7 @@ class IncidentPages {
             return "redirect:/incidents/" + key + "#notes";
         }
         return attempt(key, redirect, "incident.done.note",
-                () -> incidents.addNote(key, text, Actor.user(caller.getName())));
+                () -> commands.addNote(IncidentKey.of(key), text, Actor.user(caller.getName())));
     }
 
     @PostMapping("/incidents/{key}/steps/{stage}/{step}")
@@ -338,7 +340,7 @@ class IncidentPages {
             redirect.addFlashAttribute("error", message("incident.error.step"));
             return "redirect:/incidents/" + key;
         }
-        attempt(key, redirect, null, () -> incidents.markStep(key, stage, step, known, note, Actor.user(caller.getName())));
+        attempt(key, redirect, null, () -> commands.markStep(IncidentKey.of(key), stage, step, known, note, Actor.user(caller.getName())));
         return "redirect:/incidents/" + key + "#step-" + stage + "-" + step;
     }
 
@@ -355,14 +357,17 @@ class IncidentPages {
             }
         }
         catch (InvalidField invalid) {
-            redirect.addFlashAttribute("error", message("incident.error.field", invalid.field(), invalid.reason()));
+            redirect.addFlashAttribute("error", invalid.say(messages, LocaleContextHolder.getLocale()));
         }
         catch (IncidentProblems.ActionNotAllowed refused) {
             redirect.addFlashAttribute("error", message("incident.error.notAllowed", String.join(", ",
-                    refused.allowed().stream().map(IncidentAction::path).toList())));
+                    IncidentProblems.ActionNotAllowed.paths(refused.allowed()))));
         }
         catch (IncidentProblems.IncidentNotFound notFound) {
             throw notFound;
+        }
+        catch (IncidentProblems.Refused refused) {
+            redirect.addFlashAttribute("error", IncidentAdvice.say(messages, refused));
         }
         catch (ErrorResponseException refused) {
             redirect.addFlashAttribute("error", refused.updateAndGetBody(messages, LocaleContextHolder.getLocale()).getDetail());
@@ -379,7 +384,7 @@ class IncidentPages {
         return messages.getMessage(key, args, LocaleContextHolder.getLocale());
     }
 
-    private static IncidentManagement.Query query(Set<IncidentStatus> statuses, int size) {
-        return new IncidentManagement.Query(statuses, null, null, null, null, null, null, 0, size);
+    private static Incidents.Query query(Set<IncidentStatus> statuses, int size) {
+        return new Incidents.Query(statuses, null, null, null, null, null, null, 0, size);
     }
 }

@@ -1,65 +1,92 @@
 package dev.goldenfive.incident;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
-
-/** The typed errors of incidents; each answers as problem+json on the API. */
+/**
+ * Why a command on an incident was refused. These are the domain's words, not HTTP's: {@link IncidentAdvice}
+ * answers them as problem+json on the API and as a page in the reader's language in the browser.
+ */
 public final class IncidentProblems {
 
     private IncidentProblems() {
     }
 
-    public static class IncidentNotFound extends ErrorResponseException {
-        public IncidentNotFound(String key) {
-            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No incident " + key + "."), null);
+    /** A refusal; its message is the English sentence, {@link #code()} and {@link #args()} say it in other languages. */
+    public abstract static sealed class Refused extends RuntimeException
+            permits IncidentNotFound, StepNotFound, NotOpen, ActionNotAllowed {
+
+        private final transient Object[] args;
+
+        Refused(String message, Object... args) {
+            // a refusal is an answer, not a fault: no stack trace to fill
+            super(message, null, false, false);
+            this.args = args;
+        }
+
+        /** The message code of the sentence ({@code incident.problem.…}). */
+        public String code() {
+            String name = getClass().getSimpleName();
+            return "incident.problem." + Character.toLowerCase(name.charAt(0)) + name.substring(1);
+        }
+
+        public Object[] args() {
+            return args.clone();
         }
     }
 
-    public static class StepNotFound extends ErrorResponseException {
-        StepNotFound(String key, String stage, String step) {
-            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                    "The runbook of " + key + " has no step '" + step + "' in '" + stage + "'."), null);
+    public static final class IncidentNotFound extends Refused {
+        public IncidentNotFound(String key) {
+            super("No incident " + key + ".", key);
+        }
+    }
+
+    public static final class StepNotFound extends Refused {
+        StepNotFound(IncidentKey key, String stage, String step) {
+            super("The runbook of " + key + " has no step '" + step + "' in '" + stage + "'.", key, step, stage);
         }
     }
 
     /** Steps are marked while an incident is open. */
-    public static class NotOpen extends ErrorResponseException {
-        NotOpen(String key, IncidentStatus status) {
-            super(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                    key + " is " + status + "; steps are marked while it is OPEN."), null);
+    public static final class NotOpen extends Refused {
+        NotOpen(IncidentKey key, IncidentStatus status) {
+            super(key + " is " + status + "; steps are marked while it is OPEN.", key, status);
         }
     }
 
-    /** 409 with the actions that are allowed instead. */
-    public static class ActionNotAllowed extends ErrorResponseException {
+    /** An action the incident's state does not allow, with the actions that are allowed instead. */
+    public static final class ActionNotAllowed extends Refused {
 
+        private final IncidentAction action;
+        private final IncidentStatus status;
         private final Set<IncidentAction> allowed;
 
-        ActionNotAllowed(String key, IncidentAction action, IncidentStatus status, Set<IncidentAction> allowed) {
-            super(HttpStatus.CONFLICT, problem(key, action, status, allowed), null);
-            this.allowed = allowed;
+        ActionNotAllowed(IncidentKey key, IncidentAction action, IncidentStatus status, Set<IncidentAction> allowed) {
+            super("'" + action.path() + "' is not allowed on " + key + " while it is " + status
+                    + (allowed.isEmpty() ? "; nothing is." : "; allowed: " + String.join(", ", paths(allowed)) + "."),
+                    action.path(), key, status, String.join(", ", paths(allowed)));
+            this.action = action;
+            this.status = status;
+            // in the order the incident gives them
+            this.allowed = Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
+        }
+
+        public IncidentAction action() {
+            return action;
+        }
+
+        public IncidentStatus status() {
+            return status;
         }
 
         public Set<IncidentAction> allowed() {
             return allowed;
         }
 
-        private static ProblemDetail problem(String key, IncidentAction action, IncidentStatus status,
-                Set<IncidentAction> allowed) {
-            List<String> names = allowed.stream().map(IncidentAction::path).toList();
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "'" + action.path()
-                    + "' is not allowed on " + key + " while it is " + status + (names.isEmpty() ? "; nothing is."
-                    : "; allowed: " + String.join(", ", names) + "."));
-            problem.setTitle("Action not allowed");
-            problem.setProperty("action", action.path());
-            // "status" is the HTTP status in a problem (RFC 9457)
-            problem.setProperty("incidentStatus", status.name());
-            problem.setProperty("allowed", names);
-            return problem;
+        static List<String> paths(Set<IncidentAction> actions) {
+            return actions.stream().map(IncidentAction::path).toList();
         }
     }
 }

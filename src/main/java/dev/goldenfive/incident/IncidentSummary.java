@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** An incident in a list; {@code stageTitle} is absent in follow-up. */
-public record IncidentSummary(String key, String title, String service, String environment, Severity severity,
+public record IncidentSummary(IncidentKey key, String title, String service, String environment, Severity severity,
         IncidentStatus status, String stage, String stageTitle, Instant startedAt, Instant nextDeadlineAt, boolean acknowledged,
         String commander, Instant resolvedAt) {
 

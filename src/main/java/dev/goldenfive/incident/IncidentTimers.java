@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.goldenfive.database.DatabaseErrors;
-import dev.goldenfive.web.BackgroundThread;
 import dev.goldenfive.web.ThreadDumps;
+import dev.goldenfive.web.Worker;
 
 /**
  * Fires stage deadlines on time, on every replica at once without firing any twice. The deadlines live in
@@ -43,22 +40,21 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     static final Duration WHILE_DATABASE_AWAY = Duration.ofMillis(250);
     static final int BATCH = 100;
 
-    private final IncidentManagement incidents;
+    private final IncidentDeadlines deadlines;
+    private final Incidents incidents;
     private final IncidentMetrics metrics;
     private final Clock clock;
-    private final Semaphore wake = new Semaphore(0);
     /** Incidents whose firing failed, and until when they are left alone. */
     private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
-    private final BackgroundThread thread = new BackgroundThread("incident-timers", this::loop);
-    /** The last pass found the database away (said once in the log, not every few hundred milliseconds). */
-    private boolean databaseAway;
-
-    /** When the loop last made progress: a round, or a batch within one. */
-    private volatile Instant progressAt;
+    private final Worker worker = new Worker("incident-timers", "firing incident deadlines", log,
+            Worker.Pace.retryingAfter(Duration.ofSeconds(1)).whileDatabaseAway(WHILE_DATABASE_AWAY), this::round);
+    private Instant nextMetrics = Instant.MIN;
     private final Duration stuckAfter;
     private final ThreadDumps.Once stuckDump = new ThreadDumps.Once();
 
-    IncidentTimers(IncidentManagement incidents, IncidentMetrics metrics, Clock clock, IncidentSettings settings) {
+    IncidentTimers(IncidentDeadlines deadlines, Incidents incidents, IncidentMetrics metrics, Clock clock,
+            IncidentSettings settings) {
+        this.deadlines = deadlines;
         this.incidents = incidents;
         this.metrics = metrics;
         this.clock = clock;
@@ -67,18 +63,17 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
 
     @Override
     public void start() {
-        progressAt = clock.instant();
-        thread.start();
+        worker.start();
     }
 
     @Override
     public void stop() {
-        thread.stop();
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return thread.running();
+        return worker.running();
     }
 
     /** After the web server and everything else, before readiness: overdue deadlines fire right away. */
@@ -90,51 +85,17 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
     /** A deadline was set or moved on this replica: look again now rather than at the end of the sleep. */
     @TransactionalEventListener
     void deadlineChanged(IncidentEvent.StageEntered entered) {
-        if (wake.availablePermits() == 0) {
-            wake.release();
-        }
+        worker.wake();
     }
 
-    private void loop() {
-        Instant nextMetrics = Instant.MIN;
-        try {
-            while (thread.running()) {
-                try {
-                    int fired = firePass();
-                    if (databaseAway) {
-                        databaseAway = false;
-                        log.info("The database is back: incident deadlines fire again");
-                    }
-                    if (clock.instant().isAfter(nextMetrics)) {
-                        metrics.openByStage(incidents.openByStage());
-                        nextMetrics = clock.instant().plusSeconds(10);
-                    }
-                    sleep(fired);
-                }
-                catch (RuntimeException ex) {
-                    if (DatabaseErrors.unavailable(ex)) {
-                        if (!databaseAway) {
-                            databaseAway = true;
-                            log.warn("The database is unavailable ({}); incident deadlines fire as soon as it is back",
-                                    NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
-                        }
-                        Thread.sleep(WHILE_DATABASE_AWAY.toMillis());
-                    }
-                    else {
-                        log.warn("Firing incident deadlines failed; trying again in a second", ex);
-                        Thread.sleep(1000);
-                    }
-                }
-            }
+    /** Fires what is due, now and then counts open incidents for the metrics, and rests until the next deadline. */
+    private Duration round() {
+        int fired = firePass();
+        if (clock.instant().isAfter(nextMetrics)) {
+            metrics.openByStage(incidents.openByStage());
+            nextMetrics = clock.instant().plusSeconds(10);
         }
-        catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        }
-        finally {
-            if (thread.running()) {
-                log.error("The incident timer thread ended while the application runs; liveness reports DOWN");
-            }
-        }
+        return rest(fired);
     }
 
     /**
@@ -148,12 +109,12 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
         List<Long> due;
         do {
             Instant now = clock.instant();
-            progressAt = now;
+            worker.progress();
             setAside.values().removeIf(until -> until.isBefore(now));
-            due = incidents.due(BATCH, setAside.keySet());
+            due = deadlines.due(BATCH, setAside.keySet());
             for (Long id : due) {
                 try {
-                    fired += incidents.fire(id) ? 1 : 0;
+                    fired += deadlines.fire(id) ? 1 : 0;
                 }
                 catch (RuntimeException ex) {
                     if (DatabaseErrors.unavailable(ex)) {
@@ -165,7 +126,7 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
                             + "trying it again in {} s", id, SET_ASIDE.toSeconds(), ex);
                 }
             }
-        } while (thread.running() && due.size() >= BATCH);
+        } while (worker.running() && due.size() >= BATCH);
         return fired;
     }
 
@@ -173,19 +134,16 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
      * Until the earliest deadline, at most {@link #MAX_SLEEP}; at least {@link #MIN_SLEEP} when a due deadline
      * could not be taken (another replica holds it), rather than asking again at once.
      */
-    private void sleep(int fired) throws InterruptedException {
+    private Duration rest(int fired) {
         // a set-aside incident's deadline is long past: counting it would keep the thread from ever sleeping
-        Duration sleep = incidents.earliestDeadline(setAside.keySet())
+        Duration sleep = deadlines.earliest(setAside.keySet())
                 .map(deadline -> Duration.between(clock.instant(), deadline))
                 .filter(untilDue -> untilDue.compareTo(MAX_SLEEP) < 0)
                 .orElse(MAX_SLEEP);
         if (sleep.compareTo(MIN_SLEEP) < 0 && fired == 0) {
             sleep = MIN_SLEEP;
         }
-        if (sleep.isPositive()) {
-            wake.tryAcquire(sleep.toNanos(), TimeUnit.NANOSECONDS);
-            wake.drainPermits();
-        }
+        return sleep;
     }
 
     /**
@@ -194,11 +152,11 @@ class IncidentTimers implements SmartLifecycle, HealthIndicator {
      */
     @Override
     public Health health() {
-        if (!thread.alive()) {
+        if (!worker.alive()) {
             return Health.down().withDetail("reason", "the incident timer thread has ended").build();
         }
-        Instant progress = progressAt;
-        if (thread.running() && progress != null && Duration.between(progress, clock.instant()).compareTo(stuckAfter) > 0) {
+        Instant progress = worker.progressAt();
+        if (worker.running() && progress != null && Duration.between(progress, Instant.now()).compareTo(stuckAfter) > 0) {
             stuckDump.log("The incident timer has not finished a round since " + progress);
             return Health.down().withDetail("reason", "the incident timer is stuck since " + progress).build();
         }

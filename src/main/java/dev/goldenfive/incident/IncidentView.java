@@ -13,7 +13,7 @@ import dev.goldenfive.runbook.RunbookVersion;
  * An incident as clients see it: every stage with its absolute window, the current stage with the time
  * left, the actions allowed now, and the server's time (so a client with a wrong clock can still count down).
  */
-public record IncidentView(String key, String title, String service, String environment, Severity severity,
+public record IncidentView(IncidentKey key, String title, String service, String environment, Severity severity,
         IncidentStatus status, RunbookRef runbook, Instant startedAt, Instant declaredAt, String declaredBy,
         Instant acknowledgedAt, String acknowledgedBy, Instant mitigatedAt, String commander, CurrentStage stage, List<StageWindow> stages,
         Instant nextDeadlineAt, Instant resolvedAt, String resolutionSummary, Instant closedAt,

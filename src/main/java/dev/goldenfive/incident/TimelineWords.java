@@ -2,15 +2,14 @@ package dev.goldenfive.incident;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.TimelineEntry;
 
 /** Timeline entries in the reader's language, for every page that shows them; a person's own words stay as written. */
@@ -26,36 +25,40 @@ public class TimelineWords {
     /** How the pages show the time of an entry. */
     public static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    @SuppressWarnings("unchecked")
     public String describe(TimelineEntry entry, Runbook runbook) {
-        Map<String, Object> d = entry.details();
         String key = "timeline." + entry.kind();
-        Object[] args = switch (entry.kind()) {
-            case "declared" -> new Object[] {d.get("severity"), d.get("service"), d.get("environment")};
-            case "acknowledged" -> new Object[] {entry.actor().id()};
-            case "commander-assigned" -> new Object[] {d.get("commander")};
-            case "stage-entered" -> {
-                key += "." + d.get("cause");
-                yield new Object[] {stageTitle(runbook, (String) d.get("to")), d.getOrDefault("latenessMs", ""),
-                        d.getOrDefault("reason", "")};
+        Object[] args = switch (entry.fact()) {
+            case Fact.Declared d -> new Object[] {d.severity(), d.service(), d.environment()};
+            case Fact.Acknowledged ignored -> new Object[] {entry.actor().id()};
+            case Fact.CommanderAssigned c -> new Object[] {c.commander()};
+            case Fact.StageEntered s -> {
+                key += "." + s.cause();
+                yield new Object[] {stageTitle(runbook, s.to()), s.latenessMs() == null ? "" : s.latenessMs(),
+                        s.reason() == null ? "" : s.reason()};
             }
-            case "resolved" -> new Object[] {stageTitle(runbook, (String) d.get("stage")), d.get("summary")};
-            case "mitigated", "reopened", "closed" -> new Object[] {note(d)};
-            case "step-marked" -> new Object[] {
-                    runbook.step((String) d.get("stage"), (String) d.get("step")).map(Runbook.Step::title).orElse((String) d.get("step")),
-                    message("step." + d.get("outcome")), note(d)};
-            case "golden-window-missed" -> new Object[0];
-            case "check-changed" -> new Object[] {d.get("title"), message("check." + d.get("to")),
-                    d.containsKey("reasons") ? String.join("; ", (List<String>) d.get("reasons")) : resultWords(d)};
-            case "diagnosis-changed" -> {
-                if (!d.containsKey("rule")) {
+            case Fact.Resolved r -> new Object[] {stageTitle(runbook, r.stage()), r.summary()};
+            case Fact.Mitigated m -> new Object[] {note(m.note())};
+            case Fact.Reopened r -> new Object[] {note(r.note())};
+            case Fact.Closed c -> new Object[] {note(c.note())};
+            case Fact.StepMarked s -> new Object[] {
+                    runbook.step(s.stage(), s.step()).map(Runbook.Step::title).orElse(s.step()),
+                    message("step." + s.outcome()), note(s.note())};
+            case Fact.GoldenWindowMissed ignored -> new Object[0];
+            case Fact.CheckChanged c -> new Object[] {c.title(), message("check." + c.to()),
+                    c.reasons() != null && !c.reasons().isEmpty() ? String.join("; ", c.reasons()) : resultWords(c.result())};
+            case Fact.DiagnosisChanged d -> {
+                if (d.withdrawn()) {
                     key += ".withdrawn";
                     yield new Object[0];
                 }
-                yield new Object[] {message("boundary." + ((String) d.get("boundary")).toUpperCase(Locale.ROOT).replace('-', '_')),
-                        d.get("title")};
+                yield new Object[] {message("boundary." + d.boundary().toUpperCase(Locale.ROOT).replace('-', '_')), d.title()};
             }
-            default -> null;
+            case Fact.AlertFiring a -> new Object[] {a.source(), a.alerts() == null ? 0 : a.alerts().size(),
+                    a.title() == null ? "" : a.title()};
+            case Fact.AlertResolved ignored -> new Object[0];
+            case Fact.LinePinned p -> new Object[] {p.service(), p.level(), excerpt(p.message())};
+            case Fact.Note ignored -> null;
+            case Fact.Unrecognised ignored -> null;
         };
         return args == null ? entry.summary() : messages.getMessage(key, args, entry.summary(), LocaleContextHolder.getLocale());
     }
@@ -68,16 +71,19 @@ public class TimelineWords {
 
 
     /** Who sent the result a check-changed entry names, along which path, to what. */
-    @SuppressWarnings("unchecked")
-    private static String resultWords(Map<String, Object> details) {
-        Map<String, Object> r = (Map<String, Object>) details.get("result");
-        return r == null ? "" : r.get("submitter") + ", " + r.get("path") + ", " + r.get("target");
+    private static String resultWords(Fact.ProbeSeen result) {
+        return result == null ? "" : result.submitter() + ", " + result.path() + ", " + result.target();
     }
 
+    /** The start of a pinned line, on one line. */
+    private static String excerpt(String message) {
+        String line = message == null ? "" : message.replace('\n', ' ');
+        return line.length() <= 200 ? line : line.substring(0, 199) + "…";
+    }
 
     /** A person's note after a dash, or nothing. */
-    private static String note(Map<String, Object> details) {
-        return details.containsKey("note") ? "— " + details.get("note") : "";
+    private static String note(String note) {
+        return note == null ? "" : "— " + note;
     }
 
     private String message(String key, Object... args) {

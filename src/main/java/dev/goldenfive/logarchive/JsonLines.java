@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
 import dev.goldenfive.web.RequestBodies;
@@ -54,7 +54,7 @@ final class JsonLines {
     private static final List<String> TRACE = List.of("traceId", "trace_id");
     private static final List<String> SPAN = List.of("spanId", "span_id");
     private static final List<String> INCIDENT = List.of("incident", "incidentKey", "incident_key");
-    private static final Pattern INCIDENT_KEY = Pattern.compile(IncidentManagement.KEY);
+    private static final Pattern INCIDENT_KEY = Pattern.compile(IncidentKey.PATTERN);
 
     private JsonLines() {
     }

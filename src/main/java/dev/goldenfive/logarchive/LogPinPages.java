@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
@@ -31,9 +31,9 @@ import dev.goldenfive.timeline.Actor;
 class LogPinPages {
 
     private final LogPins pins;
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
 
-    LogPinPages(LogPins pins, IncidentManagement incidents) {
+    LogPinPages(LogPins pins, Incidents incidents) {
         this.pins = pins;
         this.incidents = incidents;
     }

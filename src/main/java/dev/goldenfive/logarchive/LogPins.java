@@ -3,7 +3,6 @@ package dev.goldenfive.logarchive;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,9 +13,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.VisibleText;
 
@@ -31,12 +32,14 @@ public class LogPins {
     };
 
     private final LogSearch search;
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
+    private final IncidentCommands commands;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    LogPins(LogSearch search, IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+    LogPins(LogSearch search, Incidents incidents, IncidentCommands commands, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.commands = commands;
         this.search = search;
         this.incidents = incidents;
         this.jdbc = jdbc;
@@ -53,7 +56,7 @@ public class LogPins {
     public boolean pin(String incidentKey, String lineKey, Actor by) {
         IncidentRef incident = incidents.require(incidentKey);
         LogSearch.Line line = search.line(lineKey)
-                .orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)"));
+                .orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)", "logs.problem.line"));
         int added = jdbc.sql("""
                 insert into log_pin (incident_id, line_key, ts, environment, service, host, level, message, trace_id, attributes,
                                      pinned_by, pinned_at)
@@ -70,15 +73,10 @@ public class LogPins {
         if (added == 0) {
             return false;
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("line", line.key());
-        details.put("ts", line.ts().toString());
-        details.put("service", line.service());
-        details.put("host", line.host());
-        details.put("level", line.level());
-        details.put("message", line.message().length() <= 2000 ? line.message() : line.message().substring(0, 2000));
+        Fact.LinePinned pinned = new Fact.LinePinned(line.key(), line.ts(), line.service(), line.host(), line.level(),
+                line.message().length() <= 2000 ? line.message() : line.message().substring(0, 2000));
         String excerpt = line.message().length() <= 200 ? line.message() : line.message().substring(0, 199) + "…";
-        incidents.recordFinding(incident, "log-pinned", by, "Pinned a log line: " + VisibleText.of(excerpt).replace('\n', ' '), details);
+        commands.record(incident, pinned, "Pinned a log line: " + VisibleText.of(excerpt).replace('\n', ' '), by);
         return true;
     }
 

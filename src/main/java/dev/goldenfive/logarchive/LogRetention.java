@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
 import dev.goldenfive.web.RequestBodies;
+import dev.goldenfive.web.Worker;
 
 /**
  * How long each environment's lines are kept, and the job that drops expired partitions at start and then
@@ -34,12 +32,17 @@ class LogRetention implements SmartLifecycle {
     private final LogPartitions partitions;
     private final LogSettings settings;
     private final JdbcClient jdbc;
-    private volatile ScheduledExecutorService runner;
+    private final Worker runner;
 
     LogRetention(LogPartitions partitions, LogSettings settings, JdbcClient jdbc) {
         this.partitions = partitions;
         this.settings = settings;
         this.jdbc = jdbc;
+        this.runner = new Worker("log-retention", "log retention", log, Worker.Pace.retryingAfter(settings.retentionEvery()),
+                () -> {
+                    run();
+                    return settings.retentionEvery();
+                });
     }
 
     /** Days kept per environment; {@value #OTHERS} for every environment not named. */
@@ -98,35 +101,25 @@ class LogRetention implements SmartLifecycle {
     }
 
     void run() {
-        try {
-            partitions.prepareTomorrow();
-            int dropped = partitions.dropExpired();
-            if (dropped > 0) {
-                log.info("Dropped {} expired log partitions", dropped);
-            }
-        }
-        catch (RuntimeException ex) {
-            log.warn("Log retention failed; trying again at the next run", ex);
+        partitions.prepareTomorrow();
+        int dropped = partitions.dropExpired();
+        if (dropped > 0) {
+            log.info("Dropped {} expired log partitions", dropped);
         }
     }
 
     @Override
     public void start() {
-        runner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("log-retention").daemon().factory());
-        runner.scheduleWithFixedDelay(this::run, 0, settings.retentionEvery().toSeconds(), TimeUnit.SECONDS);
+        runner.start();
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService current = runner;
-        if (current != null) {
-            current.shutdownNow();
-        }
-        runner = null;
+        runner.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return runner != null;
+        return runner.running();
     }
 }

@@ -2,6 +2,7 @@ package dev.goldenfive.logarchive;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ch.qos.logback.classic.Level;
@@ -28,6 +26,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.web.LogMarkers;
+import dev.goldenfive.web.Worker;
 
 /**
  * goldenfive's own logs, shipped to its own archive ({@code goldenfive.logs.ship-own=true}): every line its
@@ -41,6 +40,8 @@ import dev.goldenfive.web.LogMarkers;
 @ConditionalOnProperty(name = "goldenfive.logs.ship-own", havingValue = "true")
 class OwnLogs implements SmartLifecycle {
 
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger(OwnLogs.class);
+
     static final String SERVICE = "goldenfive";
     static final int QUEUE = 10_000;
     static final String THREAD = "own-log-shipper";
@@ -52,7 +53,12 @@ class OwnLogs implements SmartLifecycle {
     private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong overflow = new AtomicLong();
     private final Appender appender = new Appender();
-    private volatile ScheduledExecutorService shipper;
+    // its own failures are never logged: they would come back to it as lines to ship (ship() counts them as lost)
+    private final Worker shipper = new Worker(THREAD, "shipping goldenfive's own logs", log,
+            Worker.Pace.retryingAfter(Duration.ofSeconds(1)), () -> {
+                ship();
+                return Duration.ofSeconds(1);
+            });
 
     OwnLogs(LogIngest ingest, LogSettings settings) {
         this.ingest = ingest;
@@ -122,8 +128,7 @@ class OwnLogs implements SmartLifecycle {
         appender.setName("goldenfive-archive");
         appender.start();
         root.addAppender(appender);
-        shipper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(THREAD).daemon().factory());
-        shipper.scheduleWithFixedDelay(this::ship, 1, 1, TimeUnit.SECONDS);
+        shipper.start();
     }
 
     @Override
@@ -131,24 +136,14 @@ class OwnLogs implements SmartLifecycle {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAppender(appender);
         appender.stop();
-        ScheduledExecutorService current = shipper;
-        if (current != null) {
-            current.shutdown();
-            try {
-                current.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        shipper.stop();
         // the last lines, from the thread that stops (not the shipper's)
         ship();
-        shipper = null;
     }
 
     @Override
     public boolean isRunning() {
-        return shipper != null;
+        return shipper.running();
     }
 
     private static String hostName() {

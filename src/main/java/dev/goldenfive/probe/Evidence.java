@@ -25,12 +25,13 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlArrays;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 
 /**
  * An incident's evidence: its probe results, the state of its runbook's checks and the diagnosis. When new
@@ -49,14 +50,14 @@ public class Evidence {
     static final String COLUMNS = "body, submitter, received_at";
 
     private final Runbooks runbooks;
-    private final IncidentManagement incidents;
+    private final IncidentCommands commands;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    Evidence(Runbooks runbooks, IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock) {
+    Evidence(Runbooks runbooks, IncidentCommands commands, JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.runbooks = runbooks;
-        this.incidents = incidents;
+        this.commands = commands;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -88,7 +89,7 @@ public class Evidence {
                 .query(this::stored).list();
         long total = jdbc.sql("select results from incident_evidence where incident_id = :id")
                 .param("id", incident.id()).query(Long.class).optional().orElse(0L);
-        return new View(incident.key(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest),
+        return new View(incident.key().toString(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest),
                 listed, total);
     }
 
@@ -152,18 +153,17 @@ public class Evidence {
                 .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .update();
         if (states.equals(before.checks()) && Objects.equals(rule, before.rule())) {
-            incidents.touched(incident);
+            commands.touched(incident);
             return;
         }
         for (CheckState check : checks) {
             String was = before.checks().getOrDefault(check.key(), CheckState.State.PENDING.label());
             if (!was.equals(check.state().label())) {
-                incidents.recordFinding(incident, "check-changed", by, checkSummary(check), checkDetails(check, was));
+                commands.record(incident, checkChanged(check, was), checkSummary(check), by);
             }
         }
         if (!Objects.equals(rule, before.rule())) {
-            incidents.recordFinding(incident, "diagnosis-changed", by, diagnosisSummary(diagnosis),
-                    diagnosisDetails(diagnosis, before.rule()));
+            commands.record(incident, diagnosisChanged(diagnosis, before.rule()), diagnosisSummary(diagnosis), by);
         }
     }
 
@@ -199,20 +199,9 @@ public class Evidence {
         return r == null ? summary : summary + " (" + check.decidedBy().submitter() + ", " + r.path().label() + ", " + r.target() + ")";
     }
 
-    private static Map<String, Object> checkDetails(CheckState check, String was) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("check", check.key());
-        details.put("stage", check.stage());
-        details.put("title", check.title());
-        details.put("from", was);
-        details.put("to", check.state().label());
-        if (!check.reasons().isEmpty()) {
-            details.put("reasons", check.reasons());
-        }
-        if (check.decidedBy() != null) {
-            details.put("result", resultFacts(check.decidedBy()));
-        }
-        return details;
+    private static Fact.CheckChanged checkChanged(CheckState check, String was) {
+        return new Fact.CheckChanged(check.key(), check.stage(), check.title(), was, check.state().label(),
+                check.reasons().isEmpty() ? null : List.copyOf(check.reasons()), seen(check.decidedBy()));
     }
 
     private static String diagnosisSummary(Optional<Diagnosis> diagnosis) {
@@ -220,37 +209,20 @@ public class Evidence {
                 .orElse("Diagnosis withdrawn: the evidence no longer matches a rule");
     }
 
-    private static Map<String, Object> diagnosisDetails(Optional<Diagnosis> diagnosis, String was) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        if (was != null) {
-            details.put("from", was);
-        }
-        diagnosis.ifPresent(d -> {
-            details.put("rule", d.rule());
-            details.put("boundary", d.boundary().label());
-            details.put("title", d.title());
-            details.put("evidence", d.evidence().stream().map(c -> {
-                Map<String, Object> fact = new LinkedHashMap<>();
-                fact.put("check", c.key());
-                fact.put("state", c.state().label());
-                fact.put("result", resultFacts(c.decidedBy()));
-                return fact;
-            }).toList());
-        });
-        return details;
+    private static Fact.DiagnosisChanged diagnosisChanged(Optional<Diagnosis> diagnosis, String was) {
+        return diagnosis.map(d -> new Fact.DiagnosisChanged(was, d.rule(), d.boundary().label(), d.title(),
+                        d.evidence().stream().map(c -> new Fact.CheckSeen(c.key(), c.state().label(), seen(c.decidedBy()))).toList()))
+                .orElseGet(() -> new Fact.DiagnosisChanged(was, null, null, null, null));
     }
 
-    private static Map<String, Object> resultFacts(StoredResult stored) {
+    /** The result that decided a check, as the timeline names it; none when no result did. */
+    private static Fact.ProbeSeen seen(StoredResult stored) {
+        if (stored == null) {
+            return null;
+        }
         ProbeResult r = stored.result();
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("id", r.id());
-        facts.put("submitter", stored.submitter());
-        facts.put("type", r.type().label());
-        facts.put("target", r.target());
-        facts.put("path", r.path().label());
-        facts.put("success", r.success());
-        facts.put("startedAt", r.startedAt().toString());
-        return facts;
+        return new Fact.ProbeSeen(r.id(), stored.submitter(), r.type().label(), r.target(), r.path().label(), r.success(),
+                r.startedAt());
     }
 
 

@@ -36,7 +36,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
@@ -56,14 +56,14 @@ class ProbeApi {
     private final Evidence evidence;
     private final ProbeSearch search;
     private final Senders senders;
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final ProbeSettings settings;
     private final Validator validator;
     private final ObjectReader one;
     private final ObjectReader many;
     private final Admission admission;
 
-    ProbeApi(ProbeIngest ingest, Evidence evidence, ProbeSearch search, Senders senders, IncidentManagement incidents,
+    ProbeApi(ProbeIngest ingest, Evidence evidence, ProbeSearch search, Senders senders, Incidents incidents,
             ProbeSettings settings, JsonMapper json) {
         this.ingest = ingest;
         this.evidence = evidence;

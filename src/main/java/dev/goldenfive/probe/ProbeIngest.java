@@ -22,7 +22,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlArrays;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.runbook.Runbook;
@@ -48,7 +49,7 @@ public class ProbeIngest {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     static final Duration OLDEST = Duration.ofDays(30);
 
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final Runbooks runbooks;
     private final Evidence evidence;
     private final ProbeSettings settings;
@@ -56,7 +57,7 @@ public class ProbeIngest {
     private final JsonMapper json;
     private final Clock clock;
 
-    ProbeIngest(IncidentManagement incidents, Runbooks runbooks, Evidence evidence, ProbeSettings settings,
+    ProbeIngest(Incidents incidents, Runbooks runbooks, Evidence evidence, ProbeSettings settings,
             JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
@@ -112,9 +113,9 @@ public class ProbeIngest {
                 incident = match(open, labels, result, checks).orElse(null);
             }
             if (incident != null) {
-                attachedTo.put(incident.key(), incident);
+                attachedTo.put(incident.key().toString(), incident);
             }
-            stored.add(result.stored(incident == null ? null : incident.key(), labels));
+            stored.add(result.stored(incident == null ? null : incident.key().toString(), labels));
         }
         Map<String, Long> created = stored.isEmpty() ? Map.of() : insert(stored, attachedTo, sender, now);
         // stored meanwhile by a request racing this one (the same batch sent twice at once)
@@ -172,7 +173,7 @@ public class ProbeIngest {
             if (key == null) {
                 continue;
             }
-            Optional<IncidentRef> incident = found.computeIfAbsent(key, incidents::ref);
+            Optional<IncidentRef> incident = found.computeIfAbsent(key, k -> IncidentKey.parse(k).flatMap(incidents::ref));
             if (incident.isEmpty()) {
                 problems.add(new FieldProblem(prefix + "incident", "there is no incident " + key));
             }

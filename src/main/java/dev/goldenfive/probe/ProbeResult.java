@@ -18,7 +18,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.web.Credentials;
 
@@ -30,7 +30,7 @@ import dev.goldenfive.web.Credentials;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeResult(
         @NotBlank @Pattern(regexp = ID, message = ID_MESSAGE) String id,
-        @Pattern(regexp = IncidentManagement.KEY, message = "must be an incident key such as INC-42") String incident,
+        @Pattern(regexp = IncidentKey.PATTERN, message = "must be an incident key such as INC-42") String incident,
         @Size(max = 20) Map<@Pattern(regexp = LABEL, message = LABEL_MESSAGE) String, @NotNull @Size(max = 200) String> labels,
         @NotNull ProbeType type,
         @NotBlank @Size(max = 500) String target,

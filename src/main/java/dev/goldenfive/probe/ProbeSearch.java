@@ -10,7 +10,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlWhere;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.Glob;
 import dev.goldenfive.runbook.ProbeType;
@@ -23,11 +24,11 @@ public class ProbeSearch {
 
     public static final int MAX_LIMIT = 500;
 
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final Evidence evidence;
     private final JdbcClient jdbc;
 
-    ProbeSearch(IncidentManagement incidents, Evidence evidence, JdbcClient jdbc) {
+    ProbeSearch(Incidents incidents, Evidence evidence, JdbcClient jdbc) {
         this.incidents = incidents;
         this.evidence = evidence;
         this.jdbc = jdbc;
@@ -65,7 +66,7 @@ public class ProbeSearch {
             where.and("incident_id is null");
         }
         else if (query.incident() != null) {
-            IncidentRef incident = incidents.ref(query.incident())
+            IncidentRef incident = IncidentKey.parse(query.incident()).flatMap(incidents::ref)
                     .orElseThrow(() -> new InvalidField("incident", "there is no incident " + query.incident()));
             where.equal("incident_id", "incident", incident.id());
         }

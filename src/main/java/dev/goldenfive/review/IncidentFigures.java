@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
 
@@ -28,8 +29,8 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
         Instant goldenWindowEnd, String resolvingStage, List<StageTime> stages, FinalDiagnosis diagnosis) {
 
     /** The kinds of timeline entry the figures are made of. */
-    public static final List<String> KINDS = List.of("acknowledged", "mitigated", "stage-entered", "resolved", "reopened",
-            "diagnosis-changed");
+    public static final List<Class<? extends Fact>> KINDS = List.of(Fact.Acknowledged.class, Fact.Mitigated.class,
+            Fact.StageEntered.class, Fact.Resolved.class, Fact.Reopened.class, Fact.DiagnosisChanged.class);
 
     /** How a stage went against its window. */
     public enum Outcome {
@@ -67,7 +68,7 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
     }
 
     /** The rule that matched last, the fault boundary it names, and the check results behind it. */
-    public record FinalDiagnosis(Instant at, String rule, String boundary, String title, List<Map<String, Object>> evidence) {
+    public record FinalDiagnosis(Instant at, String rule, String boundary, String title, List<Fact.CheckSeen> evidence) {
     }
 
     public Duration timeToAcknowledge() {
@@ -139,7 +140,6 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
     }
 
     /** The figures of an incident that started at {@code startedAt}, from its entries of {@link #KINDS} in order. */
-    @SuppressWarnings("unchecked")
     public static IncidentFigures of(Instant startedAt, Runbook runbook, List<TimelineEntry> entries, Instant now) {
         Instant acknowledged = null;
         Instant mitigated = null;
@@ -152,38 +152,37 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
         String last = null;
         Instant since = null;
         for (TimelineEntry entry : entries) {
-            Map<String, Object> d = entry.details();
-            switch (entry.kind()) {
-                case "acknowledged" -> acknowledged = acknowledged == null ? entry.at() : acknowledged;
-                case "mitigated" -> mitigated = mitigated == null ? entry.at() : mitigated;
-                case "stage-entered" -> {
-                    Instant entered = enteredAt(entry, startedAt);
+            switch (entry.fact()) {
+                case Fact.Acknowledged ignored -> acknowledged = acknowledged == null ? entry.at() : acknowledged;
+                case Fact.Mitigated ignored -> mitigated = mitigated == null ? entry.at() : mitigated;
+                case Fact.StageEntered stage -> {
+                    Instant entered = enteredAt(stage, entry.at(), startedAt);
                     if (current != null) {
                         add(spans, current, since, entered);
                     }
-                    current = (String) d.get("to");
+                    current = stage.to();
                     last = current;
                     since = entered;
                 }
-                case "resolved" -> {
+                case Fact.Resolved resolution -> {
                     if (current != null) {
                         add(spans, current, since, entry.at());
                     }
                     current = null;
                     firstResolved = firstResolved == null ? entry.at() : firstResolved;
                     resolved = entry.at();
-                    resolvingStage = (String) d.get("stage");
+                    resolvingStage = resolution.stage();
                 }
-                case "reopened" -> {
+                case Fact.Reopened ignored -> {
                     current = last;
                     since = entry.at();
                     resolved = null;
                     resolvingStage = null;
                 }
                 // a withdrawal (the evidence no longer matches, often because the fix worked) keeps the last match
-                case "diagnosis-changed" -> diagnosis = !d.containsKey("rule") ? diagnosis
-                        : new FinalDiagnosis(entry.at(), (String) d.get("rule"), (String) d.get("boundary"),
-                                (String) d.get("title"), (List<Map<String, Object>>) d.getOrDefault("evidence", List.of()));
+                case Fact.DiagnosisChanged changed -> diagnosis = changed.withdrawn() ? diagnosis
+                        : new FinalDiagnosis(entry.at(), changed.rule(), changed.boundary(), changed.title(),
+                                changed.evidence() == null ? List.of() : changed.evidence());
                 default -> {
                 }
             }
@@ -212,12 +211,11 @@ public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant
     }
 
     /** When the stage began: t0 for the first, the passed deadline for timer and catch-up entries, else the entry's time. */
-    private static Instant enteredAt(TimelineEntry entry, Instant startedAt) {
-        Map<String, Object> d = entry.details();
-        if ("declared".equals(d.get("cause"))) {
+    private static Instant enteredAt(Fact.StageEntered stage, Instant at, Instant startedAt) {
+        if ("declared".equals(stage.cause())) {
             return startedAt;
         }
-        return d.get("deadline") instanceof String deadline ? Instant.parse(deadline) : entry.at();
+        return stage.byTheClock() ? stage.deadline() : at;
     }
 
     private static void add(Map<String, List<Span>> spans, String stage, Instant from, Instant to) {

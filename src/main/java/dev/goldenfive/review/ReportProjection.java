@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,12 +29,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.FindingRecorded;
 import dev.goldenfive.incident.IncidentEvent;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.Timeline;
-import dev.goldenfive.web.BackgroundThread;
+import dev.goldenfive.web.Worker;
 
 /**
  * Keeps the reports' table of incident figures, each computed from the incident's timeline with
@@ -65,21 +65,23 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
      */
     private static final int REST_FACTOR = 3;
     /** The changes the figures depend on: the kinds they are made of, and the declaration and closing (title, status). */
-    private static final Set<String> FIGURES = Stream.concat(IncidentFigures.KINDS.stream(), Stream.of("declared", "closed"))
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<Class<? extends Fact>> FIGURES = Stream.concat(IncidentFigures.KINDS.stream(),
+            Stream.of(Fact.Declared.class, Fact.Closed.class)).collect(Collectors.toUnmodifiableSet());
 
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final Runbooks runbooks;
     private final Timeline timeline;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Semaphore wake = new Semaphore(0);
     /** Incidents whose computation failed, and until when they are left alone. */
     private final Map<Long, Instant> setAside = new ConcurrentHashMap<>();
-    private final BackgroundThread thread = new BackgroundThread("report-figures", this::loop);
+    // changes come in bursts (a timer firing many incidents): the burst finishes before the figures are computed
+    private final Worker worker = new Worker("report-figures", "computing report figures", log,
+            Worker.Pace.retryingAfter(POLL).settlingAfterWake(SETTLE), this::round);
+    private boolean markedMissing;
 
-    ReportProjection(IncidentManagement incidents, Runbooks runbooks, Timeline timeline, JdbcClient jdbc,
+    ReportProjection(Incidents incidents, Runbooks runbooks, Timeline timeline, JdbcClient jdbc,
             TransactionTemplate transactions, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
@@ -91,22 +93,22 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
 
     @EventListener
     void changed(IncidentEvent event) {
-        if (FIGURES.contains(event.kind())) {
+        if (FIGURES.contains(event.fact().getClass())) {
             mark(event.incidentKey());
         }
     }
 
     @EventListener
     void found(FindingRecorded finding) {
-        if (FIGURES.contains(finding.entry().kind())) {
+        if (FIGURES.contains(finding.entry().fact().getClass())) {
             mark(finding.incident().key());
         }
     }
 
     /** Marks the incident just before the transaction commits, and wakes this replica's thread after it did. */
     @SuppressWarnings("unchecked")
-    private void mark(String key) {
-        long number = IncidentManagement.number(key);
+    private void mark(IncidentKey key) {
+        long number = key.number();
         Set<Long> numbers = (Set<Long>) TransactionSynchronizationManager.getResource(this);
         if (numbers == null) {
             Set<Long> fresh = new TreeSet<>();
@@ -143,7 +145,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
 
         @Override
         public void afterCommit() {
-            wake.release();
+            worker.wake();
         }
 
         @Override
@@ -184,7 +186,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                 if (!taken.isEmpty()) {
                     jdbc.sql("delete from report_pending where number = any(:taken)")
                             .param("taken", SqlArrays.of("int8", taken.toArray())).update();
-                    taken.forEach(n -> incidents.ref(IncidentManagement.key(n)).ifPresent(this::write));
+                    taken.forEach(n -> incidents.ref(new IncidentKey(n)).ifPresent(this::write));
                 }
             });
             return taken.size();
@@ -236,7 +238,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                         + " mitigated_at = excluded.mitigated_at, resolved_at = excluded.resolved_at,"
                         + " resolving_stage = excluded.resolving_stage, fault_boundary = excluded.fault_boundary")
                 .param("id", incident.id())
-                .param("number", incident.number())
+                .param("number", incident.key().number())
                 .param("title", incident.title())
                 .param("service", incident.service())
                 .param("environment", incident.environment())
@@ -281,7 +283,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                     .query(Long.class).list());
             Set<Long> missing = new LinkedHashSet<>();
             batch.stream().filter(incident -> !present.contains(incident.id()))
-                    .forEach(incident -> missing.add(incident.number()));
+                    .forEach(incident -> missing.add(incident.key().number()));
             if (!missing.isEmpty()) {
                 try {
                     transactions.executeWithoutResult(tx -> markAll(missing));
@@ -298,63 +300,50 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
 
     @Override
     public void start() {
-        thread.start();
+        markedMissing = false;
+        worker.start();
     }
 
     @Override
     public void stop() {
-        thread.stop();
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return thread.running();
+        return worker.running();
     }
 
-    private void loop() {
-        try {
-            int marked = markMissing();
-            if (marked > 0) {
-                log.info("Computing the report figures of {} earlier incidents", marked);
-            }
-        }
-        catch (RuntimeException failed) {
-            log.warn("Could not mark earlier incidents for the reports; the next start tries again", failed);
-        }
-        try {
-            while (thread.running()) {
-                try {
-                    long started = System.nanoTime();
-                    while (thread.running() && compute(BATCH) > 0) {
-                        Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
-                        started = System.nanoTime();
-                    }
-                    if (wake.tryAcquire(POLL.toNanos(), TimeUnit.NANOSECONDS)) {
-                        // changes come in bursts (a timer firing many incidents): let the burst finish first
-                        Thread.sleep(SETTLE);
-                    }
-                    wake.drainPermits();
-                }
-                catch (RuntimeException failed) {
-                    log.warn("Computing report figures failed; trying again in a second", failed);
-                    Thread.sleep(POLL);
+    /**
+     * Marks the incidents that have no figures yet (once, first), then computes a batch of figures and rests
+     * three times as long as it took, or, with nothing to compute, until a change wakes it.
+     */
+    private Duration round() throws InterruptedException {
+        if (!markedMissing) {
+            markedMissing = true;
+            try {
+                int marked = markMissing();
+                if (marked > 0) {
+                    log.info("Computing the report figures of {} earlier incidents", marked);
                 }
             }
-        }
-        catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        }
-        finally {
-            if (thread.running()) {
-                log.error("The report figures thread ended while the application runs; reports go stale until a restart");
+            catch (RuntimeException failed) {
+                log.warn("Could not mark earlier incidents for the reports; the next start tries again", failed);
             }
         }
+        long started = System.nanoTime();
+        if (compute(BATCH) > 0) {
+            // a rest no change cuts short: a storm of changes is not slowed by computing their figures
+            Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * REST_FACTOR));
+            return Duration.ZERO;
+        }
+        return POLL;
     }
 
     /** DOWN when the thread is gone while the application runs (reports then go stale); how many wait. */
     @Override
     public Health health() {
-        Health.Builder health = thread.alive() ? Health.up() : Health.down().withDetail("reason", "the report figures thread has ended");
+        Health.Builder health = worker.alive() ? Health.up() : Health.down().withDetail("reason", "the report figures thread has ended");
         return health.withDetail("pending", jdbc.sql("select count(*) from report_pending").query(Long.class).single())
                 .withDetail("setAside", setAside.size())
                 .build();

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlWhere;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentKey;
 
 /**
  * Reports across incidents, computed by PostgreSQL from the table {@link ReportProjection} keeps: a handful of
@@ -85,7 +85,7 @@ public class Reports {
         List<ReportSummary.OverdueItem> items = jdbc.sql("select r.number, a.title, a.owner, a.due_on, a.status"
                         + " from review_action_item a" + overdue + " order by a.due_on, a.id limit 50")
                 .params(params)
-                .query((rs, row) -> new ReportSummary.OverdueItem(IncidentManagement.key(rs.getLong("number")), rs.getString("title"),
+                .query((rs, row) -> new ReportSummary.OverdueItem(new IncidentKey(rs.getLong("number")).toString(), rs.getString("title"),
                         rs.getString("owner"), rs.getDate("due_on").toLocalDate(), ActionItem.Status.valueOf(rs.getString("status"))))
                 .list();
         String unreviewed = " left join review v on v.incident_id = r.incident_id" + where
@@ -108,7 +108,7 @@ public class Reports {
                 jdbc.sql("select r.number, r.title, r.resolved_at, v.status from report_incident r" + unreviewed
                                 + " order by r.resolved_at, r.number limit 20")
                         .params(params)
-                        .query((rs, row) -> new ReportSummary.ReviewToComplete(IncidentManagement.key(rs.getLong("number")),
+                        .query((rs, row) -> new ReportSummary.ReviewToComplete(new IncidentKey(rs.getLong("number")).toString(),
                                 rs.getString("title"), rs.getTimestamp("resolved_at").toInstant(),
                                 rs.getString("status") == null ? null : ReviewStatus.valueOf(rs.getString("status"))))
                         .list(),
@@ -178,7 +178,7 @@ public class Reports {
         jdbc.sql("select r.* from report_incident r" + where + " order by r.started_at, r.number limit " + MAX_ROWS)
                 .params(where.params())
                 .query((ResultSet rs) -> {
-                    sink.accept(new Row(IncidentManagement.key(rs.getLong("number")), rs.getString("title"), rs.getString("service"),
+                    sink.accept(new Row(new IncidentKey(rs.getLong("number")).toString(), rs.getString("title"), rs.getString("service"),
                             rs.getString("environment"), rs.getString("severity"), rs.getString("status"),
                             rs.getTimestamp("started_at"), rs.getTimestamp("acknowledged_at"),
                             rs.getTimestamp("mitigated_at"), rs.getTimestamp("resolved_at"),

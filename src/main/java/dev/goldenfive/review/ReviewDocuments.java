@@ -7,7 +7,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentView;
 import dev.goldenfive.runbook.Runbook;
@@ -27,13 +27,13 @@ class ReviewDocuments {
             Instant now) {
     }
 
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final Runbooks runbooks;
     private final Timeline timeline;
     private final Reviews reviews;
     private final Clock clock;
 
-    ReviewDocuments(IncidentManagement incidents, Runbooks runbooks, Timeline timeline, Reviews reviews, Clock clock) {
+    ReviewDocuments(Incidents incidents, Runbooks runbooks, Timeline timeline, Reviews reviews, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
         this.timeline = timeline;

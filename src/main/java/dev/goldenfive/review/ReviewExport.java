@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.TimelineEntry;
 
 /** A review with its incident's figures and timeline, as Markdown (to paste into a wiki) or JSON (for tools). */
@@ -90,8 +91,8 @@ class ReviewExport {
         else {
             md.append("**").append(f.diagnosis().boundary()).append("** — ").append(line(f.diagnosis().title()))
                     .append(" (rule ").append(f.diagnosis().rule()).append(", ").append(time(f.diagnosis().at())).append(" UTC)\n\n");
-            for (Map<String, Object> fact : f.diagnosis().evidence()) {
-                md.append("- check ").append(fact.get("check")).append(": ").append(fact.get("state")).append('\n');
+            for (Fact.CheckSeen check : f.diagnosis().evidence()) {
+                md.append("- check ").append(check.check()).append(": ").append(check.state()).append('\n');
             }
             md.append('\n');
         }

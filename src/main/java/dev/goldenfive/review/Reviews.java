@@ -20,7 +20,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.CloseCondition;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.security.Role;
@@ -41,12 +41,12 @@ public class Reviews implements CloseCondition {
     public static final int MAX_ITEMS = 100;
 
     private final ReviewStore store;
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
     private final ReviewSettings settings;
     private final Clock clock;
 
-    Reviews(ReviewStore store, IncidentManagement incidents, Timeline timeline, ReviewSettings settings, Clock clock) {
+    Reviews(ReviewStore store, Incidents incidents, Timeline timeline, ReviewSettings settings, Clock clock) {
         this.store = store;
         this.incidents = incidents;
         this.timeline = timeline;
@@ -146,13 +146,13 @@ public class Reviews implements CloseCondition {
         }
         ReviewStatus status = store.statusForClosing(incident.id()).orElse(null);
         if (status != ReviewStatus.COMPLETED) {
-            throw new ReviewProblems.ReviewNeeded(incident.key(), status);
+            throw new ReviewProblems.ReviewNeeded(incident.key().toString(), status);
         }
     }
 
     private void requireMayEdit(IncidentRef incident, Editor editor) {
         if (!mayEdit(incident, editor)) {
-            throw new ReviewProblems.NotYourIncident(incident.key(), editor.username());
+            throw new ReviewProblems.NotYourIncident(incident.key().toString(), editor.username());
         }
     }
 
@@ -202,7 +202,7 @@ public class Reviews implements CloseCondition {
     }
 
     private ReviewView view(IncidentRef incident, Review review) {
-        return ReviewView.of(incident.key(), review, settings.requiredSections(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        return ReviewView.of(incident.key().toString(), review, settings.requiredSections(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     }
 
     private Instant now() {

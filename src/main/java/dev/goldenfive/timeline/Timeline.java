@@ -7,9 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
-import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,21 +30,19 @@ public class Timeline {
     public static final int MAX_PAGE = 1000;
     private static final String SELECT =
             "select id, incident_id, at, kind, actor_kind, actor_id, summary, details from timeline_entry";
-    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
-    };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
     Timeline(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
-        this.json = json;
+        // facts written by a later version may carry fields this one does not know
+        this.json = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     }
 
     /** Only inside the transaction of the change the entry records. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public TimelineEntry append(long incidentId, Instant at, String kind, Actor actor, String summary,
-            Map<String, Object> details) {
+    public TimelineEntry append(long incidentId, Instant at, Actor actor, String summary, Fact fact) {
         long id = jdbc.sql("""
                 insert into timeline_entry (incident_id, at, kind, actor_kind, actor_id, summary, details)
                 values (:incident, :at, :kind, :actorKind, :actorId, :summary, cast(:details as jsonb))
@@ -53,14 +50,14 @@ public class Timeline {
                 """)
                 .param("incident", incidentId)
                 .param("at", Timestamp.from(at))
-                .param("kind", kind)
+                .param("kind", fact.kind())
                 .param("actorKind", actor.kind().name())
                 .param("actorId", actor.id())
                 .param("summary", summary)
-                .param("details", json.writeValueAsString(details))
+                .param("details", Facts.json(json, fact))
                 .query(Long.class)
                 .single();
-        return new TimelineEntry(id, incidentId, at, kind, actor, summary, details);
+        return new TimelineEntry(id, incidentId, at, actor, summary, fact);
     }
 
     /** Entries of an incident in the order they were written, after entry {@code afterId} (0: from the start). */
@@ -92,17 +89,23 @@ public class Timeline {
                 .single();
     }
 
-    /** Entries of one kind of an incident, in the order they were written. */
+    /** The facts of one kind of an incident, with their entries, in the order they were written. */
     @Transactional(readOnly = true)
-    public List<TimelineEntry> ofKind(long incidentId, String kind) {
+    public <F extends Fact> List<Recorded<F>> ofKind(long incidentId, Class<F> type) {
         return jdbc.sql("""
                 %s
                 where incident_id = :incident and kind = :kind order by id
                 """.formatted(SELECT))
                 .param("incident", incidentId)
-                .param("kind", kind)
+                .param("kind", Facts.kind(type))
                 .query(this::entry)
-                .list();
+                .list().stream()
+                .map(entry -> new Recorded<>(entry, type.cast(entry.fact())))
+                .toList();
+    }
+
+    /** A fact of a known kind with the entry that records it. */
+    public record Recorded<F extends Fact>(TimelineEntry entry, F fact) {
     }
 
     /**
@@ -124,9 +127,10 @@ public class Timeline {
                 .list();
     }
 
-    /** Entries of an incident in order, only of the {@code kinds} given (all when empty), the first {@code max} of them. */
+    /** Entries of an incident in order, only of the {@code types} of fact given (all when empty), the first {@code max} of them. */
     @Transactional(readOnly = true)
-    public List<TimelineEntry> all(long incidentId, Collection<String> kinds, int max) {
+    public List<TimelineEntry> all(long incidentId, Collection<Class<? extends Fact>> types, int max) {
+        List<String> kinds = types.stream().map(Facts::kind).toList();
         List<TimelineEntry> all = new ArrayList<>();
         List<TimelineEntry> page;
         do {
@@ -169,7 +173,7 @@ public class Timeline {
 
     private TimelineEntry entry(ResultSet rs, int row) throws SQLException {
         return new TimelineEntry(rs.getLong("id"), rs.getLong("incident_id"), rs.getTimestamp("at").toInstant(),
-                rs.getString("kind"), new Actor(Actor.Kind.valueOf(rs.getString("actor_kind")), rs.getString("actor_id")),
-                rs.getString("summary"), json.readValue(rs.getString("details"), DETAILS));
+                new Actor(Actor.Kind.valueOf(rs.getString("actor_kind")), rs.getString("actor_id")),
+                rs.getString("summary"), Facts.read(json, rs.getString("kind"), rs.getString("details")));
     }
 }

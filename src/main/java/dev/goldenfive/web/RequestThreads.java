@@ -35,7 +35,7 @@ class RequestThreads implements HealthIndicator, SmartLifecycle {
     private final Duration stuck;
     private volatile Instant lastRan;
     private final ThreadDumps.Once dump = new ThreadDumps.Once();
-    private final BackgroundThread asker = new BackgroundThread("request-threads", this::ask);
+    private final Worker asker;
 
     @Autowired
     RequestThreads(Clock clock) {
@@ -46,18 +46,11 @@ class RequestThreads implements HealthIndicator, SmartLifecycle {
         this.scheduler = scheduler;
         this.clock = clock;
         this.stuck = stuck;
-    }
-
-    private void ask() {
-        while (asker.running()) {
-            scheduler.execute(() -> lastRan = clock.instant());
-            try {
-                Thread.sleep(EVERY);
-            }
-            catch (InterruptedException stopping) {
-                return;
-            }
-        }
+        this.asker = new Worker("request-threads", "asking the virtual threads to run", log, Worker.Pace.retryingAfter(EVERY),
+                () -> {
+                    scheduler.execute(() -> lastRan = clock.instant());
+                    return EVERY;
+                });
     }
 
     @Override

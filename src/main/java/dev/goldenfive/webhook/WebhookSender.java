@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,6 +32,7 @@ import org.springframework.stereotype.Component;
 
 import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.OutboundAddresses;
+import dev.goldenfive.web.Worker;
 
 /**
  * Sends due webhook messages, on every replica. A replica claims a batch of due messages (skipping those
@@ -62,7 +62,7 @@ class WebhookSender implements SmartLifecycle {
     private final OutboundAddresses outbound;
     private final HttpClient http;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private volatile ScheduledExecutorService poller;
+    private final Worker poller;
     private volatile Instant lastCleanup = Instant.EPOCH;
 
     WebhookSender(JdbcClient jdbc, WebhookSettings settings, Clock clock, OutboundAddresses outbound) {
@@ -71,6 +71,10 @@ class WebhookSender implements SmartLifecycle {
         this.clock = clock;
         this.outbound = outbound;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.poller = new Worker("webhook-sender", "sending webhooks", log, Worker.Pace.retryingAfter(settings.poll()), () -> {
+            sendDue();
+            return settings.poll();
+        });
     }
 
     private record Due(long id, String url, String secret, String payload, String event, String eventId, int attempts) {
@@ -215,21 +219,16 @@ class WebhookSender implements SmartLifecycle {
     @Override
     public void start() {
         // made at every start: a stopped context (a paused test context, say) may be started again
-        poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhook-sender").daemon().factory());
-        poller.scheduleWithFixedDelay(this::sendDue, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+        poller.start();
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService current = poller;
-        if (current != null) {
-            current.shutdown();
-        }
-        poller = null;
+        poller.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return poller != null;
+        return poller.running();
     }
 }

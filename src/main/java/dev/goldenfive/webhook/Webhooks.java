@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +30,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentEvent;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.InvalidField;
@@ -57,13 +58,13 @@ public class Webhooks {
             from webhook w left join webhook_delivery d on d.webhook_id = w.id""";
     private static final String GROUPED = " group by w.id";
 
-    private final IncidentManagement incidents;
+    private final Incidents incidents;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
     private final OutboundAddresses outbound;
 
-    Webhooks(IncidentManagement incidents, JdbcClient jdbc, JsonMapper json, Clock clock, OutboundAddresses outbound) {
+    Webhooks(Incidents incidents, JdbcClient jdbc, JsonMapper json, Clock clock, OutboundAddresses outbound) {
         this.incidents = incidents;
         this.jdbc = jdbc;
         this.json = json;
@@ -90,16 +91,17 @@ public class Webhooks {
     public Created create(String name, String url, List<String> events, String by) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > 100) {
-            throw new InvalidField("name", "must be 1–100 characters");
+            throw new InvalidField("name", "must be 1–100 characters", "webhooks.problem.name");
         }
         if (VisibleText.needed(trimmed)) {
-            throw new InvalidField("name", StrictStrings.PRINTABLE_MESSAGE);
+            throw new InvalidField("name", StrictStrings.PRINTABLE_MESSAGE, "problem.printable");
         }
         checkUrl(url);
         List<String> wanted = events == null || events.isEmpty() ? EVENTS : events;
         for (String event : wanted) {
             if (event == null || !EVENTS.contains(event)) {
-                throw new InvalidField("events", "'" + event + "' is not one of " + EVENTS);
+                throw new InvalidField("events", "'" + event + "' is not one of " + EVENTS, "webhooks.problem.event", event,
+                        String.join(", ", EVENTS));
             }
         }
         byte[] random = new byte[32];
@@ -182,7 +184,7 @@ public class Webhooks {
         IncidentRef incident = incidents.ref(event.incidentKey()).orElseThrow();
         UUID eventId = UUID.randomUUID();
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("key", incident.key());
+        facts.put("key", incident.key().toString());
         facts.put("title", incident.title());
         facts.put("service", incident.service());
         facts.put("environment", incident.environment());
@@ -195,14 +197,14 @@ public class Webhooks {
         payload.put("summary", event.summary());
         payload.put("actor", Map.of("kind", event.actor().kind().name().toLowerCase(Locale.ROOT), "id", event.actor().id()));
         payload.put("incident", facts);
-        payload.put("details", event.details());
+        payload.put("details", event.fact());
         String body = json.writeValueAsString(payload);
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql("""
                 insert into webhook_delivery (webhook_id, event_id, event, incident_key, payload, status, next_attempt_at, created_at)
                 select w, :eventId, :type, :key, :payload, 'pending', :now, :now from unnest(:targets) w
                 """)
-                .param("eventId", eventId).param("type", type).param("key", incident.key()).param("payload", body)
+                .param("eventId", eventId).param("type", type).param("key", incident.key().toString()).param("payload", body)
                 .param("now", now).param("targets", SqlArrays.of("int8", targets.toArray()))
                 .update();
     }
@@ -215,18 +217,21 @@ public class Webhooks {
         try {
             URI uri = new URI(url == null ? "" : url.strip());
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new InvalidField("url", "must be an http or https URL with a host");
+                throw new InvalidField("url", "must be an http or https URL with a host", "webhooks.problem.url.form");
             }
             if (url.length() > 2000) {
-                throw new InvalidField("url", "must be at most 2,000 characters");
+                throw new InvalidField("url", "must be at most 2,000 characters", "webhooks.problem.url.length");
             }
             outbound.checkLiteral(uri);
         }
         catch (OutboundAddresses.Refused ex) {
-            throw new InvalidField("url", "is " + ex.getMessage());
+            // the address and why it is refused; the setting that lets it through only where it can
+            throw new InvalidField("url", "is " + ex.getMessage(), ex.kind() == OutboundAddresses.Kind.DENIED
+                    ? "webhooks.problem.url.denied" : "webhooks.problem.url.refused", ex.address().getHostAddress(),
+                    new DefaultMessageSourceResolvable(new String[] {"outbound.kind." + ex.kind().name()}, ex.kind().description()));
         }
         catch (URISyntaxException ex) {
-            throw new InvalidField("url", "is not a URL: " + ex.getReason());
+            throw new InvalidField("url", "is not a URL: " + ex.getReason(), "webhooks.problem.url.syntax", ex.getReason());
         }
     }
 

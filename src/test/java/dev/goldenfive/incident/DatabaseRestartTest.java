@@ -47,7 +47,7 @@ class DatabaseRestartTest {
             String runbook = IncidentTimersTest.publishShortRunbook(app);
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                keys.add(app.getBean(IncidentManagement.class).declare(IncidentTimersTest.declaration(runbook), RESPONDER).key());
+                keys.add(app.getBean(IncidentCommands.class).declare(IncidentTimersTest.declaration(runbook), RESPONDER).key().toString());
             }
             server = Server.of(data);
 

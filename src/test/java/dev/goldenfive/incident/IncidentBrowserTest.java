@@ -39,7 +39,7 @@ class IncidentBrowserTest extends InChromium {
     Runbooks runbooks;
 
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
 
     @Test
     void declareOnAShortRunbookWatchTheStageChangeTickAStepAndResolve() throws Exception {
@@ -160,7 +160,7 @@ class IncidentBrowserTest extends InChromium {
                      steps: [{key: vendor, title: Build vendored}]}
                 """.formatted(runbook), RunbookFormat.YAML, "admin");
         signIn();
-        IncidentView incident = incidents.declare(new IncidentManagement.Declaration("Drafts survive", "ci", "prod",
+        IncidentView incident = incidents.declare(new IncidentCommands.Declaration("Drafts survive", "ci", "prod",
                 Severity.SEV2, runbook, null, null, null), Actor.user("admin"));
         browser.get("http://localhost:" + port + "/incidents/" + incident.key());
         JavascriptExecutor page = (JavascriptExecutor) browser;

@@ -36,13 +36,13 @@ class IncidentPageBenchmark {
     void incidentPageRenderAndLiveUpdateLatency() throws Exception {
         try (ConfigurableApplicationContext app = Benchmarks.application()) {
             String base = Benchmarks.base(app);
-            IncidentManagement incidents = app.getBean(IncidentManagement.class);
-            String key = incidents.declare(new IncidentManagement.Declaration("Benchmark", "bench", "prod", Severity.SEV3,
+            IncidentCommands incidents = app.getBean(IncidentCommands.class);
+            IncidentKey key = incidents.declare(new IncidentCommands.Declaration("Benchmark", "bench", "prod", Severity.SEV3,
                     null, null, null, null), Actor.user("admin")).key();
             for (int i = 0; i < 498; i++) {
                 incidents.addNote(key, "Note number " + i + ": dig +short proxy.golang.org returned nothing", Actor.user("admin"));
             }
-            int entries = incidents.timeline(key, 0, 1000).size();
+            int entries = app.getBean(Incidents.class).timeline(key, 0, 1000).size();
 
             HttpClient http = Benchmarks.signedIn(base, "admin", Benchmarks.PASSWORD);
             List<Double> page = Benchmarks.timeGets(http, base + "/incidents/" + key, 200, 300);
@@ -55,7 +55,7 @@ class IncidentPageBenchmark {
             System.out.printf("ratio p95: %.1f; goal p95 <= 50 ms: %s%n", Benchmarks.percentile(page, .95) / Benchmarks.percentile(baseline, .95),
                     Benchmarks.percentile(page, .95) <= 50 ? "met" : "NOT MET");
 
-            liveUpdate(base, key);
+            liveUpdate(base, key.toString());
         }
     }
 

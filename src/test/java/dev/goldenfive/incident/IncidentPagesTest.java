@@ -33,16 +33,19 @@ class IncidentPagesTest {
     UserAccounts accounts;
 
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
+
+    @Autowired
+    Incidents reads;
 
     @Test
     void theDashboardListsOpenIncidentsWithTheirStageAndTimeLeft() throws Exception {
-        String key = incidents.declare(declaration("Dashboard shows me"), Actor.user("admin")).key();
+        IncidentKey key = incidents.declare(declaration("Dashboard shows me"), Actor.user("admin")).key();
         Cookie session = signIn(Role.MANAGER);
 
         String page = mvc.perform(get("/").cookie(session)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
-        assertThat(page).contains(key).contains("Dashboard shows me").contains("connectivity").contains("data-deadline=")
+        assertThat(page).contains(key.toString()).contains("Dashboard shows me").contains("connectivity").contains("data-deadline=")
                 .doesNotContain("Declare incident");
     }
 
@@ -103,7 +106,7 @@ class IncidentPagesTest {
 
     @Test
     void aManagerReadsTheIncidentPageButMayNotActOnIt() throws Exception {
-        String key = incidents.declare(declaration("Read only for managers"), Actor.user("admin")).key();
+        IncidentKey key = incidents.declare(declaration("Read only for managers"), Actor.user("admin")).key();
         Cookie session = signIn(Role.MANAGER);
 
         String page = mvc.perform(get("/incidents/" + key).cookie(session)).andExpect(status().isOk())
@@ -120,7 +123,7 @@ class IncidentPagesTest {
 
     @Test
     void formsActOnTheIncidentAndEveryChangeShowsInTheTimeline() throws Exception {
-        String key = incidents.declare(declaration("Walk it through"), Actor.user("admin")).key();
+        IncidentKey key = incidents.declare(declaration("Walk it through"), Actor.user("admin")).key();
         Cookie session = signIn(Role.RESPONDER);
 
         mvc.perform(post("/incidents/" + key + "/actions/acknowledge").cookie(session).with(csrf()))
@@ -152,7 +155,7 @@ class IncidentPagesTest {
 
     @Test
     void thePagesSpeakChineseToAChineseBrowserUntilThePersonPicksAnotherLanguage() throws Exception {
-        String key = incidents.declare(declaration("Speak my language"), Actor.user("admin")).key();
+        IncidentKey key = incidents.declare(declaration("Speak my language"), Actor.user("admin")).key();
         Cookie session = signIn(Role.RESPONDER);
 
         String chinese = mvc.perform(get("/incidents/" + key).cookie(session).header("Accept-Language", "zh-CN,zh;q=0.9"))
@@ -181,26 +184,26 @@ class IncidentPagesTest {
     @Test
     void theIncidentsListFindsPastIncidentsByStatusSeverityServiceTextAndDay() throws Exception {
         String tag = "list" + System.nanoTime();
-        String closedOne = incidents.declare(new IncidentManagement.Declaration("Checksum mismatch " + tag, tag, "prod",
+        IncidentKey closedOne = incidents.declare(new IncidentCommands.Declaration("Checksum mismatch " + tag, tag, "prod",
                 Severity.SEV1, null, null, null, null), Actor.user("admin")).key();
-        incidents.act(closedOne, IncidentAction.RESOLVE, new IncidentManagement.ActionInput(null, "fixed", null, null), Actor.user("admin"));
-        String openOne = incidents.declare(new IncidentManagement.Declaration("Proxy 502 " + tag, tag, "staging",
+        incidents.act(closedOne, IncidentAction.RESOLVE, new IncidentCommands.ActionInput(null, "fixed", null, null), Actor.user("admin"));
+        IncidentKey openOne = incidents.declare(new IncidentCommands.Declaration("Proxy 502 " + tag, tag, "staging",
                 Severity.SEV3, null, null, null, null), Actor.user("admin")).key();
         Cookie session = signIn(Role.MANAGER);
 
         String bySeverity = list(session, "service", tag, "severity", "SEV1");
         String byStatus = list(session, "service", tag, "status", "OPEN");
         String byText = list(session, "q", "CHECKSUM MISMATCH " + tag);
-        String byKey = list(session, "q", openOne.toLowerCase());
+        String byKey = list(session, "q", openOne.toString().toLowerCase());
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         String byDay = list(session, "service", tag, "from", today, "to", today);
         String before = list(session, "service", tag, "to", "2020-01-01");
 
-        assertThat(bySeverity).contains(closedOne).doesNotContain(openOne + "<").contains("1 incident<");
-        assertThat(byStatus).contains(openOne).doesNotContain(closedOne + "<");
-        assertThat(byText).contains(closedOne).doesNotContain(openOne + "<");
-        assertThat(byKey).contains(openOne);
-        assertThat(byDay).contains(openOne).contains(closedOne).contains("2 incidents<");
+        assertThat(bySeverity).contains(closedOne.toString()).doesNotContain(openOne + "<").contains("1 incident<");
+        assertThat(byStatus).contains(openOne.toString()).doesNotContain(closedOne + "<");
+        assertThat(byText).contains(closedOne.toString()).doesNotContain(openOne + "<");
+        assertThat(byKey).contains(openOne.toString());
+        assertThat(byDay).contains(openOne.toString()).contains(closedOne.toString()).contains("2 incidents<");
         assertThat(before).contains("No incident matches");
     }
 
@@ -217,8 +220,8 @@ class IncidentPagesTest {
 
     @Test
     void theDashboardsRecentListShowsEachIncidentsStatusAndLeadsToAllIncidents() throws Exception {
-        String key = incidents.declare(declaration("Resolved and listed"), Actor.user("admin")).key();
-        incidents.act(key, IncidentAction.RESOLVE, new IncidentManagement.ActionInput(null, "fixed", null, null), Actor.user("admin"));
+        IncidentKey key = incidents.declare(declaration("Resolved and listed"), Actor.user("admin")).key();
+        incidents.act(key, IncidentAction.RESOLVE, new IncidentCommands.ActionInput(null, "fixed", null, null), Actor.user("admin"));
 
         String page = mvc.perform(get("/").cookie(signIn(Role.MANAGER))).andReturn().getResponse().getContentAsString();
 
@@ -227,15 +230,15 @@ class IncidentPagesTest {
 
     @Test
     void aLiveUpdateBringsOnlyWhatTheChangeTouched() throws Exception {
-        String key = incidents.declare(declaration("Live by panel"), Actor.user("admin")).key();
-        long declared = incidents.timeline(key, 0, 100).getLast().id();
+        IncidentKey key = incidents.declare(declaration("Live by panel"), Actor.user("admin")).key();
+        long declared = reads.timeline(key, 0, 100).getLast().id();
         Cookie session = signIn(Role.RESPONDER);
         incidents.addNote(key, "a note and nothing else", Actor.user("admin"));
         String note = live(session, key, declared, false);
-        long noted = incidents.timeline(key, 0, 100).getLast().id();
-        incidents.act(key, IncidentAction.ADVANCE, new IncidentManagement.ActionInput(null, null, "mirror works", null), Actor.user("admin"));
+        long noted = reads.timeline(key, 0, 100).getLast().id();
+        incidents.act(key, IncidentAction.ADVANCE, new IncidentCommands.ActionInput(null, null, "mirror works", null), Actor.user("admin"));
         String stage = live(session, key, noted, false);
-        String evidence = live(session, key, incidents.timeline(key, 0, 100).getLast().id(), true);
+        String evidence = live(session, key, reads.timeline(key, 0, 100).getLast().id(), true);
 
         assertThat(note).contains("a note and nothing else").contains("id=\"panel-stages\"")
                 .doesNotContain("id=\"panel-current\"").doesNotContain("id=\"panel-evidence\"").doesNotContain("data-notice");
@@ -245,7 +248,7 @@ class IncidentPagesTest {
         assertThat(evidence).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"").doesNotContain("id=\"panel-current\"");
     }
 
-    private String live(Cookie session, String key, long after, boolean touched) throws Exception {
+    private String live(Cookie session, IncidentKey key, long after, boolean touched) throws Exception {
         return mvc.perform(get("/incidents/" + key + "/live").cookie(session).param("after", Long.toString(after))
                         .param("touched", Boolean.toString(touched)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
@@ -259,8 +262,8 @@ class IncidentPagesTest {
         return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
     }
 
-    private static IncidentManagement.Declaration declaration(String title) {
-        return new IncidentManagement.Declaration(title, "build", "prod", Severity.SEV2, null, null, null, null);
+    private static IncidentCommands.Declaration declaration(String title) {
+        return new IncidentCommands.Declaration(title, "build", "prod", Severity.SEV2, null, null, null, null);
     }
 
     private Cookie signIn(Role role) throws Exception {

@@ -10,6 +10,7 @@ import dev.goldenfive.incident.IncidentEvent.Cause;
 import dev.goldenfive.incident.IncidentEvent.StageEntered;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -71,7 +72,8 @@ class IncidentTest {
             assertThat(entered.cause()).isEqualTo(Cause.TIMER);
             assertThat(entered.actor()).isEqualTo(Actor.TIMER);
             assertThat(entered.lateness()).isEqualTo(Duration.ofMillis(120));
-            assertThat(entered.details()).containsEntry("latenessMs", 120L).containsEntry("from", "connectivity");
+            assertThat(entered.fact()).isEqualTo(new Fact.StageEntered("connectivity", "proxy-switch", "timer",
+                    t0.plusSeconds(60), 120L, null));
         });
     }
 
@@ -124,8 +126,7 @@ class IncidentTest {
 
         assertThat(refused.allowed()).containsExactlyInAnyOrder(IncidentAction.ACKNOWLEDGE,
                 IncidentAction.ASSIGN_COMMANDER, IncidentAction.MITIGATE, IncidentAction.RESOLVE);
-        assertThat(refused.getBody().getProperties()).containsEntry("allowed",
-                List.of("acknowledge", "assign-commander", "mitigate", "resolve"));
+        assertThat(refused.getMessage()).endsWith("allowed: acknowledge, assign-commander, mitigate, resolve.");
     }
 
     @Test
@@ -203,7 +204,7 @@ class IncidentTest {
         assertThat(incident.status()).isEqualTo(IncidentStatus.CLOSED);
         assertThat(incident.allowedActions()).isEmpty();
         assertThat(catchThrowableOfType(IncidentProblems.ActionNotAllowed.class,
-                () -> incident.reopen(GOLDEN_FIVE, null, alice, t0.plusSeconds(50))).getBody().getDetail())
+                () -> incident.reopen(GOLDEN_FIVE, null, alice, t0.plusSeconds(50))).getMessage())
                 .contains("while it is CLOSED; nothing is.");
     }
 

@@ -63,14 +63,14 @@ class IncidentTimerBenchmark {
                     });
                 }
             });
-            IncidentManagement incidents = app.getBean(IncidentManagement.class);
+            IncidentCommands incidents = app.getBean(IncidentCommands.class);
             ConcurrentLinkedQueue<Long> baselineLateness = new ConcurrentLinkedQueue<>();
 
             Instant declaring = Instant.now();
             try (var declarers = Executors.newFixedThreadPool(4)) {
                 for (int i = 0; i < INCIDENTS; i++) {
                     declarers.submit(() -> {
-                        IncidentView view = incidents.declare(new IncidentManagement.Declaration("Benchmark", "bench",
+                        IncidentView view = incidents.declare(new IncidentCommands.Declaration("Benchmark", "bench",
                                 "prod", Severity.SEV3, "benchmark", null, null, null), Actor.user("admin"));
                         for (var stage : view.stages()) {
                             Instant deadline = stage.endsAt();

@@ -41,10 +41,13 @@ class IncidentTimerFailureTest {
         }
     }
 
-    static volatile String poisoned;
+    static volatile IncidentKey poisoned;
 
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
+
+    @Autowired
+    Incidents reads;
 
     @Autowired
     Runbooks runbooks;
@@ -60,20 +63,20 @@ class IncidentTimerFailureTest {
         String runbook = "short-" + UUID.randomUUID().toString().substring(0, 8);
         runbooks.publish(IncidentApiTest.SHORT_RUNBOOK.formatted(runbook), RunbookFormat.YAML, "admin");
         poisoned = incidents.declare(declaration(POISON, runbook), Actor.user("admin")).key();
-        String healthy = incidents.declare(declaration("healthy", runbook), Actor.user("admin")).key();
+        IncidentKey healthy = incidents.declare(declaration("healthy", runbook), Actor.user("admin")).key();
 
         Instant until = Instant.now().plusSeconds(8);
-        while (!incidents.view(healthy).stage().key().equals("follow-up") && Instant.now().isBefore(until)) {
+        while (!reads.view(healthy).stage().key().equals("follow-up") && Instant.now().isBefore(until)) {
             Thread.sleep(100);
         }
 
-        assertThat(incidents.view(healthy).stage().key()).isEqualTo("follow-up");
-        assertThat(incidents.view(poisoned).stage().key()).as("its firing rolled back").isEqualTo("one");
+        assertThat(reads.view(healthy).stage().key()).isEqualTo("follow-up");
+        assertThat(reads.view(poisoned).stage().key()).as("its firing rolled back").isEqualTo("one");
         assertThat(metrics.get("goldenfive.incident.timer.failures").counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(timers.health().getDetails()).containsEntry("setAside", 1);
     }
 
-    private static IncidentManagement.Declaration declaration(String title, String runbook) {
-        return new IncidentManagement.Declaration(title, "build", "prod", Severity.SEV3, runbook, null, null, null);
+    private static IncidentCommands.Declaration declaration(String title, String runbook) {
+        return new IncidentCommands.Declaration(title, "build", "prod", Severity.SEV3, runbook, null, null, null);
     }
 }

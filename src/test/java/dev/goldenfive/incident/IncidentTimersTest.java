@@ -57,7 +57,7 @@ class IncidentTimersTest {
                 List<String> keys = new ArrayList<>();
                 for (int i = 0; i < 60; i++) {
                     var replica = i % 2 == 0 ? first : second;
-                    keys.add(replica.getBean(IncidentManagement.class).declare(declaration(runbook), RESPONDER).key());
+                    keys.add(replica.getBean(IncidentCommands.class).declare(declaration(runbook), RESPONDER).key().toString());
                     Thread.sleep(25);
                 }
 
@@ -82,7 +82,7 @@ class IncidentTimersTest {
 
     private static void changesMadeOnOneReplicaReachSubscribersOfTheOther(ConfigurableApplicationContext first,
             ConfigurableApplicationContext second) throws Exception {
-        String key = first.getBean(IncidentManagement.class).declare(declaration(IncidentManagement.DEFAULT_RUNBOOK),
+        IncidentKey key = first.getBean(IncidentCommands.class).declare(declaration(IncidentCommands.DEFAULT_RUNBOOK),
                 RESPONDER).key();
         int port = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -92,7 +92,7 @@ class IncidentTimersTest {
         try {
             assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("event:ready");
 
-            first.getBean(IncidentManagement.class).addNote(key, "written on the first replica", RESPONDER);
+            first.getBean(IncidentCommands.class).addNote(key, "written on the first replica", RESPONDER);
 
             assertThat(events.poll(2, TimeUnit.SECONDS)).as("pushed by the second replica").isEqualTo("event:changed");
         }
@@ -181,8 +181,8 @@ class IncidentTimersTest {
         return key;
     }
 
-    static IncidentManagement.Declaration declaration(String runbook) {
-        return new IncidentManagement.Declaration("Module downloads time out", "build", "prod", Severity.SEV2, runbook,
+    static IncidentCommands.Declaration declaration(String runbook) {
+        return new IncidentCommands.Declaration("Module downloads time out", "build", "prod", Severity.SEV2, runbook,
                 null, null, null);
     }
 

@@ -58,15 +58,15 @@ class LayoutBrowserTest extends InChromium {
     int port;
 
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
 
     @Test
     void nothingIsWiderThanAPhoneOrALaptopAndOnAPhoneTheActionsAreWithinTwoScreens() throws Exception {
         String service = "layout-" + UUID.randomUUID().toString().substring(0, 8);
-        String key = incidents.declare(new IncidentManagement.Declaration("Go modules time out behind the corporate proxy",
+        IncidentKey key = incidents.declare(new IncidentCommands.Declaration("Go modules time out behind the corporate proxy",
                 service, "prod", Severity.SEV2, null, null, null, null), Actor.user("admin")).key();
         String longUrl = "https://goproxy.corp.example.com/github.com/some-organisation/some-very-long-module-name/v2/@v/v2.17.0-20261201123456-abcdef123456.zip";
-        postProbes(key, longUrl);
+        postProbes(key.toString(), longUrl);
         String lineKey = postLogAndFindIt(service, "GET " + longUrl + ": dial tcp 10.20.30.40:443: i/o timeout");
         api().post("/api/v1/incidents/" + key + "/logs/pins", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"line\":\"" + lineKey + "\"}");

@@ -30,20 +30,20 @@ class LiveUpdateBenchmark {
     void panelUpdatesAgainstTheWholePage() throws Exception {
         try (ConfigurableApplicationContext app = Benchmarks.application()) {
             String base = Benchmarks.base(app);
-            IncidentManagement incidents = app.getBean(IncidentManagement.class);
+            IncidentCommands incidents = app.getBean(IncidentCommands.class);
             Actor admin = Actor.user("admin");
-            String key = incidents.declare(new IncidentManagement.Declaration("Module downloads time out", "ci", "prod",
+            IncidentKey key = incidents.declare(new IncidentCommands.Declaration("Module downloads time out", "ci", "prod",
                     Severity.SEV2, null, null, null, null), admin).key();
             postProbes(new Api(Benchmarks.port(app)), key);
             for (int i = 0; i < 490; i++) {
                 incidents.addNote(key, "note " + i + ": checked the mirror, the proxy and the resolver once more", admin);
             }
-            long beforeStage = newest(incidents, key);
-            incidents.act(key, IncidentAction.ADVANCE, new IncidentManagement.ActionInput(null, null, "the mirror works", null), admin);
-            long beforeNote = newest(incidents, key);
+            long beforeStage = newest(app.getBean(Incidents.class), key);
+            incidents.act(key, IncidentAction.ADVANCE, new IncidentCommands.ActionInput(null, null, "the mirror works", null), admin);
+            long beforeNote = newest(app.getBean(Incidents.class), key);
             incidents.addNote(key, "GOPROXY switched on the CI runners", admin);
-            long last = newest(incidents, key);
-            long entries = incidents.timeline(key, 0, 1000).size();
+            long last = newest(app.getBean(Incidents.class), key);
+            long entries = app.getBean(Incidents.class).timeline(key, 0, 1000).size();
 
             HttpClient http = Benchmarks.signedIn(base, "admin", Benchmarks.PASSWORD);
             String page = base + "/incidents/" + key;
@@ -84,13 +84,13 @@ class LiveUpdateBenchmark {
         }
     }
 
-    private static long newest(IncidentManagement incidents, String key) {
+    private static long newest(Incidents incidents, IncidentKey key) {
         List<TimelineEntry> all = incidents.timeline(key, 0, 1000);
         return all.getLast().id();
     }
 
     /** 50 results of five probe types from two senders, as agents post them. */
-    private static void postProbes(Api api, String key) throws Exception {
+    private static void postProbes(Api api, IncidentKey key) throws Exception {
         StringJoiner results = new StringJoiner(",", "[", "]");
         String[] types = {"icmp", "tcp", "http", "dns", "tls"};
         for (int i = 0; i < 50; i++) {

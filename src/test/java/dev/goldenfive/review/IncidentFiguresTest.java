@@ -3,15 +3,14 @@ package dev.goldenfive.review;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.goldenfive.review.IncidentFigures.Outcome;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.TimelineEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,10 +29,10 @@ class IncidentFiguresTest {
     @Test
     void anIncidentResolvedInTheSecondStageMetTheGoldenWindow() {
         entered(0, "connectivity", "declared", null);
-        at(45, "acknowledged", Map.of());
+        at(45, new Fact.Acknowledged());
         entered(60.2, "proxy-switch", "timer", t0.plusSeconds(60));
-        at(150, "mitigated", Map.of("note", "mirror"));
-        at(170, "resolved", Map.of("stage", "proxy-switch", "summary", "GOPROXY switched"));
+        at(150, new Fact.Mitigated("mirror"));
+        at(170, new Fact.Resolved("proxy-switch", "GOPROXY switched"));
 
         IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
 
@@ -54,10 +53,10 @@ class IncidentFiguresTest {
     void aReopenedIncidentCountsToItsLastResolutionAndMitigationToItsFirst() {
         entered(0, "connectivity", "declared", null);
         entered(20, "proxy-switch", "advance", null);
-        at(100, "resolved", Map.of("stage", "proxy-switch", "summary", "mirror"));
-        at(400, "reopened", Map.of());
+        at(100, new Fact.Resolved("proxy-switch", "mirror"));
+        at(400, new Fact.Reopened(null));
         entered(400, "follow-up", "reopen", null);
-        at(460, "resolved", Map.of("stage", "follow-up", "summary", "vendored"));
+        at(460, new Fact.Resolved("follow-up", "vendored"));
 
         IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
 
@@ -96,16 +95,16 @@ class IncidentFiguresTest {
     @Test
     void theLastDiagnosisARuleMatchedIsTheFinalOneEvenWhenTheEvidenceLaterWithdrewIt() {
         entered(0, "connectivity", "declared", null);
-        at(30, "diagnosis-changed", Map.of("rule", "dns-down", "boundary", "dns", "title", "Resolver fails",
-                "evidence", List.of(Map.of("check", "dns", "state", "failed"))));
-        at(50, "diagnosis-changed", Map.of("rule", "tls-broken", "boundary", "tls", "title", "Certificate",
-                "evidence", List.of(Map.of("check", "tls", "state", "failed"))));
+        at(30, new Fact.DiagnosisChanged(null, "dns-down", "dns", "Resolver fails",
+                List.of(new Fact.CheckSeen("dns", "failed", null))));
+        at(50, new Fact.DiagnosisChanged("dns-down", "tls-broken", "tls", "Certificate",
+                List.of(new Fact.CheckSeen("tls", "failed", null))));
 
         IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(55));
         assertThat(figures.diagnosis().boundary()).isEqualTo("tls");
-        assertThat(figures.diagnosis().evidence()).singleElement().satisfies(fact -> assertThat(fact).containsEntry("check", "tls"));
+        assertThat(figures.diagnosis().evidence()).singleElement().satisfies(seen -> assertThat(seen.check()).isEqualTo("tls"));
 
-        at(58, "diagnosis-changed", Map.of("from", "tls-broken"));
+        at(58, new Fact.DiagnosisChanged("tls-broken", null, null, null, null));
         assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(59)).diagnosis().rule())
                 .as("checks pass again once the fix works; what they pointed at stays").isEqualTo("tls-broken");
     }
@@ -113,10 +112,10 @@ class IncidentFiguresTest {
     @Test
     void mitigationCountsFromTheEarlierOfTheFirstMitigationAndTheFirstResolution() {
         entered(0, "connectivity", "declared", null);
-        at(30, "resolved", Map.of("stage", "connectivity", "summary", "restarted"));
-        at(100, "reopened", Map.of());
-        at(120, "mitigated", Map.of());
-        at(200, "resolved", Map.of("stage", "connectivity", "summary", "fixed"));
+        at(30, new Fact.Resolved("connectivity", "restarted"));
+        at(100, new Fact.Reopened(null));
+        at(120, new Fact.Mitigated(null));
+        at(200, new Fact.Resolved("connectivity", "fixed"));
 
         IncidentFigures figures = IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(900));
         assertThat(figures.timeToMitigate()).isEqualTo(Duration.ofSeconds(30));
@@ -127,7 +126,7 @@ class IncidentFiguresTest {
     @Test
     void resolvingExactlyWhenTheLastWindowEndsMissesIt() {
         entered(0, "connectivity", "declared", null);
-        at(300, "resolved", Map.of("stage", "offline-fallback", "summary", "late"));
+        at(300, new Fact.Resolved("offline-fallback", "late"));
 
         assertThat(IncidentFigures.of(t0, GOLDEN_FIVE, entries, t0.plusSeconds(301)).goldenWindowMet(t0.plusSeconds(301))).isFalse();
     }
@@ -144,18 +143,12 @@ class IncidentFiguresTest {
     }
 
     private void entered(double seconds, String to, String cause, Instant deadline) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("to", to);
-        details.put("cause", cause);
-        if (deadline != null) {
-            details.put("deadline", deadline.toString());
-        }
-        at(seconds, "stage-entered", details);
+        at(seconds, new Fact.StageEntered(null, to, cause, deadline, null, null));
     }
 
-    private void at(double seconds, String kind, Map<String, Object> details) {
-        entries.add(new TimelineEntry(entries.size() + 1, 1, t0.plusMillis(Math.round(seconds * 1000)), kind,
-                Actor.user("alice"), kind, details));
+    private void at(double seconds, Fact fact) {
+        entries.add(new TimelineEntry(entries.size() + 1, 1, t0.plusMillis(Math.round(seconds * 1000)), Actor.user("alice"),
+                fact.kind(), fact));
     }
 
     private static Runbook.Stage stage(String key, String title, int start, int end) {

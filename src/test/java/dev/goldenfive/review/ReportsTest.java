@@ -23,7 +23,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentView;
 import dev.goldenfive.incident.Severity;
 import dev.goldenfive.timeline.Actor;
@@ -43,7 +45,9 @@ class ReportsTest {
     @LocalServerPort
     int port;
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
+    @Autowired
+    Incidents reads;
     @Autowired
     Reviews reviews;
     @Autowired
@@ -211,7 +215,7 @@ class ReportsTest {
         }
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"summary\":\"fixed\"}");
-        IncidentView incident = incidents.view(key);
+        IncidentView incident = reads.view(IncidentKey.of(key));
         catchUp();
 
         ReportSummary summary = reports.summary(new ReportQuery(incident.startedAt(), incident.startedAt().plusSeconds(1), own, null, null));
@@ -253,11 +257,11 @@ class ReportsTest {
     /** A real incident whose report row is then set to these figures (seconds after its start). */
     private void fixture(Severity severity, String environment, Instant start, Integer ack, Integer mitigated,
             Integer resolved, String resolvingStage, String boundary, List<StageRow> stages) {
-        IncidentView incident = incidents.declare(new IncidentManagement.Declaration("Fixture", service, environment,
+        IncidentView incident = incidents.declare(new IncidentCommands.Declaration("Fixture", service, environment,
                 severity, null, null, null, null), Actor.user("admin"));
-        keys.add(incident.key());
+        keys.add(incident.key().toString());
         catchUp();
-        long number = Long.parseLong(incident.key().substring(4));
+        long number = incident.key().number();
         long id = jdbc.sql("select incident_id from report_incident where number = :n").param("n", number).query(Long.class).single();
         jdbc.sql("""
                 update report_incident set started_at = :start, acknowledged_at = :ack, mitigated_at = :mitigated,

@@ -20,10 +20,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.util.HtmlUtils;
 
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.SignedIn;
-import dev.goldenfive.incident.IncidentManagement;
+import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.Severity;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
@@ -52,7 +53,7 @@ class VisibleTextPagesTest {
     @Autowired
     UserAccounts accounts;
     @Autowired
-    IncidentManagement incidents;
+    IncidentCommands incidents;
     @Autowired
     JsonMapper json;
     @Autowired
@@ -70,7 +71,7 @@ class VisibleTextPagesTest {
     @Test
     void anIncidentsTitleAndNotesShowPicturesOnItsPageItsLiveRefreshAndTheDashboard() throws Exception {
         // titles from alerts and other modules reach the incident as they come, without the API's check
-        String key = incidents.declare(new IncidentManagement.Declaration("Title " + DECEIVING, service, "prod", Severity.SEV2,
+        IncidentKey key = incidents.declare(new IncidentCommands.Declaration("Title " + DECEIVING, service, "prod", Severity.SEV2,
                 null, null, null, null), Actor.user("admin")).key();
         assertThat(api.post("/api/v1/incidents/" + key + "/notes", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 json.writeValueAsString(Map.of("text", "Note " + DECEIVING))).statusCode()).isEqualTo(201);

@@ -1,0 +1,76 @@
+package dev.goldenfive.incident;
+
+import java.util.Map;
+
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.ModelAndView;
+
+/** How the web answers an {@linkplain IncidentProblems.Refused incident's refusal}: one advice for the API, one for pages. */
+final class IncidentAdvice {
+
+    private IncidentAdvice() {
+    }
+
+    static HttpStatus status(IncidentProblems.Refused refused) {
+        return switch (refused) {
+            case IncidentProblems.IncidentNotFound ignored -> HttpStatus.NOT_FOUND;
+            case IncidentProblems.StepNotFound ignored -> HttpStatus.NOT_FOUND;
+            case IncidentProblems.NotOpen ignored -> HttpStatus.CONFLICT;
+            case IncidentProblems.ActionNotAllowed ignored -> HttpStatus.CONFLICT;
+        };
+    }
+
+    /** problem+json in English, with the allowed actions when an action was refused. */
+    @RestControllerAdvice(annotations = RestController.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    static class Api {
+
+        @ExceptionHandler(IncidentProblems.Refused.class)
+        ResponseEntity<ProblemDetail> refused(IncidentProblems.Refused refused) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(status(refused), refused.getMessage());
+            if (refused instanceof IncidentProblems.ActionNotAllowed notAllowed) {
+                problem.setTitle("Action not allowed");
+                problem.setProperty("action", notAllowed.action().path());
+                // "status" is the HTTP status in a problem (RFC 9457)
+                problem.setProperty("incidentStatus", notAllowed.status().name());
+                problem.setProperty("allowed", IncidentProblems.ActionNotAllowed.paths(notAllowed.allowed()));
+            }
+            return ResponseEntity.status(problem.getStatus()).body(problem);
+        }
+    }
+
+    /** The error page, saying the refusal in the reader's language. */
+    @ControllerAdvice(annotations = Controller.class)
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    static class Pages {
+
+        private final MessageSource messages;
+
+        Pages(MessageSource messages) {
+            this.messages = messages;
+        }
+
+        @ExceptionHandler(IncidentProblems.Refused.class)
+        ModelAndView refused(IncidentProblems.Refused refused) {
+            HttpStatus status = status(refused);
+            return new ModelAndView("error", Map.of("status", status.value(), "reason", status.getReasonPhrase(),
+                    "message", say(messages, refused)), status);
+        }
+    }
+
+    /** The refusal in the reader's language. */
+    static String say(MessageSource messages, IncidentProblems.Refused refused) {
+        return messages.getMessage(refused.code(), refused.args(), refused.getMessage(), LocaleContextHolder.getLocale());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.goldenfive.timeline;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What a timeline entry records, one record per kind of entry. Every module writes and reads these records,
+ * never a kind string with a map, so a renamed field breaks the build rather than a report. The records are
+ * stored as the entry's JSON {@code details} (fields that are null left out) and decoded in one place,
+ * {@link Timeline}; the kind is the record's, see {@link #kind()}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface Fact {
+
+    /** The timeline's name for this kind of entry, as stored and as the API shows it. */
+    default String kind() {
+        return Facts.kind(this);
+    }
+
+    // --- what happened to the incident itself (the incident module records these)
+
+    /** {@code severity} is the severity's name; {@code runbook} the runbook's key. */
+    record Declared(String service, String environment, String severity, String runbook, int runbookVersion,
+            Instant startedAt) implements Fact {
+    }
+
+    record Acknowledged() implements Fact {
+    }
+
+    /** The impact stopped while the incident stays open (time to mitigate). */
+    record Mitigated(String note) implements Fact {
+    }
+
+    record CommanderAssigned(String commander, String previous) implements Fact {
+    }
+
+    /**
+     * The incident entered stage {@code to} ({@code follow-up} after the last window) from {@code from}.
+     * {@code cause} is how: declared, catch-up, timer, advance or reopen. For timer and catch-up entries
+     * {@code deadline} is when the window ended and {@code latenessMs} how much later it fired.
+     */
+    record StageEntered(String from, String to, String cause, Instant deadline, Long latenessMs, String reason)
+            implements Fact {
+
+        /** The stage's window ended (or had ended at declaration) rather than someone moving it. */
+        public boolean byTheClock() {
+            return deadline != null;
+        }
+    }
+
+    /** The last window ended with the incident still open. */
+    record GoldenWindowMissed(Instant goldenWindowEnd) implements Fact {
+    }
+
+    /** Resolved in {@code stage}, with the responder's {@code summary}. */
+    record Resolved(String stage, String summary) implements Fact {
+    }
+
+    record Reopened(String note) implements Fact {
+    }
+
+    record Closed(String note) implements Fact {
+    }
+
+    /** A runbook step marked done, skipped or failed ({@code outcome}), with an optional note. */
+    record StepMarked(String stage, String step, String outcome, String note) implements Fact {
+    }
+
+    /** A responder's note; its text is the entry's summary. */
+    record Note() implements Fact {
+    }
+
+    // --- what other modules found out about the incident
+
+    /**
+     * A runbook check of {@code stage} changed state ({@code pending}, {@code passed}, {@code failed},
+     * {@code not-measured}) because of {@code result}, or for the {@code reasons} given.
+     */
+    record CheckChanged(String check, String stage, String title, String from, String to, List<String> reasons,
+            ProbeSeen result) implements Fact {
+    }
+
+    /**
+     * The evidence points at a fault {@code boundary} by {@code rule}; with no rule the earlier diagnosis
+     * ({@code from}) was withdrawn because the evidence no longer matches one.
+     */
+    record DiagnosisChanged(String from, String rule, String boundary, String title, List<CheckSeen> evidence)
+            implements Fact {
+
+        public boolean withdrawn() {
+            return rule == null;
+        }
+    }
+
+    /** A probe result as a fact names it. */
+    record ProbeSeen(String id, String submitter, String type, String target, String path, Boolean success,
+            Instant startedAt) {
+    }
+
+    /** A check as a diagnosis cites it: its state and the result that decided it. */
+    record CheckSeen(String check, String state, ProbeSeen result) {
+    }
+
+    /**
+     * Alerts of a group ({@code source} and its {@code key}, named {@code title}) fire: {@code alerts} are the new ones by
+     * fingerprint, {@code rule} the routing rule when they opened the incident; the rest is what the
+     * sender said (Alertmanager: receiver, group labels, URLs; an Events-API event: severity, source, URL).
+     */
+    record AlertFiring(String source, String key, String title, List<String> alerts, String rule, String receiver,
+            Map<String, String> groupLabels, String externalURL, List<String> generatorURLs, String severity,
+            String eventSource, String clientUrl) implements Fact {
+    }
+
+    /** The alerts of a group resolved at their source; Alertmanager says its receiver, group labels and URL. */
+    record AlertResolved(String receiver, Map<String, String> groupLabels, String externalURL) implements Fact {
+    }
+
+    /** A log line pinned to the incident as evidence; {@code message} is cut at 2,000 characters. */
+    record LinePinned(String line, Instant ts, String service, String host, String level, String message)
+            implements Fact {
+    }
+
+    /**
+     * An entry of a kind this version does not know (written by a newer replica during a rolling upgrade);
+     * its details are kept as they were stored.
+     */
+    record Unrecognised(String kind, @JsonValue Map<String, Object> details) implements Fact {
+    }
+}
