@@ -50,6 +50,7 @@ import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.StreamAccess;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
 import dev.goldenfive.web.InvalidField;
@@ -232,13 +233,12 @@ class IncidentPages {
         long known = Math.max(0, after);
         Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES);
         List<TimelineEntry> entries = page.newestEntries();
-        IncidentPanel.Change change = new IncidentPanel.Change(
-                entries.stream().map(TimelineEntry::kind).collect(Collectors.toSet()), touched);
+        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touched);
         Set<String> render = new HashSet<>(Set.of("stages"));
         if (change.stateChanged()) {
             render.addAll(Set.of("head", "current", "previous", "next", "actions"));
         }
-        if (change.brings("step-marked")) {
+        if (change.brings(Fact.StepMarked.class)) {
             render.addAll(Set.of("current", "previous", "next"));
         }
         fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);
@@ -246,7 +246,7 @@ class IncidentPages {
         model.addAttribute("lastEntry", entries.isEmpty() ? known : entries.getFirst().id());
         model.addAttribute("more", entries.size() >= LIVE_ENTRIES);
         model.addAttribute("liveNotice", entries.stream()
-                .filter(entry -> "stage-entered".equals(entry.kind()))
+                .filter(entry -> entry.fact() instanceof Fact.StageEntered)
                 .findFirst()
                 .map(entry -> words.describe(entry, page.runbook()))
                 .orElse(null));

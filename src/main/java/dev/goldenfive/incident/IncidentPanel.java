@@ -1,7 +1,9 @@
 package dev.goldenfive.incident;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+
+import dev.goldenfive.timeline.Fact;
 
 /**
  * A section another module adds to the incident page (evidence, logs), as a bean. The page renders the
@@ -27,21 +29,34 @@ public interface IncidentPanel {
     boolean changedBy(Change change);
 
     /**
-     * What a live update of the incident page is about: the kinds of the timeline entries it brings, and
+     * What a live update of the incident page is about: the facts of the timeline entries it brings, and
      * whether something the page shows changed without an entry (new evidence).
      */
-    record Change(Set<String> kinds, boolean touched) {
+    record Change(List<Fact> facts, boolean touched) {
 
-        /** Kinds of the entries that change the incident itself: its state, stage, people. */
-        static final Set<String> STATE = Set.of("declared", "acknowledged", "mitigated", "commander-assigned",
-                "stage-entered", "golden-window-missed", "resolved", "reopened", "closed");
-
-        public boolean stateChanged() {
-            return kinds.stream().anyMatch(STATE::contains);
+        public Change {
+            facts = List.copyOf(facts);
         }
 
-        public boolean brings(String kind) {
-            return kinds.contains(kind);
+        /** Whether an entry changed the incident itself: its state, stage, people. */
+        public boolean stateChanged() {
+            return facts.stream().anyMatch(fact -> switch (fact) {
+                case Fact.Declared ignored -> true;
+                case Fact.Acknowledged ignored -> true;
+                case Fact.Mitigated ignored -> true;
+                case Fact.CommanderAssigned ignored -> true;
+                case Fact.StageEntered ignored -> true;
+                case Fact.GoldenWindowMissed ignored -> true;
+                case Fact.Resolved ignored -> true;
+                case Fact.Reopened ignored -> true;
+                case Fact.Closed ignored -> true;
+                default -> false;
+            });
+        }
+
+        /** Whether an entry of the update records a fact of {@code type}. */
+        public boolean brings(Class<? extends Fact> type) {
+            return facts.stream().anyMatch(type::isInstance);
         }
     }
 }

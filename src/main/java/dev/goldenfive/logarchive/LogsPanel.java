@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.probe.ProbeSearch;
+import dev.goldenfive.timeline.Fact;
 
 /**
  * The logs section of the incident page: pinned lines, then the newest lines of the incident's service and
@@ -54,7 +55,8 @@ class LogsPanel implements IncidentPanel {
     @Override
     public boolean changedBy(Change change) {
         // its window ends when the incident is resolved; new trace ids come with evidence
-        return change.touched() || change.brings("log-pinned") || change.brings("resolved") || change.brings("reopened");
+        return change.touched() || change.brings(Fact.LinePinned.class) || change.brings(Fact.Resolved.class)
+                || change.brings(Fact.Reopened.class);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.springframework.stereotype.Component;
 
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.WebSettings;
 
 /** The evidence section of the incident page: diagnosis, checks, the probe grid and the command that runs the probes. */
@@ -37,7 +38,7 @@ class EvidencePanel implements IncidentPanel {
 
     @Override
     public boolean changedBy(Change change) {
-        return change.touched() || change.brings("check-changed") || change.brings("diagnosis-changed");
+        return change.touched() || change.brings(Fact.CheckChanged.class) || change.brings(Fact.DiagnosisChanged.class);
     }
 
     @Override
