@@ -3,7 +3,6 @@ package dev.goldenfive.alert;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

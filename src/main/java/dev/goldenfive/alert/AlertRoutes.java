@@ -62,18 +62,18 @@ public class AlertRoutes {
         // each runbook asked for once, however many rules name it
         Map<String, Boolean> known = new HashMap<>();
         if (routes.size() > MAX_ROUTES) {
-            problems.add(new FieldProblem("(routes)", "at most " + MAX_ROUTES + " rules"));
+            problems.add(FieldProblem.coded("(routes)", "at most " + MAX_ROUTES + " rules", "routes.problem.many", MAX_ROUTES));
         }
         for (int i = 0; i < routes.size(); i++) {
             AlertRoute route = routes.get(i);
             String prefix = "[" + i + "].";
             if (route == null) {
-                problems.add(new FieldProblem("[" + i + "]", "must be a rule, not null"));
+                problems.add(FieldProblem.coded("[" + i + "]", "must be a rule, not null", "routes.problem.null"));
                 continue;
             }
             problems.addAll(FieldProblem.of(validator.validate(route), prefix));
             if (route.runbook() != null && !known.computeIfAbsent(route.runbook(), name -> runbooks.latest(name).isPresent())) {
-                problems.add(new FieldProblem(prefix + "runbook", "'" + route.runbook() + "' is not a runbook"));
+                problems.add(FieldProblem.coded(prefix + "runbook", "'" + route.runbook() + "' is not a runbook", "routes.problem.runbook", route.runbook()));
             }
         }
         if (!problems.isEmpty()) {

@@ -145,7 +145,7 @@ class Incident {
     void advance(Runbook runbook, String reason, Actor by, Instant now) {
         require(IncidentAction.ADVANCE);
         if (reason == null) {
-            throw new InvalidField("reason", "must say why the incident moves on early");
+            throw new InvalidField("reason", "must say why the incident moves on early", "incident.invalid.reason");
         }
         enter(runbook.next(stage).orElse(null), now, Cause.ADVANCE, by, now, null, reason);
     }
@@ -153,7 +153,7 @@ class Incident {
     void resolve(String summary, Actor by, Instant now) {
         require(IncidentAction.RESOLVE);
         if (summary == null) {
-            throw new InvalidField("summary", "must say how it was resolved");
+            throw new InvalidField("summary", "must say how it was resolved", "incident.invalid.summary");
         }
         status = IncidentStatus.RESOLVED;
         resolvedAt = now;

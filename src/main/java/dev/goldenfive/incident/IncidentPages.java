@@ -192,7 +192,7 @@ class IncidentPages {
                 startedAt = form.startedAt(clock.instant());
             }
             catch (DateTimeParseException notADate) {
-                errors.rejectValue("startedAtUtc", "invalid", "is not a real date and time");
+                errors.rejectValue("startedAtUtc", "incident.invalid.notADate", "is not a real date and time");
             }
         }
         if (!errors.hasErrors()) {
@@ -205,7 +205,7 @@ class IncidentPages {
             catch (InvalidField invalid) {
                 String field = !"startedAt".equals(invalid.field()) ? invalid.field()
                         : form.startedAtUtc() == null || form.startedAtUtc().isBlank() ? "startedMinutesAgo" : "startedAtUtc";
-                errors.rejectValue(field, "invalid", invalid.reason());
+                invalid.rejectInto(errors, field);
             }
         }
         return declareForm(model);
@@ -360,8 +360,9 @@ class IncidentPages {
             redirect.addFlashAttribute("error", invalid.say(messages, LocaleContextHolder.getLocale()));
         }
         catch (IncidentProblems.ActionNotAllowed refused) {
-            redirect.addFlashAttribute("error", message("incident.error.notAllowed", String.join(", ",
-                    IncidentProblems.ActionNotAllowed.paths(refused.allowed()))));
+            List<String> allowed = refused.allowed().stream().map(action -> message("incident.action." + action.path())).toList();
+            redirect.addFlashAttribute("error", allowed.isEmpty() ? message("incident.error.nothingAllowed")
+                    : message("incident.error.notAllowed", String.join(", ", allowed)));
         }
         catch (IncidentProblems.IncidentNotFound notFound) {
             throw notFound;

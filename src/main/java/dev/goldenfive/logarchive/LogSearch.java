@@ -41,6 +41,7 @@ public class LogSearch implements AutoCloseable {
     static final int MAX_CONTEXT = 100;
     /** A line's key: its time and id, which say where it is (its partition) and which it is. */
     private static final String KEY_REASON = "must be a line's key, as search answers give it";
+    private static final String KEY_CODE = "logs.problem.key";
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Searches one replica runs at once; more wait for a connection. */
     static final int POOL = 4;
@@ -118,7 +119,7 @@ public class LogSearch implements AutoCloseable {
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder where = where(query, from, to, params);
         if (cursor != null && !cursor.isBlank()) {
-            PageKey after = PageKey.parse(cursor, "cursor", KEY_REASON);
+            PageKey after = PageKey.parse(cursor, "cursor", KEY_REASON, KEY_CODE);
             where.append(" and (ts, id) < (:afterTs, :afterId)");
             params.put("afterTs", Timestamp.from(after.at()));
             params.put("afterId", after.id());
@@ -148,7 +149,7 @@ public class LogSearch implements AutoCloseable {
 
     /** One line by its key, if it is still kept. */
     public Optional<Line> line(String key) {
-        return line(PageKey.parse(key, "line", KEY_REASON));
+        return line(PageKey.parse(key, "line", KEY_REASON, KEY_CODE));
     }
 
     private Optional<Line> line(PageKey key) {
@@ -202,9 +203,9 @@ public class LogSearch implements AutoCloseable {
     /** The lines before and after one line, on its service and host, oldest first (the line among them). */
     public List<Line> context(String lineKey, int before, int after) {
         if (before < 0 || before > MAX_CONTEXT || after < 0 || after > MAX_CONTEXT) {
-            throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT);
+            throw new InvalidField("before", "before and after must be between 0 and " + MAX_CONTEXT, "logs.problem.context", MAX_CONTEXT);
         }
-        PageKey key = PageKey.parse(lineKey, "line", KEY_REASON);
+        PageKey key = PageKey.parse(lineKey, "line", KEY_REASON, KEY_CODE);
         Line line = line(key).orElseThrow(() -> new InvalidField("line", "there is no such line (it may have expired)", "logs.problem.line"));
         // '=' (or 'is null') rather than 'is not distinct from', which no index can serve
         String same = " where " + (line.service() == null ? "service is null" : "service = :service")

@@ -56,8 +56,7 @@ class AgentPages {
                 model.addAttribute("form", new AgentForm("", ""));
             }
             catch (InvalidField invalid) {
-                errors.rejectValue(invalid.field().startsWith("labels") ? "labels" : invalid.field(), "invalid",
-                        invalid.reason());
+                invalid.rejectInto(errors, invalid.field().startsWith("labels") ? "labels" : invalid.field());
             }
         }
         return list(model);
@@ -93,7 +92,7 @@ class AgentPages {
             }
             int eq = entry.indexOf('=');
             if (eq < 0) {
-                throw new InvalidField("labels", "'" + entry.strip() + "' is not name=value");
+                throw new InvalidField("labels", "'" + entry.strip() + "' is not name=value", "agents.problem.labels.form", entry.strip());
             }
             String value = entry.substring(eq + 1).strip();
             if (!value.isEmpty()) {

@@ -77,12 +77,12 @@ public class Agents {
     public Registered register(String name, Map<String, String> labels, String admin) {
         String trimmed = name == null ? "" : name.strip();
         if (!trimmed.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw new InvalidField("name", "must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new InvalidField("name", "must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit", "agents.problem.name");
         }
         Map<String, String> checked = checkLabels(labels);
         if (jdbc.sql("select count(*) from agent where lower(name) = lower(:name) and revoked_at is null")
                 .param("name", trimmed).query(Long.class).single() > 0) {
-            throw new InvalidField("name", "an agent named '" + trimmed + "' exists already");
+            throw new InvalidField("name", "an agent named '" + trimmed + "' exists already", "agents.problem.taken", trimmed);
         }
         IssuedToken issued = tokens.issueAgent(trimmed, userId(admin));
         long id;
@@ -99,7 +99,7 @@ public class Agents {
                 .query(Long.class).single();
         }
         catch (DuplicateKeyException registeredMeanwhile) {
-            throw new InvalidField("name", "an agent named '" + trimmed + "' exists already");
+            throw new InvalidField("name", "an agent named '" + trimmed + "' exists already", "agents.problem.taken", trimmed);
         }
         return new Registered(view(find(id)), issued.token());
     }
@@ -153,15 +153,15 @@ public class Agents {
             return Map.of();
         }
         if (labels.size() > MAX_LABELS) {
-            throw new InvalidField("labels", "at most " + MAX_LABELS + " labels");
+            throw new InvalidField("labels", "at most " + MAX_LABELS + " labels", "agents.problem.labels.many", MAX_LABELS);
         }
         Map<String, String> sorted = new TreeMap<>();
         labels.forEach((key, value) -> {
             if (key == null || !key.matches(ProbeResult.LABEL)) {
-                throw new InvalidField("labels", "'" + key + "': " + ProbeResult.LABEL_MESSAGE);
+                throw new InvalidField("labels", "'" + key + "': " + ProbeResult.LABEL_MESSAGE, "agents.problem.labels.name", key);
             }
             if (value == null || value.isBlank() || value.length() > 200) {
-                throw new InvalidField("labels." + key, "must be 1–200 characters");
+                throw new InvalidField("labels." + key, "must be 1–200 characters", "agents.problem.labels.value", key);
             }
             sorted.put(key, value.strip());
         });

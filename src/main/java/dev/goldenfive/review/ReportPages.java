@@ -7,10 +7,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,11 +28,13 @@ class ReportPages {
 
     private final Reports reports;
     private final ReportCsv csv;
+    private final MessageSource messages;
     private final Clock clock;
 
-    ReportPages(Reports reports, ReportCsv csv, Clock clock) {
+    ReportPages(Reports reports, ReportCsv csv, MessageSource messages, Clock clock) {
         this.reports = reports;
         this.csv = csv;
+        this.messages = messages;
         this.clock = clock;
     }
 
@@ -68,7 +73,10 @@ class ReportPages {
             model.addAttribute("boundaryMax", summary.faultBoundaries().stream().mapToLong(ReportSummary.Count::count).max().orElse(1));
         }
         catch (InvalidField invalid) {
-            model.addAttribute("error", invalid.field() + " " + invalid.reason());
+            // the field by its label on the form, the reason in the reader's language
+            Locale locale = LocaleContextHolder.getLocale();
+            model.addAttribute("error", messages.getMessage("reports.problem", new Object[] {invalid.field(), invalid.reason(messages, locale),
+                    new DefaultMessageSourceResolvable(new String[] {"reports." + invalid.field()}, invalid.field())}, locale));
         }
         return "review/reports";
     }
@@ -93,7 +101,7 @@ class ReportPages {
                 severity = Severity.valueOf(filters.severity());
             }
             catch (IllegalArgumentException unknown) {
-                throw new InvalidField("severity", "must be SEV1, SEV2, SEV3 or SEV4");
+                throw new InvalidField("severity", "must be SEV1, SEV2, SEV3 or SEV4", "reports.problem.severity");
             }
         }
         return new ReportQuery(start, end, filters.service(), filters.environment(), severity);
@@ -103,12 +111,12 @@ class ReportPages {
         try {
             LocalDate day = LocalDate.parse(text);
             if (day.getYear() < 1970 || day.getYear() > 9998) {
-                throw new InvalidField(field, "must be between 1970 and 9998");
+                throw new InvalidField(field, "must be between 1970 and 9998", "reports.problem.years", 1970, 9998);
             }
             return day;
         }
         catch (DateTimeParseException notADay) {
-            throw new InvalidField(field, "must be a day such as 2026-11-01");
+            throw new InvalidField(field, "must be a day such as 2026-11-01", "reports.problem.day");
         }
     }
 

@@ -33,16 +33,16 @@ public record ReportQuery(Instant from, Instant to, String service, String envir
 
     public ReportQuery {
         if (from.isBefore(EARLIEST) || from.isAfter(LATEST)) {
-            throw new InvalidField("from", "must be between 1970 and 9999");
+            throw new InvalidField("from", "must be between 1970 and 9999", "reports.problem.years", 1970, 9999);
         }
         if (to.isBefore(EARLIEST) || to.isAfter(LATEST)) {
-            throw new InvalidField("to", "must be between 1970 and 9999");
+            throw new InvalidField("to", "must be between 1970 and 9999", "reports.problem.years", 1970, 9999);
         }
         if (!from.isBefore(to)) {
-            throw new InvalidField("from", "must be before to");
+            throw new InvalidField("from", "must be before to", "reports.problem.order");
         }
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new InvalidField("to", "must be at most " + MAX_RANGE.toDays() + " days after from");
+            throw new InvalidField("to", "must be at most " + MAX_RANGE.toDays() + " days after from", "reports.problem.range", MAX_RANGE.toDays());
         }
         service = blankToNull(service);
         environment = blankToNull(environment);

@@ -92,7 +92,7 @@ public class ReviewForm {
      */
     Review.Draft draft(ReviewStatus status, BindingResult errors, List<Integer> rows) {
         if (!RootCauseCategory.allowed(rootCauseCategory)) {
-            errors.rejectValue("rootCauseCategory", "invalid", "is not a category");
+            errors.rejectValue("rootCauseCategory", "review.problem.category", "is not a category");
         }
         Map<Section, String> sections = Review.Draft.sections(summary, impact, rootCause, rootCauseCategory, wentWell,
                 wentBadly, contributingFactors);
@@ -104,7 +104,7 @@ public class ReviewForm {
             }
             String at = "items[" + i + "].";
             if (isBlank(row.title)) {
-                errors.rejectValue(at + "title", "required", "an action item needs a title");
+                errors.rejectValue(at + "title", "review.problem.item.title", "an action item needs a title");
             }
             LocalDate due = null;
             if (!isBlank(row.due)) {
@@ -112,18 +112,19 @@ public class ReviewForm {
                     due = LocalDate.parse(row.due.strip());
                 }
                 catch (DateTimeParseException notADate) {
-                    errors.rejectValue(at + "due", "invalid", "must be a date such as 2026-12-31");
+                    errors.rejectValue(at + "due", "review.problem.item.due", "must be a date such as 2026-12-31");
                 }
             }
             ActionItem.Status itemStatus = ActionItem.Status.fromLabel(row.status).orElse(null);
             if (itemStatus == null) {
-                errors.rejectValue(at + "status", "invalid", "is not a status");
+                errors.rejectValue(at + "status", "review.problem.item.status", "is not a status");
             }
             list.add(ActionItem.entered(row.id, row.title, row.owner, due, itemStatus, row.link));
             rows.add(i);
         }
         if (list.size() > Reviews.MAX_ITEMS) {
-            errors.reject("items", "A review holds at most " + Reviews.MAX_ITEMS + " action items; remove some.");
+            errors.reject("review.problem.items", new Object[] {Reviews.MAX_ITEMS},
+                    "A review holds at most " + Reviews.MAX_ITEMS + " action items; remove some.");
         }
         return new Review.Draft(status, sections, list, version);
     }

@@ -13,6 +13,7 @@ import jakarta.validation.Valid;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -128,6 +129,7 @@ class ReviewPages {
         Review.Draft draft = action.equals("reopen") ? new Review.Draft(status, Map.of(), null, form.getVersion())
                 : form.draft(status, errors, rows);
         if (!errors.hasErrors()) {
+            Locale locale = LocaleContextHolder.getLocale();
             Reviews.Editor editor = Reviews.Editor.of(caller);
             try {
                 ReviewView saved = reviews.edit(key, draft, editor);
@@ -139,15 +141,14 @@ class ReviewPages {
                 return "redirect:/incidents/" + key + "/review";
             }
             catch (InvalidField invalid) {
-                errors.reject("invalid", invalid.field() + " " + invalid.reason());
+                errors.reject("invalid", onForm(FieldProblem.coded(invalid.field(), invalid.reason(messages, locale), null), rows, locale));
             }
             catch (InvalidFields invalid) {
                 for (FieldProblem problem : invalid.problems()) {
-                    errors.reject("invalid", onForm(problem.field(), rows) + " " + problem.message());
+                    errors.reject("invalid", onForm(problem, rows, locale));
                 }
             }
             catch (ReviewProblems.ReviewIncomplete incomplete) {
-                Locale locale = LocaleContextHolder.getLocale();
                 for (Section missing : incomplete.missing()) {
                     errors.rejectValue(missing.field(), "review.required.complete", "is required to complete the review");
                 }
@@ -155,9 +156,11 @@ class ReviewPages {
                         .map(section -> messages.getMessage("review.section." + section.field(), null, section.field(), locale)).toList())},
                         incomplete.getBody().getDetail());
             }
-            catch (ReviewProblems.EditConflict | ReviewProblems.ReviewCompleted | ReviewProblems.NotInReview
-                   | ReviewProblems.IncidentStillOpen refused) {
-                errors.reject("refused", refused.updateAndGetBody(messages, LocaleContextHolder.getLocale()).getDetail());
+            catch (ReviewProblems.EditConflict conflict) {
+                errors.reject("review.problem.conflict", conflict.getDetailMessageArguments(), conflict.getBody().getDetail());
+            }
+            catch (ReviewProblems.ReviewCompleted | ReviewProblems.NotInReview | ReviewProblems.IncidentStillOpen refused) {
+                errors.reject("refused", refused.updateAndGetBody(messages, locale).getDetail());
             }
         }
         if (action.equals("reopen")) {
@@ -174,10 +177,20 @@ class ReviewPages {
 
     private static final Pattern DRAFT_ITEM = Pattern.compile("actionItems\\[(\\d+)](.*)");
 
-    /** {@code actionItems[1].link} of the draft as the form's row number (blank rows are left out of the draft). */
-    private static String onForm(String field, List<Integer> rows) {
-        var matcher = DRAFT_ITEM.matcher(field);
-        return matcher.matches() ? "action item " + (rows.get(Integer.parseInt(matcher.group(1))) + 1) + matcher.group(2) : field;
+    /**
+     * A problem of the draft as the form shows it, in the reader's language: {@code actionItems[1].link} by the form's
+     * row number (blank rows are left out of the draft), other fields by their labels.
+     */
+    private String onForm(FieldProblem problem, List<Integer> rows, Locale locale) {
+        String reason = problem.say(messages, locale);
+        var matcher = DRAFT_ITEM.matcher(problem.field());
+        if (matcher.matches()) {
+            String part = matcher.group(2).startsWith(".") ? matcher.group(2).substring(1) : matcher.group(2);
+            return messages.getMessage("review.problem.onItem", new Object[] {rows.get(Integer.parseInt(matcher.group(1))) + 1,
+                    matcher.group(2), reason, new DefaultMessageSourceResolvable(new String[] {"review.item." + part}, part)}, locale);
+        }
+        return messages.getMessage("review.problem.field", new Object[] {problem.field(), reason,
+                new DefaultMessageSourceResolvable(new String[] {"review.field." + problem.field()}, problem.field())}, locale);
     }
 
     @GetMapping("/incidents/{key}/review.md")

@@ -72,12 +72,17 @@ public final class ReviewProblems {
         }
     }
 
-    /** 409: someone else saved the review after the version the caller read. */
+    /**
+     * 409: someone else saved the review after the version the caller read. The API says it in English; the page in
+     * the reader's language ({@code review.problem.conflict} with the {@linkplain #getDetailMessageArguments() arguments}
+     * key, who, " at" when, the version read and the current one).
+     */
     public static class EditConflict extends ErrorResponseException {
         EditConflict(String key, long sent, long current, String updatedBy, Instant updatedAt) {
             super(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "Edit conflict", "The review of " + key
                     + " was changed by " + updatedBy + (updatedAt == null ? "" : " at " + updatedAt) + " after version " + sent
-                    + " was read; it is at version " + current + ". Read it again and apply your changes to that."), null);
+                    + " was read; it is at version " + current + ". Read it again and apply your changes to that."), null, null,
+                    new Object[] {key, updatedBy, updatedAt == null ? "" : " at " + updatedAt, sent, current});
             getBody().setProperty("version", current);
         }
     }

@@ -179,11 +179,11 @@ public class Reviews implements CloseCondition {
         for (int i = 0; i < items.size(); i++) {
             ActionItem item = items.get(i);
             if (item.id() != null && (!known.contains(item.id()) || !seen.add(item.id()))) {
-                problems.add(new FieldProblem("actionItems[" + i + "].id", "is not an action item of this review"
-                        + " (leave it out for a new item)"));
+                problems.add(FieldProblem.coded("actionItems[" + i + "].id", "is not an action item of this review"
+                        + " (leave it out for a new item)", "review.problem.item.id"));
             }
             if (item.link() != null && !webAddress(item.link())) {
-                problems.add(new FieldProblem("actionItems[" + i + "].link", "must be an http:// or https:// address"));
+                problems.add(FieldProblem.coded("actionItems[" + i + "].link", "must be an http:// or https:// address", "review.problem.item.link"));
             }
         }
         if (!problems.isEmpty()) {

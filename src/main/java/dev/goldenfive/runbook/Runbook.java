@@ -30,6 +30,7 @@ public record Runbook(
 
     static final String KEY = "[a-z0-9][a-z0-9-]{0,62}";
     static final String KEY_MESSAGE = "must be 1–63 characters: lower-case letters, digits and '-', starting with a letter or digit";
+    static final String RCODE_MESSAGE = "must be a DNS response code such as NOERROR or NXDOMAIN";
     /** The state after the last window: the golden window is over, the follow-up work remains. */
     public static final String FOLLOW_UP = "follow-up";
     static final int MAX_WINDOW_SECONDS = 7 * 24 * 3600;
@@ -145,7 +146,7 @@ public record Runbook(
             Boolean success,
             @Min(1) @Max(600_000) Integer maxDurationMs,
             @Size(max = 20) List<@NotNull @Min(100) @Max(599) Integer> httpStatus,
-            @Pattern(regexp = "[A-Z]{2,12}", message = "must be a DNS response code such as NOERROR or NXDOMAIN") String rcode,
+            @Pattern(regexp = "[A-Z]{2,12}", message = RCODE_MESSAGE) String rcode,
             @Min(0) @Max(3650) Integer minCertDaysLeft) {
 
         public PassCondition {

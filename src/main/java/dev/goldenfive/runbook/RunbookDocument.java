@@ -76,7 +76,8 @@ final class RunbookDocument {
             throw new InvalidFields(aliases);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull() || !tree.isObject()) {
-            throw new InvalidFields(List.of(new FieldProblem("(document)", "must be a runbook: a mapping with key, title and stages")));
+            throw new InvalidFields(List.of(FieldProblem.coded("(document)", "must be a runbook: a mapping with key, title and stages",
+                    "runbook.problem.notRunbook")));
         }
         Runbook runbook;
         try {
@@ -85,12 +86,12 @@ final class RunbookDocument {
         catch (JacksonException binding) {
             String at = FieldProblem.jsonPath(binding);
             String field = at.isEmpty() ? "(document)" : at;
-            throw new InvalidFields(List.of(new FieldProblem(field, reason(binding), lineOf(lines, field))));
+            throw new InvalidFields(List.of(reason(binding).named(field).at(lineOf(lines, field))));
         }
         List<FieldProblem> problems = new ArrayList<>();
         for (ConstraintViolation<Runbook> violation : validator.validate(runbook)) {
             String field = path(violation.getPropertyPath());
-            problems.add(new FieldProblem(field, violation.getMessage(), lineOf(lines, field)));
+            problems.add(said(violation, field).at(lineOf(lines, field)));
         }
         if (problems.isEmpty()) {
             consistency(runbook, problems, lines);
@@ -112,36 +113,47 @@ final class RunbookDocument {
             Runbook.Stage stage = runbook.stages().get(i);
             String at = "stages[" + i + "]";
             if (!stageKeys.add(stage.key())) {
-                add(problems, lines, at + ".key", "'" + stage.key() + "' is the key of an earlier stage; stage keys must be unique");
+                add(problems, lines, at + ".key", "'" + stage.key() + "' is the key of an earlier stage; stage keys must be unique",
+                        "runbook.problem.stage.duplicate", stage.key());
             }
             if (Runbook.FOLLOW_UP.equals(stage.key())) {
-                add(problems, lines, at + ".key", "'" + Runbook.FOLLOW_UP + "' is the state after the last stage and cannot be a stage's key");
+                add(problems, lines, at + ".key", "'" + Runbook.FOLLOW_UP + "' is the state after the last stage and cannot be a stage's key",
+                        "runbook.problem.stage.followUp", Runbook.FOLLOW_UP);
             }
             if (stage.startSeconds() != expectedStart) {
-                add(problems, lines, at + ".startSeconds", i == 0
-                        ? "must be 0: the first stage begins when the incident starts"
-                        : "must be " + expectedStart + ", the end of the stage before: windows follow each other without gaps or overlaps");
+                if (i == 0) {
+                    add(problems, lines, at + ".startSeconds", "must be 0: the first stage begins when the incident starts",
+                            "runbook.problem.stage.firstStart");
+                }
+                else {
+                    add(problems, lines, at + ".startSeconds", "must be " + expectedStart
+                            + ", the end of the stage before: windows follow each other without gaps or overlaps", "runbook.problem.stage.start", expectedStart);
+                }
             }
             if (stage.endSeconds() <= stage.startSeconds()) {
-                add(problems, lines, at + ".endSeconds", "must be after startSeconds (" + stage.startSeconds() + ")");
+                add(problems, lines, at + ".endSeconds", "must be after startSeconds (" + stage.startSeconds() + ")",
+                        "runbook.problem.stage.end", stage.startSeconds());
             }
             expectedStart = stage.endSeconds();
             Set<String> stepKeys = new HashSet<>();
             for (int j = 0; j < stage.steps().size(); j++) {
                 if (!stepKeys.add(stage.steps().get(j).key())) {
-                    add(problems, lines, at + ".steps[" + j + "].key", "'" + stage.steps().get(j).key() + "' is the key of an earlier step of this stage");
+                    add(problems, lines, at + ".steps[" + j + "].key", "'" + stage.steps().get(j).key() + "' is the key of an earlier step of this stage",
+                            "runbook.problem.step.duplicate", stage.steps().get(j).key());
                 }
             }
             for (int j = 0; j < stage.checks().size(); j++) {
                 if (!checkKeys.add(stage.checks().get(j).key())) {
-                    add(problems, lines, at + ".checks[" + j + "].key", "'" + stage.checks().get(j).key() + "' is the key of an earlier check; check keys are unique in the runbook");
+                    add(problems, lines, at + ".checks[" + j + "].key", "'" + stage.checks().get(j).key() + "' is the key of an earlier check; check keys are unique in the runbook",
+                            "runbook.problem.check.duplicate", stage.checks().get(j).key());
                 }
             }
         }
         Set<String> followUpKeys = new HashSet<>();
         for (int j = 0; j < runbook.followUp().size(); j++) {
             if (!followUpKeys.add(runbook.followUp().get(j).key())) {
-                add(problems, lines, "followUp[" + j + "].key", "'" + runbook.followUp().get(j).key() + "' is the key of an earlier follow-up step");
+                add(problems, lines, "followUp[" + j + "].key", "'" + runbook.followUp().get(j).key() + "' is the key of an earlier follow-up step",
+                        "runbook.problem.followUp.duplicate", runbook.followUp().get(j).key());
             }
         }
         Set<String> ruleKeys = new HashSet<>();
@@ -149,10 +161,10 @@ final class RunbookDocument {
             Runbook.DiagnosisRule rule = runbook.diagnosis().get(i);
             String at = "diagnosis[" + i + "]";
             if (!ruleKeys.add(rule.key())) {
-                add(problems, lines, at + ".key", "'" + rule.key() + "' is the key of an earlier rule");
+                add(problems, lines, at + ".key", "'" + rule.key() + "' is the key of an earlier rule", "runbook.problem.rule.duplicate", rule.key());
             }
             if (rule.failed().isEmpty() && rule.passed().isEmpty()) {
-                add(problems, lines, at, "must name at least one check under failed or passed");
+                add(problems, lines, at, "must name at least one check under failed or passed", "runbook.problem.rule.empty");
             }
             references(rule.failed(), at + ".failed", checkKeys, problems, lines);
             references(rule.passed(), at + ".passed", checkKeys, problems, lines);
@@ -163,13 +175,26 @@ final class RunbookDocument {
             Map<String, Integer> lines) {
         for (int i = 0; i < keys.size(); i++) {
             if (!checkKeys.contains(keys.get(i))) {
-                add(problems, lines, at + "[" + i + "]", "'" + keys.get(i) + "' is not the key of a check in this runbook");
+                add(problems, lines, at + "[" + i + "]", "'" + keys.get(i) + "' is not the key of a check in this runbook",
+                        "runbook.problem.rule.check", keys.get(i));
             }
         }
     }
 
-    private static void add(List<FieldProblem> problems, Map<String, Integer> lines, String field, String message) {
-        problems.add(new FieldProblem(field, message, lineOf(lines, field)));
+    /** A problem with {@code field}, said in English and by its message {@code code} in other languages. */
+    private static void add(List<FieldProblem> problems, Map<String, Integer> lines, String field, String message, String code,
+            Object... arguments) {
+        problems.add(FieldProblem.coded(field, message, code, arguments).at(lineOf(lines, field)));
+    }
+
+    /** A finding of the validator, with the message code of the runbook's own wording where it has one. */
+    private static FieldProblem said(ConstraintViolation<Runbook> violation, String field) {
+        FieldProblem problem = FieldProblem.of(violation, field);
+        return switch (violation.getMessageTemplate()) {
+            case Runbook.KEY_MESSAGE -> FieldProblem.coded(field, problem.message(), "runbook.problem.key");
+            case Runbook.RCODE_MESSAGE -> FieldProblem.coded(field, problem.message(), "runbook.problem.rcode");
+            default -> problem;
+        };
     }
 
     /**
@@ -191,8 +216,8 @@ final class RunbookDocument {
                 int line = parser.currentTokenLocation().getLineNr();
                 lines.putIfAbsent(fromPointer(pointer), line);
                 if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                    aliases.add(new FieldProblem(fromPointer(pointer),
-                            "is a YAML alias; write the value out (aliases are not supported)", line));
+                    aliases.add(FieldProblem.coded(fromPointer(pointer),
+                            "is a YAML alias; write the value out (aliases are not supported)", "runbook.problem.alias").at(line));
                 }
             }
         }
@@ -235,29 +260,33 @@ final class RunbookDocument {
         return propertyPath.toString().replace(".<list element>", "").replace("<list element>", "");
     }
 
-    private static String reason(JacksonException ex) {
+    /** Why a value could not be read, in the writer's terms; the field is named by the caller. */
+    private static FieldProblem reason(JacksonException ex) {
         String message = ex.getOriginalMessage();
         if (message.startsWith("must ")) {
-            return message;
+            return FieldProblem.coded("", message, StrictStrings.NO_NUL.equals(message) ? "problem.nul" : null);
         }
         if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             Class<?> type = mismatch.getTargetType();
             if (type == String.class) {
-                return "must be text (in YAML, put a number or true/false in quotes)";
+                return FieldProblem.coded("", "must be text (in YAML, put a number or true/false in quotes)", "runbook.problem.text");
             }
             if (type == Integer.class || type == int.class) {
-                return "must be a whole number";
+                return FieldProblem.coded("", "must be a whole number", "problem.expected.wholeNumber");
             }
             if (type == Boolean.class || type == boolean.class) {
-                return "must be true or false";
+                return FieldProblem.coded("", "must be true or false", "problem.expected.boolean");
             }
         }
         if (message.contains("Unrecognized property") || message.contains("Unrecognized field")) {
-            return "is not a known field";
+            return FieldProblem.coded("", "is not a known field", "problem.unknownField");
         }
         if (message.contains("not one of the values accepted") || message.contains("Enum")) {
-            return "is not one of the accepted values: " + message.replaceAll("(?s).*accepted for Enum class: ", "").replaceAll("[\\[\\]]", "");
+            String accepted = message.replaceAll("(?s).*accepted for Enum class: ", "").replaceAll("[\\[\\]]", "");
+            return FieldProblem.coded("", "is not one of the accepted values: " + accepted, "runbook.problem.oneOf", accepted);
         }
-        return "has the wrong form: " + message.replaceAll("\\s+at \\[Source.*", "").replaceAll("`[a-z.]+\\.", "`");
+        // Jackson's explanation is in English: other languages say only that the form is wrong
+        String why = message.replaceAll("\\s+at \\[Source.*", "").replaceAll("`[a-z.]+\\.", "`");
+        return FieldProblem.coded("", "has the wrong form: " + why, "runbook.problem.form", why);
     }
 }

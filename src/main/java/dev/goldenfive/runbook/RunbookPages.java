@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -42,9 +44,11 @@ class RunbookPages {
             """;
 
     private final Runbooks runbooks;
+    private final MessageSource messages;
 
-    RunbookPages(Runbooks runbooks) {
+    RunbookPages(Runbooks runbooks, MessageSource messages) {
         this.runbooks = runbooks;
+        this.messages = messages;
     }
 
     /** Administrators import and edit; everyone signed in reads. */
@@ -103,8 +107,8 @@ class RunbookPages {
     String publish(@RequestParam(defaultValue = "") String source, @RequestParam(required = false) String editing,
             Authentication caller, Model model, RedirectAttributes redirect) {
         if (source.length() > RunbookApi.MAX_BYTES) {
-            return editor(model, source, editing, List.of(new FieldProblem("(document)",
-                    "must be at most " + RunbookApi.MAX_BYTES / 1024 + " KiB")));
+            return editor(model, source, editing, List.of(FieldProblem.coded("(document)",
+                    "must be at most " + RunbookApi.MAX_BYTES / 1024 + " KiB", "problem.documentSize", RunbookApi.MAX_BYTES / 1024)));
         }
         try {
             Runbooks.Published published = runbooks.publish(source, RunbookFormat.YAML, caller.getName());
@@ -122,7 +126,7 @@ class RunbookPages {
                 .collect(Collectors.toSet());
         model.addAttribute("source", source);
         model.addAttribute("editing", editing);
-        model.addAttribute("problems", problems);
+        model.addAttribute("problems", problems.stream().map(problem -> problem.in(messages, LocaleContextHolder.getLocale())).toList());
         model.addAttribute("sourceLines", source.lines().toList());
         model.addAttribute("badLines", badLines);
         return "runbook/edit";

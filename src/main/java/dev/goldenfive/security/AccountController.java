@@ -63,7 +63,7 @@ class AccountController {
                 return "redirect:/account";
             }
             catch (InvalidField invalid) {
-                errors.rejectValue(invalid.field(), "invalid", invalid.reason());
+                invalid.rejectInto(errors, invalid.field());
             }
         }
         return account(user, model);

@@ -73,10 +73,10 @@ public class ApiTokens {
             Instant notAfter, Long mintedBy) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
-            throw new InvalidField("name", "must be 1–" + MAX_NAME + " characters");
+            throw new InvalidField("name", "must be 1–" + MAX_NAME + " characters", "tokens.problem.name", MAX_NAME);
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
-            throw new InvalidField("expiresInDays", "must be between 1 and 3650 days, or absent for no expiry");
+            throw new InvalidField("expiresInDays", "must be between 1 and 3650 days, or absent for no expiry", "tokens.problem.expiry");
         }
         // as PostgreSQL stores it, so what is shown now is what is listed later
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

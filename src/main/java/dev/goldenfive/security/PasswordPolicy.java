@@ -38,13 +38,13 @@ final class PasswordPolicy {
     /** Refuses {@code password} for the person {@code username} (display name {@code displayName}, may be null). */
     static void check(String field, String password, String username, String displayName) {
         if (password == null || password.length() < MIN_LENGTH) {
-            throw new InvalidField(field, "must be at least " + MIN_LENGTH + " characters");
+            throw new InvalidField(field, "must be at least " + MIN_LENGTH + " characters", "password.problem.short", MIN_LENGTH);
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw new InvalidField(field, "must be at most " + MAX_BYTES + " bytes");
+            throw new InvalidField(field, "must be at most " + MAX_BYTES + " bytes", "password.problem.long", MAX_BYTES);
         }
         if (password.isBlank()) {
-            throw new InvalidField(field, "must not be only spaces");
+            throw new InvalidField(field, "must not be only spaces", "password.problem.spaces");
         }
         String lower = password.toLowerCase(Locale.ROOT);
         String rest = lower.replace(PRODUCT, "");
@@ -52,7 +52,7 @@ final class PasswordPolicy {
             rest = rest.replace(username.toLowerCase(Locale.ROOT), "");
         }
         if (!rest.equals(lower) && NOT_LETTER_OR_DIGIT.matcher(rest).replaceAll("").length() < MIN_OWN_CHARACTERS) {
-            throw new InvalidField(field, "must not be made of the user name or '" + PRODUCT + "'");
+            throw new InvalidField(field, "must not be made of the user name or '" + PRODUCT + "'", "password.problem.ownName", PRODUCT);
         }
         List<String> own = new ArrayList<>(List.of(PRODUCT));
         if (username != null) {
@@ -64,8 +64,10 @@ final class PasswordPolicy {
         Strength strength = ESTIMATOR.measure(password, own);
         if (strength.getScore() < MIN_SCORE) {
             String warning = strength.getFeedback().getWarning(Locale.ENGLISH);
-            throw new InvalidField(field, "is too easy to guess" + (warning == null || warning.isBlank() ? "" : " (" + warning.strip()
-                    .replaceAll("\\.$", "").toLowerCase(Locale.ROOT) + ")") + "; a phrase of four or more unrelated words is strong and easy to remember");
+            // zxcvbn's hint is in English only: other languages say what makes a password strong
+            String hint = warning == null || warning.isBlank() ? "" : " (" + warning.strip().replaceAll("\\.$", "").toLowerCase(Locale.ROOT) + ")";
+            throw new InvalidField(field, "is too easy to guess" + hint + "; a phrase of four or more unrelated words is strong and easy to remember",
+                    "password.problem.guessable", hint);
         }
     }
 }

@@ -41,11 +41,11 @@ public class UserAccounts implements UserDetailsService {
     public UserView create(String username, String displayName, String password, Set<Role> roles) {
         String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(name).matches()) {
-            throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'");
+            throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'", "users.problem.username");
         }
         PasswordPolicy.check("password", password, name, displayName);
         if (roles == null || roles.isEmpty()) {
-            throw new InvalidField("roles", "must hold at least one role");
+            throw new InvalidField("roles", "must hold at least one role", "users.problem.roles");
         }
         if (users.findByUsername(name).isPresent()) {
             throw new SecurityProblems.UsernameTaken(name);
@@ -76,7 +76,7 @@ public class UserAccounts implements UserDetailsService {
 
     public UserView changeRoles(long id, Set<Role> roles) {
         if (roles == null || roles.isEmpty()) {
-            throw new InvalidField("roles", "must hold at least one role");
+            throw new InvalidField("roles", "must hold at least one role", "users.problem.roles");
         }
         serializeAdminChanges();
         AppUser user = find(id);
@@ -116,8 +116,9 @@ public class UserAccounts implements UserDetailsService {
         AppUser user = find(id);
         var blocked = throttle.admit(user.username(), address);
         if (blocked.isPresent()) {
-            throw new InvalidField("currentPassword", "was tried wrongly too often; try again in "
-                    + LoginThrottled.secondsOf(blocked.get()) + " seconds");
+            long seconds = LoginThrottled.secondsOf(blocked.get());
+            throw new InvalidField("currentPassword", "was tried wrongly too often; try again in " + seconds + " seconds",
+                    "account.problem.throttled", seconds);
         }
         boolean matches = false;
         try {
@@ -127,7 +128,7 @@ public class UserAccounts implements UserDetailsService {
             throttle.settle(user.username(), address, matches ? LoginThrottle.Outcome.SUCCESS : LoginThrottle.Outcome.FAILURE);
         }
         if (!matches) {
-            throw new InvalidField("currentPassword", "is not your current password");
+            throw new InvalidField("currentPassword", "is not your current password", "account.problem.wrong");
         }
         checkNewPassword("newPassword", newPassword, user);
         user.changePassword(passwords.encode(newPassword), clock.instant());
@@ -136,7 +137,7 @@ public class UserAccounts implements UserDetailsService {
     private void checkNewPassword(String field, String password, AppUser user) {
         PasswordPolicy.check(field, password, user.username(), user.displayName());
         if (passwords.matches(password, user.passwordHash())) {
-            throw new InvalidField(field, "must differ from the current password");
+            throw new InvalidField(field, "must differ from the current password", "password.problem.same");
         }
     }
 

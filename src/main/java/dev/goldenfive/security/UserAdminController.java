@@ -9,10 +9,12 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
-import org.springframework.web.ErrorResponseException;
+import org.springframework.validation.Errors;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,9 +32,11 @@ import dev.goldenfive.web.StrictStrings;
 class UserAdminController {
 
     private final UserAccounts accounts;
+    private final MessageSource messages;
 
-    UserAdminController(UserAccounts accounts) {
+    UserAdminController(UserAccounts accounts, MessageSource messages) {
         this.accounts = accounts;
+        this.messages = messages;
     }
 
     record NewUserForm(
@@ -72,10 +76,10 @@ class UserAdminController {
                 return "redirect:/admin/users/" + created.id();
             }
             catch (InvalidField invalid) {
-                errors.rejectValue(invalid.field(), "invalid", invalid.reason());
+                invalid.rejectInto(errors, invalid.field());
             }
             catch (SecurityProblems.UsernameTaken taken) {
-                errors.rejectValue("username", "taken", "is already taken");
+                errors.rejectValue("username", "users.problem.taken", "is already taken");
             }
         }
         model.addAttribute("allRoles", Role.values());
@@ -102,12 +106,12 @@ class UserAdminController {
         if (errors.hasErrors()) {
             return show(id, model);
         }
-        return refusedOrDone(id, model, redirect, "users.roles.changed", () -> accounts.changeRoles(id, form.roles()));
+        return refusedOrDone(id, model, redirect, "users.roles.changed", errors, () -> accounts.changeRoles(id, form.roles()));
     }
 
     @PostMapping("/{id}/enabled")
     String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Model model, RedirectAttributes redirect) {
-        return refusedOrDone(id, model, redirect, enabled ? "users.enabled" : "users.disabled",
+        return refusedOrDone(id, model, redirect, enabled ? "users.enabled" : "users.disabled", null,
                 () -> accounts.setEnabled(id, enabled));
     }
 
@@ -117,18 +121,30 @@ class UserAdminController {
         if (errors.hasErrors()) {
             return show(id, model);
         }
-        return refusedOrDone(id, model, redirect, "users.password.reset.done",
+        return refusedOrDone(id, model, redirect, "users.password.reset.done", errors,
                 () -> accounts.resetPassword(id, form.password()));
     }
 
-    private String refusedOrDone(long id, Model model, RedirectAttributes redirect, String notice, Runnable change) {
+    /** A wrong value goes beside its field on the {@code form} that sent it; a refusal above the forms, in the reader's language. */
+    private String refusedOrDone(long id, Model model, RedirectAttributes redirect, String notice, Errors form, Runnable change) {
         try {
             change.run();
             redirect.addFlashAttribute("notice", notice);
             return "redirect:/admin/users/" + id;
         }
-        catch (SecurityProblems.LastAdmin | InvalidField refused) {
-            model.addAttribute("refusal", ((ErrorResponseException) refused).getBody().getDetail());
+        catch (InvalidField invalid) {
+            if (form != null) {
+                invalid.rejectInto(form, invalid.field());
+            }
+            else {
+                model.addAttribute("refusal", invalid.say(messages, LocaleContextHolder.getLocale()));
+            }
+            return show(id, model);
+        }
+        catch (SecurityProblems.LastAdmin refused) {
+            // the API answers in English; the page in the reader's language
+            model.addAttribute("refusal", messages.getMessage("users.problem.lastAdmin", null, refused.getBody().getDetail(),
+                    LocaleContextHolder.getLocale()));
             return show(id, model);
         }
     }

@@ -72,14 +72,17 @@ class ErrorPages extends AbstractErrorController {
 
     /**
      * What the code that refused the request said (with sendError), for a client error: a message code of
-     * ours ({@code error.formExpired}) in the reader's language, other text as it was given.
+     * ours ({@code error.formExpired}) in the reader's language, other text (the framework's, in English) as it was
+     * given to readers of English; other readers see what the page says of the status in their language instead.
      */
     private Optional<String> said(HttpServletRequest request, HttpStatus status) {
         if (!explains(status) || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
                 || text.isBlank() || text.equals(status.getReasonPhrase())) {
             return Optional.empty();
         }
-        return Optional.of(words(text, LocaleContextHolder.getLocale()));
+        Locale locale = LocaleContextHolder.getLocale();
+        return text.startsWith("error.") || Locale.ENGLISH.getLanguage().equals(locale.getLanguage())
+                ? Optional.of(words(text, locale)) : Optional.empty();
     }
 
     /** A client error, or the database away: what was said of it is worth showing; other server errors say nothing more. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
+import org.springframework.validation.Errors;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -44,7 +45,19 @@ public class InvalidField extends ErrorResponseException {
     /** The field's name and the reason, as a reader of {@code locale} reads them: {@code 搜索：“level:” 后面需要一个值}. */
     public String say(MessageSource messages, Locale locale) {
         String name = messages.getMessage("field." + field, null, field, locale);
-        String why = code == null ? reason : messages.getMessage(code, arguments, reason, locale);
-        return messages.getMessage("field.problem", new Object[] {name, why}, name + ": " + why, locale);
+        return messages.getMessage("field.problem", new Object[] {name, reason(messages, locale)}, name + ": " + reason, locale);
+    }
+
+    /** The reason alone, as a reader of {@code locale} reads it: {@code 最多 1000 个字符}. */
+    public String reason(MessageSource messages, Locale locale) {
+        return code == null ? reason : messages.getMessage(code, arguments, reason, locale);
+    }
+
+    /**
+     * Puts the reason on the form's {@code field}, where the page shows it beside the field it is about (so without
+     * the field's name), in the reader's language when the page renders it.
+     */
+    public void rejectInto(Errors errors, String field) {
+        errors.rejectValue(field, code == null ? "invalid" : code, arguments, reason);
     }
 }

@@ -14,7 +14,7 @@ import tools.jackson.databind.module.SimpleModule;
  */
 public final class StrictStrings extends StdDeserializer<String> {
 
-    static final String NO_NUL = "must not contain NUL characters";
+    public static final String NO_NUL = "must not contain NUL characters";
     /**
      * Names and titles: any text but control characters (they would garble pages and logs) and the marks that
      * reorder text on screen (U+202E would make a name read backwards): those {@link VisibleText} shows escaped.

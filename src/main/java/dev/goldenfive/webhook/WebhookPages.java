@@ -51,7 +51,7 @@ class WebhookPages {
                 model.addAttribute("form", new WebhookForm("", "https://", Webhooks.EVENTS));
             }
             catch (InvalidField invalid) {
-                errors.rejectValue(invalid.field(), "invalid", invalid.reason());
+                invalid.rejectInto(errors, invalid.field());
             }
         }
         return list(model);

@@ -140,7 +140,7 @@ class IncidentPagesTest {
                 .param("outcome", "maybe")).andReturn().getFlashMap().get("error")).isNotBlank();
         MvcResult refused = mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf()))
                 .andExpect(redirectedUrl("/incidents/" + key)).andReturn();
-        assertThat((String) refused.getFlashMap().get("error")).contains("summary");
+        assertThat((String) refused.getFlashMap().get("error")).contains("Resolution").contains("must say how it was resolved");
         mvc.perform(post("/incidents/" + key + "/actions/resolve").cookie(session).with(csrf()).param("summary", "resolver restarted"));
 
         String page = mvc.perform(get("/incidents/" + key).cookie(session)).andReturn().getResponse().getContentAsString();

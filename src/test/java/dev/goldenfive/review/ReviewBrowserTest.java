@@ -1,10 +1,13 @@
 package dev.goldenfive.review;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -14,6 +17,7 @@ import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +32,10 @@ import dev.goldenfive.security.UserAccounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A manager writes the review of a resolved incident in Chromium: the gate, the form's messages, the filters, print. */
+/**
+ * A manager writes the review of a resolved incident in Chromium: the gate, the form's messages, the filters, print;
+ * and a Chinese reader meets no English sentence on the incident page, in a refusal or in a search that cannot be read.
+ */
 @GoldenfiveTest
 class ReviewBrowserTest extends InChromium {
 
@@ -120,6 +127,110 @@ class ReviewBrowserTest extends InChromium {
         assertThat(browser.findElements(By.cssSelector("svg.bars rect.bar-met"))).isNotEmpty();
         Chromium.screenshot(browser, "reports");
         assertThat(Chromium.consoleProblems(browser)).isEmpty();
+    }
+
+    /** Three or more English words in a row: a sentence (or a phrase) the page did not translate. */
+    private static final Pattern ENGLISH = Pattern.compile("\\b[A-Za-z]{2,}(\\s+[A-Za-z]{2,}){2,}\\b");
+    /**
+     * The text a reader sees and hears, one piece per text node and shown attribute, leaving out what is not the page's
+     * own words: commands and code, what is being typed, and elements marked as people's or runbooks' text.
+     */
+    private static final String SHOWN_TEXT = """
+            const skip = 'code, pre, textarea, script, style, [data-user-text], [translate=no]';
+            const shown = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const element = node.parentElement;
+              if (element && !element.closest(skip) && element.checkVisibility() && node.textContent.trim()) {
+                shown.push(node.textContent.replace(/\\s+/g, ' ').trim());
+              }
+            }
+            for (const element of document.body.querySelectorAll('[title], [placeholder], [aria-label], [alt]')) {
+              if (!element.closest(skip)) {
+                for (const name of ['title', 'placeholder', 'aria-label', 'alt']) {
+                  const value = element.getAttribute(name);
+                  if (value && value.trim()) {
+                    shown.push(value.trim());
+                  }
+                }
+              }
+            }
+            return shown;
+            """;
+
+    @Test
+    void aChineseReaderMeetsNoEnglishSentenceOnTheIncidentPageInARefusalOrInASearchThatCannotBeRead() throws Exception {
+        Api api = new Api(port);
+        String service = "zh-" + UUID.randomUUID().toString().substring(0, 8);
+        String title = "Module downloads time out in every build";
+        String summary = "GOPROXY switched to the company mirror";
+        var declared = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"title\":\"" + title + "\",\"service\":\"" + service + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}");
+        String key = json.readTree(declared.body()).get("key").asString();
+        api.post("/api/v1/incidents/" + key + "/actions/acknowledge", GoldenfiveTest.ADMIN_TOKEN, "application/json", "");
+        api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"summary\":\"" + summary + "\"}");
+        // what people and the runbook wrote is theirs, in whatever language they wrote it
+        List<String> data = new ArrayList<>(List.of(title, service, summary, "admin"));
+        strings(json.readTree(api.get("/api/v1/runbooks/go-module-download", GoldenfiveTest.ADMIN_TOKEN).body()), data);
+
+        browser.get("http://localhost:" + port + "/login?lang=zh-CN");
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(GoldenfiveTest.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "事件"));
+        browser.get("http://localhost:" + port + "/incidents/" + key);
+        waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("panel-head")));
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh");
+        List<String> incidentPage = english(data);
+
+        browser.findElement(By.cssSelector("form[action$='/actions/close'] button")).click();
+        String refusal = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]"))).getText();
+        List<String> refusedPage = english(data);
+        Chromium.screenshot(browser, "incident-close-refused-zh");
+
+        browser.get("http://localhost:" + port + "/logs");
+        browser.findElement(By.id("q")).sendKeys("level: \"connection refused\"");
+        browser.findElement(By.cssSelector("form.log-query button[type=submit]")).click();
+        String searchError = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]"))).getText();
+        List<String> searchPage = english(data);
+        Chromium.screenshot(browser, "logs-syntax-error-zh");
+
+        assertThat(refusal).as("the refusal to close").contains(key).contains("复盘");
+        assertThat(searchError).as("the search that cannot be read").contains("level:").contains("搜索");
+        assertThat(incidentPage).as("English on the incident page").isEmpty();
+        assertThat(refusedPage).as("English on the incident page with the refusal").isEmpty();
+        assertThat(searchPage).as("English on the log search page with the error").isEmpty();
+        browser.get("http://localhost:" + port + "/logs?lang=en&q=level:");
+        assertThat(english(data)).as("the same look finds the English page's sentences").isNotEmpty();
+    }
+
+    /** Each piece of the page's own text that holds an English sentence, the data left out. */
+    private List<String> english(List<String> data) {
+        // longest first, and whole words only: a runbook's key "dns" must not cut a word of the page's own out
+        List<Pattern> longestFirst = data.stream().filter(s -> !s.isBlank()).sorted(Comparator.comparingInt(String::length).reversed())
+                .map(text -> Pattern.compile("(?<![A-Za-z])" + Pattern.quote(text) + "(?![A-Za-z])")).toList();
+        @SuppressWarnings("unchecked")
+        List<String> shown = (List<String>) ((JavascriptExecutor) browser).executeScript(SHOWN_TEXT);
+        List<String> english = new ArrayList<>();
+        for (String piece : shown) {
+            String own = piece;
+            for (Pattern text : longestFirst) {
+                own = text.matcher(own).replaceAll(" | ");
+            }
+            if (ENGLISH.matcher(own).find()) {
+                english.add(piece);
+            }
+        }
+        return english;
+    }
+
+    /** Every text in a JSON document. */
+    private static void strings(JsonNode node, List<String> into) {
+        if (node.isString()) {
+            into.add(node.asString());
+        }
+        node.forEach(child -> strings(child, into));
     }
 
     private void media(String type) {
