@@ -2,7 +2,9 @@ package dev.goldenfive.incident;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -45,7 +47,7 @@ public class TimelineWords {
                     message("step." + s.outcome()), note(s.note())};
             case Fact.GoldenWindowMissed ignored -> new Object[0];
             case Fact.CheckChanged c -> new Object[] {c.title(), message("check." + c.to()),
-                    c.reasons() != null && !c.reasons().isEmpty() ? String.join("; ", c.reasons()) : resultWords(c.result())};
+                    c.reasons() != null && !c.reasons().isEmpty() ? say(c.reasons()) : resultWords(c.result())};
             case Fact.DiagnosisChanged d -> {
                 if (d.withdrawn()) {
                     key += ".withdrawn";
@@ -73,6 +75,14 @@ public class TimelineWords {
     /** Who sent the result a check-changed entry names, along which path, to what. */
     private static String resultWords(Fact.ProbeSeen result) {
         return result == null ? "" : result.submitter() + ", " + result.path() + ", " + result.target();
+    }
+
+    /** Reasons in the reader's language, where they have a code; as written where they do not. */
+    public String say(List<Fact.Reason> reasons) {
+        return reasons.stream()
+                .map(r -> r.code() == null ? r.text() : messages.getMessage(r.code(), r.args().toArray(), r.text(),
+                        LocaleContextHolder.getLocale()))
+                .collect(Collectors.joining("; "));
     }
 
     /** The start of a pinned line, on one line. */

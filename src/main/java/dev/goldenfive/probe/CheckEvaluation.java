@@ -13,6 +13,7 @@ import dev.goldenfive.runbook.Glob;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Via;
+import dev.goldenfive.timeline.Fact;
 
 /**
  * Turns an incident's evidence into check states and a diagnosis, from the runbook's data alone.
@@ -48,7 +49,7 @@ final class CheckEvaluation {
             return new CheckState(check.key(), stage, check.title(), CheckState.State.PENDING, List.of(), null);
         }
         for (StoredResult result : relevant) {
-            List<String> reasons = failures(check.pass(), result.result());
+            List<Fact.Reason> reasons = failures(check.pass(), result.result());
             if (!reasons.isEmpty()) {
                 return new CheckState(check.key(), stage, check.title(), CheckState.State.FAILED, reasons, result);
             }
@@ -63,25 +64,33 @@ final class CheckEvaluation {
     }
 
     /** Why the result does not meet the condition; empty when it does. */
-    static List<String> failures(Runbook.PassCondition pass, ProbeResult result) {
-        List<String> reasons = new ArrayList<>();
+    static List<Fact.Reason> failures(Runbook.PassCondition pass, ProbeResult result) {
+        List<Fact.Reason> reasons = new ArrayList<>();
         if (result.success() != pass.success()) {
-            reasons.add(result.success() ? "the probe succeeded where a failure was expected"
-                    : "the probe failed" + (result.error() == null ? "" : ": " + describe(result.error())));
+            reasons.add(result.success() ? reason("the probe succeeded where a failure was expected", "check.reason.succeeded")
+                    : result.error() == null ? reason("the probe failed", "check.reason.failed")
+                    : reason("the probe failed: " + describe(result.error()), "check.reason.failedWith", describe(result.error())));
         }
         if (pass.maxDurationMs() != null && result.durationMs() > pass.maxDurationMs()) {
-            reasons.add("took %.0f ms (at most %d ms)".formatted(result.durationMs(), pass.maxDurationMs()));
+            String took = "%.0f".formatted(result.durationMs());
+            reasons.add(reason("took " + took + " ms (at most " + pass.maxDurationMs() + " ms)", "check.reason.slow", took,
+                    String.valueOf(pass.maxDurationMs())));
         }
         if (!pass.httpStatus().isEmpty()) {
             Integer status = result.http() == null ? null : result.http().status();
             if (status == null || !pass.httpStatus().contains(status)) {
-                reasons.add((status == null ? "no HTTP status" : "HTTP " + status) + " (expected " + join(pass.httpStatus()) + ")");
+                String expected = join(pass.httpStatus(), " or ");
+                // the arguments name the statuses in no language
+                String statuses = join(pass.httpStatus(), "/");
+                reasons.add(status == null ? reason("no HTTP status (expected " + expected + ")", "check.reason.noStatus", statuses)
+                        : reason("HTTP " + status + " (expected " + expected + ")", "check.reason.status", String.valueOf(status), statuses));
             }
         }
         if (pass.rcode() != null) {
             String rcode = result.dns() == null ? null : result.dns().rcode();
             if (!pass.rcode().equals(rcode)) {
-                reasons.add((rcode == null ? "no DNS answer code" : "DNS " + rcode) + " (expected " + pass.rcode() + ")");
+                reasons.add(rcode == null ? reason("no DNS answer code (expected " + pass.rcode() + ")", "check.reason.noRcode", pass.rcode())
+                        : reason("DNS " + rcode + " (expected " + pass.rcode() + ")", "check.reason.rcode", rcode, pass.rcode()));
             }
         }
         // an agent that cannot read the certificate (no openssl) still tells whether the handshake worked
@@ -89,7 +98,8 @@ final class CheckEvaluation {
         if (pass.minCertDaysLeft() != null && expiry != null) {
             long days = Duration.between(result.startedAt(), expiry).toDays();
             if (days < pass.minCertDaysLeft()) {
-                reasons.add("the certificate expires in " + days + " days (at least " + pass.minCertDaysLeft() + ")");
+                reasons.add(reason("the certificate expires in " + days + " days (at least " + pass.minCertDaysLeft() + ")",
+                        "check.reason.certificate", String.valueOf(days), String.valueOf(pass.minCertDaysLeft())));
             }
         }
         return reasons;
@@ -125,7 +135,11 @@ final class CheckEvaluation {
         return error.message() == null ? error.errorClass() : error.errorClass() + ": " + error.message();
     }
 
-    private static String join(List<Integer> statuses) {
-        return statuses.stream().map(String::valueOf).collect(Collectors.joining(" or "));
+    private static Fact.Reason reason(String text, String code, String... args) {
+        return new Fact.Reason(text, code, List.of(args));
+    }
+
+    private static String join(List<Integer> statuses, String separator) {
+        return statuses.stream().map(String::valueOf).collect(Collectors.joining(separator));
     }
 }

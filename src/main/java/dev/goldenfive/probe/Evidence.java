@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.TreeMap;
 
 import tools.jackson.core.type.TypeReference;
@@ -194,7 +195,7 @@ public class Evidence {
         ProbeResult r = check.decidedBy() == null ? null : check.decidedBy().result();
         String summary = "Check '" + check.title() + "' " + check.state().label();
         if (!check.reasons().isEmpty()) {
-            summary += ": " + String.join("; ", check.reasons());
+            summary += ": " + check.reasons().stream().map(Fact.Reason::text).collect(Collectors.joining("; "));
         }
         return r == null ? summary : summary + " (" + check.decidedBy().submitter() + ", " + r.path().label() + ", " + r.target() + ")";
     }

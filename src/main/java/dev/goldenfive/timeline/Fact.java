@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -80,8 +81,25 @@ public sealed interface Fact {
      * A runbook check of {@code stage} changed state ({@code pending}, {@code passed}, {@code failed},
      * {@code not-measured}) because of {@code result}, or for the {@code reasons} given.
      */
-    record CheckChanged(String check, String stage, String title, String from, String to, List<String> reasons,
+    record CheckChanged(String check, String stage, String title, String from, String to, List<Reason> reasons,
             ProbeSeen result) implements Fact {
+    }
+
+    /**
+     * Why something failed: in English ({@code text}), and as a message {@code code} with its {@code args} that
+     * says it in the reader's language. Entries written before reasons had codes hold the text alone.
+     */
+    record Reason(String text, String code, List<String> args) {
+
+        public Reason {
+            args = args == null ? List.of() : List.copyOf(args);
+        }
+
+        /** A reason as it was written, with no code (how entries before codes read). */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Reason said(String text) {
+            return new Reason(text, null, List.of());
+        }
     }
 
     /**

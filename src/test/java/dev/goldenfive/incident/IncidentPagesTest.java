@@ -1,18 +1,22 @@
 package dev.goldenfive.incident;
 
 
+import java.util.List;
+
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.SignedIn;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
@@ -37,6 +41,9 @@ class IncidentPagesTest {
 
     @Autowired
     Incidents reads;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @Test
     void theDashboardListsOpenIncidentsWithTheirStageAndTimeLeft() throws Exception {
@@ -173,6 +180,28 @@ class IncidentPagesTest {
         assertThat(switched.getResponse().getContentAsString()).contains("Open incidents");
         assertThat(english).contains("Open incidents").contains("href=\"?lang=zh-CN\"");
         assertThat(unknown).contains("Open incidents").contains("lang=\"en\"");
+    }
+
+    @Test
+    void whyACheckFailedReadsInTheReadersLanguageAndAsItWasWrittenWhenItHasNoCode() throws Exception {
+        IncidentKey key = incidents.declare(declaration("Why it failed"), Actor.user("admin")).key();
+        IncidentRef ref = reads.ref(key).orElseThrow();
+        transactions.executeWithoutResult(status -> {
+            incidents.record(ref, new Fact.CheckChanged("http-responds", "connectivity", "The proxy answers", "pending", "failed",
+                    List.of(new Fact.Reason("HTTP 502 (expected 200)", "check.reason.status", List.of("502", "200"))), null),
+                    "Check failed", Actor.user("agent"));
+            incidents.record(ref, new Fact.CheckChanged("tcp-connects", "connectivity", "The port accepts", "pending", "failed",
+                    List.of(Fact.Reason.said("written before reasons had codes")), null), "Check failed", Actor.user("agent"));
+        });
+        Cookie session = signIn(Role.RESPONDER);
+
+        String chinese = mvc.perform(get("/incidents/" + key).cookie(session).header("Accept-Language", "zh-CN"))
+                .andReturn().getResponse().getContentAsString();
+        String english = mvc.perform(get("/incidents/" + key).cookie(session).header("Accept-Language", "en"))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(chinese).contains("HTTP 502（预期 200）").contains("written before reasons had codes");
+        assertThat(english).contains("HTTP 502 (expected 200)");
     }
 
     @Test

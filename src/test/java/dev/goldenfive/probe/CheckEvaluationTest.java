@@ -37,7 +37,7 @@ class CheckEvaluationTest {
         assertThat(diagnosis().boundary()).isEqualTo(FaultBoundary.DNS);
         assertThat(diagnosis().evidence()).singleElement().satisfies(c -> {
             assertThat(c.key()).isEqualTo("dns-resolves");
-            assertThat(c.reasons()).contains("DNS NXDOMAIN (expected NOERROR)");
+            assertThat(c.reasonTexts()).contains("DNS NXDOMAIN (expected NOERROR)");
             assertThat(c.decidedBy().result().id()).isEqualTo("dns-1");
         });
     }
@@ -59,7 +59,7 @@ class CheckEvaluationTest {
         result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, true, 40, 503);
 
         assertThat(diagnosis().boundary()).isEqualTo(FaultBoundary.REMOTE_SERVICE);
-        assertThat(check("http-responds").reasons()).containsExactly("HTTP 503 (expected 200)");
+        assertThat(check("http-responds").reasonTexts()).containsExactly("HTTP 503 (expected 200)");
     }
 
     @Test
@@ -102,7 +102,7 @@ class CheckEvaluationTest {
     void aSlowAnswerFailsACheckWithALimitAndSaysSo() {
         result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, true, 7200, 200);
 
-        assertThat(check("http-responds").reasons()).containsExactly("took 7200 ms (at most 5000 ms)");
+        assertThat(check("http-responds").reasonTexts()).containsExactly("took 7200 ms (at most 5000 ms)");
     }
 
     @Test
@@ -111,7 +111,7 @@ class CheckEvaluationTest {
         evidence.add(stored(new ProbeResult("tls-1", null, Map.of(), ProbeType.TLS, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
                 T0, 30.0, true, null, null, null, null, tls, null, null), "agent"));
 
-        assertThat(check("tls-handshake").reasons()).containsExactly("the certificate expires in 0 days (at least 1)");
+        assertThat(check("tls-handshake").reasonTexts()).containsExactly("the certificate expires in 0 days (at least 1)");
     }
 
     @Test

@@ -30,7 +30,8 @@ class FactsTest {
                 new Fact.Closed("review done"),
                 new Fact.StepMarked("connectivity", "dns", "failed", "NXDOMAIN"),
                 new Fact.Note(),
-                new Fact.CheckChanged("tcp", "connectivity", "TCP to the proxy", "pending", "failed", null, seen),
+                new Fact.CheckChanged("tcp", "connectivity", "TCP to the proxy", "pending", "failed",
+                        List.of(new Fact.Reason("took 7200 ms (at most 5000 ms)", "check.reason.slow", List.of("7200", "5000"))), seen),
                 new Fact.DiagnosisChanged(null, "proxy-down", "proxy", "The proxy refuses connections",
                         List.of(new Fact.CheckSeen("tcp", "failed", seen))),
                 new Fact.AlertFiring("alertmanager", "{}:{alertname=\"GoProxyDown\"}", "Go proxy down", List.of("a1b2"),
@@ -57,6 +58,11 @@ class FactsTest {
                  "result":{"id":"r-1","submitter":"ci-runner-7","type":"tcp","target":"proxy.golang.org:443",
                            "path":"proxy","success":false,"startedAt":"2026-11-20T10:01:00Z"}}"""))
                 .isEqualTo(new Fact.CheckChanged("tcp", "connectivity", "TCP to the proxy", "pending", "failed", null, seen));
+        assertThat(Facts.read(json, "check-changed", """
+                {"check":"http","stage":"connectivity","title":"HTTPS","from":"pending","to":"failed",
+                 "reasons":["HTTP 503 (expected 200)"]}"""))
+                .isEqualTo(new Fact.CheckChanged("http", "connectivity", "HTTPS", "pending", "failed",
+                        List.of(Fact.Reason.said("HTTP 503 (expected 200)")), null));
         assertThat(Facts.read(json, "diagnosis-changed", """
                 {"from":"proxy-down"}""")).isInstanceOfSatisfying(Fact.DiagnosisChanged.class,
                 withdrawn -> assertThat(withdrawn.withdrawn()).isTrue());
