@@ -148,21 +148,22 @@ const apply = (html) => {
 };
 if (main && window.EventSource) {
   const newest = () => Number(main.dataset.lastEntry ?? -1);
-  // one request at a time: changes that arrive meanwhile (a stream of probe results) make one more after it
+  // one request at a time: changes that arrive meanwhile (a stream of probe results) make one more after it;
+  // 'touched' names what changed without a timeline entry (evidence, trace-ids, all), so only its panels come
   let fetching = false;
   let again = null;
-  const update = (touched) => {
+  const update = (touched = []) => {
     if (fetching) {
-      again = again || touched;
+      again = [...new Set([...(again ?? []), ...touched])];
       return;
     }
     fetching = true;
     const url = new URL(main.dataset.live, window.location.href);
     url.searchParams.set('after', Math.max(0, newest()));
-    if (touched) url.searchParams.set('touched', 'true');
+    if (touched.length) url.searchParams.set('touched', touched.join(','));
     fetch(url, { headers: { Accept: 'text/html' } })
         .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
-        .then((html) => { if (apply(html)) again = again || false; })
+        .then((html) => { if (apply(html)) again = again ?? []; })
         // a failed update is not fatal: the next change, or the next deadline, asks again
         .catch(() => {})
         .finally(() => {
@@ -180,7 +181,7 @@ if (main && window.EventSource) {
     const deadline = document.querySelector('.countdown.big[data-deadline]')?.dataset.deadline;
     if (anchor && deadline && deadline !== asked && Date.parse(deadline) + 300 <= serverNow()) {
       asked = deadline;
-      update(false);
+      update();
     }
   }, 250);
   let retry = 1000;
@@ -190,13 +191,13 @@ if (main && window.EventSource) {
     // the stream may open after a change the page does not show yet: 'ready' carries the newest entry
     source.addEventListener('ready', (event) => {
       retry = 1000;
-      if (newest() >= 0 && Number(event.lastEventId) > newest()) update(false);
+      if (newest() >= 0 && Number(event.lastEventId) > newest()) update();
     });
-    // a change without an entry of its own (new evidence) names none; one the page already shows needs nothing
+    // a change without an entry of its own (new evidence) names what it touched; one the page already shows needs nothing
     source.addEventListener('changed', (event) => {
-      const entry = JSON.parse(event.data).entry;
-      if (entry === undefined) update(true);
-      else if (entry > newest()) update(false);
+      const change = JSON.parse(event.data);
+      if (change.entry === undefined) update(change.touched ?? ['all']);
+      else if (change.entry > newest()) update();
     });
     // access ended (signed out, disabled, token revoked): no reconnecting; the page, loaded again, says what now
     source.addEventListener('ended', () => {

@@ -152,8 +152,9 @@ class IncidentApi {
     @GetMapping(value = "/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(summary = "Server-sent events whenever the incident changes (on any replica)",
             description = "Each event 'changed' carries the id of the newest timeline entry, also as the event id: "
-                    + "read the timeline with after=<the last id you read>. Reconnecting with Last-Event-ID "
-                    + "delivers a change missed in between at once.")
+                    + "read the timeline with after=<the last id you read>. A change without a timeline entry (new "
+                    + "evidence) carries no id but what it touched: evidence, trace-ids, or all. Reconnecting with "
+                    + "Last-Event-ID delivers a change missed in between at once.")
     SseEmitter events(@PathVariable String key,
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
         return incidents.changes(IncidentKey.of(key), lastEventId, streamAccess.whileAllowed(request));

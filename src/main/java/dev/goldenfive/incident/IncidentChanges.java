@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -72,7 +75,8 @@ class IncidentChanges implements SmartLifecycle {
     private final ExecutorService accessChecks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("stream-access").factory());
     /** A pass over the streams' access is under way (a slow one is not started again on top). */
     private final AtomicBoolean checking = new AtomicBoolean();
-    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    /** What was touched of each incident (by key) since the last notification. */
+    private final Map<String, Set<IncidentPanel.Touch>> touched = new ConcurrentHashMap<>();
     private volatile boolean listenedBefore;
     private final Worker listener = new Worker("incident-changes", "listening for incident changes", log,
             Worker.Pace.retryingAfter(Duration.ofSeconds(1)), this::listen);
@@ -104,34 +108,47 @@ class IncidentChanges implements SmartLifecycle {
     /**
      * Something an incident's page shows changed without a timeline entry (evidence arrived): told to every
      * replica after the transaction commits, coalesced to one notification per {@link #TOUCH_INTERVAL}, so a
-     * stream of probe results does not become a stream of notifications (each NOTIFY serialises commits).
+     * stream of probe results does not become a stream of notifications (each NOTIFY serialises commits). The
+     * notification names what was touched, so a page renders only the panels that show it.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    void touched(IncidentKey key) {
+    void touched(IncidentKey key, Set<IncidentPanel.Touch> touches) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                touched.add(key.toString());
+                touched.merge(key.toString(), EnumSet.copyOf(touches), IncidentChanges::union);
             }
         });
     }
 
+    private static Set<IncidentPanel.Touch> union(Set<IncidentPanel.Touch> a, Set<IncidentPanel.Touch> b) {
+        Set<IncidentPanel.Touch> both = EnumSet.copyOf(a);
+        both.addAll(b);
+        return both;
+    }
+
     private void tellTouched() {
-        if (touched.isEmpty()) {
+        Map<String, Set<IncidentPanel.Touch>> taken = new HashMap<>();
+        for (String key : List.copyOf(touched.keySet())) {
+            Set<IncidentPanel.Touch> touches = touched.remove(key);
+            if (touches != null) {
+                taken.put(key, touches);
+            }
+        }
+        if (taken.isEmpty()) {
             return;
         }
-        List<String> keys = new ArrayList<>(touched);
-        touched.removeAll(keys);
+        List<String> payloads = taken.entrySet().stream().map(e -> e.getKey() + " " + NO_ENTRY + " " + e.getValue().stream()
+                .map(IncidentPanel.Touch::label).collect(Collectors.joining(","))).toList();
         try {
-            jdbc.sql("select pg_notify(:channel, k || ' ' || :noEntry) from unnest(:keys) k")
+            jdbc.sql("select pg_notify(:channel, p) from unnest(:payloads) p")
                     .param("channel", CHANNEL)
-                    .param("noEntry", NO_ENTRY)
-                    .param("keys", SqlArrays.of("text", keys.toArray()))
+                    .param("payloads", SqlArrays.of("text", payloads.toArray()))
                     .query().listOfRows();
         }
         catch (RuntimeException ex) {
-            touched.addAll(keys);
-            log.warn("Could not tell of changed incidents {}; trying again", keys, ex);
+            taken.forEach((key, touches) -> touched.merge(key, touches, IncidentChanges::union));
+            log.warn("Could not tell of changed incidents {}; trying again", taken.keySet(), ex);
         }
     }
 
@@ -182,23 +199,30 @@ class IncidentChanges implements SmartLifecycle {
     }
 
     /** Each write on its own virtual thread: a client that stops reading holds up nobody else. */
-    private void deliver(String key, long entryId) {
+    private void deliver(String key, long entryId, String touches) {
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
             for (Stream stream : subscribers.getOrDefault(audience, Set.of())) {
-                senders.execute(() -> send(stream.emitter(), "changed", key, entryId));
+                senders.execute(() -> send(stream.emitter(), "changed", key, entryId, touches));
             }
         }
     }
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
-        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY))));
+        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY, "all"))));
     }
 
     private static void send(SseEmitter emitter, String name, String key, long entryId) {
+        send(emitter, name, key, entryId, "all");
+    }
+
+    /** A change without an entry says what it touched: {@code evidence,trace-ids}, or {@code all} when anything may have changed. */
+    private static void send(SseEmitter emitter, String name, String key, long entryId, String touches) {
         if (entryId == NO_ENTRY) {
-            write(emitter, SseEmitter.event().name(name).data("{\"key\":\"" + key + "\"}"));
+            String named = Arrays.stream(touches.split(",")).filter(t -> t.matches("[a-z-]+"))
+                    .map(t -> "\"" + t + "\"").collect(Collectors.joining(","));
+            write(emitter, SseEmitter.event().name(name).data("{\"key\":\"" + key + "\",\"touched\":[" + named + "]}"));
             return;
         }
         write(emitter, SseEmitter.event().name(name).id(Long.toString(entryId))
@@ -259,7 +283,7 @@ class IncidentChanges implements SmartLifecycle {
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
                         String[] parts = notification.getParameter().split(" ");
-                        deliver(parts[0], Long.parseLong(parts[1]));
+                        deliver(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : "all");
                     }
                 }
                 if (System.nanoTime() > nextHeartbeat) {

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
@@ -165,10 +166,12 @@ public class IncidentCommands {
         return entry;
     }
 
-    /** Tells open pages of the incident, soon after this transaction commits, that something they show changed. */
+    /** Tells open pages of the incident, soon after this transaction commits, what they show changed without an entry. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void touched(IncidentRef incident) {
-        changes.touched(incident.key());
+    public void touched(IncidentRef incident, Set<IncidentPanel.Touch> touches) {
+        if (!touches.isEmpty()) {
+            changes.touched(incident.key(), touches);
+        }
     }
 
     /** Writes the incident's new events to its timeline and publishes them, in the transaction of the change. */

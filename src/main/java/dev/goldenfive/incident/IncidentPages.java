@@ -224,16 +224,17 @@ class IncidentPages {
      * A live update of the incident page: the panels that the change since entry {@code after} touched (all
      * the incident's own panels when its state changed; the steps when a step was marked; a module's panel
      * when it says so; only new timeline entries for a note), the new entries, and a notice when the stage
-     * changed. {@code touched}: something changed without an entry (new evidence). At most
+     * changed. {@code touched}: what changed without an entry ({@code evidence}, {@code trace-ids}, or {@code all}). At most
      * {@link #LIVE_ENTRIES} entries at a time; {@code data-more} asks for the rest.
      */
     @GetMapping("/incidents/{key}/live")
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
-            @RequestParam(defaultValue = "false") boolean touched, Model model, Authentication viewer) {
+            @RequestParam(defaultValue = "") String touched, Model model, Authentication viewer) {
         long known = Math.max(0, after);
         Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES);
         List<TimelineEntry> entries = page.newestEntries();
-        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touched);
+        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(),
+                IncidentPanel.Touch.parse(touched));
         Set<String> render = new HashSet<>(Set.of("stages"));
         if (change.stateChanged()) {
             render.addAll(Set.of("head", "current", "previous", "next", "actions"));

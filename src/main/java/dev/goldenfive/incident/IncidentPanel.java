@@ -1,7 +1,11 @@
 package dev.goldenfive.incident;
 
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import dev.goldenfive.timeline.Fact;
 
@@ -28,14 +32,44 @@ public interface IncidentPanel {
     /** Whether what the panel shows may have changed with {@code change}. */
     boolean changedBy(Change change);
 
+    /** What changed on an incident's page without a timeline entry, as other modules tell it. */
+    enum Touch {
+        /** New probe results (that changed no check's state). */
+        EVIDENCE,
+        /** New probe results that carry trace ids, which the logs look for. */
+        TRACE_IDS;
+
+        /** As streams and live requests name it: {@code trace-ids}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The touches a live request names ({@code evidence,trace-ids}); {@code all} (or {@code true}) is every one. */
+        static Set<Touch> parse(String labels) {
+            Set<Touch> touches = EnumSet.noneOf(Touch.class);
+            for (String label : labels.split(",")) {
+                if (label.equals("all") || label.equals("true")) {
+                    return EnumSet.allOf(Touch.class);
+                }
+                Arrays.stream(values()).filter(touch -> touch.label().equals(label)).forEach(touches::add);
+            }
+            return touches;
+        }
+    }
+
     /**
      * What a live update of the incident page is about: the facts of the timeline entries it brings, and
-     * whether something the page shows changed without an entry (new evidence).
+     * what the page shows that changed without an entry.
      */
-    record Change(List<Fact> facts, boolean touched) {
+    record Change(List<Fact> facts, Set<Touch> touches) {
 
         public Change {
             facts = List.copyOf(facts);
+            touches = touches.isEmpty() ? Set.of() : Set.copyOf(touches);
+        }
+
+        public boolean touched(Touch touch) {
+            return touches.contains(touch);
         }
 
         /** Whether an entry changed the incident itself: its state, stage, people. */

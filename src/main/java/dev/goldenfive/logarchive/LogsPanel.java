@@ -55,7 +55,7 @@ class LogsPanel implements IncidentPanel {
     @Override
     public boolean changedBy(Change change) {
         // its window ends when the incident is resolved; new trace ids come with evidence
-        return change.touched() || change.brings(Fact.LinePinned.class) || change.brings(Fact.Resolved.class)
+        return change.touched(Touch.TRACE_IDS) || change.brings(Fact.LinePinned.class) || change.brings(Fact.Resolved.class)
                 || change.brings(Fact.Reopened.class);
     }
 

@@ -9,13 +9,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
@@ -95,7 +98,8 @@ public class Evidence {
     }
 
     /** A result just stored for an incident: its row and the probe it belongs to. */
-    record Added(long rowId, String type, String target, String path, Instant startedAt) {
+    /** {@code traced}: the result carries a trace id. */
+    record Added(long rowId, String type, String target, String path, Instant startedAt, boolean traced) {
     }
 
     /**
@@ -153,8 +157,17 @@ public class Evidence {
                 .param("added", added.size())
                 .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .update();
-        if (states.equals(before.checks()) && Objects.equals(rule, before.rule())) {
-            commands.touched(incident);
+        boolean unchanged = states.equals(before.checks()) && Objects.equals(rule, before.rule());
+        // new evidence that changed no check shows only on the evidence panel; new trace ids are looked for in the logs
+        Set<IncidentPanel.Touch> touches = EnumSet.noneOf(IncidentPanel.Touch.class);
+        if (unchanged) {
+            touches.add(IncidentPanel.Touch.EVIDENCE);
+        }
+        if (added.stream().anyMatch(Added::traced)) {
+            touches.add(IncidentPanel.Touch.TRACE_IDS);
+        }
+        commands.touched(incident, touches);
+        if (unchanged) {
             return;
         }
         for (CheckState check : checks) {

@@ -38,7 +38,7 @@ class EvidencePanel implements IncidentPanel {
 
     @Override
     public boolean changedBy(Change change) {
-        return change.touched() || change.brings(Fact.CheckChanged.class) || change.brings(Fact.DiagnosisChanged.class);
+        return change.touched(Touch.EVIDENCE) || change.brings(Fact.CheckChanged.class) || change.brings(Fact.DiagnosisChanged.class);
     }
 
     @Override

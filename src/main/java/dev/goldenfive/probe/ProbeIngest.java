@@ -141,7 +141,7 @@ public class ProbeIngest {
             Long rowId = created.get(r.id());
             if (rowId != null && r.incident() != null) {
                 added.computeIfAbsent(r.incident(), k -> new ArrayList<>()).add(new Evidence.Added(rowId,
-                        r.type().label(), r.target(), r.path().label(), r.startedAt()));
+                        r.type().label(), r.target(), r.path().label(), r.startedAt(), r.traceId() != null && !r.traceId().isBlank()));
             }
         });
         added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));

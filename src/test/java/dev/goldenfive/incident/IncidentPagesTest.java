@@ -263,23 +263,29 @@ class IncidentPagesTest {
         long declared = reads.timeline(key, 0, 100).getLast().id();
         Cookie session = signIn(Role.RESPONDER);
         incidents.addNote(key, "a note and nothing else", Actor.user("admin"));
-        String note = live(session, key, declared, false);
+        String note = live(session, key, declared, "");
         long noted = reads.timeline(key, 0, 100).getLast().id();
         incidents.act(key, IncidentAction.ADVANCE, new IncidentCommands.ActionInput(null, null, "mirror works", null), Actor.user("admin"));
-        String stage = live(session, key, noted, false);
-        String evidence = live(session, key, reads.timeline(key, 0, 100).getLast().id(), true);
+        String stage = live(session, key, noted, "");
+        long last = reads.timeline(key, 0, 100).getLast().id();
+        String evidence = live(session, key, last, "evidence");
+        String traced = live(session, key, last, "evidence,trace-ids");
+        String anything = live(session, key, last, "all");
 
         assertThat(note).contains("a note and nothing else").contains("id=\"panel-stages\"")
                 .doesNotContain("id=\"panel-current\"").doesNotContain("id=\"panel-evidence\"").doesNotContain("data-notice");
         assertThat(stage).contains("id=\"panel-current\"").contains("id=\"panel-previous\"").contains("id=\"panel-actions\"")
                 .contains("data-notice").contains("Proxy switch and cache clean").doesNotContain("a note and nothing else")
                 .doesNotContain("id=\"panel-evidence\"");
-        assertThat(evidence).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"").doesNotContain("id=\"panel-current\"");
+        assertThat(evidence).as("results without trace ids leave the logs alone")
+                .contains("id=\"panel-evidence\"").doesNotContain("id=\"panel-logs\"").doesNotContain("id=\"panel-current\"");
+        assertThat(traced).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
+        assertThat(anything).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
     }
 
-    private String live(Cookie session, IncidentKey key, long after, boolean touched) throws Exception {
+    private String live(Cookie session, IncidentKey key, long after, String touched) throws Exception {
         return mvc.perform(get("/incidents/" + key + "/live").cookie(session).param("after", Long.toString(after))
-                        .param("touched", Boolean.toString(touched)))
+                        .param("touched", touched))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
     }
 

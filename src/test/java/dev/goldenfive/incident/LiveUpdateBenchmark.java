@@ -26,8 +26,8 @@ import dev.goldenfive.timeline.TimelineEntry;
  * What one live update of the incident page costs: {@code ./mvnw test -Pbenchmark -Dtest=LiveUpdateBenchmark}.
  * Not part of {@code ./mvnw verify}. An incident with 500 timeline entries and 50 probe results; measured in the
  * same run, the whole page (what every update fetched before panels) against the panel updates a note, a stage
- * change and new evidence cause, and two floors: an update that brings nothing, and a static file (what any request
- * costs). Goal: at most 0.1× the bytes and 0.25× the server time of the whole page.
+ * change and new evidence (without and with trace ids, which the logs panel looks for) cause, and two floors: an
+ * update that brings nothing, and a static file (what any request costs). Goal: at most 0.1× the bytes and 0.25× the server time of the whole page.
  */
 class LiveUpdateBenchmark {
 
@@ -56,7 +56,8 @@ class LiveUpdateBenchmark {
             record Case(String name, String url) {
             }
             List<Case> cases = List.of(new Case("whole page (before)", page), new Case("a note", live + beforeNote),
-                    new Case("a stage change", live + beforeStage), new Case("new evidence", live + last + "&touched=true"),
+                    new Case("a stage change", live + beforeStage), new Case("new evidence", live + last + "&touched=evidence"),
+                    new Case("evidence, trace ids", live + last + "&touched=evidence,trace-ids"),
                     new Case("nothing new", live + last), new Case("a static file", base + "/assets/css/app.css"));
             ServerTime server = new ServerTime(app.getBean(MeterRegistry.class));
             // the cases take turns, so that the machine's noise falls on all of them alike

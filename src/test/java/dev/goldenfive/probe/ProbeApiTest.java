@@ -1,11 +1,15 @@
 package dev.goldenfive.probe;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -191,6 +195,44 @@ class ProbeApiTest {
         assertThat(search("incident=none&submitter=probe-other-" + service)).extracting(r -> r.get("id").asString())
                 .containsExactly(stray.get("id").asString());
         assertThat(search("incident=" + key)).extracting(r -> r.get("id").asString()).containsExactly(attached.get("id").asString());
+    }
+
+    @Test
+    void evidenceThatChangesNoCheckTellsOpenPagesWhatItTouchedAndTraceIdsTouchTheLogs() throws Exception {
+        String key = declare();
+        String token = register("probe-" + service, "{}").get("token").asString();
+        postProbes(token, result(id(), key, "dns", true));
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        var stream = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(api.uri("/api/v1/incidents/" + key + "/events"))
+                .header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().forEach(lines::add));
+        try {
+            assertThat(nextData(lines)).contains("\"key\":\"" + key + "\"");
+
+            postProbes(token, result(id(), key, "dns", true));
+            String plain = nextData(lines);
+            postProbes(token, result(id(), key, "dns", true).replace("\"success\":true", "\"success\":true,\"traceId\":\"4bf92f3577b34da6\""));
+            String traced = nextData(lines);
+
+            assertThat(plain).isEqualTo("{\"key\":\"" + key + "\",\"touched\":[\"evidence\"]}");
+            assertThat(json.readTree(traced).get("touched").valueStream().map(JsonNode::asString).toList())
+                    .containsExactlyInAnyOrder("evidence", "trace-ids");
+        }
+        finally {
+            stream.cancel(true);
+        }
+    }
+
+    /** The data of the next event on a stream, waiting at most five seconds for it. */
+    private static String nextData(BlockingQueue<String> lines) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(5);
+        while (Instant.now().isBefore(until)) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("data:")) {
+                return line.substring("data:".length());
+            }
+        }
+        return "(none within 5 s)";
     }
 
     @Test
