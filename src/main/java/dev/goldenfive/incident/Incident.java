@@ -20,7 +20,6 @@ import jakarta.persistence.Version;
 import dev.goldenfive.incident.IncidentEvent.Cause;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.timeline.Actor;
-import dev.goldenfive.web.InvalidField;
 
 /**
  * An incident walking its runbook's stages against the clock. It guards its own transitions: each action
@@ -145,7 +144,7 @@ class Incident {
     void advance(Runbook runbook, String reason, Actor by, Instant now) {
         require(IncidentAction.ADVANCE);
         if (reason == null) {
-            throw new InvalidField("reason", "must say why the incident moves on early", "incident.invalid.reason");
+            throw new IncidentProblems.InvalidInput("reason", "must say why the incident moves on early", "incident.invalid.reason");
         }
         enter(runbook.next(stage).orElse(null), now, Cause.ADVANCE, by, now, null, reason);
     }
@@ -153,7 +152,7 @@ class Incident {
     void resolve(String summary, Actor by, Instant now) {
         require(IncidentAction.RESOLVE);
         if (summary == null) {
-            throw new InvalidField("summary", "must say how it was resolved", "incident.invalid.summary");
+            throw new IncidentProblems.InvalidInput("summary", "must say how it was resolved", "incident.invalid.summary");
         }
         status = IncidentStatus.RESOLVED;
         resolvedAt = now;

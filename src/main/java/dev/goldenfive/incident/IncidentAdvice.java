@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.ModelAndView;
 
+import dev.goldenfive.web.InvalidField;
+
 /** How the web answers an {@linkplain IncidentProblems.Refused incident's refusal}: one advice for the API, one for pages. */
 final class IncidentAdvice {
 
@@ -24,6 +26,7 @@ final class IncidentAdvice {
 
     static HttpStatus status(IncidentProblems.Refused refused) {
         return switch (refused) {
+            case IncidentProblems.InvalidInput ignored -> HttpStatus.BAD_REQUEST;
             case IncidentProblems.IncidentNotFound ignored -> HttpStatus.NOT_FOUND;
             case IncidentProblems.StepNotFound ignored -> HttpStatus.NOT_FOUND;
             case IncidentProblems.NotOpen ignored -> HttpStatus.CONFLICT;
@@ -38,6 +41,10 @@ final class IncidentAdvice {
 
         @ExceptionHandler(IncidentProblems.Refused.class)
         ResponseEntity<ProblemDetail> refused(IncidentProblems.Refused refused) {
+            if (refused instanceof IncidentProblems.InvalidInput invalid) {
+                // named like every other wrong field of a request
+                return ResponseEntity.badRequest().body(asField(invalid).getBody());
+            }
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(status(refused), refused.getMessage());
             if (refused instanceof IncidentProblems.ActionNotAllowed notAllowed) {
                 problem.setTitle("Action not allowed");
@@ -64,9 +71,16 @@ final class IncidentAdvice {
         @ExceptionHandler(IncidentProblems.Refused.class)
         ModelAndView refused(IncidentProblems.Refused refused) {
             HttpStatus status = status(refused);
+            String message = refused instanceof IncidentProblems.InvalidInput invalid
+                    ? asField(invalid).say(messages, LocaleContextHolder.getLocale()) : say(messages, refused);
             return new ModelAndView("error", Map.of("status", status.value(), "reason", status.getReasonPhrase(),
-                    "message", say(messages, refused)), status);
+                    "message", message), status);
         }
+    }
+
+    /** Wrong input of incidents as the web names a wrong field: problem+json's {@code errors}, a form's field error. */
+    static InvalidField asField(IncidentProblems.InvalidInput invalid) {
+        return new InvalidField(invalid.field(), invalid.reason(), invalid.code(), invalid.args());
     }
 
     /** The refusal in the reader's language. */

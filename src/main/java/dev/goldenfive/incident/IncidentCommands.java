@@ -24,7 +24,6 @@ import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
-import dev.goldenfive.web.InvalidField;
 
 /**
  * Everything that changes incidents: declaring one, acting on it, marking steps, notes, and the facts other
@@ -88,16 +87,16 @@ public class IncidentCommands {
         RunbookVersion version = (declaration.runbookVersion() == null
                 ? runbooks.latest(runbookKey) : runbooks.version(runbookKey, declaration.runbookVersion()))
                 .orElseThrow(() -> declaration.runbookVersion() == null
-                        ? new InvalidField("runbook", "'" + runbookKey + "' is not a runbook", "incident.invalid.runbook", runbookKey)
-                        : new InvalidField("runbookVersion", "runbook '" + runbookKey + "' has no version "
+                        ? new IncidentProblems.InvalidInput("runbook", "'" + runbookKey + "' is not a runbook", "incident.invalid.runbook", runbookKey)
+                        : new IncidentProblems.InvalidInput("runbookVersion", "runbook '" + runbookKey + "' has no version "
                                 + declaration.runbookVersion(), "incident.invalid.runbookVersion", runbookKey,
                                 declaration.runbookVersion()));
         Instant startedAt = declaration.startedAt() == null ? now : declaration.startedAt().truncatedTo(ChronoUnit.MICROS);
         if (startedAt.isAfter(now.plus(CLOCK_SKEW))) {
-            throw new InvalidField("startedAt", "must not be in the future", "incident.invalid.future");
+            throw new IncidentProblems.InvalidInput("startedAt", "must not be in the future", "incident.invalid.future");
         }
         if (startedAt.isBefore(now.minus(OLDEST_START))) {
-            throw new InvalidField("startedAt", "must be within the last " + OLDEST_START.toDays() + " days",
+            throw new IncidentProblems.InvalidInput("startedAt", "must be within the last " + OLDEST_START.toDays() + " days",
                     "incident.invalid.tooOld", OLDEST_START.toDays());
         }
         String commander = declaration.commander() == null ? null : requireUser("commander", declaration.commander());
@@ -196,12 +195,12 @@ public class IncidentCommands {
 
     private String requireUser(String field, String username) {
         if (username == null || username.isBlank()) {
-            throw new InvalidField(field, "must name a user", "incident.invalid.noUser");
+            throw new IncidentProblems.InvalidInput(field, "must name a user", "incident.invalid.noUser");
         }
         String name = username.strip().toLowerCase(Locale.ROOT);
         return accounts.findByUsername(name)
                 .filter(UserView::enabled)
-                .orElseThrow(() -> new InvalidField(field, "'" + username.strip() + "' is not an enabled user",
+                .orElseThrow(() -> new IncidentProblems.InvalidInput(field, "'" + username.strip() + "' is not an enabled user",
                         "incident.invalid.user", username.strip()))
                 .username();
     }

@@ -53,7 +53,6 @@ import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.Timeline;
 import dev.goldenfive.timeline.TimelineEntry;
-import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.StrictStrings;
 
 /**
@@ -202,10 +201,10 @@ class IncidentPages {
                         Actor.user(caller.getName()));
                 return "redirect:/incidents/" + view.key();
             }
-            catch (InvalidField invalid) {
+            catch (IncidentProblems.InvalidInput invalid) {
                 String field = !"startedAt".equals(invalid.field()) ? invalid.field()
                         : form.startedAtUtc() == null || form.startedAtUtc().isBlank() ? "startedMinutesAgo" : "startedAtUtc";
-                invalid.rejectInto(errors, field);
+                IncidentAdvice.asField(invalid).rejectInto(errors, field);
             }
         }
         return declareForm(model);
@@ -357,8 +356,8 @@ class IncidentPages {
                 redirect.addFlashAttribute("notice", notice);
             }
         }
-        catch (InvalidField invalid) {
-            redirect.addFlashAttribute("error", invalid.say(messages, LocaleContextHolder.getLocale()));
+        catch (IncidentProblems.InvalidInput invalid) {
+            redirect.addFlashAttribute("error", IncidentAdvice.asField(invalid).say(messages, LocaleContextHolder.getLocale()));
         }
         catch (IncidentProblems.ActionNotAllowed refused) {
             List<String> allowed = refused.allowed().stream().map(action -> message("incident.action." + action.path())).toList();

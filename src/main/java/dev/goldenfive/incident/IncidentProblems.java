@@ -16,7 +16,7 @@ public final class IncidentProblems {
 
     /** A refusal; its message is the English sentence, {@link #code()} and {@link #args()} say it in other languages. */
     public abstract static sealed class Refused extends RuntimeException
-            permits IncidentNotFound, StepNotFound, NotOpen, ActionNotAllowed {
+            permits InvalidInput, IncidentNotFound, StepNotFound, NotOpen, ActionNotAllowed {
 
         private final transient Object[] args;
 
@@ -34,6 +34,35 @@ public final class IncidentProblems {
 
         public Object[] args() {
             return args.clone();
+        }
+    }
+
+    /** A value that breaks a rule of incidents ({@code field} as the API names it): why in English, and by {@code code}. */
+    public static final class InvalidInput extends Refused {
+
+        private final String field;
+        private final String reason;
+        private final String reasonCode;
+
+        InvalidInput(String field, String reason, String reasonCode, Object... args) {
+            super("'" + field + "' " + reason + ".", args);
+            this.field = field;
+            this.reason = reason;
+            this.reasonCode = reasonCode;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        /** The message code of the reason alone ({@code incident.invalid.…}). */
+        @Override
+        public String code() {
+            return reasonCode;
         }
     }
 
