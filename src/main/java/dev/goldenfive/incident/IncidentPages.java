@@ -230,15 +230,17 @@ class IncidentPages {
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "") String touched, Model model, Authentication viewer) {
         long known = Math.max(0, after);
-        Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES);
+        Set<IncidentPanel.Touch> touches = IncidentPanel.Touch.parse(touched);
+        // the marks of the steps are read only when the steps are shown again
+        Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES,
+                facts -> new IncidentPanel.Change(facts, touches).stepsShown());
         List<TimelineEntry> entries = page.newestEntries();
-        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(),
-                IncidentPanel.Touch.parse(touched));
+        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touches);
         Set<String> render = new HashSet<>(Set.of("stages"));
         if (change.stateChanged()) {
-            render.addAll(Set.of("head", "current", "previous", "next", "actions"));
+            render.addAll(Set.of("head", "actions"));
         }
-        if (change.brings(Fact.StepMarked.class)) {
+        if (change.stepsShown()) {
             render.addAll(Set.of("current", "previous", "next"));
         }
         fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);

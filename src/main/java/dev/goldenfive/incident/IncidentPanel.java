@@ -88,6 +88,11 @@ public interface IncidentPanel {
             });
         }
 
+        /** Whether the runbook's steps show differently: the stage or state changed, or a step was marked. */
+        public boolean stepsShown() {
+            return stateChanged() || brings(Fact.StepMarked.class);
+        }
+
         /** Whether an entry of the update records a fact of {@code type}. */
         public boolean brings(Class<? extends Fact> type) {
             return facts.stream().anyMatch(type::isInstance);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -130,10 +131,17 @@ public class Incidents {
         return page(incident, timeline.newest(incident.id(), entries));
     }
 
-    /** The page as {@link #page(IncidentKey, int)}, with only the entries after {@code afterId} (at most {@code limit}), newest first. */
-    public Page pageSince(IncidentKey key, long afterId, int limit) {
+    /**
+     * The page as {@link #page(IncidentKey, int)}, with only the entries after {@code afterId} (at most {@code limit}),
+     * newest first, and the steps' marks only when {@code stepsShown} says the facts of those entries show them.
+     */
+    public Page pageSince(IncidentKey key, long afterId, int limit, Predicate<List<Fact>> stepsShown) {
         Incident incident = find(key);
-        return page(incident, timeline.of(incident.id(), afterId, limit).reversed());
+        List<TimelineEntry> entries = timeline.of(incident.id(), afterId, limit).reversed();
+        RunbookVersion version = runbook(incident);
+        List<IncidentView.StepMark> marks = stepsShown.test(entries.stream().map(TimelineEntry::fact).toList())
+                ? stepMarks(incident) : List.of();
+        return new Page(ref(incident), IncidentView.of(incident, version, marks, now()), version.runbook(), entries);
     }
 
     public IncidentSummary.Page list(Query query) {

@@ -1,6 +1,8 @@
 package dev.goldenfive.security;
 
 import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -151,7 +153,24 @@ public class UserAccounts implements UserDetailsService {
 
     @Transactional(readOnly = true)
     Optional<UserView> current(long id) {
-        return users.findById(id).map(UserView::of);
+        // asked on every browser request: one query, no entity
+        return jdbc.sql("""
+                select u.id, u.username, u.display_name, u.enabled, u.created_at, u.password_changed_at,
+                       array_remove(array_agg(r.role), null) as roles
+                from app_user u left join app_user_role r on r.user_id = u.id
+                where u.id = :id group by u.id
+                """)
+                .param("id", id)
+                .query((rs, row) -> {
+                    Set<Role> roles = EnumSet.noneOf(Role.class);
+                    for (String role : (String[]) rs.getArray("roles").getArray()) {
+                        roles.add(Role.valueOf(role));
+                    }
+                    return new UserView(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
+                            rs.getBoolean("enabled"), Collections.unmodifiableSet(roles), rs.getTimestamp("created_at").toInstant(),
+                            rs.getTimestamp("password_changed_at").toInstant());
+                })
+                .optional();
     }
 
     /** Creates the first administrator unless a user of that name exists; true when it was created. */
