@@ -1,6 +1,9 @@
 package dev.goldenfive.incident;
 
-import java.util.Map;
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -14,8 +17,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.ModelAndView;
-
+import dev.goldenfive.web.ErrorPage;
 import dev.goldenfive.web.InvalidField;
 
 /** How the web answers an {@linkplain IncidentProblems.Refused incident's refusal}: one advice for the API, one for pages. */
@@ -57,7 +59,10 @@ final class IncidentAdvice {
         }
     }
 
-    /** The error page, saying the refusal in the reader's language. */
+    /**
+     * Everything else (pages, their streams, the few API paths a page controller serves): the error page with the
+     * refusal in the reader's language, or problem+json for a client that does not ask for HTML.
+     */
     @ControllerAdvice(annotations = Controller.class)
     @Order(Ordered.LOWEST_PRECEDENCE)
     static class Pages {
@@ -69,12 +74,11 @@ final class IncidentAdvice {
         }
 
         @ExceptionHandler(IncidentProblems.Refused.class)
-        ModelAndView refused(IncidentProblems.Refused refused) {
-            HttpStatus status = status(refused);
-            String message = refused instanceof IncidentProblems.InvalidInput invalid
+        void refused(IncidentProblems.Refused refused, HttpServletRequest request, HttpServletResponse response)
+                throws IOException {
+            String said = refused instanceof IncidentProblems.InvalidInput invalid
                     ? asField(invalid).say(messages, LocaleContextHolder.getLocale()) : say(messages, refused);
-            return new ModelAndView("error", Map.of("status", status.value(), "reason", status.getReasonPhrase(),
-                    "message", message), status);
+            ErrorPage.send(request, response, status(refused), refused.getMessage(), said);
         }
     }
 

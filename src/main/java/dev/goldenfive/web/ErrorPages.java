@@ -76,6 +76,9 @@ class ErrorPages extends AbstractErrorController {
      * given to readers of English; other readers see what the page says of the status in their language instead.
      */
     private Optional<String> said(HttpServletRequest request, HttpStatus status) {
+        if (request.getAttribute(ErrorPage.SAID) instanceof String said) {
+            return Optional.of(said);
+        }
         if (!explains(status) || !(request.getAttribute(RequestDispatcher.ERROR_MESSAGE) instanceof String text)
                 || text.isBlank() || text.equals(status.getReasonPhrase())) {
             return Optional.empty();

@@ -1,16 +1,22 @@
 package dev.goldenfive.incident;
 
-
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.goldenfive.Api;
+import dev.goldenfive.Benchmarks;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.SignedIn;
 import dev.goldenfive.security.Role;
@@ -32,6 +38,9 @@ class IncidentPagesTest {
 
     @Autowired
     MockMvc mvc;
+
+    @LocalServerPort
+    int port;
 
     @Autowired
     UserAccounts accounts;
@@ -205,9 +214,20 @@ class IncidentPagesTest {
     }
 
     @Test
-    void anUnknownIncidentIsTheNotFoundPage() throws Exception {
-        mvc.perform(get("/incidents/INC-999999999").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
+    void anUnknownIncidentIsTheNotFoundPageWithItsLayoutAndProblemJsonOnTheApi() throws Exception {
         mvc.perform(get("/incidents/nonsense").cookie(signIn(Role.MANAGER))).andExpect(status().isNotFound());
+        String base = "http://localhost:" + port;
+        HttpClient browser = Benchmarks.signedIn(base, "admin", GoldenfiveTest.ADMIN_PASSWORD);
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(base + "/incidents/INC-999999999"))
+                .header("Accept", "text/html").header("Accept-Language", "zh-CN").build(), HttpResponse.BodyHandlers.ofString());
+        // the pins of an incident are served by a page controller under /api: still problem+json there
+        HttpResponse<String> api = new Api(port).get("/api/v1/incidents/INC-999999999/logs/pins", GoldenfiveTest.ADMIN_TOKEN);
+
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.body()).as("signed in: the navigation shows").contains("class=\"nav\"").contains("没有事件 INC-999999999。");
+        assertThat(api.statusCode()).isEqualTo(404);
+        assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(api.body()).contains("No incident INC-999999999.");
     }
 
     @Test
