@@ -113,10 +113,11 @@ class IncidentChanges implements SmartLifecycle {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     void touched(IncidentKey key, Set<IncidentPanel.Touch> touches) {
+        Set<IncidentPanel.Touch> copy = EnumSet.copyOf(touches);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                touched.merge(key.toString(), EnumSet.copyOf(touches), IncidentChanges::union);
+                touched.merge(key.toString(), copy, IncidentChanges::union);
             }
         });
     }
@@ -147,8 +148,9 @@ class IncidentChanges implements SmartLifecycle {
                     .query().listOfRows();
         }
         catch (RuntimeException ex) {
+            // told at the next round; the worker says why it failed
             taken.forEach((key, touches) -> touched.merge(key, touches, IncidentChanges::union));
-            log.warn("Could not tell of changed incidents {}; trying again", taken.keySet(), ex);
+            throw ex;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.goldenfive.incident;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -27,6 +28,7 @@ public record IncidentKey(long number) {
     }
 
     /** The key written as {@code text}; anything else names no incident. */
+    @JsonCreator
     public static IncidentKey of(String text) {
         return parse(text).orElseThrow(() -> new IncidentProblems.IncidentNotFound(text));
     }

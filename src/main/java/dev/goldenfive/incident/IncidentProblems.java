@@ -114,6 +114,12 @@ public final class IncidentProblems {
             return allowed;
         }
 
+        /** With nothing allowed, the sentence that says so. */
+        @Override
+        public String code() {
+            return allowed.isEmpty() ? "incident.problem.nothingAllowed" : super.code();
+        }
+
         static List<String> paths(Set<IncidentAction> actions) {
             return actions.stream().map(IncidentAction::path).toList();
         }

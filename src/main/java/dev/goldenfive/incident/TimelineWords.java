@@ -55,8 +55,9 @@ public class TimelineWords {
                 }
                 yield new Object[] {message("boundary." + d.boundary().toUpperCase(Locale.ROOT).replace('-', '_')), d.title()};
             }
-            case Fact.AlertFiring a -> new Object[] {a.source(), a.alerts() == null ? 0 : a.alerts().size(),
-                    a.title() == null ? "" : a.title()};
+            // entries written before alerts had a title say it only in their summary
+            case Fact.AlertFiring a -> a.title() == null ? null
+                    : new Object[] {a.source(), a.alerts() == null ? 0 : a.alerts().size(), a.title()};
             case Fact.AlertResolved ignored -> new Object[0];
             case Fact.LinePinned p -> new Object[] {p.service(), p.level(), excerpt(p.message())};
             case Fact.Note ignored -> null;

@@ -53,7 +53,8 @@ class OwnLogs implements SmartLifecycle {
     private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong overflow = new AtomicLong();
     private final Appender appender = new Appender();
-    // its own failures are never logged: they would come back to it as lines to ship (ship() counts them as lost)
+    // lines that could not be stored are counted as lost (ship() says how many); the archive's appender leaves out
+    // whatever this thread logs, so nothing it says comes back to it
     private final Worker shipper = new Worker(THREAD, "shipping goldenfive's own logs", log,
             Worker.Pace.retryingAfter(Duration.ofSeconds(1)), () -> {
                 ship();

@@ -28,7 +28,7 @@ import dev.goldenfive.timeline.TimelineEntry;
 public record IncidentFigures(Instant startedAt, Instant acknowledgedAt, Instant mitigatedAt, Instant resolvedAt,
         Instant goldenWindowEnd, String resolvingStage, List<StageTime> stages, FinalDiagnosis diagnosis) {
 
-    /** The kinds of timeline entry the figures are made of. */
+    /** The facts (kinds of timeline entry) the figures are made of. */
     public static final List<Class<? extends Fact>> KINDS = List.of(Fact.Acknowledged.class, Fact.Mitigated.class,
             Fact.StageEntered.class, Fact.Resolved.class, Fact.Reopened.class, Fact.DiagnosisChanged.class);
 

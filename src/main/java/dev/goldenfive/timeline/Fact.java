@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * What a timeline entry records, one record per kind of entry. Every module writes and reads these records,
  * never a kind string with a map, so a renamed field breaks the build rather than a report. The records are
  * stored as the entry's JSON {@code details} (fields that are null left out) and decoded in one place,
- * {@link Timeline}; the kind is the record's, see {@link #kind()}.
+ * {@link Facts}, for {@link Timeline}; the kind is the record's, see {@link #kind()}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Fact {
@@ -89,6 +89,7 @@ public sealed interface Fact {
      * Why something failed: in English ({@code text}), and as a message {@code code} with its {@code args} that
      * says it in the reader's language. Entries written before reasons had codes hold the text alone.
      */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record Reason(String text, String code, List<String> args) {
 
         public Reason {

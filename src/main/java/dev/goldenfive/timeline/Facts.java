@@ -5,11 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one place where facts become stored JSON and back, and where each kind of entry gets its name. */
 final class Facts {
+
+    private static final Logger log = LoggerFactory.getLogger(Facts.class);
 
     private static final Map<Class<? extends Fact>, String> KINDS = kinds(
             Fact.Declared.class, "declared",
@@ -53,10 +58,21 @@ final class Facts {
         return json.writeValueAsString(fact);
     }
 
-    /** The stored details of an entry of {@code kind} as its record; a kind this version does not know keeps its details. */
+    /**
+     * The stored details of an entry of {@code kind} as its record. A kind this version does not know keeps its
+     * details, and so does an entry its record cannot read (logged): one odd entry never hides an incident's timeline.
+     */
     static Fact read(JsonMapper json, String kind, String details) {
         Class<? extends Fact> type = TYPES.get(kind);
-        return type == null ? new Fact.Unrecognised(kind, json.readValue(details, DETAILS)) : json.readValue(details, type);
+        if (type != null) {
+            try {
+                return json.readValue(details, type);
+            }
+            catch (JacksonException unreadable) {
+                log.warn("A timeline entry of kind {} does not read as {}: {}", kind, type.getSimpleName(), unreadable.getOriginalMessage());
+            }
+        }
+        return new Fact.Unrecognised(kind, json.readValue(details, DETAILS));
     }
 
     @SuppressWarnings("unchecked")

@@ -87,14 +87,21 @@ public final class Worker {
         next.start();
     }
 
-    /** Interrupts the round or rest and waits for the thread up to five seconds. */
+    /**
+     * Ends a rest at once and lets a round under way finish (a batch being stored or sent is not cut off) for
+     * up to two seconds; a round that takes longer is interrupted and awaited three seconds more.
+     */
     public void stop() {
         running = false;
+        wake();
         Thread current = thread;
         if (current != null) {
-            current.interrupt();
             try {
-                current.join(Duration.ofSeconds(5));
+                current.join(Duration.ofSeconds(2));
+                if (current.isAlive()) {
+                    current.interrupt();
+                    current.join(Duration.ofSeconds(3));
+                }
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

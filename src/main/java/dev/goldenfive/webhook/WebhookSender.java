@@ -81,32 +81,27 @@ class WebhookSender implements SmartLifecycle {
     }
 
     void sendDue() {
-        try {
-            Instant now = clock.instant();
-            // the lease: as long as a send may take, and then some
-            Timestamp leaseEnd = Timestamp.from(now.plus(settings.timeout().multipliedBy(3)));
-            // an attempt counts when it is claimed: a message whose sender dies mid-send still runs out of attempts
-            List<Due> due = jdbc.sql("""
-                    update webhook_delivery d set next_attempt_at = :leaseEnd, attempts = d.attempts + 1
-                    from webhook w
-                    where w.id = d.webhook_id and w.deleted_at is null and d.id in (
-                        select id from webhook_delivery where status = 'pending' and next_attempt_at <= :now
-                        order by next_attempt_at limit :batch for update skip locked)
-                    returning d.id, w.url, w.secret, d.payload, d.event, d.event_id, d.attempts
-                    """)
-                    .param("leaseEnd", leaseEnd).param("now", Timestamp.from(now)).param("batch", BATCH)
-                    .query((rs, row) -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getInt(7)))
-                    .list();
-            due.forEach(d -> senders.execute(() -> send(d)));
-            if (now.isAfter(lastCleanup.plus(Duration.ofHours(1)))) {
-                lastCleanup = now;
-                jdbc.sql("delete from webhook_delivery where status <> 'pending' and created_at < :before")
-                        .param("before", Timestamp.from(now.minus(KEEP))).update();
-            }
-        }
-        catch (RuntimeException ex) {
-            log.warn("Could not look for due webhook messages; trying again", ex);
+        Instant now = clock.instant();
+        // the lease: as long as a send may take, and then some
+        Timestamp leaseEnd = Timestamp.from(now.plus(settings.timeout().multipliedBy(3)));
+        // an attempt counts when it is claimed: a message whose sender dies mid-send still runs out of attempts
+        List<Due> due = jdbc.sql("""
+                update webhook_delivery d set next_attempt_at = :leaseEnd, attempts = d.attempts + 1
+                from webhook w
+                where w.id = d.webhook_id and w.deleted_at is null and d.id in (
+                    select id from webhook_delivery where status = 'pending' and next_attempt_at <= :now
+                    order by next_attempt_at limit :batch for update skip locked)
+                returning d.id, w.url, w.secret, d.payload, d.event, d.event_id, d.attempts
+                """)
+                .param("leaseEnd", leaseEnd).param("now", Timestamp.from(now)).param("batch", BATCH)
+                .query((rs, row) -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getInt(7)))
+                .list();
+        due.forEach(d -> senders.execute(() -> send(d)));
+        if (now.isAfter(lastCleanup.plus(Duration.ofHours(1)))) {
+            lastCleanup = now;
+            jdbc.sql("delete from webhook_delivery where status <> 'pending' and created_at < :before")
+                    .param("before", Timestamp.from(now.minus(KEEP))).update();
         }
     }
 

@@ -84,8 +84,17 @@ class FactsTest {
     }
 
     @Test
+    void anEntryItsRecordCannotReadKeepsItsDetailsRatherThanHidingTheTimeline() {
+        assertThat(Facts.read(json, "stage-entered", """
+                {"to":"proxy-switch","deadline":"not a time"}"""))
+                .isEqualTo(new Fact.Unrecognised("stage-entered", Map.of("to", "proxy-switch", "deadline", "not a time")));
+    }
+
+    @Test
     void factsLeaveOutWhatTheyDoNotHave() {
         assertThat(Facts.json(json, new Fact.Mitigated(null))).isEqualTo("{}");
+        assertThat(Facts.json(json, new Fact.CheckChanged("http", "connectivity", "HTTPS", "pending", "failed",
+                List.of(Fact.Reason.said("took too long")), null))).contains("\"reasons\":[{\"text\":\"took too long\"}]");
         assertThat(Facts.json(json, new Fact.StageEntered(null, "connectivity", "declared", null, null, null)))
                 .isEqualTo("{\"to\":\"connectivity\",\"cause\":\"declared\"}");
     }
