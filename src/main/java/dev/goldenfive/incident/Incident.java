@@ -1,7 +1,9 @@
 package dev.goldenfive.incident;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -63,6 +65,11 @@ class Incident {
     private final List<IncidentEvent> events = new ArrayList<>();
 
     protected Incident() {
+    }
+
+    /** The time now as the incident's times are kept: to the microsecond, as PostgreSQL stores them. */
+    static Instant now(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

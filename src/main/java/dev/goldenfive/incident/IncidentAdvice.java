@@ -1,6 +1,8 @@
 package dev.goldenfive.incident;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -76,9 +78,7 @@ final class IncidentAdvice {
         @ExceptionHandler(IncidentProblems.Refused.class)
         void refused(IncidentProblems.Refused refused, HttpServletRequest request, HttpServletResponse response)
                 throws IOException {
-            String said = refused instanceof IncidentProblems.InvalidInput invalid
-                    ? asField(invalid).say(messages, LocaleContextHolder.getLocale()) : say(messages, refused);
-            ErrorPage.send(request, response, status(refused), refused.getMessage(), said);
+            ErrorPage.send(request, response, status(refused), refused.getMessage(), say(messages, refused));
         }
     }
 
@@ -87,8 +87,18 @@ final class IncidentAdvice {
         return new InvalidField(invalid.field(), invalid.reason(), invalid.code(), invalid.args());
     }
 
-    /** The refusal in the reader's language. */
+    /** The refusal in the reader's language: a wrong field by its label, a refused action with what is possible instead. */
     static String say(MessageSource messages, IncidentProblems.Refused refused) {
-        return messages.getMessage(refused.code(), refused.args(), refused.getMessage(), LocaleContextHolder.getLocale());
+        Locale locale = LocaleContextHolder.getLocale();
+        return switch (refused) {
+            case IncidentProblems.InvalidInput invalid -> asField(invalid).say(messages, locale);
+            case IncidentProblems.ActionNotAllowed notAllowed -> {
+                List<String> allowed = notAllowed.allowed().stream()
+                        .map(action -> messages.getMessage("incident.action." + action.path(), null, locale)).toList();
+                yield allowed.isEmpty() ? messages.getMessage("incident.error.nothingAllowed", null, locale)
+                        : messages.getMessage("incident.error.notAllowed", new Object[] {String.join(", ", allowed)}, locale);
+            }
+            default -> messages.getMessage(refused.code(), refused.args(), refused.getMessage(), locale);
+        };
     }
 }

@@ -81,7 +81,7 @@ public class IncidentCommands {
     }
 
     public IncidentView declare(Declaration declaration, Actor by) {
-        Instant now = now();
+        Instant now = Incident.now(clock);
         String runbookKey = declaration.runbook() == null || declaration.runbook().isBlank()
                 ? DEFAULT_RUNBOOK : declaration.runbook();
         RunbookVersion version = (declaration.runbookVersion() == null
@@ -115,7 +115,7 @@ public class IncidentCommands {
     public IncidentView act(IncidentKey key, IncidentAction action, ActionInput input, Actor by) {
         Incident incident = lock(key);
         RunbookVersion version = reads.runbook(incident);
-        Instant now = now();
+        Instant now = Incident.now(clock);
         ActionInput words = input == null ? ActionInput.NONE : input;
         // a deadline that is due but not yet fired happened first: the action applies to the stage after it
         incident.fireDeadlines(version.runbook(), now);
@@ -141,13 +141,13 @@ public class IncidentCommands {
 
     public TimelineEntry markStep(IncidentKey key, String stage, String step, StepOutcome outcome, String note, Actor by) {
         Incident incident = lock(key);
-        incident.markStep(reads.runbook(incident).runbook(), stage, step, outcome, blankToNull(note), by, now());
+        incident.markStep(reads.runbook(incident).runbook(), stage, step, outcome, blankToNull(note), by, Incident.now(clock));
         return recordEvents(incident).getLast();
     }
 
     public TimelineEntry addNote(IncidentKey key, String text, Actor by) {
         Incident incident = lock(key);
-        incident.addNote(text.strip(), by, now());
+        incident.addNote(text.strip(), by, Incident.now(clock));
         return recordEvents(incident).getLast();
     }
 
@@ -159,7 +159,7 @@ public class IncidentCommands {
     public TimelineEntry record(IncidentRef incident, Fact fact, String summary, Actor by) {
         // summaries are for people: a line, not a document (the fact holds the details)
         String line = summary.length() <= MAX_SUMMARY ? summary : summary.substring(0, MAX_SUMMARY - 1) + "…";
-        TimelineEntry entry = timeline.append(incident.id(), now(), by, line, fact);
+        TimelineEntry entry = timeline.append(incident.id(), Incident.now(clock), by, line, fact);
         changes.changed(incident.key(), entry.id());
         publisher.publishEvent(new FindingRecorded(incident, entry));
         return entry;
@@ -207,9 +207,5 @@ public class IncidentCommands {
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.strip();
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

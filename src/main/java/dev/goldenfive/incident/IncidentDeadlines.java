@@ -3,7 +3,6 @@ package dev.goldenfive.incident;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +42,7 @@ class IncidentDeadlines {
         return jdbc.sql("select id from incident where next_deadline_at <= :now and id <> all(:setAside)"
                         + " order by next_deadline_at limit :limit")
                 .param("setAside", SqlArrays.of("int8", setAside.toArray()))
-                .param("now", Timestamp.from(now()))
+                .param("now", Timestamp.from(Incident.now(clock)))
                 .param("limit", limit)
                 .query(Long.class)
                 .list();
@@ -59,7 +58,7 @@ class IncidentDeadlines {
         Optional<Long> locked = jdbc.sql("select id from incident where id = :id and next_deadline_at <= :now"
                         + " for no key update skip locked")
                 .param("id", id)
-                .param("now", Timestamp.from(now()))
+                .param("now", Timestamp.from(Incident.now(clock)))
                 .query(Long.class)
                 .optional();
         if (locked.isEmpty()) {
@@ -67,7 +66,7 @@ class IncidentDeadlines {
         }
         Incident incident = incidents.findById(id).orElseThrow();
         // the time of the firing itself, so the recorded lateness includes every wait before it
-        if (!incident.fireDeadlines(reads.runbook(incident).runbook(), now())) {
+        if (!incident.fireDeadlines(reads.runbook(incident).runbook(), Incident.now(clock))) {
             return false;
         }
         commands.recordEvents(incident);
@@ -80,9 +79,5 @@ class IncidentDeadlines {
         return jdbc.sql("select min(next_deadline_at) from incident where next_deadline_at is not null and id <> all(:setAside)")
                 .param("setAside", SqlArrays.of("int8", setAside.toArray()))
                 .query(Timestamp.class).optional().map(Timestamp::toInstant);
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

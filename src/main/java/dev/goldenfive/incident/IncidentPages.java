@@ -358,14 +358,6 @@ class IncidentPages {
                 redirect.addFlashAttribute("notice", notice);
             }
         }
-        catch (IncidentProblems.InvalidInput invalid) {
-            redirect.addFlashAttribute("error", IncidentAdvice.asField(invalid).say(messages, LocaleContextHolder.getLocale()));
-        }
-        catch (IncidentProblems.ActionNotAllowed refused) {
-            List<String> allowed = refused.allowed().stream().map(action -> message("incident.action." + action.path())).toList();
-            redirect.addFlashAttribute("error", allowed.isEmpty() ? message("incident.error.nothingAllowed")
-                    : message("incident.error.notAllowed", String.join(", ", allowed)));
-        }
         catch (IncidentProblems.IncidentNotFound notFound) {
             throw notFound;
         }

@@ -94,8 +94,7 @@ public final class IncidentProblems {
 
         ActionNotAllowed(IncidentKey key, IncidentAction action, IncidentStatus status, Set<IncidentAction> allowed) {
             super("'" + action.path() + "' is not allowed on " + key + " while it is " + status
-                    + (allowed.isEmpty() ? "; nothing is." : "; allowed: " + String.join(", ", paths(allowed)) + "."),
-                    action.path(), key, status, String.join(", ", paths(allowed)));
+                    + (allowed.isEmpty() ? "; nothing is." : "; allowed: " + String.join(", ", paths(allowed)) + "."));
             this.action = action;
             this.status = status;
             // in the order the incident gives them
@@ -112,12 +111,6 @@ public final class IncidentProblems {
 
         public Set<IncidentAction> allowed() {
             return allowed;
-        }
-
-        /** With nothing allowed, the sentence that says so. */
-        @Override
-        public String code() {
-            return allowed.isEmpty() ? "incident.problem.nothingAllowed" : super.code();
         }
 
         static List<String> paths(Set<IncidentAction> actions) {

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +113,7 @@ public class Incidents {
 
     public IncidentView view(IncidentKey key) {
         Incident incident = find(key);
-        return view(incident, runbook(incident), now());
+        return view(incident, runbook(incident), Incident.now(clock));
     }
 
     public List<TimelineEntry> timeline(IncidentKey key, long afterId, int limit) {
@@ -128,7 +127,7 @@ public class Incidents {
 
     public Page page(IncidentKey key, int entries) {
         Incident incident = find(key);
-        return page(incident, timeline.newest(incident.id(), entries));
+        return page(incident, timeline.newest(incident.id(), entries), true);
     }
 
     /**
@@ -138,10 +137,7 @@ public class Incidents {
     public Page pageSince(IncidentKey key, long afterId, int limit, Predicate<List<Fact>> stepsShown) {
         Incident incident = find(key);
         List<TimelineEntry> entries = timeline.of(incident.id(), afterId, limit).reversed();
-        RunbookVersion version = runbook(incident);
-        List<IncidentView.StepMark> marks = stepsShown.test(entries.stream().map(TimelineEntry::fact).toList())
-                ? stepMarks(incident) : List.of();
-        return new Page(ref(incident), IncidentView.of(incident, version, marks, now()), version.runbook(), entries);
+        return page(incident, entries, stepsShown.test(entries.stream().map(TimelineEntry::fact).toList()));
     }
 
     public IncidentSummary.Page list(Query query) {
@@ -209,9 +205,11 @@ public class Incidents {
                 i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId());
     }
 
-    private Page page(Incident incident, List<TimelineEntry> newestFirst) {
+    /** The page with the step marks, or without them ({@code withSteps} false) when nothing shows them. */
+    private Page page(Incident incident, List<TimelineEntry> newestFirst, boolean withSteps) {
         RunbookVersion version = runbook(incident);
-        return new Page(ref(incident), view(incident, version, now()), version.runbook(), newestFirst);
+        IncidentView view = IncidentView.of(incident, version, withSteps ? stepMarks(incident) : List.of(), Incident.now(clock));
+        return new Page(ref(incident), view, version.runbook(), newestFirst);
     }
 
     /** The latest mark of every marked step. */
@@ -267,9 +265,5 @@ public class Incidents {
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }
