@@ -80,11 +80,8 @@ class IncidentChanges implements SmartLifecycle {
     private volatile boolean listenedBefore;
     private final Worker listener = new Worker("incident-changes", "listening for incident changes", log,
             Worker.Pace.retryingAfter(Duration.ofSeconds(1)), this::listen);
-    private final Worker toucher = new Worker("incident-touches", "telling of touched incidents", log,
-            Worker.Pace.retryingAfter(TOUCH_INTERVAL), () -> {
-                tellTouched();
-                return TOUCH_INTERVAL;
-            });
+    private final Worker toucher = Worker.every(TOUCH_INTERVAL, "incident-touches", "telling of touched incidents", log,
+            this::tellTouched);
 
     IncidentChanges(DataSource dataSource, JdbcClient jdbc, IncidentSettings settings) {
         this.dataSource = dataSource;

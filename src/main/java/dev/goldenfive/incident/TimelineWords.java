@@ -79,7 +79,7 @@ public class TimelineWords {
     }
 
     /** Reasons in the reader's language, where they have a code; as written where they do not. */
-    public String say(List<Fact.Reason> reasons) {
+    private String say(List<Fact.Reason> reasons) {
         return reasons.stream()
                 .map(r -> r.code() == null ? r.text() : messages.getMessage(r.code(), r.args().toArray(), r.text(),
                         LocaleContextHolder.getLocale()))

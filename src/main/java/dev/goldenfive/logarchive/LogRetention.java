@@ -38,11 +38,7 @@ class LogRetention implements SmartLifecycle {
         this.partitions = partitions;
         this.settings = settings;
         this.jdbc = jdbc;
-        this.runner = new Worker("log-retention", "log retention", log, Worker.Pace.retryingAfter(settings.retentionEvery()),
-                () -> {
-                    run();
-                    return settings.retentionEvery();
-                });
+        this.runner = Worker.every(settings.retentionEvery(), "log-retention", "log retention", log, this::run);
     }
 
     /** Days kept per environment; {@value #OTHERS} for every environment not named. */

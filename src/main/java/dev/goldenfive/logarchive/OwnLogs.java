@@ -55,11 +55,7 @@ class OwnLogs implements SmartLifecycle {
     private final Appender appender = new Appender();
     // lines that could not be stored are counted as lost (ship() says how many); the archive's appender leaves out
     // whatever this thread logs, so nothing it says comes back to it
-    private final Worker shipper = new Worker(THREAD, "shipping goldenfive's own logs", log,
-            Worker.Pace.retryingAfter(Duration.ofSeconds(1)), () -> {
-                ship();
-                return Duration.ofSeconds(1);
-            });
+    private final Worker shipper = Worker.every(Duration.ofSeconds(1), THREAD, "shipping goldenfive's own logs", log, this::ship);
 
     OwnLogs(LogIngest ingest, LogSettings settings) {
         this.ingest = ingest;

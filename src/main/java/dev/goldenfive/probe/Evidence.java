@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -208,7 +207,7 @@ public class Evidence {
         ProbeResult r = check.decidedBy() == null ? null : check.decidedBy().result();
         String summary = "Check '" + check.title() + "' " + check.state().label();
         if (!check.reasons().isEmpty()) {
-            summary += ": " + check.reasons().stream().map(Fact.Reason::text).collect(Collectors.joining("; "));
+            summary += ": " + String.join("; ", check.reasonTexts());
         }
         return r == null ? summary : summary + " (" + check.decidedBy().submitter() + ", " + r.path().label() + ", " + r.target() + ")";
     }

@@ -46,11 +46,8 @@ class RequestThreads implements HealthIndicator, SmartLifecycle {
         this.scheduler = scheduler;
         this.clock = clock;
         this.stuck = stuck;
-        this.asker = new Worker("request-threads", "asking the virtual threads to run", log, Worker.Pace.retryingAfter(EVERY),
-                () -> {
-                    scheduler.execute(() -> lastRan = clock.instant());
-                    return EVERY;
-                });
+        this.asker = Worker.every(EVERY, "request-threads", "asking the virtual threads to run", log,
+                () -> scheduler.execute(() -> lastRan = clock.instant()));
     }
 
     @Override

@@ -75,6 +75,14 @@ public final class Worker {
         this.round = round;
     }
 
+    /** A worker that does {@code work} every {@code interval} (also after a failure). */
+    public static Worker every(Duration interval, String name, String task, Logger log, Runnable work) {
+        return new Worker(name, task, log, Pace.retryingAfter(interval), () -> {
+            work.run();
+            return interval;
+        });
+    }
+
     /** A new thread at every start: a stopped context (a paused test context, say) may be started again. */
     public void start() {
         running = true;

@@ -71,10 +71,7 @@ class WebhookSender implements SmartLifecycle {
         this.clock = clock;
         this.outbound = outbound;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.poller = new Worker("webhook-sender", "sending webhooks", log, Worker.Pace.retryingAfter(settings.poll()), () -> {
-            sendDue();
-            return settings.poll();
-        });
+        this.poller = Worker.every(settings.poll(), "webhook-sender", "sending webhooks", log, this::sendDue);
     }
 
     private record Due(long id, String url, String secret, String payload, String event, String eventId, int attempts) {
