@@ -39,6 +39,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.goldenfive.web.ProblemResponses;
@@ -74,6 +76,26 @@ class SecurityConfiguration {
     @Bean
     RequestRejectedHandler requestRejectedHandler() {
         return (request, response, rejected) -> response.sendError(400, rejected.getMessage());
+    }
+
+    /**
+     * A session's row is written when its id, principal or timeout changed, but its last access only when a minute
+     * has passed: most requests then read the session without writing it (no WAL flush per page view or live
+     * update). A session may so end up to a minute before its timeout.
+     */
+    @Bean
+    SessionRepositoryCustomizer<JdbcIndexedSessionRepository> sessionWrittenWhenItChanged() {
+        return repository -> repository.setUpdateSessionQuery("""
+                UPDATE %TABLE_NAME% s
+                SET SESSION_ID = v.session_id, LAST_ACCESS_TIME = v.last_access_time,
+                    MAX_INACTIVE_INTERVAL = v.max_inactive_interval, EXPIRY_TIME = v.expiry_time, PRINCIPAL_NAME = v.principal_name
+                FROM (SELECT ?::char(36) session_id, ?::bigint last_access_time, ?::int max_inactive_interval,
+                             ?::bigint expiry_time, ?::varchar principal_name, ?::char(36) primary_id) v
+                WHERE s.PRIMARY_ID = v.primary_id
+                  AND (s.SESSION_ID <> v.session_id OR s.PRINCIPAL_NAME IS DISTINCT FROM v.principal_name
+                       OR s.MAX_INACTIVE_INTERVAL <> v.max_inactive_interval
+                       OR s.LAST_ACCESS_TIME < v.last_access_time - 60000)
+                """);
     }
 
     /** Before the session filter: a request with a bearer token never touches a browser session. */

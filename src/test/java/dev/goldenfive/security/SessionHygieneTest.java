@@ -113,7 +113,8 @@ class SessionHygieneTest {
         browser.signIn(newUser(), SignedInPassword.VALUE);
         String session = browser.cookie("SESSION");
         assertThat(session).isNotNull();
-        long lastAccessBefore = lastAccess(session);
+        // older than the minute after which any request with the session renews it
+        long lastAccessBefore = age(session);
 
         for (String path : PATHS) {
             var response = browser.send(HttpRequest.newBuilder(uri(path))
@@ -129,6 +130,25 @@ class SessionHygieneTest {
         assertThat(browser.cookie("SESSION")).isEqualTo(session);
         assertThat(browser.get("/account").statusCode()).isEqualTo(200);
         assertThat(sessionBytesContaining(GoldenfiveTest.ADMIN_TOKEN)).isZero();
+    }
+
+    @Test
+    void aSessionIsWrittenWhenItsIdChangesButItsLastAccessOnlyOnceAMinute() throws Exception {
+        var browser = new Browser();
+        browser.get("/logs?q=timeout");
+        String before = browser.cookie("SESSION");
+        browser.signIn(newUser(), SignedInPassword.VALUE);
+        String session = browser.cookie("SESSION");
+        assertThat(session).as("signing in gives the session a new id").isNotEqualTo(before);
+        assertThat(browser.get("/account").statusCode()).as("and that id was written").isEqualTo(200);
+        long signedIn = lastAccess(session);
+
+        assertThat(browser.get("/incidents").statusCode()).isEqualTo(200);
+        assertThat(lastAccess(session)).as("read, not written, within the minute").isEqualTo(signedIn);
+
+        long aged = age(session);
+        assertThat(browser.get("/incidents").statusCode()).isEqualTo(200);
+        assertThat(lastAccess(session)).as("renewed once the minute has passed").isGreaterThan(aged + 60_000);
     }
 
     @Test
@@ -182,6 +202,13 @@ class SessionHygieneTest {
         String id = new String(java.util.Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
         return jdbc.sql("select last_access_time from spring_session where session_id = :id").param("id", id)
                 .query(Long.class).single();
+    }
+
+    /** Moves the session's last access two minutes back, as if it had not been used since; returns the new value. */
+    private long age(String cookie) {
+        String id = new String(java.util.Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
+        jdbc.sql("update spring_session set last_access_time = last_access_time - 120000 where session_id = :id").param("id", id).update();
+        return lastAccess(cookie);
     }
 
     private long sessions() {
