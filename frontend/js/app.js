@@ -82,8 +82,7 @@ const holdsInput = (field) => field === document.activeElement
     || ((field.matches('textarea') || (field.matches('input') && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(field.type)))
         && field.value !== field.defaultValue)
     || (field.matches('select') && [...field.options].some((o) => o.selected !== o.defaultSelected));
-// Swaps each [current, next] pair of panels; a field with a draft, or focused, may move from one panel to
-// another (a step of the stage that has just ended moves to the folded previous stage).
+// Swaps each [current, next] pair of panels; a field with a draft, or focused, moves into the new panel.
 const swap = (pairs) => {
   const focused = document.activeElement;
   let caret = null;
@@ -113,6 +112,18 @@ const swap = (pairs) => {
     if (caret?.[0] != null) focused.setSelectionRange(...caret);
   }
 };
+// A stage change moves no step: each stage's box takes its state from the stage bar. The new current stage
+// unfolds; the one that ended folds, unless someone is typing there.
+const restage = () => {
+  for (const bar of document.querySelectorAll('.stagebar [data-stage]')) {
+    const box = document.getElementById(`stage-${bar.dataset.stage}`);
+    if (!box || box.dataset.state === bar.dataset.state) continue;
+    const details = box.querySelector('details');
+    if (bar.dataset.state === 'current') details.open = true;
+    else if (box.dataset.state === 'current' && ![...details.querySelectorAll('input, textarea')].some(holdsInput)) details.open = false;
+    box.dataset.state = bar.dataset.state;
+  }
+};
 const notice = document.getElementById('live-notice');
 let noticeTimer;
 const say = (text) => {
@@ -130,13 +141,14 @@ const apply = (html) => {
     return false;
   }
   swap([...update.querySelectorAll('[data-panel]')]
-      .filter((panel) => document.getElementById(panel.id))
+      .filter((panel) => !panel.parentElement.closest('[data-panel]') && document.getElementById(panel.id))
       .map((panel) => [document.getElementById(panel.id), document.adoptNode(panel)]));
   for (const list of update.querySelectorAll('[data-prepend]')) {
     const target = document.getElementById(list.dataset.prepend);
     const fresh = [...list.children].filter((entry) => !entry.id || !document.getElementById(entry.id));
     target?.prepend(...fresh.map((entry) => document.adoptNode(entry)));
   }
+  restage();
   const said = update.querySelector('[data-notice]');
   if (said) say(said.textContent);
   main.dataset.lastEntry = update.dataset.lastEntry;

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -220,29 +221,34 @@ class IncidentPages {
     }
 
     /**
-     * A live update of the incident page: the panels that the change since entry {@code after} touched (all
-     * the incident's own panels when its state changed; the steps when a step was marked; a module's panel
-     * when it says so; only new timeline entries for a note), the new entries, and a notice when the stage
-     * changed. {@code touched}: what changed without an entry ({@code evidence}, {@code trace-ids}, or {@code all}). At most
-     * {@link #LIVE_ENTRIES} entries at a time; {@code data-more} asks for the rest.
+     * A live update of the incident page: the panels that the change since entry {@code after} touched (the
+     * incident's own panels when its state changed, all its steps only when its status did — a stage change moves
+     * no step; a marked step alone; a module's panel when it says so; only new timeline entries for a note), the new
+     * entries, and a notice when the stage changed. {@code touched}: what changed without an entry ({@code evidence},
+     * {@code trace-ids}, or {@code all}). At most {@link #LIVE_ENTRIES} entries at a time; {@code data-more} asks for the rest.
      */
     @GetMapping("/incidents/{key}/live")
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "") String touched, Model model, Authentication viewer) {
         long known = Math.max(0, after);
         Set<IncidentPanel.Touch> touches = IncidentPanel.Touch.parse(touched);
-        // the marks of the steps are read only when the steps are shown again
+        // the marks of the steps are read only when steps are shown again
         Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES,
                 facts -> new IncidentPanel.Change(facts, touches).stepsShown());
         List<TimelineEntry> entries = page.newestEntries();
         IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touches);
-        Set<String> render = new HashSet<>(Set.of("stages"));
+        Set<String> render = new HashSet<>();
         if (change.stateChanged()) {
-            render.addAll(Set.of("head", "actions"));
+            render.addAll(Set.of("head", "stages", "actions"));
         }
-        if (change.stepsShown()) {
-            render.addAll(Set.of("current", "previous", "next"));
+        // a stage change moves no step: the page takes each stage box's state from the stage bar
+        if (change.statusChanged()) {
+            render.add("runbook");
         }
+        model.addAttribute("markedSteps", change.statusChanged() ? List.of() : change.markedSteps().stream()
+                .flatMap(marked -> page.runbook().step(marked.stage(), marked.step())
+                        .map(step -> new MarkedStep(marked.stage(), step)).stream())
+                .toList());
         fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);
         model.addAttribute("render", render);
         model.addAttribute("lastEntry", entries.isEmpty() ? known : entries.getFirst().id());
@@ -276,9 +282,7 @@ class IncidentPages {
                 .anyMatch(ACTING_ROLES::contains));
         model.addAttribute("open", incident.status() == IncidentStatus.OPEN);
         model.addAttribute("allowed", incident.allowedActions().stream().map(IncidentAction::path).toList());
-        model.addAttribute("previousStage", runbook.previous(incident.stage().key()).orElse(null));
-        model.addAttribute("nextStage", Runbook.FOLLOW_UP.equals(incident.stage().key()) ? null
-                : runbook.next(incident.stage().key()).orElse(null));
+        model.addAttribute("stageBoxes", stageBoxes(incident, runbook));
         // each window's progress bar: its length and how much of it has passed, in milliseconds
         model.addAttribute("progress", incident.stages().stream().collect(Collectors.toMap(
                 IncidentView.StageWindow::key, w -> {
@@ -297,6 +301,29 @@ class IncidentPages {
     }
 
     record PanelView(String name, String template, Map<String, Object> data) {
+    }
+
+    /** One stage's steps on the page, in the state its window is in (passed, current, upcoming). */
+    record StageBox(String key, String title, String goal, List<Runbook.Step> steps, String state) {
+    }
+
+    /** A step a live update shows again because it was marked. */
+    record MarkedStep(String stageKey, Runbook.Step step) {
+    }
+
+    /** Every stage's box, and the follow-up's when it has steps or has begun. */
+    private List<StageBox> stageBoxes(IncidentView incident, Runbook runbook) {
+        Map<String, String> states = incident.stages().stream()
+                .collect(Collectors.toMap(IncidentView.StageWindow::key, IncidentView.StageWindow::state));
+        List<StageBox> boxes = new ArrayList<>(runbook.stages().stream()
+                .map(stage -> new StageBox(stage.key(), stage.title(), stage.goal(), stage.steps(), states.get(stage.key())))
+                .toList());
+        boolean followingUp = Runbook.FOLLOW_UP.equals(incident.stage().key());
+        if (followingUp || !runbook.followUp().isEmpty()) {
+            boxes.add(new StageBox(Runbook.FOLLOW_UP, message("stage.followUp"), null, runbook.followUp(),
+                    followingUp ? "current" : "upcoming"));
+        }
+        return boxes;
     }
 
     /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */

@@ -2,6 +2,7 @@ package dev.goldenfive.incident;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,9 +89,23 @@ public interface IncidentPanel {
             });
         }
 
-        /** Whether the runbook's steps show differently: the stage or state changed, or a step was marked. */
+        /** Whether the incident was declared, resolved, reopened or closed: whether its steps show at all. */
+        public boolean statusChanged() {
+            return facts.stream().anyMatch(fact -> fact instanceof Fact.Declared || fact instanceof Fact.Resolved
+                    || fact instanceof Fact.Reopened || fact instanceof Fact.Closed);
+        }
+
+        /** The steps marked by the entries of the update, each once, in the order they were first marked. */
+        public List<Fact.StepMarked> markedSteps() {
+            Set<String> seen = new HashSet<>();
+            return facts.stream().filter(Fact.StepMarked.class::isInstance).map(Fact.StepMarked.class::cast)
+                    .filter(marked -> seen.add(marked.stage() + "/" + marked.step()))
+                    .toList();
+        }
+
+        /** Whether steps show again, and so their marks are read: all of them, or the marked ones. */
         public boolean stepsShown() {
-            return stateChanged() || brings(Fact.StepMarked.class);
+            return statusChanged() || brings(Fact.StepMarked.class);
         }
 
         /** Whether an entry of the update records a fact of {@code type}. */

@@ -55,11 +55,6 @@ public record Runbook(
         return index < 0 ? Optional.empty() : stageAtIndex(index + 1);
     }
 
-    /** The stage before {@code stageKey} (the last one before {@value #FOLLOW_UP}), or empty for the first. */
-    public Optional<Stage> previous(String stageKey) {
-        return stageAtIndex(FOLLOW_UP.equals(stageKey) ? stages.size() - 1 : indexOf(stageKey) - 1);
-    }
-
     /** Where the stage {@code stageKey} stands among the stages; -1 when it is none of them. */
     private int indexOf(String stageKey) {
         for (int i = 0; i < stages.size(); i++) {

@@ -32,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @GoldenfiveTest
 class IncidentBrowserTest extends InChromium {
 
+    /** The heading of the stage the page shows as current. */
+    private static final By CURRENT_STAGE = By.cssSelector(".stage-steps[data-state=current] h2");
+
     @LocalServerPort
     int port;
 
@@ -70,14 +73,14 @@ class IncidentBrowserTest extends InChromium {
         Chromium.screenshot(browser, "declare");
         browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
 
-        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Look around"));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(CURRENT_STAGE, "Look around"));
         String countdown = browser.findElement(By.cssSelector(".countdown.big")).getText();
         assertThat(countdown).matches("0:0[0-4]");
         Chromium.screenshot(browser, "incident");
 
         // the window ends: the page shows the next stage by itself, without loading again
         ((JavascriptExecutor) browser).executeScript("window.stillTheSamePage = true");
-        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Switch the proxy"));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(CURRENT_STAGE, "Switch the proxy"));
         assertThat(browser.findElement(By.id("timeline")).getText()).contains("Entered Switch the proxy (window ended");
         assertThat(((JavascriptExecutor) browser).executeScript("return window.stillTheSamePage === true"))
                 .as("swapped in place, not reloaded").isEqualTo(true);
@@ -165,7 +168,7 @@ class IncidentBrowserTest extends InChromium {
         browser.get("http://localhost:" + port + "/incidents/" + incident.key());
         JavascriptExecutor page = (JavascriptExecutor) browser;
 
-        browser.findElement(By.cssSelector("#next-stage summary")).click();
+        browser.findElement(By.cssSelector("#steps-two summary")).click();
         WebElement note = browser.findElement(By.id("note-one-dig"));
         note.sendKeys("resolver answers SERVFAIL");
         page.executeScript("arguments[0].setSelectionRange(9, 9)", note);
@@ -176,18 +179,20 @@ class IncidentBrowserTest extends InChromium {
                     "mark " + i, Actor.user("admin"));
             waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#step-two-switch"), "mark " + i));
         }
-        assertThat(browser.findElement(By.id("next-stage")).getAttribute("open")).as("the next stage stays unfolded").isNotNull();
+        assertThat(browser.findElement(By.id("steps-two")).getAttribute("open")).as("the next stage stays unfolded").isNotNull();
         assertDraftKept(page);
 
         // the first window ends while the draft waits: the new stage shows, the draft stays where it was typed
         Instant deadline = incident.stages().getFirst().endsAt();
         waitFor(Duration.ofSeconds(15)).pollingEvery(Duration.ofMillis(20))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("current-heading"), "Switch the proxy"));
+                .until(ExpectedConditions.textToBePresentInElementLocated(CURRENT_STAGE, "Switch the proxy"));
         Duration shownAfter = Duration.between(deadline, Instant.now());
         assertThat(shownAfter).as("the stage change shows within a second of the deadline").isLessThan(Duration.ofSeconds(1));
         assertThat(browser.findElement(By.id("live-notice")).getText()).contains("Switch the proxy");
         assertDraftKept(page);
-        assertThat(browser.findElement(By.id("previous-heading")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("heading-one")).getText()).as("the stage that ended, still unfolded while a draft waits there")
+                .isEqualTo("Before: Look around");
+        assertThat(browser.findElement(By.id("steps-one")).getAttribute("open")).isNotNull();
         assertThat(Chromium.consoleProblems(browser)).isEmpty();
     }
 

@@ -291,16 +291,26 @@ class IncidentPagesTest {
         String evidence = live(session, key, last, "evidence");
         String traced = live(session, key, last, "evidence,trace-ids");
         String anything = live(session, key, last, "all");
+        incidents.markStep(key, "connectivity", "dns", StepOutcome.DONE, "resolver fine", Actor.user("admin"));
+        String marked = live(session, key, last, "");
+        long markedAt = reads.timeline(key, 0, 100).getLast().id();
+        incidents.act(key, IncidentAction.RESOLVE, new IncidentCommands.ActionInput(null, "fixed", null, null), Actor.user("admin"));
+        String resolved = live(session, key, markedAt, "");
 
-        assertThat(note).contains("a note and nothing else").contains("id=\"panel-stages\"")
-                .doesNotContain("id=\"panel-current\"").doesNotContain("id=\"panel-evidence\"").doesNotContain("data-notice");
-        assertThat(stage).contains("id=\"panel-current\"").contains("id=\"panel-previous\"").contains("id=\"panel-actions\"")
-                .contains("data-notice").contains("Proxy switch and cache clean").doesNotContain("a note and nothing else")
+        assertThat(note).contains("a note and nothing else").doesNotContain("id=\"panel-stages\"")
+                .doesNotContain("id=\"panel-runbook\"").doesNotContain("id=\"panel-evidence\"").doesNotContain("data-notice");
+        assertThat(stage).as("a stage change moves no step: the stage bar names each box's state")
+                .contains("id=\"panel-stages\"").contains("data-stage=\"proxy-switch\" data-state=\"current\"")
+                .contains("id=\"panel-actions\"").contains("data-notice").contains("Proxy switch and cache clean")
+                .doesNotContain("a note and nothing else").doesNotContain("id=\"panel-runbook\"").doesNotContain("class=\"runbook-step\"")
                 .doesNotContain("id=\"panel-evidence\"");
         assertThat(evidence).as("results without trace ids leave the logs alone")
-                .contains("id=\"panel-evidence\"").doesNotContain("id=\"panel-logs\"").doesNotContain("id=\"panel-current\"");
+                .contains("id=\"panel-evidence\"").doesNotContain("id=\"panel-logs\"").doesNotContain("id=\"panel-runbook\"");
         assertThat(traced).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
         assertThat(anything).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
+        assertThat(marked).as("a marked step comes alone").contains("id=\"step-connectivity-dns\"").contains("resolver fine")
+                .doesNotContain("id=\"step-connectivity-ping\"").doesNotContain("id=\"panel-runbook\"");
+        assertThat(resolved).as("resolving ends the steps").contains("id=\"panel-runbook\"").doesNotContain("class=\"runbook-step\"");
     }
 
     private String live(Cookie session, IncidentKey key, long after, String touched) throws Exception {
