@@ -72,11 +72,11 @@ proportion();
 tick();
 setInterval(tick, 250);
 
-// Live: the server says when the incident (or, on the dashboard, any incident) changed, on any replica;
-// the page then asks for what that change touched — the panels it shows differently and the new timeline
-// entries — and swaps those panels in place. What someone is doing is never replaced: a field being typed
-// in or holding text not yet sent moves into the new panel as it is (text, caret, undo history), an open
-// <details> stays open, and the rest of the page (and its scroll position) is left alone.
+// Live: when the incident (or, on the dashboard, any incident) changes, on any replica, the server sends the
+// page what that change touched — the panels it shows differently and the new timeline entries, rendered for
+// this reader — and the page swaps those panels in place. What someone is doing is never replaced: a field
+// being typed in or holding text not yet sent moves into the new panel as it is (text, caret, undo history),
+// an open <details> stays open, and the rest of the page (and its scroll position) is left alone.
 const main = document.querySelector('[data-live]');
 const holdsInput = (field) => field === document.activeElement
     || ((field.matches('textarea') || (field.matches('input') && !['hidden', 'submit', 'button', 'checkbox', 'radio'].includes(field.type)))
@@ -138,7 +138,7 @@ const apply = (html) => {
   if (!update) {
     // not an update (signed out meanwhile, say): the page, loaded again, says what now
     window.location.reload();
-    return false;
+    return;
   }
   swap([...update.querySelectorAll('[data-panel]')]
       .filter((panel) => !panel.parentElement.closest('[data-panel]') && document.getElementById(panel.id))
@@ -149,45 +149,36 @@ const apply = (html) => {
     target?.prepend(...fresh.map((entry) => document.adoptNode(entry)));
   }
   restage();
+  // forms rendered for the stream carry no CSRF token: they take the page's
+  const token = main.querySelector('input[name="_csrf"]');
+  for (const form of main.querySelectorAll('form[method="post"]')) {
+    if (token && !form.querySelector('input[name="_csrf"]')) form.prepend(token.cloneNode());
+  }
   const said = update.querySelector('[data-notice]');
   if (said) say(said.textContent);
-  main.dataset.lastEntry = update.dataset.lastEntry;
+  main.dataset.lastEntry = Math.max(Number(main.dataset.lastEntry ?? 0), Number(update.dataset.lastEntry));
   main.dataset.serverTime = update.dataset.serverTime;
   setAnchor();
   proportion();
   tick();
-  return update.dataset.more === 'true';
 };
 if (main && window.EventSource) {
   const newest = () => Number(main.dataset.lastEntry ?? -1);
-  // one request at a time: changes that arrive meanwhile (a stream of probe results) make one more after it;
-  // 'touched' names what changed without a timeline entry (evidence, trace-ids, all), so only its panels come
+  // a deadline shown on the page has passed: ask for the stage change, in case its update is slow to come
+  // (one request at a time; the stream's updates go on meanwhile)
   let fetching = false;
-  let again = null;
-  const update = (touched = []) => {
-    if (fetching) {
-      again = [...new Set([...(again ?? []), ...touched])];
-      return;
-    }
+  const update = () => {
+    if (fetching) return;
     fetching = true;
     const url = new URL(main.dataset.live, window.location.href);
     url.searchParams.set('after', Math.max(0, newest()));
-    if (touched.length) url.searchParams.set('touched', touched.join(','));
     fetch(url, { headers: { Accept: 'text/html' } })
         .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
-        .then((html) => { if (apply(html)) again = again ?? []; })
-        // a failed update is not fatal: the next change, or the next deadline, asks again
+        .then((html) => apply(html))
+        // a failed update is not fatal: the stream's next update brings it
         .catch(() => {})
-        .finally(() => {
-          fetching = false;
-          if (again !== null) {
-            const touchedAgain = again;
-            again = null;
-            update(touchedAgain);
-          }
-        });
+        .finally(() => { fetching = false; });
   };
-  // a deadline shown on the page has passed: ask for the stage change, in case its event is slow to come
   let asked = null;
   setInterval(() => {
     const deadline = document.querySelector('.countdown.big[data-deadline]')?.dataset.deadline;
@@ -199,18 +190,12 @@ if (main && window.EventSource) {
   let retry = 1000;
   let ended = false;
   const connect = () => {
-    const source = new EventSource(main.dataset.events);
-    // the stream may open after a change the page does not show yet: 'ready' carries the newest entry
-    source.addEventListener('ready', (event) => {
-      retry = 1000;
-      if (newest() >= 0 && Number(event.lastEventId) > newest()) update();
-    });
-    // a change without an entry of its own (new evidence) names what it touched; one the page already shows needs nothing
-    source.addEventListener('changed', (event) => {
-      const change = JSON.parse(event.data);
-      if (change.entry === undefined) update(change.touched ?? ['all']);
-      else if (change.entry > newest()) update();
-    });
+    // the stream starts after the newest entry the page shows, and sends at once what the page lacks
+    const url = new URL(main.dataset.events, window.location.href);
+    url.searchParams.set('after', Math.max(0, newest()));
+    const source = new EventSource(url);
+    source.addEventListener('ready', () => { retry = 1000; });
+    source.addEventListener('update', (event) => apply(JSON.parse(event.data).html));
     // access ended (signed out, disabled, token revoked): no reconnecting; the page, loaded again, says what now
     source.addEventListener('ended', () => {
       ended = true;

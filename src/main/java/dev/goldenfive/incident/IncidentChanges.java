@@ -16,16 +16,20 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
@@ -49,7 +53,9 @@ import dev.goldenfive.web.Worker;
  * PostgreSQL {@code NOTIFY} in the transaction that makes it, so it is delivered exactly when (and only if)
  * the change commits, to every replica listening; each replica then pushes a server-sent event to its own
  * subscribers. The event carries the id of the incident's newest timeline entry; a client that reconnects
- * with an older {@code Last-Event-ID} hears about the change at once.
+ * with an older {@code Last-Event-ID} hears about the change at once. A page's own stream is sent the page's
+ * panels instead, rendered for its reader: an {@code update} event per change (changes that come while one is
+ * rendered make one more), so a live page costs no request.
  */
 @Component
 class IncidentChanges implements SmartLifecycle {
@@ -69,6 +75,8 @@ class IncidentChanges implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Timer pushed;
     private final Duration heartbeat;
     private final Map<String, Set<Stream>> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
@@ -83,14 +91,122 @@ class IncidentChanges implements SmartLifecycle {
     private final Worker toucher = Worker.every(TOUCH_INTERVAL, "incident-touches", "telling of touched incidents", log,
             this::tellTouched);
 
-    IncidentChanges(DataSource dataSource, JdbcClient jdbc, IncidentSettings settings) {
+    IncidentChanges(DataSource dataSource, JdbcClient jdbc, JsonMapper json, MeterRegistry meters, IncidentSettings settings) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
+        this.json = json;
+        this.pushed = Timer.builder("goldenfive.live.updates")
+                .description("Live updates rendered for an open page and sent on its stream")
+                .register(meters);
         this.heartbeat = settings.streamHeartbeat();
     }
 
-    /** An open stream and whether the one who opened it may still read it (asked after each heartbeat). */
-    private record Stream(SseEmitter emitter, BooleanSupplier allowed) {
+    /** Renders a page's live update: everything after entry {@code after}, and the panels {@code touches} names. */
+    interface Renderer {
+        Update render(long after, Set<IncidentPanel.Touch> touches);
+    }
+
+    /** A rendered live update and the newest entry it brings; {@code more}: there are newer ones to send. */
+    record Update(String html, long lastEntry, boolean more) {
+    }
+
+    /**
+     * An open stream and whether the one who opened it may still read it (asked after each heartbeat); a page's
+     * stream has a {@link Pusher} that sends it rendered updates.
+     */
+    private record Stream(SseEmitter emitter, BooleanSupplier allowed, Pusher pusher) {
+    }
+
+    /**
+     * Sends one page its updates, one at a time on a virtual thread of its own: what is asked meanwhile (entries,
+     * touched panels) is gathered into the next one, so a burst of changes costs a render or two, not one each.
+     */
+    private final class Pusher {
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final SseEmitter emitter;
+        private final Renderer renderer;
+        /** The newest entry the page shows. */
+        private long shown;
+        private final Set<IncidentPanel.Touch> touches = EnumSet.noneOf(IncidentPanel.Touch.class);
+        private boolean due;
+        private boolean running;
+
+        Pusher(SseEmitter emitter, Renderer renderer, long shown) {
+            this.emitter = emitter;
+            this.renderer = renderer;
+            this.shown = shown;
+        }
+
+        /** A change: a new entry {@code entryId} (or {@link #NO_ENTRY}) and what it touched. */
+        void ask(long entryId, Set<IncidentPanel.Touch> touched) {
+            lock.lock();
+            try {
+                if (touched.isEmpty() && entryId <= shown) {
+                    return;
+                }
+                touches.addAll(touched);
+                due = true;
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            finally {
+                lock.unlock();
+            }
+            senders.execute(this::sendWhileDue);
+        }
+
+        private void sendWhileDue() {
+            while (true) {
+                long after;
+                Set<IncidentPanel.Touch> asked;
+                lock.lock();
+                try {
+                    if (!due) {
+                        running = false;
+                        return;
+                    }
+                    due = false;
+                    after = shown;
+                    asked = touches.isEmpty() ? Set.of() : EnumSet.copyOf(touches);
+                    touches.clear();
+                }
+                finally {
+                    lock.unlock();
+                }
+                Timer.Sample sample = Timer.start();
+                Update update;
+                try {
+                    update = renderer.render(after, asked);
+                }
+                catch (RuntimeException failed) {
+                    // the database away, say: the next change asks again, for this one's panels too
+                    log.debug("Could not render a live update", failed);
+                    lock.lock();
+                    try {
+                        touches.addAll(asked);
+                        running = false;
+                    }
+                    finally {
+                        lock.unlock();
+                    }
+                    return;
+                }
+                write(emitter, SseEmitter.event().name("update").id(Long.toString(update.lastEntry()))
+                        .data(json.writeValueAsString(Map.of("html", update.html()))));
+                sample.stop(pushed);
+                lock.lock();
+                try {
+                    shown = Math.max(shown, update.lastEntry());
+                    due |= update.more();
+                }
+                finally {
+                    lock.unlock();
+                }
+            }
+        }
     }
 
     /** In the transaction of the change: delivered to every replica when it commits. */
@@ -158,25 +274,51 @@ class IncidentChanges implements SmartLifecycle {
      * {@code allowed}, asked after each heartbeat, says no.
      */
     SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId, BooleanSupplier allowed) {
+        SseEmitter emitter = open(key, allowed, null);
+        long currentEntryId = newestEntryId.getAsLong();
+        send(emitter, "ready", key, currentEntryId);
+        // a reconnecting client sends the id of the last event it saw: tell it at once if it missed one
+        if (lastEventId != null && currentEntryId > entryId(lastEventId, currentEntryId)) {
+            send(emitter, "changed", key, currentEntryId);
+        }
+        return emitter;
+    }
+
+    /**
+     * A page's stream, as {@link #subscribe}, sent the page's updates as {@code renderer} renders them: at once
+     * the entries after {@code after} (what the page shows) if there are any, and after a reconnect everything
+     * that may have changed without an entry too.
+     */
+    SseEmitter subscribePage(String key, long after, String lastEventId, LongSupplier newestEntryId, BooleanSupplier allowed,
+            Renderer renderer) {
+        long shown = lastEventId == null ? after : Math.max(after, entryId(lastEventId, after));
+        SseEmitter emitter = new UnbufferedEmitter();
+        Pusher pusher = new Pusher(emitter, renderer, shown);
+        open(key, allowed, new Stream(emitter, allowed, pusher));
+        write(emitter, SseEmitter.event().name("ready").data("{\"key\":\"" + key + "\"}"));
+        pusher.ask(newestEntryId.getAsLong(), lastEventId == null ? Set.of() : EnumSet.allOf(IncidentPanel.Touch.class));
+        return emitter;
+    }
+
+    /** An entry id as a client sends it back; {@code otherwise} when it is none. */
+    private static long entryId(String id, long otherwise) {
+        return id.matches("\\d{1,18}") ? Long.parseLong(id) : otherwise;
+    }
+
+    /** Registers a stream (a new plain one when {@code stream} is null); refused with 503 beyond {@link #MAX_STREAMS}. */
+    private SseEmitter open(String key, BooleanSupplier allowed, Stream stream) {
         if (subscriberCount() >= MAX_STREAMS) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " live streams already."), null);
         }
-        SseEmitter emitter = new UnbufferedEmitter();
-        Stream stream = new Stream(emitter, allowed);
+        Stream opened = stream != null ? stream : new Stream(new UnbufferedEmitter(), allowed, null);
         Set<Stream> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
-        set.add(stream);
-        Runnable remove = () -> set.remove(stream);
-        emitter.onCompletion(remove);
-        emitter.onTimeout(remove);
-        emitter.onError(error -> remove.run());
-        long currentEntryId = newestEntryId.getAsLong();
-        send(emitter, "ready", key, currentEntryId);
-        // a reconnecting client sends the id of the last event it saw: tell it at once if it missed one
-        if (lastEventId != null && lastEventId.matches("\\d{1,18}") && currentEntryId > Long.parseLong(lastEventId)) {
-            send(emitter, "changed", key, currentEntryId);
-        }
-        return emitter;
+        set.add(opened);
+        Runnable remove = () -> set.remove(opened);
+        opened.emitter().onCompletion(remove);
+        opened.emitter().onTimeout(remove);
+        opened.emitter().onError(error -> remove.run());
+        return opened.emitter();
     }
 
     /** A stream that tells reverse proxies (nginx, the nginx ingress) not to hold events back in a buffer. */
@@ -202,14 +344,27 @@ class IncidentChanges implements SmartLifecycle {
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
             for (Stream stream : subscribers.getOrDefault(audience, Set.of())) {
-                senders.execute(() -> send(stream.emitter(), "changed", key, entryId, touches));
+                if (stream.pusher() != null) {
+                    // an entry says by itself what it changed; touches come only without one
+                    stream.pusher().ask(entryId, entryId == NO_ENTRY ? IncidentPanel.Touch.parse(touches) : Set.of());
+                }
+                else {
+                    senders.execute(() -> send(stream.emitter(), "changed", key, entryId, touches));
+                }
             }
         }
     }
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
-        subscribers.forEach((key, set) -> set.forEach(stream -> senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY, "all"))));
+        subscribers.forEach((key, set) -> set.forEach(stream -> {
+            if (stream.pusher() != null) {
+                stream.pusher().ask(NO_ENTRY, EnumSet.allOf(IncidentPanel.Touch.class));
+            }
+            else {
+                senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY, "all"));
+            }
+        }));
     }
 
     private static void send(SseEmitter emitter, String name, String key, long entryId) {

@@ -7,13 +7,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -31,7 +26,6 @@ import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -45,15 +39,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.StreamAccess;
 import dev.goldenfive.timeline.Actor;
-import dev.goldenfive.timeline.Fact;
-import dev.goldenfive.timeline.Timeline;
-import dev.goldenfive.timeline.TimelineEntry;
 import dev.goldenfive.web.StrictStrings;
 
 /**
@@ -63,27 +53,22 @@ import dev.goldenfive.web.StrictStrings;
 @Controller
 class IncidentPages {
 
-    private static final Set<String> ACTING_ROLES = Set.of(Role.RESPONDER.authority(), Role.ADMIN.authority());
     static final int LIST_SIZE = 50;
-    /** Timeline entries one live update brings at most. */
-    static final int LIVE_ENTRIES = 200;
 
     private final IncidentCommands commands;
     private final Incidents incidents;
     private final StreamAccess streamAccess;
     private final Runbooks runbooks;
     private final MessageSource messages;
-    private final List<IncidentPanel> panels;
-    private final TimelineWords words;
+    private final LivePages live;
     private final Clock clock;
 
-    IncidentPages(IncidentCommands commands, Incidents incidents, Runbooks runbooks, MessageSource messages, List<IncidentPanel> panels,
-            TimelineWords words, Clock clock, StreamAccess streamAccess) {
+    IncidentPages(IncidentCommands commands, Incidents incidents, Runbooks runbooks, MessageSource messages, LivePages live,
+            Clock clock, StreamAccess streamAccess) {
         this.streamAccess = streamAccess;
-        this.words = words;
+        this.live = live;
         this.commands = commands;
         this.incidents = incidents;
-        this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
         this.runbooks = runbooks;
         this.messages = messages;
         this.clock = clock;
@@ -117,32 +102,15 @@ class IncidentPages {
 
     @GetMapping("/")
     String dashboard(Model model) {
-        dashboardModel(model);
+        live.dashboard(model.asMap());
         return "incident/dashboard";
     }
 
     /** A live update of the dashboard: both lists again (a few hundred rows at most). */
     @GetMapping("/live")
     String dashboardLive(Model model) {
-        dashboardModel(model);
+        live.dashboard(model.asMap());
         return "incident/dashboard-live";
-    }
-
-    private void dashboardModel(Model model) {
-        Instant now = clock.instant();
-        List<IncidentSummary> open = incidents.items(query(Set.of(IncidentStatus.OPEN), 200));
-        model.addAttribute("open", open);
-        model.addAttribute("left", open.stream().filter(i -> i.nextDeadlineAt() != null)
-                .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
-        model.addAttribute("resolved", incidents.items(query(Set.of(IncidentStatus.RESOLVED, IncidentStatus.CLOSED), 10)));
-        model.addAttribute("serverTime", now);
-        model.addAttribute("lastEntry", incidents.newestEntryId());
-    }
-
-    /** Time left as the page shows it before scripts take over: {@code 4:05}, never negative. */
-    static String left(Instant now, Instant deadline) {
-        long seconds = IncidentView.secondsUntil(now, deadline);
-        return seconds / 60 + ":" + String.format("%02d", seconds % 60);
     }
 
     /** The filters of the incidents list, as the form sends them (days in UTC, both ends included). */
@@ -213,131 +181,52 @@ class IncidentPages {
 
     @GetMapping("/incidents/{key}")
     String incident(@PathVariable String key, Model model, Authentication viewer) {
-        Incidents.Page page = incidents.page(IncidentKey.of(key), Timeline.MAX_PAGE);
-        fill(model, page, panels, viewer);
-        List<TimelineEntry> timeline = page.newestEntries();
-        model.addAttribute("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
+        live.page(model.asMap(), IncidentKey.of(key), LivePages.canAct(viewer));
         return "incident/incident";
     }
 
     /**
-     * A live update of the incident page: the panels that the change since entry {@code after} touched (the
-     * incident's own panels when its state changed, all its steps only when its status did — a stage change moves
-     * no step; a marked step alone; a module's panel when it says so; only new timeline entries for a note), the new
-     * entries, and a notice when the stage changed. {@code touched}: what changed without an entry ({@code evidence},
-     * {@code trace-ids}, or {@code all}). At most {@link #LIVE_ENTRIES} entries at a time; {@code data-more} asks for the rest.
+     * A live update of the incident page, as {@link LivePages#update} makes it, for a page that asks (when a
+     * deadline it shows has passed). {@code touched}: what changed without an entry ({@code evidence},
+     * {@code trace-ids}, or {@code all}).
      */
     @GetMapping("/incidents/{key}/live")
     String live(@PathVariable String key, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "") String touched, Model model, Authentication viewer) {
-        long known = Math.max(0, after);
-        Set<IncidentPanel.Touch> touches = IncidentPanel.Touch.parse(touched);
-        // the marks of the steps are read only when steps are shown again
-        Incidents.Page page = incidents.pageSince(IncidentKey.of(key), known, LIVE_ENTRIES,
-                facts -> new IncidentPanel.Change(facts, touches).stepsShown());
-        List<TimelineEntry> entries = page.newestEntries();
-        IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touches);
-        Set<String> render = new HashSet<>();
-        if (change.stateChanged()) {
-            render.addAll(Set.of("head", "stages", "actions"));
-        }
-        // a stage change moves no step: the page takes each stage box's state from the stage bar
-        if (change.statusChanged()) {
-            render.add("runbook");
-        }
-        model.addAttribute("markedSteps", change.statusChanged() ? List.of() : change.markedSteps().stream()
-                .flatMap(marked -> page.runbook().step(marked.stage(), marked.step())
-                        .map(step -> new MarkedStep(marked.stage(), step)).stream())
-                .toList());
-        fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), viewer);
-        model.addAttribute("render", render);
-        model.addAttribute("lastEntry", entries.isEmpty() ? known : entries.getFirst().id());
-        model.addAttribute("more", entries.size() >= LIVE_ENTRIES);
-        model.addAttribute("liveNotice", entries.stream()
-                .filter(entry -> entry.fact() instanceof Fact.StageEntered)
-                .findFirst()
-                .map(entry -> words.describe(entry, page.runbook()))
-                .orElse(null));
+        live.update(model.asMap(), IncidentKey.of(key), after, IncidentPanel.Touch.parse(touched), LivePages.canAct(viewer));
         return "incident/live";
     }
 
-    /** What the page's panels show; the module panels only of {@code modules}. */
-    private void fill(Model model, Incidents.Page page, List<IncidentPanel> modules, Authentication viewer) {
-        IncidentView incident = page.incident();
-        Runbook runbook = page.runbook();
-        model.addAttribute("incident", incident);
-        model.addAttribute("runbook", runbook);
-        model.addAttribute("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
-        // the whole time axis, from t0 to the end of the last window: its length and how much has passed
-        long axis = Duration.between(incident.startedAt(), incident.stages().getLast().endsAt()).toMillis();
-        Instant upTo = incident.resolvedAt() != null ? incident.resolvedAt() : incident.serverTime();
-        model.addAttribute("axis", new long[] {axis, Math.clamp(Duration.between(incident.startedAt(), upTo).toMillis(), 0, axis)});
-        model.addAttribute("stageLeft", incident.stages().stream().collect(Collectors.toMap(
-                IncidentView.StageWindow::key, w -> left(incident.serverTime(), w.endsAt()))));
-        model.addAttribute("marks", incident.steps().stream()
-                .collect(Collectors.toMap(m -> m.stage() + "/" + m.step(), m -> m)));
-        model.addAttribute("timeline", page.newestEntries().stream()
-                .map(entry -> new TimelineLine(entry, TimelineWords.CLOCK_TIME.format(entry.at()), words.describe(entry, runbook))).toList());
-        model.addAttribute("canAct", viewer.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-                .anyMatch(ACTING_ROLES::contains));
-        model.addAttribute("open", incident.status() == IncidentStatus.OPEN);
-        model.addAttribute("allowed", incident.allowedActions().stream().map(IncidentAction::path).toList());
-        model.addAttribute("stageBoxes", stageBoxes(incident, runbook));
-        // each window's progress bar: its length and how much of it has passed, in milliseconds
-        model.addAttribute("progress", incident.stages().stream().collect(Collectors.toMap(
-                IncidentView.StageWindow::key, w -> {
-                    long length = Duration.between(w.startsAt(), w.endsAt()).toMillis();
-                    long passed = Duration.between(w.startsAt(), incident.serverTime()).toMillis();
-                    long shown = switch (w.state()) {
-                        case "passed" -> length;
-                        case "current" -> Math.clamp(passed, 0, length);
-                        default -> 0;
-                    };
-                    return new long[] {length, shown};
-                })));
-        model.addAttribute("panels", modules.stream()
-                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(page.ref())))
-                .toList());
-    }
-
-    record PanelView(String name, String template, Map<String, Object> data) {
-    }
-
-    /** One stage's steps on the page, in the state its window is in (passed, current, upcoming). */
-    record StageBox(String key, String title, String goal, List<Runbook.Step> steps, String state) {
-    }
-
-    /** A step a live update shows again because it was marked. */
-    record MarkedStep(String stageKey, Runbook.Step step) {
-    }
-
-    /** Every stage's box, and the follow-up's when it has steps or has begun. */
-    private List<StageBox> stageBoxes(IncidentView incident, Runbook runbook) {
-        Map<String, String> states = incident.stages().stream()
-                .collect(Collectors.toMap(IncidentView.StageWindow::key, IncidentView.StageWindow::state));
-        List<StageBox> boxes = new ArrayList<>(runbook.stages().stream()
-                .map(stage -> new StageBox(stage.key(), stage.title(), stage.goal(), stage.steps(), states.get(stage.key())))
-                .toList());
-        boolean followingUp = Runbook.FOLLOW_UP.equals(incident.stage().key());
-        if (followingUp || !runbook.followUp().isEmpty()) {
-            boxes.add(new StageBox(Runbook.FOLLOW_UP, message("stage.followUp"), null, runbook.followUp(),
-                    followingUp ? "current" : "upcoming"));
-        }
-        return boxes;
-    }
-
-    /** Server-sent events when this incident changes, on any replica; the page then refreshes itself. */
+    /**
+     * Server-sent events when this incident changes, on any replica. A page names the newest entry it shows
+     * ({@code after}) and is sent its panels, rendered for its reader; without it, each event names the newest entry.
+     */
     @GetMapping(value = "/incidents/{key}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter incidentEvents(@PathVariable String key,
-            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
-        return incidents.changes(IncidentKey.of(key), lastEventId, streamAccess.whileAllowed(request));
+    SseEmitter incidentEvents(@PathVariable String key, @RequestParam(required = false) Long after,
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
+            Authentication viewer, Model model) {
+        IncidentKey incident = IncidentKey.of(key);
+        if (after == null) {
+            return incidents.changes(incident, lastEventId, streamAccess.whileAllowed(request));
+        }
+        return incidents.pageChanges(incident, after, lastEventId, streamAccess.whileAllowed(request),
+                live.incidentUpdates(incident, reader(viewer, model)));
     }
 
-    /** Server-sent events when any incident changes, for the dashboard. */
+    /** Server-sent events when any incident changes, for the dashboard: with {@code after}, its lists as they now are. */
     @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter allEvents(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
-            HttpServletRequest request) {
-        return incidents.changes(null, lastEventId, streamAccess.whileAllowed(request));
+    SseEmitter allEvents(@RequestParam(required = false) Long after,
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
+            Authentication viewer, Model model) {
+        if (after == null) {
+            return incidents.changes(null, lastEventId, streamAccess.whileAllowed(request));
+        }
+        return incidents.pageChanges(null, after, lastEventId, streamAccess.whileAllowed(request),
+                live.dashboardUpdates(reader(viewer, model)));
+    }
+
+    private static LivePages.Reader reader(Authentication viewer, Model model) {
+        return new LivePages.Reader(LocaleContextHolder.getLocale(), LivePages.canAct(viewer), model.getAttribute("viewer"));
     }
 
     @PostMapping("/incidents/{key}/actions/{action}")
@@ -373,10 +262,6 @@ class IncidentPages {
         return "redirect:/incidents/" + key + "#step-" + stage + "-" + step;
     }
 
-    /** A timeline entry in the reader's language (a person's own words stay as they were written). */
-    record TimelineLine(TimelineEntry entry, String time, String text) {
-    }
-
     /** Runs a change and goes back to the incident, with a notice or the reason it was refused. */
     private String attempt(String key, RedirectAttributes redirect, String notice, Runnable change) {
         try {
@@ -406,7 +291,4 @@ class IncidentPages {
         return messages.getMessage(key, args, LocaleContextHolder.getLocale());
     }
 
-    private static Incidents.Query query(Set<IncidentStatus> statuses, int size) {
-        return new Incidents.Query(statuses, null, null, null, null, null, null, 0, size);
-    }
 }

@@ -179,6 +179,18 @@ public class Incidents {
         return changes.subscribe(key.toString(), lastEventId, () -> timeline.latestId(id), allowed);
     }
 
+    /**
+     * A page's stream of its incident's changes ({@code key}) or of all of them (null), sent as {@code renderer}
+     * renders them; {@code after}: the newest entry the page shows.
+     */
+    SseEmitter pageChanges(IncidentKey key, long after, String lastEventId, BooleanSupplier allowed, IncidentChanges.Renderer renderer) {
+        if (key == null) {
+            return changes.subscribePage(IncidentChanges.ALL, after, lastEventId, () -> timeline.latestId(null), allowed, renderer);
+        }
+        long id = find(key).id();
+        return changes.subscribePage(key.toString(), after, lastEventId, () -> timeline.latestId(id), allowed, renderer);
+    }
+
     /** Open incidents by their current stage, for the metrics. */
     Map<String, Long> openByStage() {
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -29,7 +29,8 @@
  * The {@code Incident} aggregate guards its own transitions. Its deadlines are persisted; the package-private
  * {@code IncidentDeadlines} finds those due and fires each exactly once across replicas (the row lock,
  * {@code SKIP LOCKED}), driven by {@code IncidentTimers}. {@code IncidentChanges} tells open pages and
- * streams of changes on any replica through PostgreSQL {@code LISTEN/NOTIFY}. The API and the pages are
- * package-private controllers.
+ * streams of changes on any replica through PostgreSQL {@code LISTEN/NOTIFY}; {@code LivePages} makes what the
+ * incident page and the dashboard show, for a whole page and for the updates each open page's stream is sent
+ * (rendered outside any request, for its reader). The API and the pages are package-private controllers.
  */
 package dev.goldenfive.incident;
