@@ -101,9 +101,12 @@ class IncidentChanges implements SmartLifecycle {
         this.heartbeat = settings.streamHeartbeat();
     }
 
-    /** Renders a page's live update: everything after entry {@code after}, and the panels {@code touches} names. */
+    /**
+     * Renders a page's live update: the panels {@code touches} names, and when {@code entries} (new entries may
+     * have come) everything after entry {@code after}.
+     */
     interface Renderer {
-        Update render(long after, Set<IncidentPanel.Touch> touches);
+        Update render(long after, Set<IncidentPanel.Touch> touches, boolean entries);
     }
 
     /** A rendered live update and the newest entry it brings; {@code more}: there are newer ones to send. */
@@ -129,6 +132,8 @@ class IncidentChanges implements SmartLifecycle {
         /** The newest entry the page shows. */
         private long shown;
         private final Set<IncidentPanel.Touch> touches = EnumSet.noneOf(IncidentPanel.Touch.class);
+        /** Entries newer than {@link #shown} may have come. */
+        private boolean entries;
         private boolean due;
         private boolean running;
 
@@ -140,12 +145,32 @@ class IncidentChanges implements SmartLifecycle {
 
         /** A change: a new entry {@code entryId} (or {@link #NO_ENTRY}) and what it touched. */
         void ask(long entryId, Set<IncidentPanel.Touch> touched) {
+            ask(entryId > shown(), touched);
+        }
+
+        /** Anything may have changed (changes were missed): everything again. */
+        void askAll() {
+            ask(true, EnumSet.allOf(IncidentPanel.Touch.class));
+        }
+
+        private long shown() {
             lock.lock();
             try {
-                if (touched.isEmpty() && entryId <= shown) {
+                return shown;
+            }
+            finally {
+                lock.unlock();
+            }
+        }
+
+        private void ask(boolean newEntries, Set<IncidentPanel.Touch> touched) {
+            lock.lock();
+            try {
+                if (touched.isEmpty() && !newEntries) {
                     return;
                 }
                 touches.addAll(touched);
+                entries |= newEntries;
                 due = true;
                 if (running) {
                     return;
@@ -161,6 +186,7 @@ class IncidentChanges implements SmartLifecycle {
         private void sendWhileDue() {
             while (true) {
                 long after;
+                boolean withEntries;
                 Set<IncidentPanel.Touch> asked;
                 lock.lock();
                 try {
@@ -170,6 +196,8 @@ class IncidentChanges implements SmartLifecycle {
                     }
                     due = false;
                     after = shown;
+                    withEntries = entries;
+                    entries = false;
                     asked = touches.isEmpty() ? Set.of() : EnumSet.copyOf(touches);
                     touches.clear();
                 }
@@ -179,7 +207,7 @@ class IncidentChanges implements SmartLifecycle {
                 Timer.Sample sample = Timer.start();
                 Update update;
                 try {
-                    update = renderer.render(after, asked);
+                    update = renderer.render(after, asked, withEntries);
                 }
                 catch (RuntimeException failed) {
                     // the database away, say: the next change asks again, for this one's panels too
@@ -187,6 +215,7 @@ class IncidentChanges implements SmartLifecycle {
                     lock.lock();
                     try {
                         touches.addAll(asked);
+                        entries |= withEntries;
                         running = false;
                     }
                     finally {
@@ -200,6 +229,7 @@ class IncidentChanges implements SmartLifecycle {
                 lock.lock();
                 try {
                     shown = Math.max(shown, update.lastEntry());
+                    entries |= update.more();
                     due |= update.more();
                 }
                 finally {
@@ -296,7 +326,12 @@ class IncidentChanges implements SmartLifecycle {
         Pusher pusher = new Pusher(emitter, renderer, shown);
         open(key, allowed, new Stream(emitter, allowed, pusher));
         write(emitter, SseEmitter.event().name("ready").data("{\"key\":\"" + key + "\"}"));
-        pusher.ask(newestEntryId.getAsLong(), lastEventId == null ? Set.of() : EnumSet.allOf(IncidentPanel.Touch.class));
+        if (lastEventId == null) {
+            pusher.ask(newestEntryId.getAsLong(), Set.of());
+        }
+        else {
+            pusher.askAll();
+        }
         return emitter;
     }
 
@@ -359,7 +394,7 @@ class IncidentChanges implements SmartLifecycle {
     private void deliverToAll() {
         subscribers.forEach((key, set) -> set.forEach(stream -> {
             if (stream.pusher() != null) {
-                stream.pusher().ask(NO_ENTRY, EnumSet.allOf(IncidentPanel.Touch.class));
+                stream.pusher().askAll();
             }
             else {
                 senders.execute(() -> send(stream.emitter(), "changed", key, NO_ENTRY, "all"));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.thymeleaf.context.Context;
@@ -93,9 +94,9 @@ class LivePages {
      * incident's own panels when its state changed, all its steps only when its status did — a stage change moves
      * no step; a marked step alone; a module's panel when it says so; only new timeline entries for a note), the new
      * entries, and a notice when the stage changed. At most {@link #LIVE_ENTRIES} entries at a time; {@code more}
-     * says there are others.
+     * says there are others. Returns the incident as it was read.
      */
-    void update(Map<String, Object> model, IncidentKey key, long after, Set<IncidentPanel.Touch> touches, boolean canAct) {
+    IncidentRef update(Map<String, Object> model, IncidentKey key, long after, Set<IncidentPanel.Touch> touches, boolean canAct) {
         long known = Math.max(0, after);
         // the marks of the steps are read only when steps are shown again
         Incidents.Page page = incidents.pageSince(key, known, LIVE_ENTRIES,
@@ -123,6 +124,26 @@ class LivePages {
                 .findFirst()
                 .map(entry -> words.describe(entry, page.runbook()))
                 .orElse(null));
+        return page.ref();
+    }
+
+    /**
+     * A live update of what changed without an entry (new evidence): the panels it touched, and nothing read
+     * for the rest of the page; {@code shown}: the newest entry the page shows; {@code known}: the incident as
+     * the page's last update with entries read it (what a panel is told of it changes only with an entry), or null.
+     */
+    void touched(Map<String, Object> model, IncidentKey key, long shown, Set<IncidentPanel.Touch> touches, IncidentRef known) {
+        IncidentRef ref = known != null ? known
+                : incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key.toString()));
+        IncidentPanel.Change change = new IncidentPanel.Change(List.of(), touches);
+        model.put("panels", panels.stream().filter(panel -> panel.changedBy(change))
+                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(ref)))
+                .toList());
+        model.put("render", Set.of());
+        model.put("markedSteps", List.of());
+        model.put("timeline", List.of());
+        model.put("serverTime", clock.instant());
+        model.put("lastEntry", shown);
     }
 
     /** The dashboard's two lists. */
@@ -139,15 +160,23 @@ class LivePages {
 
     /** The incident page's live updates for {@code reader}, rendered for its event stream. */
     IncidentChanges.Renderer incidentUpdates(IncidentKey key, Reader reader) {
-        return (after, touches) -> {
+        AtomicReference<IncidentRef> known = new AtomicReference<>();
+        return (after, touches, entries) -> {
             Map<String, Object> model = new HashMap<>();
-            return render("incident/live", reader, model, () -> update(model, key, after, touches, reader.canAct()));
+            return render("incident/live", reader, model, () -> {
+                if (entries) {
+                    known.set(update(model, key, after, touches, reader.canAct()));
+                }
+                else {
+                    touched(model, key, after, touches, known.get());
+                }
+            });
         };
     }
 
     /** The dashboard's live updates for {@code reader}, rendered for its event stream. */
     IncidentChanges.Renderer dashboardUpdates(Reader reader) {
-        return (after, touches) -> {
+        return (after, touches, entries) -> {
             Map<String, Object> model = new HashMap<>();
             return render("incident/dashboard-live", reader, model, () -> dashboard(model));
         };
@@ -173,6 +202,7 @@ class LivePages {
         IncidentView incident = page.incident();
         Runbook runbook = page.runbook();
         model.put("incident", incident);
+        model.put("serverTime", incident.serverTime());
         model.put("runbook", runbook);
         model.put("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
         // the whole time axis, from t0 to the end of the last window: its length and how much has passed

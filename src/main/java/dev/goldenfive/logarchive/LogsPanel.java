@@ -15,9 +15,9 @@ import dev.goldenfive.probe.ProbeSearch;
 import dev.goldenfive.timeline.Fact;
 
 /**
- * The logs section of the incident page: pinned lines, then the newest lines of the incident's service and
- * environment, and of the trace ids in its evidence, from five minutes before it started until now (or its
- * resolution).
+ * The logs section of the incident page: the newest lines of the incident's service and environment, and of the
+ * trace ids in its evidence, from five minutes before it started until now (or its resolution). The lines pinned
+ * to it are a panel of their own ({@link PinsPanel}), so new trace ids do not read the pins again.
  */
 @Component
 class LogsPanel implements IncidentPanel {
@@ -26,13 +26,11 @@ class LogsPanel implements IncidentPanel {
     static final int SHOWN = 50;
 
     private final LogSearch search;
-    private final LogPins pins;
     private final ProbeSearch probes;
     private final Clock clock;
 
-    LogsPanel(LogSearch search, LogPins pins, ProbeSearch probes, Clock clock) {
+    LogsPanel(LogSearch search, ProbeSearch probes, Clock clock) {
         this.search = search;
-        this.pins = pins;
         this.probes = probes;
         this.clock = clock;
     }
@@ -74,7 +72,6 @@ class LogsPanel implements IncidentPanel {
             failed = true;
         }
         return Map.of("incident", incident.key(), "failed", failed,
-                "pins", pins.of(incident).stream().map(p -> LogPages.Shown.plain(p.line())).toList(),
                 "lines", lines.stream().map(LogPages.Shown::plain).toList(),
                 "query", "service:\"" + incident.service() + "\" env:\"" + incident.environment() + "\"",
                 "from", from.toString().substring(0, 16), "to", to.toString().substring(0, 16));

@@ -84,16 +84,14 @@ public class Evidence {
     @Transactional(readOnly = true)
     View of(IncidentRef incident, boolean listResults) {
         Runbook runbook = runbooks.require(incident.runbookVersionId());
-        List<StoredResult> newest = newest(incident.id());
-        List<CheckState> checks = CheckEvaluation.checks(runbook, newest);
+        Newest newest = newest(incident.id());
+        List<CheckState> checks = CheckEvaluation.checks(runbook, newest.results());
         List<StoredResult> listed = !listResults ? List.of() : jdbc.sql("select " + COLUMNS
                         + " from probe_result where incident_id = :id order by started_at desc, id desc limit :limit")
                 .param("id", incident.id()).param("limit", LISTED_RESULTS)
                 .query(this::stored).list();
-        long total = jdbc.sql("select results from incident_evidence where incident_id = :id")
-                .param("id", incident.id()).query(Long.class).optional().orElse(0L);
-        return new View(incident.key().toString(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest),
-                listed, total);
+        return new View(incident.key().toString(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest.results()),
+                listed, newest.total());
     }
 
     /** A result just stored for an incident: its row and the probe it belongs to. */
@@ -134,7 +132,7 @@ public class Evidence {
         jdbc.sql("select pg_advisory_xact_lock(:namespace, :id)")
                 .param("namespace", LOCK_NAMESPACE).param("id", (int) incident.id()).query().singleRow();
         Runbook runbook = runbooks.require(incident.runbookVersionId());
-        List<CheckState> checks = CheckEvaluation.checks(runbook, newest(incident.id()));
+        List<CheckState> checks = CheckEvaluation.checks(runbook, newest(incident.id()).results());
         Optional<Diagnosis> diagnosis = CheckEvaluation.diagnose(runbook, checks);
         var before = jdbc.sql("select checks, diagnosis_rule from incident_evidence where incident_id = :id")
                 .param("id", incident.id())
@@ -184,12 +182,25 @@ public class Evidence {
     }
 
     /** The newest result of each probe: per type, target, path and sender. */
-    private List<StoredResult> newest(long incidentId) {
-        return jdbc.sql("select r.body, r.submitter, r.received_at from probe_newest n join probe_result r on r.id = n.result_id"
+    /** The newest result of each probe of an incident, and how many results it has in all. */
+    private record Newest(List<StoredResult> results, long total) {
+    }
+
+    /** Both in one query: the incident page reads them on every update of its evidence. */
+    private Newest newest(long incidentId) {
+        return jdbc.sql("select r.body, r.submitter, r.received_at, e.results from probe_newest n"
+                        + " join probe_result r on r.id = n.result_id left join incident_evidence e on e.incident_id = n.incident_id"
                         + " where n.incident_id = :id")
                 .param("id", incidentId)
-                .query(this::stored)
-                .list();
+                .query((ResultSet rs) -> {
+                    List<StoredResult> results = new ArrayList<>();
+                    long total = 0;
+                    while (rs.next()) {
+                        total = rs.getLong("results");
+                        results.add(stored(rs, results.size()));
+                    }
+                    return new Newest(results, total);
+                });
     }
 
     private static List<GridRow> grid(List<StoredResult> newest) {

@@ -306,7 +306,8 @@ class IncidentPagesTest {
                 .doesNotContain("id=\"panel-evidence\"");
         assertThat(evidence).as("results without trace ids leave the logs alone")
                 .contains("id=\"panel-evidence\"").doesNotContain("id=\"panel-logs\"").doesNotContain("id=\"panel-runbook\"");
-        assertThat(traced).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
+        assertThat(traced).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"")
+                .as("pinned lines are not read again for new trace ids").doesNotContain("id=\"panel-pins\"");
         assertThat(anything).contains("id=\"panel-evidence\"").contains("id=\"panel-logs\"");
         assertThat(marked).as("a marked step comes alone").contains("id=\"step-connectivity-dns\"").contains("resolver fine")
                 .doesNotContain("id=\"step-connectivity-ping\"").doesNotContain("id=\"panel-runbook\"");

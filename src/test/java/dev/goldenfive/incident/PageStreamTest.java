@@ -2,8 +2,10 @@ package dev.goldenfive.incident;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.goldenfive.Api;
 import dev.goldenfive.EventStream;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.SignedIn;
@@ -65,6 +68,28 @@ class PageStreamTest {
                 .contains("action=\"/incidents/" + key + "/actions/resolve\"")
                 .as("no request to take a CSRF token from: the page gives its own").doesNotContain("_csrf")
                 .contains("Proxy switch and cache clean").doesNotContain("the mirror answers");
+    }
+
+    @Test
+    void aProbeResultThatChangesNoCheckArrivesAsTheEvidencePanelAlone() throws Exception {
+        IncidentKey key = declare("Pushed evidence");
+        Api api = new Api(port);
+        // the first result passes a check (an entry of its own); the same again changes nothing but the evidence
+        postProbe(api, key);
+        EventStream page = open("/incidents/" + key + "/events?after=" + newest(key), SignedIn.as(Role.RESPONDER, mvc, accounts), "en");
+        page.next("ready");
+
+        postProbe(api, key);
+
+        assertThat(nextUpdate(page)).contains("id=\"panel-evidence\"").contains("mirror.internal.example:443")
+                .doesNotContain("id=\"panel-stages\"").doesNotContain("id=\"panel-logs\"").doesNotContain("<li id=\"entry-");
+    }
+
+    private static void postProbe(Api api, IncidentKey key) throws Exception {
+        var posted = api.post("/api/v1/probes", GoldenfiveTest.ADMIN_TOKEN, "application/json", """
+                [{"id": "%s", "incident": "%s", "type": "tcp", "target": "mirror.internal.example:443",
+                  "startedAt": "%s", "durationMs": 12, "success": true}]""".formatted(UUID.randomUUID(), key, Instant.now()));
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     }
 
     @Test

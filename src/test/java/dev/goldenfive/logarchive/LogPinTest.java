@@ -66,6 +66,9 @@ class LogPinTest {
                 .get("lines").get(0).get("key").asString();
         mvc.perform(post("/incidents/" + key + "/logs/pin").cookie(responder).with(csrf()).param("line", line))
                 .andExpect(redirectedUrl("/incidents/" + key + "#logs-heading"));
+        String pinnedPage = mvc.perform(get("/incidents/" + key).cookie(responder)).andReturn().getResponse().getContentAsString();
+        assertThat(pinnedPage.substring(pinnedPage.indexOf("id=\"pins-heading\""), pinnedPage.indexOf("id=\"panel-logs\"")))
+                .as("the pinned line, above the logs").contains("own service line");
         var again = api.post("/api/v1/incidents/" + key + "/logs/pins", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{\"line\":\"" + line + "\"}");
         assertThat(again.statusCode()).as("pinned already").isEqualTo(200);
         JsonNode pins = json.readTree(api.get("/api/v1/incidents/" + key + "/logs/pins", GoldenfiveTest.ADMIN_TOKEN).body());
