@@ -304,7 +304,7 @@ class IncidentChanges implements SmartLifecycle {
      * {@code allowed}, asked after each heartbeat, says no.
      */
     SseEmitter subscribe(String key, String lastEventId, LongSupplier newestEntryId, BooleanSupplier allowed) {
-        SseEmitter emitter = open(key, allowed, null);
+        SseEmitter emitter = open(key, new Stream(new UnbufferedEmitter(), allowed, null));
         long currentEntryId = newestEntryId.getAsLong();
         send(emitter, "ready", key, currentEntryId);
         // a reconnecting client sends the id of the last event it saw: tell it at once if it missed one
@@ -324,7 +324,7 @@ class IncidentChanges implements SmartLifecycle {
         long shown = lastEventId == null ? after : Math.max(after, entryId(lastEventId, after));
         SseEmitter emitter = new UnbufferedEmitter();
         Pusher pusher = new Pusher(emitter, renderer, shown);
-        open(key, allowed, new Stream(emitter, allowed, pusher));
+        open(key, new Stream(emitter, allowed, pusher));
         write(emitter, SseEmitter.event().name("ready").data("{\"key\":\"" + key + "\"}"));
         if (lastEventId == null) {
             pusher.ask(newestEntryId.getAsLong(), Set.of());
@@ -340,20 +340,19 @@ class IncidentChanges implements SmartLifecycle {
         return id.matches("\\d{1,18}") ? Long.parseLong(id) : otherwise;
     }
 
-    /** Registers a stream (a new plain one when {@code stream} is null); refused with 503 beyond {@link #MAX_STREAMS}. */
-    private SseEmitter open(String key, BooleanSupplier allowed, Stream stream) {
+    /** Registers a stream; refused with 503 beyond {@link #MAX_STREAMS}. */
+    private SseEmitter open(String key, Stream stream) {
         if (subscriberCount() >= MAX_STREAMS) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " live streams already."), null);
         }
-        Stream opened = stream != null ? stream : new Stream(new UnbufferedEmitter(), allowed, null);
         Set<Stream> set = subscribers.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>());
-        set.add(opened);
-        Runnable remove = () -> set.remove(opened);
-        opened.emitter().onCompletion(remove);
-        opened.emitter().onTimeout(remove);
-        opened.emitter().onError(error -> remove.run());
-        return opened.emitter();
+        set.add(stream);
+        Runnable remove = () -> set.remove(stream);
+        stream.emitter().onCompletion(remove);
+        stream.emitter().onTimeout(remove);
+        stream.emitter().onError(error -> remove.run());
+        return stream.emitter();
     }
 
     /** A stream that tells reverse proxies (nginx, the nginx ingress) not to hold events back in a buffer. */
