@@ -22,6 +22,8 @@
 #   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text)
 #   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
 # Options: -n  print the results and the JSON, post nothing;  -h  this help.
+# Exit status: 0 every probe passed; 1 some failed (their results were posted, or printed with -n);
+# 2 the probes could not run or their results could not be posted. A CI job can gate on it.
 set -u
 # numbers with a decimal point, whatever the machine's language
 LC_ALL=C
@@ -88,6 +90,7 @@ HOST=$(hostname 2>/dev/null | cut -c1-40)
 HOST=${HOST:-agent}
 RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 COUNT=0
+FAILED=0
 
 # JSON string: backslashes and quotes escaped, control characters dropped.
 json() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
@@ -101,6 +104,7 @@ clock() { c=$(date +%s.%N 2>/dev/null); case "$c" in *N|"") date +%s ;; *) print
 # (sh has no local variables: those of this function start with r_, so no caller's are overwritten)
 record() {
     COUNT=$((COUNT + 1))
+    [ "$7" = true ] || FAILED=$((FAILED + 1))
     r_error=""
     if [ "$7" = false ] && [ -n "$9" ]; then r_error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}"; fi
     r_incident=""
@@ -193,13 +197,21 @@ probe_http() {
     phases="$phases,\"processingMs\":$(elapsed_ms "$ready" "$first"),\"transferMs\":$(elapsed_ms "$first" "$total")}"
     host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,')
     if [ "$path" = direct ]; then
-        # TCP: did the connection open?  TLS: did the handshake complete with a certificate curl trusts?
-        if awk -v c="$connect" 'BEGIN { exit !(c > 0) }'; then
+        # TCP: did the connection open?  Told by curl's error, not its timings: after a failed handshake curl
+        # reports no connect time although the connection had opened. 6: no address, 7: refused or
+        # unreachable, 28: a timeout, before the connection opened if curl says so.
+        case "$rc" in
+            6|7) opened=false ;;
+            28) case "$error" in *SSL*|*TLS*) opened=true ;; *"ailed to connect"*|*"onnection timed out"*) opened=false ;; *) opened=true ;; esac ;;
+            *) opened=true ;;
+        esac
+        if [ "$opened" = true ]; then
             record tcp "$host" direct direct "$started" "$(ms "$connect")" true "" "" "connected"
+            # TLS, only over a connection that opened: a refused port is a TCP failure, not a TLS one
+            case "$url" in https://*) probe_tls "$host" "$started" "$connect" "$tls" "$verify" "$error" ;; esac
         else
             record tcp "$host" direct direct "$started" "$(ms "$total")" false "" "$error" "${error:-no connection}"
         fi
-        case "$url" in https://*) probe_tls "$host" "$started" "$connect" "$tls" "$verify" "$error" ;; esac
     fi
     http=",\"http\":{\"status\":$code${version:+,\"version\":\"HTTP/$version\"}}"
     [ "$code" = 000 ] && http=""
@@ -218,10 +230,12 @@ probe_tls() {
         t_cert=$(printf '' | $LIMIT openssl s_client -servername "$t_name" -connect "$t_name:$t_port" 2>/dev/null \
             | openssl x509 -noout -enddate -subject -issuer 2>/dev/null)
         t_end=$(printf '%s\n' "$t_cert" | sed -n 's/^notAfter=//p')
-        t_expiry=$(date -u -d "$t_end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
+        # no certificate, no expiry: an empty date would read as today's midnight
+        t_expiry=""
+        [ -n "$t_end" ] && t_expiry=$(date -u -d "$t_end" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
         t_subject=$(printf '%s\n' "$t_cert" | sed -n 's/^subject=//p')
         t_issuer=$(printf '%s\n' "$t_cert" | sed -n 's/^issuer=//p')
-        t_json=",\"tls\":{\"subject\":$(json "$t_subject"),\"issuer\":$(json "$t_issuer")${t_expiry:+,\"earliestCertExpiry\":\"$t_expiry\"}}"
+        [ -n "$t_subject$t_end" ] && t_json=",\"tls\":{\"subject\":$(json "$t_subject"),\"issuer\":$(json "$t_issuer")${t_expiry:+,\"earliestCertExpiry\":\"$t_expiry\"}}"
     fi
     if awk -v a="$t_appconnect" 'BEGIN { exit !(a > 0) }' && [ "${t_verify:-0}" = 0 ]; then
         record tls "$t_host" direct direct "$t_started" "$(elapsed_ms "$t_connect" "$t_appconnect")" true "$t_json" "" "handshake ok"
@@ -290,19 +304,22 @@ probe_build
 
 BODY="$WORK/body.json"
 { printf '[\n'; cat "$RESULTS"; printf '\n]\n'; } > "$BODY"
+# 0: every probe passed; 1: some failed
+outcome() { [ "$FAILED" -eq 0 ] && exit 0; echo "goldenfive-probe: $FAILED of $COUNT probes failed" >&2; exit 1; }
 if [ "$DRY_RUN" -eq 1 ]; then
     cat "$BODY"
-    exit 0
+    outcome
 fi
 # the token reaches curl on stdin, not on its command line, where anyone on the machine could read it
 answer=$(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 10 -m 60 -X POST \
     -H 'Content-Type: application/json' --data-binary "@$BODY" -w '\n%{http_code}' "${URL%/}/api/v1/probes") \
-    || { echo "goldenfive-probe: could not reach $URL" >&2; exit 1; }
+    || { echo "goldenfive-probe: could not reach $URL" >&2; exit 2; }
 status=$(printf '%s\n' "$answer" | tail -n 1)
 if [ "$status" != 200 ]; then
     echo "goldenfive-probe: goldenfive answered $status:" >&2
     printf '%s\n' "$answer" | sed '$d' >&2
-    exit 1
+    exit 2
 fi
 created=$(printf '%s' "$answer" | sed -n 's/^{"created":\([0-9]*\),"repeated":\([0-9]*\).*/\1 new, \2 repeated/p')
 echo "goldenfive-probe: posted $COUNT results to $URL (${created:-see goldenfive})" >&2
+outcome

@@ -5,6 +5,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +79,7 @@ class AgentScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(process.exitValue()).as("posted, and some failed: " + output).isEqualTo(1);
         assertThat(output).contains("FAIL goproxy  mirror").contains("posted");
         JsonNode evidence = json.readTree(api.get("/api/v1/incidents/" + key + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
         Map<String, String> states = evidence.get("checks").valueStream()
@@ -99,14 +102,19 @@ class AgentScriptTest {
         String local = "http://127.0.0.1:" + modules.getAddress().getPort();
 
         String closed = "http://127.0.0.1:" + BlackboxExporterTest.freePort();
-        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local, closed).redirectErrorStream(true);
+        String refusedTls = "https://127.0.0.1:" + BlackboxExporterTest.freePort();
+        // a port that accepts connections but speaks no TLS: the handshake fails, and there is no certificate
+        String plainAsTls = "https://127.0.0.1:" + modules.getAddress().getPort();
+        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local, closed, refusedTls, plainAsTls)
+                .redirectErrorStream(true);
         run.environment().putAll(Map.of("GOPROXY", local, "GOSUMDB", "off", "GOLDENFIVE_MIRROR", local, "PATH", path()));
         Process process = run.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(process.exitValue()).as(output).isZero();
-        JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1));
+        assertThat(process.exitValue()).as("some probes failed: " + output).isEqualTo(1);
+        JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1, output.lastIndexOf("\n]") + 2));
+        assertThat(output.substring(output.lastIndexOf("\n]"))).as("said after the results").contains("probes failed");
         assertThat(printed.valueStream().map(r -> r.get("type").asString())).contains("tcp", "http", "goproxy")
                 .doesNotContain("gosumdb", "dns");
         String report = output.substring(0, output.indexOf("\n["));
@@ -114,6 +122,44 @@ class AgentScriptTest {
         JsonNode refused = printed.valueStream().filter(r -> r.get("target").asString().equals(closed)).findFirst().orElseThrow();
         assertThat(refused.get("success").asBoolean()).isFalse();
         assertThat(refused.get("error").get("message").asString()).contains("onnect");
+
+        String refusedHost = refusedTls.substring("https://".length());
+        assertThat(printed.valueStream().filter(r -> r.get("target").asString().equals(refusedHost)))
+                .as("a refused port is a TCP failure, and no TLS was measured over it")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("type").asString()).isEqualTo("tcp");
+                    assertThat(r.get("success").asBoolean()).isFalse();
+                });
+        String plainHost = plainAsTls.substring("https://".length());
+        assertThat(printed.valueStream().filter(r -> r.get("target").asString().equals(plainHost)))
+                .extracting(r -> r.get("type").asString() + " " + r.get("success").asBoolean()).contains("tcp true", "tls false");
+        JsonNode noTls = printed.valueStream().filter(r -> r.get("target").asString().equals(plainHost) && r.get("type").asString().equals("tls"))
+                .findFirst().orElseThrow();
+        assertThat(noTls.has("tls")).as("no certificate: no subject, issuer or expiry made up").isFalse();
+    }
+
+    @Test
+    void theScriptSaysByItsExitStatusWhetherEveryProbePassedSomeFailedOrItCouldNotPost() throws Exception {
+        Path file = Files.createTempFile("goldenfive-probe", ".sh");
+        Files.writeString(file, api.get(AgentScript.PATH, null).body());
+        String local = "http://127.0.0.1:" + modules.getAddress().getPort();
+        Map<String, String> passing = Map.of("GOPROXY", local, "GOSUMDB", "off", "GOLDENFIVE_MIRROR", local, "PATH", path());
+
+        assertThat(exitStatus(file, passing, "-n", local)).as("every probe passed").isZero();
+        Map<String, String> unreachable = new HashMap<>(passing);
+        unreachable.putAll(Map.of("GOLDENFIVE_URL", "http://127.0.0.1:" + BlackboxExporterTest.freePort(), "GOLDENFIVE_TOKEN", "gfa_x"));
+        assertThat(exitStatus(file, unreachable, local)).as("goldenfive cannot be reached").isEqualTo(2);
+    }
+
+    private static int exitStatus(Path script, Map<String, String> environment, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder run = new ProcessBuilder(command).redirectErrorStream(true);
+        run.environment().putAll(environment);
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        return process.exitValue();
     }
 
     /** The machine's PATH without Go, so the script reads GOPROXY from the environment as it does where Go is absent. */
