@@ -374,16 +374,16 @@ class IncidentChanges implements SmartLifecycle {
     }
 
     /** Each write on its own virtual thread: a client that stops reading holds up nobody else. */
-    private void deliver(String key, long entryId, String touches) {
+    private void deliver(String key, long entryId, Set<IncidentPanel.Touch> touches) {
+        String labels = touches.stream().map(IncidentPanel.Touch::label).collect(Collectors.joining(","));
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
             for (Stream stream : subscribers.getOrDefault(audience, Set.of())) {
                 if (stream.pusher() != null) {
-                    // an entry says by itself what it changed; touches come only without one
-                    stream.pusher().ask(entryId, entryId == NO_ENTRY ? IncidentPanel.Touch.parse(touches) : Set.of());
+                    stream.pusher().ask(entryId, touches);
                 }
                 else {
-                    senders.execute(() -> send(stream.emitter(), "changed", key, entryId, touches));
+                    senders.execute(() -> send(stream.emitter(), "changed", key, entryId, labels));
                 }
             }
         }
@@ -471,7 +471,9 @@ class IncidentChanges implements SmartLifecycle {
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
                         String[] parts = notification.getParameter().split(" ");
-                        deliver(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : "all");
+                        // an entry says by itself what it changed; a change without one names what it touched
+                        deliver(parts[0], Long.parseLong(parts[1]),
+                                parts.length > 2 ? IncidentPanel.Touch.parse(parts[2]) : Set.of());
                     }
                 }
                 if (System.nanoTime() > nextHeartbeat) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -172,11 +173,7 @@ public class Incidents {
      * {@code allowed} says its reader may no longer read it.
      */
     public SseEmitter changes(IncidentKey key, String lastEventId, BooleanSupplier allowed) {
-        if (key == null) {
-            return changes.subscribe(IncidentChanges.ALL, lastEventId, () -> timeline.latestId(null), allowed);
-        }
-        long id = find(key).id();
-        return changes.subscribe(key.toString(), lastEventId, () -> timeline.latestId(id), allowed);
+        return changes.subscribe(audience(key), lastEventId, newestEntryId(key), allowed);
     }
 
     /**
@@ -184,11 +181,17 @@ public class Incidents {
      * renders them; {@code after}: the newest entry the page shows.
      */
     SseEmitter pageChanges(IncidentKey key, long after, String lastEventId, BooleanSupplier allowed, IncidentChanges.Renderer renderer) {
-        if (key == null) {
-            return changes.subscribePage(IncidentChanges.ALL, after, lastEventId, () -> timeline.latestId(null), allowed, renderer);
-        }
-        long id = find(key).id();
-        return changes.subscribePage(key.toString(), after, lastEventId, () -> timeline.latestId(id), allowed, renderer);
+        return changes.subscribePage(audience(key), after, lastEventId, newestEntryId(key), allowed, renderer);
+    }
+
+    private static String audience(IncidentKey key) {
+        return key == null ? IncidentChanges.ALL : key.toString();
+    }
+
+    /** How the newest entry of the incident (of any, when {@code key} is null) is read; refused when there is no such incident. */
+    private LongSupplier newestEntryId(IncidentKey key) {
+        Long id = key == null ? null : find(key).id();
+        return () -> timeline.latestId(id);
     }
 
     /** Open incidents by their current stage, for the metrics. */

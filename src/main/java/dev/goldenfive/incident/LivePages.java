@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.thymeleaf.context.Context;
@@ -162,8 +163,7 @@ class LivePages {
     IncidentChanges.Renderer incidentUpdates(IncidentKey key, Reader reader) {
         AtomicReference<IncidentRef> known = new AtomicReference<>();
         return (after, touches, entries) -> {
-            Map<String, Object> model = new HashMap<>();
-            return render("incident/live", reader, model, () -> {
+            return render("incident/live", reader, model -> {
                 if (entries) {
                     known.set(update(model, key, after, touches, reader.canAct()));
                 }
@@ -177,17 +177,17 @@ class LivePages {
     /** The dashboard's live updates for {@code reader}, rendered for its event stream. */
     IncidentChanges.Renderer dashboardUpdates(Reader reader) {
         return (after, touches, entries) -> {
-            Map<String, Object> model = new HashMap<>();
-            return render("incident/dashboard-live", reader, model, () -> dashboard(model));
+            return render("incident/dashboard-live", reader, this::dashboard);
         };
     }
 
-    /** Fills {@code model} and renders {@code template} with it, in the reader's language. */
-    private IncidentChanges.Update render(String template, Reader reader, Map<String, Object> model, Runnable fill) {
+    /** Renders {@code template} with the model {@code fill} makes, in the reader's language. */
+    private IncidentChanges.Update render(String template, Reader reader, Consumer<Map<String, Object>> fill) {
         Locale before = LocaleContextHolder.getLocale();
         LocaleContextHolder.setLocale(reader.locale());
         try {
-            fill.run();
+            Map<String, Object> model = new HashMap<>();
+            fill.accept(model);
             model.put("viewer", reader.viewer());
             String html = pushed.process(template, new Context(reader.locale(), model));
             return new IncidentChanges.Update(html, (long) model.get("lastEntry"), Boolean.TRUE.equals(model.get("more")));
