@@ -145,27 +145,9 @@ class IncidentChanges implements SmartLifecycle {
 
         /** A change: a new entry {@code entryId} (or {@link #NO_ENTRY}) and what it touched. */
         void ask(long entryId, Set<IncidentPanel.Touch> touched) {
-            ask(entryId > shown(), touched);
-        }
-
-        /** Anything may have changed (changes were missed): everything again. */
-        void askAll() {
-            ask(true, EnumSet.allOf(IncidentPanel.Touch.class));
-        }
-
-        private long shown() {
             lock.lock();
             try {
-                return shown;
-            }
-            finally {
-                lock.unlock();
-            }
-        }
-
-        private void ask(boolean newEntries, Set<IncidentPanel.Touch> touched) {
-            lock.lock();
-            try {
+                boolean newEntries = entryId > shown;
                 if (touched.isEmpty() && !newEntries) {
                     return;
                 }
@@ -181,6 +163,11 @@ class IncidentChanges implements SmartLifecycle {
                 lock.unlock();
             }
             senders.execute(this::sendWhileDue);
+        }
+
+        /** Anything may have changed (changes were missed): every panel, and entries of any id. */
+        void askAll() {
+            ask(Long.MAX_VALUE, EnumSet.allOf(IncidentPanel.Touch.class));
         }
 
         private void sendWhileDue() {
