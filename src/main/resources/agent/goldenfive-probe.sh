@@ -21,7 +21,11 @@
 #   GOLDENFIVE_MIRROR    the module mirror to try (default https://goproxy.cn)
 #   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text)
 #   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
+#   GOLDENFIVE_REFERENCE known-good addresses outside, not the target (host:port, comma-separated; an address
+#                        spares the resolver): when the target fails and these answer, the fault is not this
+#                        machine's network. Without ping (containers) they are what tells the two apart.
 # Options: -n  print the results and the JSON, post nothing;  -h  this help.
+# A probe that cannot run here (no ping, no connection for a TLS handshake) is posted as not measured, with why.
 # Exit status: 0 every probe passed; 1 some failed (their results were posted, or printed with -n);
 # 2 the probes could not run or their results could not be posted. A CI job can gate on it.
 set -u
@@ -91,6 +95,7 @@ HOST=${HOST:-agent}
 RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 COUNT=0
 FAILED=0
+UNMEASURED=0
 
 # JSON string: backslashes and quotes escaped, control characters dropped.
 json() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
@@ -101,19 +106,23 @@ elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { d = (b - a) * 1000; if (d < 0) d
 clock() { c=$(date +%s.%N 2>/dev/null); case "$c" in *N|"") date +%s ;; *) printf '%s\n' "$c" ;; esac; }
 
 # record TYPE TARGET PATH VIA STARTED DURATION_MS SUCCESS EXTRA_JSON ERROR SUMMARY
+# SUCCESS is true, false, or "unmeasured": the probe could not run here and ERROR says why.
 # (sh has no local variables: those of this function start with r_, so no caller's are overwritten)
 record() {
     COUNT=$((COUNT + 1))
-    [ "$7" = true ] || FAILED=$((FAILED + 1))
     r_error=""
-    if [ "$7" = false ] && [ -n "$9" ]; then r_error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}"; fi
+    case "$7" in
+        true) ;;
+        unmeasured) UNMEASURED=$((UNMEASURED + 1)); r_error=",\"notMeasured\":$(json "$9")"; set -- "$1" "$2" "$3" "$4" "$5" "$6" false "$8" "" "${10}" unmeasured ;;
+        *) FAILED=$((FAILED + 1)); [ -n "$9" ] && r_error=",\"error\":{\"class\":\"$1\",\"message\":$(json "$9")}" ;;
+    esac
     r_incident=""
     if [ -n "$INCIDENT" ]; then r_incident=",\"incident\":$(json "$INCIDENT")"; fi
     [ "$COUNT" -gt 1 ] && printf ',\n' >> "$RESULTS"
     printf '{"id":%s%s,"labels":%s,"type":"%s","target":%s,"path":"%s","via":%s,"startedAt":"%s","durationMs":%s,"success":%s%s%s,"env":%s}' \
         "$(json "$RUN-$COUNT")" "$r_incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
         "$r_error" "$8" "$ENV_JSON" >> "$RESULTS"
-    if [ "$7" = true ]; then r_mark="ok  "; else r_mark="FAIL"; fi
+    if [ "$7" = true ]; then r_mark="ok  "; elif [ "${11:-}" = unmeasured ]; then r_mark="n/a "; else r_mark="FAIL"; fi
     # the report goes to stderr: stdout carries only the JSON of -n
     printf '%s %-8s %-7s %-40s %s\n' "$r_mark" "$1" "$3" "$2" "${10}" >&2
 }
@@ -167,12 +176,23 @@ probe_dns() {
 
 probe_icmp() {
     host=$1
-    command -v ping >/dev/null 2>&1 || return 0
     started=$(now); t0=$(clock)
+    if ! command -v ping >/dev/null 2>&1; then
+        record icmp "$host" direct direct "$started" 0 unmeasured "" "ping is not installed" "ping is not installed"
+        return 0
+    fi
     out=$(ping -c 4 -W 2 "$host" 2>&1); rc=$?
     duration=$(elapsed_ms "$t0" "$(clock)")
-    # not allowed to send ICMP here (a container without CAP_NET_RAW): that says nothing about the network
-    case "$out" in *"ermission denied"*|*"ot permitted"*) return 0 ;; esac
+    # not allowed to send ICMP here (a container without CAP_NET_RAW), or no address to send it to: that says
+    # nothing about the network
+    case "$out" in
+        *"ermission denied"*|*"ot permitted"*)
+            record icmp "$host" direct direct "$started" "$duration" unmeasured "" "ping is not permitted here" "ping is not permitted"
+            return 0 ;;
+        *"name resolution"*|*"not known"*|*"unknown host"*|*"No address"*)
+            record icmp "$host" direct direct "$started" "$duration" unmeasured "" "the name did not resolve" "no address"
+            return 0 ;;
+    esac
     loss=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9.]*%\) packet loss.*/\1/p')
     if [ $rc -eq 0 ]; then
         record icmp "$host" direct direct "$started" "$duration" true "" "" "${loss:-0%} loss"
@@ -185,7 +205,7 @@ probe_icmp() {
 probe_http() {
     url=$1; path=$2; via=$3; shift 3
     started=$(now)
-    out=$(curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) "$@" \
+    out=$(curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) "$@" --trace-ascii "$WORK/trace" --trace-time \
         -w '%{http_code} %{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total} %{http_version} %{ssl_verify_result}' \
         "$url" 2>"$WORK/err"); rc=$?
     set -- $out
@@ -197,20 +217,19 @@ probe_http() {
     phases="$phases,\"processingMs\":$(elapsed_ms "$ready" "$first"),\"transferMs\":$(elapsed_ms "$first" "$total")}"
     host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,')
     if [ "$path" = direct ]; then
-        # TCP: did the connection open?  Told by curl's error, not its timings: after a failed handshake curl
-        # reports no connect time although the connection had opened. 6: no address, 7: refused or
-        # unreachable, 28: a timeout, before the connection opened if curl says so.
-        case "$rc" in
-            6|7) opened=false ;;
-            28) case "$error" in *SSL*|*TLS*) opened=true ;; *"ailed to connect"*|*"onnection timed out"*) opened=false ;; *) opened=true ;; esac ;;
-            *) opened=true ;;
-        esac
-        if [ "$opened" = true ]; then
-            record tcp "$host" direct direct "$started" "$(ms "$connect")" true "" "" "connected"
-            # TLS, only over a connection that opened: a refused port is a TCP failure, not a TLS one
-            case "$url" in https://*) probe_tls "$host" "$started" "$connect" "$tls" "$verify" "$error" ;; esac
+        # TCP, TLS and HTTP are told apart by what curl traced, not by its timings: after a failed or stalled
+        # handshake curl reports no connect time although the connection had opened.
+        opened_at=$(connected_at "$WORK/trace")
+        if [ "$rc" = 6 ]; then
+            record tcp "$host" direct direct "$started" 0 unmeasured "" "the name did not resolve" "no address"
+            case "$url" in https://*) record tls "$host" direct direct "$started" 0 unmeasured "" "the name did not resolve" "no address" ;; esac
+        elif [ -n "$opened_at" ]; then
+            record tcp "$host" direct direct "$started" "$(trace_ms "$WORK/trace" "$opened_at")" true "" "" "connected"
+            case "$url" in https://*) probe_tls "$host" "$started" "$connect" "$tls" "$verify" "$error" "$rc" ;; esac
         else
             record tcp "$host" direct direct "$started" "$(ms "$total")" false "" "$error" "${error:-no connection}"
+            # a refused or unreachable port is a TCP failure: there was no connection to shake hands over
+            case "$url" in https://*) record tls "$host" direct direct "$started" 0 unmeasured "" "no connection was opened" "no connection" ;; esac
         fi
     fi
     http=",\"http\":{\"status\":$code${version:+,\"version\":\"HTTP/$version\"}}"
@@ -222,8 +241,21 @@ probe_http() {
     fi
 }
 
+# The time of day curl's trace says the connection opened (curl 7 and 8 word it differently), or nothing.
+connected_at() { sed -n 's/^\([0-9:.]*\) == Info: \(Connected to\|Established connection to\) .*/\1/p' "$1" | head -n 1; }
+# Milliseconds from the trace's first line to the time of day $2.
+trace_ms() {
+    awk -v end="$2" 'function sec(t,  p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
+        NR == 1 { d = (sec(end) - sec($1)) * 1000; if (d < 0) d += 86400000; printf "%.1f", d; exit }' "$1"
+}
+
 probe_tls() {
-    t_host=$1; t_started=$2; t_connect=$3; t_appconnect=$4; t_verify=$5; t_error=$6
+    t_host=$1; t_started=$2; t_connect=$3; t_appconnect=$4; t_verify=$5; t_error=$6; t_rc=$7
+    # the server took the connection and never answered the handshake: it hangs, and that is no TLS verdict
+    if [ "$t_rc" = 28 ] && ! grep -q 'Server hello' "$WORK/trace"; then
+        record tls "$t_host" direct direct "$t_started" 0 unmeasured "" "the server sent no TLS answer within ${TIMEOUT}s" "no answer"
+        return 0
+    fi
     t_json=""
     if command -v openssl >/dev/null 2>&1; then
         t_name=${t_host%%:*}; t_port=${t_host##*:}; [ "$t_port" = "$t_host" ] && t_port=443
@@ -241,6 +273,22 @@ probe_tls() {
         record tls "$t_host" direct direct "$t_started" "$(elapsed_ms "$t_connect" "$t_appconnect")" true "$t_json" "" "handshake ok"
     else
         record tls "$t_host" direct direct "$t_started" "$(ms "$t_appconnect")" false "$t_json" "${t_error:-handshake failed}" "${t_error:-handshake failed}"
+    fi
+}
+
+# A known-good address (host:port) that is not the target: can this machine open a TCP connection anywhere
+# outside? The handshake offered on it is only a way to end the connection soon; whether it works is no matter.
+probe_reference() {
+    ref=$1; started=$(now)
+    case "$ref" in *:*) ;; *) ref="$ref:443" ;; esac
+    curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m "$TIMEOUT" -k --noproxy '*' --trace-ascii "$WORK/trace" --trace-time \
+        "https://$ref/" 2>"$WORK/err"
+    opened_at=$(connected_at "$WORK/trace")
+    if [ -n "$opened_at" ]; then
+        record tcp "$ref" reference direct "$started" "$(trace_ms "$WORK/trace" "$opened_at")" true "" "" "connected"
+    else
+        error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
+        record tcp "$ref" reference direct "$started" "$(trace_ms "$WORK/trace" "$(tail -n 1 "$WORK/trace" | cut -d' ' -f1)")" false "" "$error" "${error:-no connection}"
     fi
 }
 
@@ -288,6 +336,8 @@ probe_build() {
 
 [ $# -gt 0 ] || set -- "$(origin "$MODULE_PROXY")"
 echo "goldenfive-probe: $RUN" >&2
+# first the known-good addresses: if none answers, nothing else can, and the responder should know that first
+for ref in $(printf '%s' "${GOLDENFIVE_REFERENCE:-}" | tr ',' ' '); do probe_reference "$ref"; done
 for target in "$@"; do
     case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac
     host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,; s,^\[\(.*\)\]$,\1,')
@@ -305,7 +355,11 @@ probe_build
 BODY="$WORK/body.json"
 { printf '[\n'; cat "$RESULTS"; printf '\n]\n'; } > "$BODY"
 # 0: every probe passed; 1: some failed
-outcome() { [ "$FAILED" -eq 0 ] && exit 0; echo "goldenfive-probe: $FAILED of $COUNT probes failed" >&2; exit 1; }
+outcome() {
+    [ "$UNMEASURED" -eq 0 ] || echo "goldenfive-probe: $UNMEASURED of $COUNT probes could not be measured here" >&2
+    [ "$FAILED" -eq 0 ] && exit 0
+    echo "goldenfive-probe: $FAILED of $COUNT probes failed" >&2; exit 1
+}
 if [ "$DRY_RUN" -eq 1 ]; then
     cat "$BODY"
     outcome

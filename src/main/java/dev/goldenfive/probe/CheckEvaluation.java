@@ -21,7 +21,8 @@ import dev.goldenfive.timeline.Fact;
  * The evidence is the newest result of each probe: one per type, target, path and sender. A check looks at
  * those of its probe type whose target matches its glob and whose path matches its {@code via}. It has
  * <em>failed</em> when any of them does not meet its pass condition (the newest such result decides), has
- * <em>passed</em> when all of them do (the newest decides), and is <em>pending</em> without any. So one agent
+ * <em>passed</em> when all of them do (the newest decides), and is <em>pending</em> without any. Results that say
+ * the probe could not run count for nothing; with only those, the check is <em>not measured</em>. So one agent
  * that cannot get through is enough to fail a check, and a check passes again once every sender that failed
  * it has posted a passing result.
  */
@@ -48,18 +49,26 @@ final class CheckEvaluation {
         if (relevant.isEmpty()) {
             return new CheckState(check.key(), stage, check.title(), CheckState.State.PENDING, List.of(), null);
         }
-        for (StoredResult result : relevant) {
+        List<StoredResult> measured = relevant.stream().filter(r -> r.result().measured()).toList();
+        if (measured.isEmpty()) {
+            StoredResult latest = relevant.getFirst();
+            String why = latest.result().notMeasured();
+            return new CheckState(check.key(), stage, check.title(), CheckState.State.NOT_MEASURED,
+                    List.of(reason("not measured: " + why, "check.reason.notMeasured", why)), latest);
+        }
+        for (StoredResult result : measured) {
             List<Fact.Reason> reasons = failures(check.pass(), result.result());
             if (!reasons.isEmpty()) {
                 return new CheckState(check.key(), stage, check.title(), CheckState.State.FAILED, reasons, result);
             }
         }
-        return new CheckState(check.key(), stage, check.title(), CheckState.State.PASSED, List.of(), relevant.getFirst());
+        return new CheckState(check.key(), stage, check.title(), CheckState.State.PASSED, List.of(), measured.getFirst());
     }
 
     /** Whether a probe of this type, target and path is evidence for the check. */
     static boolean applies(Runbook.Check check, ProbeType type, String target, ProbeResult.Path path) {
-        return check.probe() == type && (check.via() == Via.ANY || check.via().name().equals(path.name()))
+        boolean way = check.via() == Via.ANY ? path != ProbeResult.Path.REFERENCE : check.via().name().equals(path.name());
+        return check.probe() == type && way
                 && Glob.compile(check.target()).matcher(target).matches();
     }
 

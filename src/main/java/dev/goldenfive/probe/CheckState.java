@@ -27,10 +27,13 @@ public record CheckState(String key, String stage, String title, State state, @J
     public enum State {
         @JsonProperty("pending") PENDING,
         @JsonProperty("passed") PASSED,
-        @JsonProperty("failed") FAILED;
+        @JsonProperty("failed") FAILED,
+        /** Every result says the probe could not run here (no ping, no connection to shake hands over). */
+        @JsonProperty("not-measured") NOT_MEASURED;
 
+        /** The name in JSON and the timeline: {@code not-measured}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

@@ -25,7 +25,9 @@ import dev.goldenfive.web.Credentials;
 /**
  * One probe result as an agent posts it. The phase names are blackbox_exporter's; {@code path} says which way
  * the probe went (direct, through the configured proxy, through the mirror) and defaults to {@code direct}
- * when {@code via} is absent or "direct", else to {@code proxy}.
+ * when {@code via} is absent or "direct", else to {@code proxy}. A probe the agent could not run (no ping on the
+ * machine, no connection to shake hands over) is posted with {@code notMeasured} saying why: it is evidence of
+ * nothing, and a check with nothing else shows <em>not measured</em> instead of waiting.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeResult(
@@ -39,6 +41,7 @@ public record ProbeResult(
         @NotNull Instant startedAt,
         @NotNull @PositiveOrZero @Max(MAX_DURATION_MS) Double durationMs,
         @NotNull Boolean success,
+        @Size(max = 500) String notMeasured,
         @Valid Failure error,
         @Valid Phases phases,
         @Valid Dns dns,
@@ -57,7 +60,9 @@ public record ProbeResult(
     public enum Path {
         @JsonProperty("direct") DIRECT,
         @JsonProperty("proxy") PROXY,
-        @JsonProperty("mirror") MIRROR;
+        @JsonProperty("mirror") MIRROR,
+        /** To a known-good address, not the target: tells this machine's network from the target's. */
+        @JsonProperty("reference") REFERENCE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -66,6 +71,12 @@ public record ProbeResult(
 
     public ProbeResult {
         labels = labels == null ? Map.of() : labels;
+        notMeasured = notMeasured == null || notMeasured.isBlank() ? null : notMeasured.strip();
+    }
+
+    /** Whether the probe ran: a result that says why it did not is evidence of nothing. */
+    public boolean measured() {
+        return notMeasured == null;
     }
 
     /** The path as given, or as {@code via} implies. */
@@ -78,6 +89,9 @@ public record ProbeResult(
 
     /** A few words for people: what came back and how long it took. */
     public String outcome() {
+        if (!measured()) {
+            return notMeasured;
+        }
         List<String> parts = new ArrayList<>();
         if (http != null && http.status() != null) {
             parts.add("HTTP " + http.status());
@@ -99,7 +113,7 @@ public record ProbeResult(
      */
     ProbeResult stored(String attachedTo, Map<String, String> storedLabels) {
         return new ProbeResult(id, attachedTo, storedLabels, type, Credentials.masked(target), Credentials.masked(via), effectivePath(),
-                startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success,
+                startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success && measured(), notMeasured,
                 error == null ? null : new Failure(error.errorClass(), Credentials.masked(error.message())), phases, dns, http, tls,
                 env == null ? null : env.masked(), traceId);
     }

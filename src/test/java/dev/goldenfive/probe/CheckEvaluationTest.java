@@ -53,9 +53,9 @@ class CheckEvaluationTest {
     }
 
     @Test
-    void pingThatWorksWithHttpThatFailsPointsAtTheRemoteService() {
+    void aConnectionThatOpensWithHttpThatFailsPointsAtTheRemoteService() {
         dns("NOERROR", true);
-        result("icmp", ProbeType.ICMP, ProbeResult.Path.DIRECT, true, 20, null);
+        result("tcp", ProbeType.TCP, ProbeResult.Path.DIRECT, true, 2, null);
         result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, true, 40, 503);
 
         assertThat(diagnosis().boundary()).isEqualTo(FaultBoundary.REMOTE_SERVICE);
@@ -63,11 +63,45 @@ class CheckEvaluationTest {
     }
 
     @Test
-    void tlsThatFailsWhileDnsWorksPointsAtCertificatesOrInterception() {
+    void tlsThatFailsOverAnOpenConnectionPointsAtCertificatesOrInterception() {
         dns("NOERROR", true);
+        result("tcp", ProbeType.TCP, ProbeResult.Path.DIRECT, true, 2, null);
         result("tls", ProbeType.TLS, ProbeResult.Path.DIRECT, false, 30, null);
 
         assertThat(diagnosis().boundary()).isEqualTo(FaultBoundary.TLS);
+    }
+
+    @Test
+    void aProbeThatCouldNotRunIsNotMeasuredNotPendingAndCountsForNoRule() {
+        evidence.add(stored(new ProbeResult("icmp-1", null, Map.of(), ProbeType.ICMP, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
+                T0, 0.0, false, "ping is not installed", null, null, null, null, null, null, null), "agent"));
+        result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, false, 5001, null);
+
+        assertThat(check("ping-replies").state()).isEqualTo(CheckState.State.NOT_MEASURED);
+        assertThat(check("ping-replies").reasonTexts()).containsExactly("not measured: ping is not installed");
+        assertThat(check("tcp-connects").state()).isEqualTo(CheckState.State.PENDING);
+        assertThat(diagnosis()).as("no rule stands on a probe that did not run").isNull();
+    }
+
+    @Test
+    void aMeasuredResultDecidesOverOneThatCouldNotRun() {
+        evidence.add(stored(new ProbeResult("icmp-1", null, Map.of(), ProbeType.ICMP, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
+                T0.plusSeconds(5), 0.0, false, "ping is not permitted", null, null, null, null, null, null, null), "container"));
+        evidence.add(stored(build("icmp-2", ProbeType.ICMP, ProbeResult.Path.DIRECT, true, 20, null), "host"));
+
+        assertThat(check("ping-replies").state()).isEqualTo(CheckState.State.PASSED);
+    }
+
+    @Test
+    void aKnownGoodAddressIsNoEvidenceAboutTheTargetButTellsTheLocalNetworkApart() {
+        result("reference", ProbeType.TCP, ProbeResult.Path.REFERENCE, false, 5000, null);
+
+        assertThat(check("tcp-connects").state()).as("the reference is not the target").isEqualTo(CheckState.State.PENDING);
+        assertThat(check("reference-reachable").state()).isEqualTo(CheckState.State.FAILED);
+
+        result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, false, 5001, null);
+        assertThat(diagnosis().boundary()).isEqualTo(FaultBoundary.LOCAL_NETWORK);
+        assertThat(diagnosis().rule()).isEqualTo("network-down");
     }
 
     @Test
@@ -109,7 +143,7 @@ class CheckEvaluationTest {
     void aCertificateCloseToExpiryFailsTheTlsCheck() {
         var tls = new ProbeResult.Tls("TLS 1.3", null, T0.plusSeconds(3600), null, null, null);
         evidence.add(stored(new ProbeResult("tls-1", null, Map.of(), ProbeType.TLS, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0, 30.0, true, null, null, null, null, tls, null, null), "agent"));
+                T0, 30.0, true, null, null, null, null, null, tls, null, null), "agent"));
 
         assertThat(check("tls-handshake").reasonTexts()).containsExactly("the certificate expires in 0 days (at least 1)");
     }
@@ -124,7 +158,7 @@ class CheckEvaluationTest {
 
     private void dns(String rcode, boolean success) {
         evidence.add(stored(new ProbeResult("dns-1", null, Map.of(), ProbeType.DNS, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0, 12.0, success, null, null, new ProbeResult.Dns(rcode, List.of()), null, null, null, null), "agent"));
+                T0, 12.0, success, null, null, null, new ProbeResult.Dns(rcode, List.of()), null, null, null, null), "agent"));
     }
 
     private void result(String id, ProbeType type, ProbeResult.Path path, boolean success, double ms, Integer status) {
@@ -132,7 +166,7 @@ class CheckEvaluationTest {
     }
 
     private static ProbeResult build(String id, ProbeType type, ProbeResult.Path path, boolean success, double ms, Integer status) {
-        return new ProbeResult(id, null, Map.of(), type, "proxy.golang.org", null, path, T0, ms, success,
+        return new ProbeResult(id, null, Map.of(), type, "proxy.golang.org", null, path, T0, ms, success, null,
                 success ? null : new ProbeResult.Failure("timeout", "no answer"), null, null,
                 status == null ? null : new ProbeResult.Http(status, "HTTP/2"), null, null, null);
     }
