@@ -3,6 +3,13 @@
 # the problem, posted to goldenfive as evidence.
 #
 #   GOLDENFIVE_URL=https://goldenfive.example.com GOLDENFIVE_TOKEN=gfa_… sh goldenfive-probe.sh [target…]
+#   GOLDENFIVE_URL=… GOLDENFIVE_TOKEN=… GOLDENFIVE_LABELS=service=ci sh goldenfive-probe.sh watch [target…]
+#
+# watch: a standing agent. It keeps one connection to goldenfive and is sent work for every open incident of
+# its service (and environment): the probes of the current stage, when the incident opens, at each stage
+# change and when a responder presses "Probe again". It posts each result the moment it has it, and connects
+# again (1 s, 2 s, 4 s … at most 60 s apart) when the connection ends. Work is data, checked here: probe names
+# from the list below, a target that is a URL or a host name, a module path. It never runs what it is sent.
 #
 # A target is a host name or a URL (https://proxy.golang.org, http://10.0.0.5:3000). Without one, the host of
 # the first GOPROXY entry is probed (proxy.golang.org when Go is not installed). For each target it checks DNS,
@@ -17,7 +24,8 @@
 #   GOLDENFIVE_TOKEN     an agent token (or a person's API token)
 #   GOLDENFIVE_INCIDENT  the incident the results belong to (INC-7); without it goldenfive attaches them by
 #                        the service and environment labels
-#   GOLDENFIVE_LABELS    labels for every result: service=ci,environment=prod
+#   GOLDENFIVE_LABELS    labels for every result: service=ci,environment=prod (in watch mode, the service and
+#                        environment whose incidents it probes; the agent's own labels otherwise)
 #   GOLDENFIVE_MIRROR    the module mirror to try (default https://goproxy.cn)
 #   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text)
 #   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
@@ -27,7 +35,8 @@
 # Options: -n  print the results and the JSON, post nothing;  -h  this help.
 # A probe that cannot run here (no ping, no connection for a TLS handshake) is posted as not measured, with why.
 # Exit status: 0 every probe passed; 1 some failed (their results were posted, or printed with -n);
-# 2 the probes could not run or their results could not be posted. A CI job can gate on it.
+# 2 the probes could not run or their results could not be posted. A CI job can gate on it. watch runs until
+# it is stopped, and exits 2 at once when it cannot start.
 set -u
 # numbers with a decimal point, whatever the machine's language
 LC_ALL=C
@@ -47,6 +56,8 @@ while getopts "nh" option; do
     esac
 done
 shift $((OPTIND - 1))
+WATCH=0
+if [ "${1:-}" = watch ]; then WATCH=1; shift; fi
 
 command -v curl >/dev/null 2>&1 || { echo "goldenfive-probe: curl is required" >&2; exit 2; }
 
@@ -60,6 +71,10 @@ NETWORK_PROXY=${HTTPS_PROXY:-${https_proxy:-}}
 if [ -z "$URL" ] && [ "$DRY_RUN" -eq 0 ]; then
     echo "goldenfive-probe: GOLDENFIVE_URL is not set: printing only" >&2
     DRY_RUN=1
+fi
+if [ "$WATCH" -eq 1 ] && [ "$DRY_RUN" -eq 1 ]; then
+    echo "goldenfive-probe: watch needs GOLDENFIVE_URL (and posts what it finds)" >&2
+    exit 2
 fi
 if [ "$DRY_RUN" -eq 0 ] && [ -z "$TOKEN" ]; then
     echo "goldenfive-probe: set GOLDENFIVE_TOKEN to an agent token" >&2
@@ -118,10 +133,17 @@ record() {
     esac
     r_incident=""
     if [ -n "$INCIDENT" ]; then r_incident=",\"incident\":$(json "$INCIDENT")"; fi
-    [ "$COUNT" -gt 1 ] && printf ',\n' >> "$RESULTS"
-    printf '{"id":%s%s,"labels":%s,"type":"%s","target":%s,"path":"%s","via":%s,"startedAt":"%s","durationMs":%s,"success":%s%s%s,"env":%s}' \
+    r_json=$(printf '{"id":%s%s,"labels":%s,"type":"%s","target":%s,"path":"%s","via":%s,"startedAt":"%s","durationMs":%s,"success":%s%s%s,"env":%s}' \
         "$(json "$RUN-$COUNT")" "$r_incident" "$LABELS_JSON" "$1" "$(json "$2")" "$3" "$(json "$4")" "$5" "$6" "$7" \
-        "$r_error" "$8" "$ENV_JSON" >> "$RESULTS"
+        "$r_error" "$8" "$ENV_JSON")
+    if [ "$WATCH" -eq 1 ]; then
+        # a standing agent posts each result the moment it has it
+        printf '%s\n' "$r_json" > "$WORK/one.json"
+        post "$WORK/one.json" >/dev/null || echo "goldenfive-probe: could not post a result: $(cat "$WORK/posted")" >&2
+    else
+        [ "$COUNT" -gt 1 ] && printf ',\n' >> "$RESULTS"
+        printf '%s' "$r_json" >> "$RESULTS"
+    fi
     if [ "$7" = true ]; then r_mark="ok  "; elif [ "${11:-}" = unmeasured ]; then r_mark="n/a "; else r_mark="FAIL"; fi
     # the report goes to stderr: stdout carries only the JSON of -n
     printf '%s %-8s %-7s %-40s %s\n' "$r_mark" "$1" "$3" "$2" "${10}" >&2
@@ -334,23 +356,125 @@ probe_build() {
     fi
 }
 
-[ $# -gt 0 ] || set -- "$(origin "$MODULE_PROXY")"
+# Posts the JSON in file $1 to goldenfive; the answer is in $WORK/posted. Fails when goldenfive cannot be
+# reached or does not take it. The token reaches curl on stdin, not on its command line, where anyone on the
+# machine could read it.
+post() {
+    p_status=$(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 10 -m 60 -X POST \
+        -H 'Content-Type: application/json' --data-binary "@$1" -o "$WORK/posted" -w '%{http_code}' "${URL%/}/api/v1/probes" 2>&1) \
+        || { printf '%s\n' "$p_status" > "$WORK/posted"; return 1; }
+    case "$p_status" in 200|201) return 0 ;; *) return 1 ;; esac
+}
+
+# run_probes PROBES TARGET…: the probes named (reference dns icmp tcp tls http goproxy mirror gosumdb build,
+# or "all") against each target, or against the first GOPROXY entry's host without one.
+run_probes() {
+    PROBES=" $1 "; shift
+    [ $# -gt 0 ] || set -- "$(origin "$MODULE_PROXY")"
+    # first the known-good addresses: if none answers, nothing else can, and the responder should know that first
+    if wants reference; then
+        for ref in $(printf '%s' "${GOLDENFIVE_REFERENCE:-}" | tr ',' ' '); do probe_reference "$ref"; done
+    fi
+    for target in "$@"; do
+        case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac
+        host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,; s,^\[\(.*\)\]$,\1,')
+        # an address needs no name resolution
+        if wants dns; then case "$host" in *:*) ;; *[!0-9.]*) probe_dns "$host" ;; *) ;; esac; fi
+        if wants icmp; then probe_icmp "$host"; fi
+        if wants tcp || wants tls || wants http; then
+            probe_http "$url" direct direct --noproxy '*'
+            if [ -n "$NETWORK_PROXY" ]; then probe_http "$url" proxy "$NETWORK_PROXY" -x "$NETWORK_PROXY"; fi
+        fi
+    done
+    if wants goproxy; then probe_goproxy "$MODULE_PROXY" proxy; fi
+    if wants mirror; then probe_goproxy "$MIRROR" mirror; fi
+    if wants gosumdb; then probe_gosumdb; fi
+    if wants build; then probe_build; fi
+}
+wants() { case "$PROBES" in *" all "*|*" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# The value $2 matches the extended regular expression $1 from start to end.
+valid() { printf '%s' "$2" | grep -Eqx "$1"; }
+
+# One piece of work from the stream, checked before anything runs; probed in the background, so the stream
+# is read on (another incident's work, heartbeats) meanwhile.
+do_work() {
+    valid 'INC-[0-9]{1,18}' "$w_incident" && valid '[a-z0-9][a-z0-9_-]{0,62}' "$w_stage" && valid '[0-9]{1,9}' "$w_round" \
+        && valid '[0-9]{1,3}' "$w_timeout" && [ "$w_timeout" -ge 1 ] && [ "$w_timeout" -le 120 ] \
+        && { [ -z "$w_target" ] || valid '(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?' "$w_target"; } \
+        && { [ -z "$w_module" ] || valid '[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}' "$w_module"; } \
+        || { echo "goldenfive-probe: work refused, it is not well formed: $w_incident $w_stage" >&2; return 0; }
+    for probe in $w_probes; do
+        case "$probe" in reference|dns|icmp|tcp|tls|http|goproxy|mirror|gosumdb|build) ;;
+            *) echo "goldenfive-probe: work refused, '$probe' is no probe of this agent" >&2; return 0 ;; esac
+    done
+    echo "goldenfive-probe: $w_incident $w_stage (round $w_round): $w_probes" >&2
+    (
+        WORK=$(mktemp -d "$BASE/run.XXXXXX")
+        INCIDENT=$w_incident; TIMEOUT=$w_timeout; MODULE=${w_module:-$MODULE}
+        RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$w_incident-$w_stage-$w_round"
+        if [ -n "$w_target" ]; then run_probes "$w_probes" "$w_target"; else run_probes "$w_probes" $TARGETS; fi
+        echo "goldenfive-probe: $w_incident $w_stage (round $w_round) done: $COUNT probes, $FAILED failed, $UNMEASURED not measured" >&2
+        rm -rf "$WORK"
+    ) &
+}
+
+# Reads the work stream (server-sent events, one "data: name=value" line per field) until it ends.
+take_work() {
+    event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""
+    while IFS= read -r line; do
+        # the agent was stopped: read no more work
+        kill -0 $$ 2>/dev/null || return 0
+        line=$(printf '%s' "$line" | tr -d '\r')
+        case "$line" in
+            "")
+                case "$event" in
+                    work) do_work ;;
+                    ready) : > "$BASE/connected"; echo "goldenfive-probe: watching for work" >&2 ;;
+                esac
+                event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module="" ;;
+            event:*) event=${line#event:}; event=${event# } ;;
+            data:*)
+                field=${line#data:}; field=${field# }; value=${field#*=}
+                case "${field%%=*}" in
+                    incident) w_incident=$value ;; stage) w_stage=$value ;; round) w_round=$value ;;
+                    timeout) w_timeout=$value ;; probes) w_probes=$value ;; target) w_target=$value ;; module) w_module=$value ;;
+                esac ;;
+        esac
+    done
+}
+
+# The labels' value for $1 (service, environment), for the work stream's query.
+label() { printf '%s' "${GOLDENFIVE_LABELS:-}" | tr ',' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+
+watch() {
+    BASE=$WORK
+    TARGETS="$*"
+    query="service=$(label service)&environment=$(label environment)"
+    trap 'kill $(jobs -p) 2>/dev/null; exit 143' TERM INT
+    delay=1
+    while :; do
+        rm -f "$BASE/connected"
+        printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS -f -N --config - --connect-timeout 10 \
+            -H 'Accept: text/event-stream' "${URL%/}/api/v1/probes/work?$query" 2>"$BASE/stream-error" | take_work
+        [ -f "$BASE/connected" ] && delay=1
+        why=$(head -n 1 "$BASE/stream-error" | sed 's/^curl: ([0-9]*) //')
+        # refused for good (a wrong token, no service): trying again changes nothing
+        case "$why" in *"returned error: 4"*) case "$why" in *429*) ;; *)
+            echo "goldenfive-probe: goldenfive refused the work stream ($why): check GOLDENFIVE_TOKEN and the service label" >&2
+            exit 2 ;; esac ;; esac
+        echo "goldenfive-probe: the work stream ended (${why:-closed}); again in ${delay}s" >&2
+        sleep "$delay"
+        delay=$((delay * 2)); [ "$delay" -le 60 ] || delay=60
+    done
+}
+
+if [ "$WATCH" -eq 1 ]; then
+    watch "$@"
+fi
+
 echo "goldenfive-probe: $RUN" >&2
-# first the known-good addresses: if none answers, nothing else can, and the responder should know that first
-for ref in $(printf '%s' "${GOLDENFIVE_REFERENCE:-}" | tr ',' ' '); do probe_reference "$ref"; done
-for target in "$@"; do
-    case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac
-    host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,; s,^\[\(.*\)\]$,\1,')
-    # an address needs no name resolution
-    case "$host" in *:*) ;; *[!0-9.]*) probe_dns "$host" ;; *) ;; esac
-    probe_icmp "$host"
-    probe_http "$url" direct direct --noproxy '*'
-    if [ -n "$NETWORK_PROXY" ]; then probe_http "$url" proxy "$NETWORK_PROXY" -x "$NETWORK_PROXY"; fi
-done
-probe_goproxy "$MODULE_PROXY" proxy
-probe_goproxy "$MIRROR" mirror
-probe_gosumdb
-probe_build
+run_probes all "$@"
 
 BODY="$WORK/body.json"
 { printf '[\n'; cat "$RESULTS"; printf '\n]\n'; } > "$BODY"
@@ -364,16 +488,11 @@ if [ "$DRY_RUN" -eq 1 ]; then
     cat "$BODY"
     outcome
 fi
-# the token reaches curl on stdin, not on its command line, where anyone on the machine could read it
-answer=$(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 10 -m 60 -X POST \
-    -H 'Content-Type: application/json' --data-binary "@$BODY" -w '\n%{http_code}' "${URL%/}/api/v1/probes") \
-    || { echo "goldenfive-probe: could not reach $URL" >&2; exit 2; }
-status=$(printf '%s\n' "$answer" | tail -n 1)
-if [ "$status" != 200 ]; then
-    echo "goldenfive-probe: goldenfive answered $status:" >&2
-    printf '%s\n' "$answer" | sed '$d' >&2
+if ! post "$BODY"; then
+    echo "goldenfive-probe: goldenfive did not take the results:" >&2
+    cat "$WORK/posted" >&2
     exit 2
 fi
-created=$(printf '%s' "$answer" | sed -n 's/^{"created":\([0-9]*\),"repeated":\([0-9]*\).*/\1 new, \2 repeated/p')
+created=$(sed -n 's/^{"created":\([0-9]*\),"repeated":\([0-9]*\).*/\1 new, \2 repeated/p' "$WORK/posted")
 echo "goldenfive-probe: posted $COUNT results to $URL (${created:-see goldenfive})" >&2
 outcome

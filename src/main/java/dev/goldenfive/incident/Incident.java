@@ -7,8 +7,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -40,6 +42,8 @@ class Incident {
     private String title;
     private String service;
     private String environment;
+    @Convert(converter = IncidentContext.class)
+    private Map<String, String> context = Map.of();
     @Enumerated(EnumType.STRING)
     private Severity severity;
     private long runbookVersionId;
@@ -77,9 +81,10 @@ class Incident {
      * {@code now} are entered at once, each recorded as catch-up.
      */
     static Incident declare(long number, String title, String service, String environment, Severity severity,
-            long runbookVersionId, String runbookKey, int runbookVersion, Runbook runbook, Instant startedAt,
-            Actor by, Instant now) {
+            Map<String, String> context, long runbookVersionId, String runbookKey, int runbookVersion, Runbook runbook,
+            Instant startedAt, Actor by, Instant now) {
         Incident incident = new Incident();
+        incident.context = Map.copyOf(context);
         incident.number = number;
         incident.title = title;
         incident.service = service;
@@ -282,6 +287,7 @@ class Incident {
     String title() { return title; }
     String service() { return service; }
     String environment() { return environment; }
+    Map<String, String> context() { return context; }
     Severity severity() { return severity; }
     long runbookVersionId() { return runbookVersionId; }
     Instant startedAt() { return startedAt; }

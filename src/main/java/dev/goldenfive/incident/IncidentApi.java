@@ -3,6 +3,7 @@ package dev.goldenfive.incident;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -71,7 +72,11 @@ class IncidentApi {
             @Size(max = 63) String runbook,
             @Min(1) Integer runbookVersion,
             Instant startedAt,
-            @Size(max = 64) String commander) {
+            @Size(max = 64) String commander,
+            @Size(max = IncidentContext.MAX_ENTRIES) Map<@Pattern(regexp = IncidentContext.NAME,
+                    message = "names are 1–31 lower-case letters, digits, '_' or '-', starting with a letter") String,
+                    @NotNull @Size(max = IncidentContext.MAX_VALUE) @Pattern(regexp = StrictStrings.PRINTABLE,
+                            message = StrictStrings.PRINTABLE_MESSAGE) String> context) {
     }
 
     record ActionRequest(@Size(max = 2000) String note, @Size(max = 4000) String summary,
@@ -100,7 +105,7 @@ class IncidentApi {
     ResponseEntity<IncidentView> declare(@Valid @RequestBody DeclareRequest request, Authentication caller) {
         IncidentView view = commands.declare(new IncidentCommands.Declaration(request.title(), request.service(),
                 request.environment(), request.severity(), request.runbook(), request.runbookVersion(),
-                request.startedAt(), request.commander()), actor(caller));
+                request.startedAt(), request.commander(), request.context()), actor(caller));
         return ResponseEntity.created(URI.create("/api/v1/incidents/" + view.key())).body(view);
     }
 

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -78,6 +79,7 @@ class IncidentChanges implements SmartLifecycle {
     private final JsonMapper json;
     private final Timer pushed;
     private final Duration heartbeat;
+    private final ApplicationEventPublisher events;
     private final Map<String, Set<Stream>> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService accessChecks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("stream-access").factory());
@@ -91,7 +93,9 @@ class IncidentChanges implements SmartLifecycle {
     private final Worker toucher = Worker.every(TOUCH_INTERVAL, "incident-touches", "telling of touched incidents", log,
             this::tellTouched);
 
-    IncidentChanges(DataSource dataSource, JdbcClient jdbc, JsonMapper json, MeterRegistry meters, IncidentSettings settings) {
+    IncidentChanges(DataSource dataSource, JdbcClient jdbc, JsonMapper json, MeterRegistry meters, IncidentSettings settings,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.json = json;
@@ -362,6 +366,9 @@ class IncidentChanges implements SmartLifecycle {
 
     /** Each write on its own virtual thread: a client that stops reading holds up nobody else. */
     private void deliver(String key, long entryId, Set<IncidentPanel.Touch> touches) {
+        if (entryId != NO_ENTRY) {
+            senders.execute(() -> events.publishEvent(new IncidentChanged(IncidentKey.of(key))));
+        }
         String labels = touches.stream().map(IncidentPanel.Touch::label).collect(Collectors.joining(","));
         // the dashboard shows nothing that changes without a timeline entry
         for (String audience : entryId == NO_ENTRY ? new String[] {key} : new String[] {key, ALL}) {
@@ -378,6 +385,7 @@ class IncidentChanges implements SmartLifecycle {
 
     /** After listening again: whatever happened while not listening is unknown, so everyone looks again. */
     private void deliverToAll() {
+        senders.execute(() -> events.publishEvent(IncidentChanged.ANY));
         subscribers.forEach((key, set) -> set.forEach(stream -> {
             if (stream.pusher() != null) {
                 stream.pusher().askAll();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -70,8 +71,18 @@ public class IncidentCommands {
     }
 
     /** What a declaration says; {@code runbook}, {@code runbookVersion}, {@code startedAt} and {@code commander} may be absent. */
+    /** @param context what the probes need to know: {@code goproxy} (the module proxy the incident is about), {@code module}… */
     public record Declaration(String title, String service, String environment, Severity severity, String runbook,
-            Integer runbookVersion, Instant startedAt, String commander) {
+            Integer runbookVersion, Instant startedAt, String commander, Map<String, String> context) {
+
+        public Declaration {
+            context = context == null ? Map.of() : context;
+        }
+
+        public Declaration(String title, String service, String environment, Severity severity, String runbook,
+                Integer runbookVersion, Instant startedAt, String commander) {
+            this(title, service, environment, severity, runbook, runbookVersion, startedAt, commander, Map.of());
+        }
     }
 
     /** The optional words that go with an action: a note, the resolution summary, a reason, the commander. */
@@ -102,7 +113,7 @@ public class IncidentCommands {
         String commander = declaration.commander() == null ? null : requireUser("commander", declaration.commander());
         long number = jdbc.sql("select nextval('incident_number_seq')").query(Long.class).single();
         Incident incident = Incident.declare(number, declaration.title().strip(), declaration.service().strip(),
-                declaration.environment().strip(), declaration.severity(), version.id(), version.key(), version.version(),
+                declaration.environment().strip(), declaration.severity(), declaration.context(), version.id(), version.key(), version.version(),
                 version.runbook(), startedAt, by, now);
         if (commander != null) {
             incident.assignCommander(commander, by, now);

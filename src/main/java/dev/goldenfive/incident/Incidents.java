@@ -39,7 +39,7 @@ public class Incidents {
 
     private static final String REF_SELECT = """
             select id, number, title, service, environment, severity, status, started_at, acknowledged_at,
-                   resolved_at, commander, runbook_version_id
+                   resolved_at, commander, runbook_version_id, stage, context
             from incident""";
 
     private final IncidentRepository incidents;
@@ -217,7 +217,7 @@ public class Incidents {
 
     static IncidentRef ref(Incident i) {
         return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.severity(), i.status(), i.startedAt(),
-                i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId());
+                i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId(), i.stage(), i.context());
     }
 
     /** The page with the step marks, or without them ({@code withSteps} false) when nothing shows them. */
@@ -275,7 +275,8 @@ public class Incidents {
                 rs.getString("service"), rs.getString("environment"), Severity.valueOf(rs.getString("severity")),
                 IncidentStatus.valueOf(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 instant(rs.getTimestamp("acknowledged_at")), instant(rs.getTimestamp("resolved_at")),
-                rs.getString("commander"), rs.getLong("runbook_version_id"));
+                rs.getString("commander"), rs.getLong("runbook_version_id"), rs.getString("stage"),
+                IncidentContext.read(rs.getString("context")));
     }
 
     private static Instant instant(Timestamp timestamp) {

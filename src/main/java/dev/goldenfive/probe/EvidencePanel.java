@@ -6,6 +6,7 @@ import org.springframework.stereotype.Component;
 
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.WebSettings;
 
@@ -44,6 +45,6 @@ class EvidencePanel implements IncidentPanel {
     @Override
     public Map<String, Object> model(IncidentRef incident) {
         return Map.of("view", evidence.of(incident, false), "paths", ProbeResult.Path.values(), "command",
-                AgentScript.command(site, "GOLDENFIVE_INCIDENT=" + incident.key()));
+                AgentScript.command(site, "GOLDENFIVE_INCIDENT=" + incident.key()), "open", incident.status() == IncidentStatus.OPEN);
     }
 }

@@ -16,6 +16,14 @@ public final class ProbeProblems {
         }
     }
 
+    /** Agents probe for open incidents only. */
+    public static class NotOpen extends ErrorResponseException {
+        NotOpen(String key) {
+            super(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    key + " is not open: agents probe for open incidents only."), null);
+        }
+    }
+
     /** A revoked agent stays revoked: register a new one instead. */
     public static class AgentRevoked extends ErrorResponseException {
         AgentRevoked(String name) {

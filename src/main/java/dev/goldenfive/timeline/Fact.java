@@ -138,6 +138,10 @@ public sealed interface Fact {
     record AlertResolved(String receiver, Map<String, String> groupLabels, String externalURL) implements Fact {
     }
 
+    /** A responder asked the agents to run the probes of {@code stage} again. */
+    record ProbesRequested(String stage) implements Fact {
+    }
+
     /** A log line pinned to the incident as evidence; {@code message} is cut at 2,000 characters. */
     record LinePinned(String line, Instant ts, String service, String host, String level, String message)
             implements Fact {

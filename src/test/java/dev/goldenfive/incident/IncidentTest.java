@@ -3,6 +3,7 @@ package dev.goldenfive.incident;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -220,7 +221,7 @@ class IncidentTest {
     }
 
     private Incident declare(Instant startedAt, Instant now) {
-        return Incident.declare(7, "Builds cannot fetch modules", "ci", "prod", Severity.SEV2, 1, "golden", 1,
+        return Incident.declare(7, "Builds cannot fetch modules", "ci", "prod", Severity.SEV2, Map.of(), 1, "golden", 1,
                 GOLDEN_FIVE, startedAt, alice, now);
     }
 

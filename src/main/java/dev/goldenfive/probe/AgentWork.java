@@ -1,0 +1,250 @@
+package dev.goldenfive.probe;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.goldenfive.incident.IncidentChanged;
+import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentStatus;
+import dev.goldenfive.incident.Incidents;
+import dev.goldenfive.runbook.Runbook;
+import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.runbook.Via;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
+import dev.goldenfive.timeline.Timeline;
+import dev.goldenfive.web.Worker;
+
+/**
+ * Work for standing agents. An agent keeps one stream open ({@code GET /api/v1/probes/work}) and is sent, for
+ * every open incident whose service and environment are the agent's, the probes of the current stage's checks
+ * with their targets: when it connects, when the incident enters a stage, and when a responder asks for the
+ * probes again. A replica serves the agents connected to it and hears of changes made on every replica
+ * ({@link IncidentChanged}), so an agent may connect to any replica.
+ * <p>
+ * Work is data, never a command: probe names from a fixed list, a target that is a URL of a host, a module
+ * path. The agent checks each again before it probes.
+ */
+@Component
+class AgentWork implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentWork.class);
+    /** A stream ends after this long; the agent connects again (and is sent what is due at once). */
+    static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    /** Agents one replica serves at most. */
+    static final int MAX_STREAMS = 1000;
+    /** What a target may be: a URL of a host (and port), or a host name. */
+    static final Pattern TARGET = Pattern.compile("(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?");
+    static final Pattern MODULE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}");
+    static final Pattern PRIVATE = Pattern.compile("[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}");
+
+    private final Incidents incidents;
+    private final Runbooks runbooks;
+    private final Timeline timeline;
+    private final IncidentCommands commands;
+    private final Set<Stream> streams = new CopyOnWriteArraySet<>();
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Worker heartbeat = Worker.every(HEARTBEAT, "agent-work-heartbeat", "keeping agents' streams open", log,
+            this::heartbeat);
+
+    AgentWork(Incidents incidents, IncidentCommands commands, Runbooks runbooks, Timeline timeline) {
+        this.commands = commands;
+        this.incidents = incidents;
+        this.runbooks = runbooks;
+        this.timeline = timeline;
+    }
+
+    /**
+     * What one agent is asked to probe for one incident. {@code round} counts the times a responder asked for
+     * the probes again; a stage and a round make a piece of work the agent is sent once.
+     */
+    record Work(String incident, String stage, int round, Set<String> probes, int timeoutSeconds, Map<String, String> context) {
+
+        String generation() {
+            return stage + "/" + round;
+        }
+
+        /** As the agent reads it: a {@code work} event of one {@code data: name=value} line each, which the agent checks again. */
+        SseEmitter.SseEventBuilder event() {
+            List<String> lines = new ArrayList<>(List.of("incident=" + incident, "stage=" + stage, "round=" + round,
+                    "timeout=" + timeoutSeconds, "probes=" + String.join(" ", probes)));
+            context.forEach((name, value) -> lines.add(name + "=" + value));
+            SseEmitter.SseEventBuilder event = SseEmitter.event().name("work").id(incident + "/" + generation());
+            lines.forEach(event::data);
+            return event;
+        }
+    }
+
+    /** An agent's stream: the work it was sent, by incident. */
+    private record Stream(SseEmitter emitter, String service, String environment, Map<String, String> sent, ReentrantLock lock) {
+
+        boolean serves(IncidentRef incident) {
+            return service.equals(incident.service()) && (environment == null || environment.equals(incident.environment()));
+        }
+    }
+
+    /** A stream for an agent of {@code service} (and {@code environment}, when given): what is due is sent at once. */
+    SseEmitter open(String service, String environment) {
+        if (streams.size() >= MAX_STREAMS) {
+            throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
+                    HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " agents already."), null);
+        }
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        Stream stream = new Stream(emitter, service, environment, new ConcurrentHashMap<>(), new ReentrantLock());
+        streams.add(stream);
+        Runnable remove = () -> streams.remove(stream);
+        emitter.onCompletion(remove);
+        emitter.onTimeout(remove);
+        emitter.onError(error -> remove.run());
+        write(stream, SseEmitter.event().name("ready").data("service=" + service).data("environment=" + (environment == null ? "" : environment)));
+        senders.execute(() -> sendDue(List.of(stream), incidents.open()));
+        return emitter;
+    }
+
+    /**
+     * A responder asks the agents to run the current stage's probes again: recorded in the timeline, which
+     * tells every replica, each of which sends the new round to its agents.
+     */
+    @Transactional
+    int requestAgain(String key, Actor by) {
+        IncidentRef incident = incidents.require(key);
+        if (incident.status() != IncidentStatus.OPEN) {
+            throw new ProbeProblems.NotOpen(key);
+        }
+        commands.record(incident, new Fact.ProbesRequested(incident.stage()), "Asked the agents to probe again", by);
+        return timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
+    }
+
+    @EventListener
+    void on(IncidentChanged change) {
+        if (streams.isEmpty()) {
+            return;
+        }
+        List<IncidentRef> changed = change.key() == null ? incidents.open() : incidents.ref(change.key()).stream().toList();
+        senders.execute(() -> sendDue(List.copyOf(streams), changed));
+    }
+
+    /** Sends each stream the work of {@code candidates} it serves and has not been sent yet. */
+    private void sendDue(List<Stream> to, List<IncidentRef> candidates) {
+        Map<String, Work> work = new HashMap<>();
+        for (IncidentRef incident : candidates) {
+            if (incident.status() != IncidentStatus.OPEN || to.stream().noneMatch(s -> s.serves(incident))) {
+                continue;
+            }
+            Work due = work.computeIfAbsent(incident.key().toString(), k -> work(incident));
+            if (due.probes().isEmpty()) {
+                continue;
+            }
+            for (Stream stream : to) {
+                if (stream.serves(incident) && !due.generation().equals(stream.sent().put(due.incident(), due.generation()))) {
+                    write(stream, due.event());
+                }
+            }
+        }
+    }
+
+    private Work work(IncidentRef incident) {
+        Runbook runbook = runbooks.require(incident.runbookVersionId());
+        List<Runbook.Check> checks = runbook.findStage(incident.stage()).map(Runbook.Stage::checks).orElse(List.of());
+        int round = timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
+        return new Work(incident.key().toString(), incident.stage(), round, probes(checks), timeout(checks), context(incident.context()));
+    }
+
+    /** The agent's probe for each check: the names the agent knows. */
+    static Set<String> probes(List<Runbook.Check> checks) {
+        Set<String> probes = new TreeSet<>();
+        for (Runbook.Check check : checks) {
+            probes.add(switch (check.probe()) {
+                case TCP -> check.via() == Via.REFERENCE ? "reference" : "tcp";
+                case GOPROXY -> check.via() == Via.MIRROR ? "mirror" : "goproxy";
+                case COMMAND -> "build";
+                default -> check.probe().label();
+            });
+        }
+        return probes;
+    }
+
+    /** Long enough for the slowest check's limit, within [2 s, 120 s]; 10 s when no check sets one. */
+    static int timeout(List<Runbook.Check> checks) {
+        int longest = checks.stream().map(c -> c.pass().maxDurationMs()).filter(ms -> ms != null).mapToInt(Integer::intValue).max()
+                .orElse(10_000);
+        return Math.clamp((longest + 999) / 1000, 2, 120);
+    }
+
+    /** What the incident says of the target, the module and private paths, where it is well formed. */
+    private static Map<String, String> context(Map<String, String> context) {
+        Map<String, String> sent = new TreeMap<>();
+        put(sent, "target", context.get("goproxy"), TARGET);
+        put(sent, "module", context.get("module"), MODULE);
+        put(sent, "private", context.get("goprivate"), PRIVATE);
+        return sent;
+    }
+
+    private static void put(Map<String, String> sent, String name, String value, Pattern valid) {
+        if (value != null && valid.matcher(value).matches()) {
+            sent.put(name, value);
+        }
+    }
+
+    private void heartbeat() {
+        streams.forEach(stream -> senders.execute(() -> write(stream, SseEmitter.event().comment("heartbeat"))));
+    }
+
+    /** One write at a time per stream; an agent that went away simply has no stream any more. */
+    private void write(Stream stream, SseEmitter.SseEventBuilder event) {
+        stream.lock().lock();
+        try {
+            stream.emitter().send(event);
+        }
+        catch (IOException | IllegalStateException gone) {
+            streams.remove(stream);
+            stream.emitter().complete();
+        }
+        finally {
+            stream.lock().unlock();
+        }
+    }
+
+    @Override
+    public void start() {
+        heartbeat.start();
+    }
+
+    @Override
+    public void stop() {
+        heartbeat.stop();
+        streams.forEach(stream -> stream.emitter().complete());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return heartbeat.running();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.goldenfive.probe;
+
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.goldenfive.security.AccessRules;
+import dev.goldenfive.security.Role;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.web.InvalidField;
+
+/** Standing agents take their work from a stream; responders ask them to probe again, on the page or over the API. */
+@Controller
+@Tag(name = "Probes")
+class AgentWorkApi {
+
+    private final AgentWork work;
+    private final Senders senders;
+
+    AgentWorkApi(AgentWork work, Senders senders) {
+        this.work = work;
+        this.senders = senders;
+    }
+
+    @Bean
+    static AccessRules agentWorkAccess() {
+        return paths -> paths
+                .requestMatchers(HttpMethod.GET, "/api/v1/probes/work").hasAnyRole("AGENT", Role.ADMIN.name())
+                .requestMatchers(HttpMethod.POST, "/incidents/*/probes/again", "/api/v1/incidents/*/probes/again")
+                .hasAnyRole(Role.RESPONDER.name(), Role.ADMIN.name());
+    }
+
+    @GetMapping(value = "/api/v1/probes/work", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    @Operation(summary = "The work of a standing agent, as server-sent events",
+            description = "For every open incident of the agent's service (and environment), a `work` event with the current "
+                    + "stage's probes and their targets, one `data: name=value` line each (incident, stage, round, timeout, "
+                    + "probes, and target, module, private where the incident names them): at once, at each stage change and "
+                    + "each time a responder asks for the probes again. service and environment default to the agent's labels.")
+    SseEmitter stream(@RequestParam(required = false) String service, @RequestParam(required = false) String environment,
+            Authentication caller) {
+        Map<String, String> labels = senders.of(caller).labels();
+        String forService = blankToNull(blankToNull(service) == null ? labels.get("service") : service);
+        if (forService == null) {
+            throw new InvalidField("service", "name the service whose incidents this agent probes (or give the agent a service label)");
+        }
+        return work.open(forService, blankToNull(blankToNull(environment) == null ? labels.get("environment") : environment));
+    }
+
+    @PostMapping("/api/v1/incidents/{key}/probes/again")
+    @ResponseBody
+    @Operation(summary = "Ask the standing agents to run the current stage's probes again",
+            description = "Recorded in the timeline; 202 with the round, which the agents' work carries.")
+    ResponseEntity<Map<String, Object>> again(@PathVariable String key, Authentication caller) {
+        int round = work.requestAgain(key, Actor.user(caller.getName()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("incident", key, "round", round));
+    }
+
+    @PostMapping("/incidents/{key}/probes/again")
+    String againOnPage(@PathVariable String key, Authentication caller, RedirectAttributes redirect) {
+        work.requestAgain(key, Actor.user(caller.getName()));
+        redirect.addFlashAttribute("notice", "evidence.again.notice");
+        return "redirect:/incidents/" + key + "#evidence-heading";
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}
