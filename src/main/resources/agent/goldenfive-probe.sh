@@ -374,6 +374,8 @@ run_probes() {
     # first the known-good addresses: if none answers, nothing else can, and the responder should know that first
     if wants reference; then
         for ref in $(printf '%s' "${GOLDENFIVE_REFERENCE:-}" | tr ',' ' '); do probe_reference "$ref"; done
+        [ -n "${GOLDENFIVE_REFERENCE:-}" ] || record tcp GOLDENFIVE_REFERENCE reference direct "$(now)" 0 unmeasured "" \
+            "no known-good address is set (GOLDENFIVE_REFERENCE)" "no reference set"
     fi
     for target in "$@"; do
         case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac

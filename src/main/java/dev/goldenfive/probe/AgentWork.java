@@ -171,10 +171,27 @@ class AgentWork implements SmartLifecycle {
     }
 
     private Work work(IncidentRef incident) {
-        Runbook runbook = runbooks.require(incident.runbookVersionId());
-        List<Runbook.Check> checks = runbook.findStage(incident.stage()).map(Runbook.Stage::checks).orElse(List.of());
+        List<Runbook.Check> checks = asked(runbooks.require(incident.runbookVersionId()), incident.stage());
         int round = timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
         return new Work(incident.key().toString(), incident.stage(), round, probes(checks), timeout(checks), context(incident.context()));
+    }
+
+    /**
+     * The checks whose probes an agent runs in {@code stage}: the stage's own, and every check a diagnosis rule
+     * looks at, so that the diagnosis can be made from the first minute on, whichever stage the check is shown in.
+     */
+    static List<Runbook.Check> asked(Runbook runbook, String stage) {
+        Set<String> diagnosed = new TreeSet<>();
+        runbook.diagnosis().forEach(rule -> {
+            diagnosed.addAll(rule.failed());
+            diagnosed.addAll(rule.passed());
+            diagnosed.addAll(rule.unmeasured());
+        });
+        List<Runbook.Check> checks = new ArrayList<>();
+        for (Runbook.Stage s : runbook.stages()) {
+            s.checks().stream().filter(c -> s.key().equals(stage) || diagnosed.contains(c.key())).forEach(checks::add);
+        }
+        return checks;
     }
 
     /** The agent's probe for each check: the names the agent knows. */

@@ -114,18 +114,28 @@ final class CheckEvaluation {
         return reasons;
     }
 
-    /** The first rule whose failed checks all failed and whose passed checks all passed. */
+    /** The first rule whose failed checks all failed, whose passed checks all passed and whose unmeasured checks were not measured. */
     static Optional<Diagnosis> diagnose(Runbook runbook, List<CheckState> checks) {
         Map<String, CheckState> byKey = checks.stream().collect(Collectors.toMap(CheckState::key, Function.identity(), (a, b) -> a));
         for (Runbook.DiagnosisRule rule : runbook.diagnosis()) {
             List<CheckState> evidence = new ArrayList<>();
             boolean holds = rule.failed().stream().allMatch(k -> in(byKey, k, CheckState.State.FAILED, evidence))
-                    && rule.passed().stream().allMatch(k -> in(byKey, k, CheckState.State.PASSED, evidence));
+                    && rule.passed().stream().allMatch(k -> in(byKey, k, CheckState.State.PASSED, evidence))
+                    && rule.unmeasured().stream().allMatch(k -> unmeasured(byKey, k, evidence));
             if (holds && !evidence.isEmpty()) {
                 return Optional.of(new Diagnosis(rule.key(), rule.boundary(), rule.title(), rule.explanation(), evidence));
             }
         }
         return Optional.empty();
+    }
+
+    /** Pending or not measured; only a check that could not be measured is evidence worth showing. */
+    private static boolean unmeasured(Map<String, CheckState> byKey, String key, List<CheckState> evidence) {
+        CheckState state = byKey.get(key);
+        if (state == null || state.state() == CheckState.State.PENDING) {
+            return state != null;
+        }
+        return in(byKey, key, CheckState.State.NOT_MEASURED, evidence);
     }
 
     private static boolean in(Map<String, CheckState> byKey, String key, CheckState.State wanted, List<CheckState> evidence) {

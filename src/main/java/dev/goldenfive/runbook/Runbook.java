@@ -151,8 +151,9 @@ public record Runbook(
     }
 
     /**
-     * Points at a fault boundary when all of {@code failed} checks failed and all of {@code passed} passed.
-     * Rules are tried in order; the first that matches is the diagnosis.
+     * Points at a fault boundary when all of {@code failed} checks failed, all of {@code passed} passed, and
+     * none of {@code unmeasured} was measured (pending, or not measured where the agent is). Rules are tried in
+     * order; the first that matches is the diagnosis.
      */
     public record DiagnosisRule(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
@@ -160,11 +161,13 @@ public record Runbook(
             @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @Size(max = 2000) String explanation,
             @Size(max = 20) List<@NotNull String> failed,
-            @Size(max = 20) List<@NotNull String> passed) {
+            @Size(max = 20) List<@NotNull String> passed,
+            @Size(max = 20) List<@NotNull String> unmeasured) {
 
         public DiagnosisRule {
             failed = failed == null ? List.of() : failed;
             passed = passed == null ? List.of() : passed;
+            unmeasured = unmeasured == null ? List.of() : unmeasured;
         }
     }
 }

@@ -168,6 +168,7 @@ final class RunbookDocument {
             }
             references(rule.failed(), at + ".failed", checkKeys, problems, lines);
             references(rule.passed(), at + ".passed", checkKeys, problems, lines);
+            references(rule.unmeasured(), at + ".unmeasured", checkKeys, problems, lines);
         }
     }
 

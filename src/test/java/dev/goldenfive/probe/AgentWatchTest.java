@@ -79,7 +79,8 @@ class AgentWatchTest {
             String key = declare(service);
             assertThat(agent.awaitSaying(key + " connectivity (round 0) done", PATIENCE)).as(agent.output()).isTrue();
             assertThat(states(key)).containsEntry("tcp-connects", "passed").containsEntry("http-responds", "passed")
-                    .as("the connectivity stage's probes only").containsEntry("proxy-module-fetch", "pending");
+                    .as("and what the diagnosis needs from later stages").containsEntry("proxy-module-fetch", "passed")
+                    .as("but no other later stage's probe").containsEntry("mirror-module-fetch", "pending");
             long first = evidence(key).get("total").asLong();
 
             var again = api.post("/api/v1/incidents/" + key + "/probes/again", GoldenfiveTest.ADMIN_TOKEN, "application/json", "");
@@ -88,11 +89,11 @@ class AgentWatchTest {
             assertThat(agent.awaitSaying(key + " connectivity (round 1) done", PATIENCE)).as(agent.output()).isTrue();
             assertThat(evidence(key).get("total").asLong()).as("fresh results").isEqualTo(2 * first);
 
-            var advance = api.post("/api/v1/incidents/" + key + "/actions/advance", GoldenfiveTest.ADMIN_TOKEN, "application/json",
-                    "{\"reason\":\"connectivity is fine\"}");
-            assertThat(advance.statusCode()).as(advance.body()).isEqualTo(200);
+            advance(key);
             assertThat(agent.awaitSaying(key + " proxy-switch (round 1) done", PATIENCE)).as(agent.output()).isTrue();
-            assertThat(states(key)).containsEntry("proxy-module-fetch", "passed").containsEntry("checksum-db", "passed");
+            advance(key);
+            assertThat(agent.awaitSaying(key + " offline-fallback (round 1) done", PATIENCE)).as(agent.output()).isTrue();
+            assertThat(states(key)).containsEntry("mirror-module-fetch", "passed");
 
             assertThat(agent.output()).as("another service's incident is no work of this agent").doesNotContain(other);
         }
@@ -115,6 +116,12 @@ class AgentWatchTest {
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("not open");
+    }
+
+    private void advance(String key) throws Exception {
+        var advance = api.post("/api/v1/incidents/" + key + "/actions/advance", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"reason\":\"seen enough\"}");
+        assertThat(advance.statusCode()).as(advance.body()).isEqualTo(200);
     }
 
     private Map<String, String> states(String key) throws Exception {

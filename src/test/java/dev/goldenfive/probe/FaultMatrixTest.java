@@ -2,6 +2,9 @@ package dev.goldenfive.probe;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -24,13 +27,16 @@ import dev.goldenfive.GoldenfiveTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The diagnosis against faults really injected: for each, the agent runs in a client network namespace
- * against a module proxy, a mirror, a checksum database and a resolver of the {@link FaultWorld}, posts what
- * it measured to goldenfive, and goldenfive must name the boundary the runbook's seed document names.
+ * The diagnosis against faults really injected: for each, a standing agent runs in a client network namespace
+ * against a module proxy, a mirror, a checksum database and a resolver of the {@link FaultWorld}. An incident of
+ * its service is declared; the agent is sent the connectivity stage's probes, posts each result as it has it,
+ * and goldenfive must name the boundary the runbook's seed document names, and no other on the way.
  */
 @GoldenfiveTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultMatrixTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     /** A fault, how it is injected, and the boundary it must be diagnosed as. */
     enum Fault {
@@ -115,33 +121,46 @@ class FaultMatrixTest {
     void aStandingAgentLeadsGoldenfiveToTheSeedsAnswer(Fault fault) throws Exception {
         world.heal();
         fault.inject(world);
-        String incident = declare();
+        String service = "faults-" + UUID.randomUUID().toString().substring(0, 8);
 
-        var agent = world.agent(script, environment(fault, incident), fault.icmp, "https://" + FaultWorld.PROXY_NAME);
+        try (StandingAgent agent = world.standingAgent(script, environment(fault, service), fault.icmp, "https://" + FaultWorld.PROXY_NAME)) {
+            assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
+            String incident = declare(service);
+            assertThat(agent.awaitSaying(incident + " connectivity (round 0) done", PATIENCE)).as(agent.output()).isTrue();
 
-        assertThat(agent.exitStatus()).as("the agent posted and saw failures:\n" + agent.output()).isEqualTo(1);
-        JsonNode evidence = json.readTree(api.get("/api/v1/incidents/" + incident + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
-        String checks = evidence.get("checks").valueStream()
-                .map(c -> c.get("key").asString() + "=" + c.get("state").asString()).collect(Collectors.joining(", "));
-        assertThat(evidence.path("diagnosis").path("boundary").asString(""))
-                .as("%s with checks %s%nand the agent's report:%n%s", fault, checks, agent.output())
-                .isEqualTo(fault.boundary);
-        if (!fault.icmp) {
-            assertThat(checks).as("ping could not run, and says so").contains("ping-replies=not-measured");
+            JsonNode evidence = json.readTree(api.get("/api/v1/incidents/" + incident + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
+            String checks = evidence.get("checks").valueStream()
+                    .map(c -> c.get("key").asString() + "=" + c.get("state").asString()).collect(Collectors.joining(", "));
+            assertThat(evidence.path("diagnosis").path("boundary").asString(""))
+                    .as("%s with checks %s%nand the agent's report:%n%s", fault, checks, agent.output())
+                    .isEqualTo(fault.boundary);
+            assertThat(diagnosesShown(incident)).as("no other diagnosis was shown on the way, as results came one by one")
+                    .containsOnly(fault.boundary);
+            if (!fault.icmp) {
+                assertThat(checks).as("ping could not run, and says so").contains("ping-replies=not-measured");
+            }
+            api.post("/api/v1/incidents/" + incident + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                    "{\"summary\":\"fault removed\"}");
         }
     }
 
-    private Map<String, String> environment(Fault fault, String incident) {
-        Map<String, String> environment = new java.util.HashMap<>(Map.of("GOLDENFIVE_URL", "http://" + FaultWorld.GATEWAY + ":" + port,
-                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_INCIDENT", incident));
+    /** The boundaries the incident's timeline says were diagnosed, in order. */
+    private List<String> diagnosesShown(String incident) throws Exception {
+        return json.readTree(api.get("/api/v1/incidents/" + incident + "/timeline", GoldenfiveTest.ADMIN_TOKEN).body()).valueStream()
+                .filter(e -> e.get("kind").asString().equals("diagnosis-changed"))
+                .map(e -> e.get("details").path("boundary").asString("withdrawn")).toList();
+    }
+
+    private Map<String, String> environment(Fault fault, String service) {
+        Map<String, String> environment = new HashMap<>(Map.of("GOLDENFIVE_URL", "http://" + FaultWorld.GATEWAY + ":" + port,
+                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci"));
         environment.putAll(fault.environment());
         return environment;
     }
 
-    private String declare() throws Exception {
+    private String declare(String service) throws Exception {
         var response = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
-                "{\"title\":\"go mod download fails\",\"service\":\"faults-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"environment\":\"ci\",\"severity\":\"SEV2\"}");
+                "{\"title\":\"go mod download fails\",\"service\":\"" + service + "\",\"environment\":\"ci\",\"severity\":\"SEV2\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json.readTree(response.body()).get("key").asString();
     }

@@ -14,6 +14,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,30 +186,21 @@ final class FaultWorld implements AutoCloseable {
     }
 
     /**
-     * Runs the agent once in the client's namespace, with {@code environment} on top of the world's own
-     * settings; without ICMP it runs as a container without CAP_NET_RAW does.
+     * A standing agent in the client's namespace ({@code sh script watch target…}), with {@code environment} on
+     * top of the world's own settings; without ICMP it runs as a container without CAP_NET_RAW does.
      */
-    Agent agent(Path script, Map<String, String> environment, boolean icmp, String... targets) throws Exception {
+    StandingAgent standingAgent(Path script, Map<String, String> environment, boolean icmp, String... targets) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));
         if (!icmp) {
             command.addAll(List.of("setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw"));
         }
-        command.addAll(List.of("sh", script.toString()));
+        command.addAll(List.of("sh", script.toString(), "watch"));
         command.addAll(List.of(targets));
-        ProcessBuilder run = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
-        run.environment().putAll(Map.of("GOPROXY", "https://" + PROXY_NAME, "GOSUMDB", SUMDB_NAME + " https://" + SUMDB_NAME,
+        Map<String, String> settings = new HashMap<>(Map.of("GOPROXY", "https://" + PROXY_NAME, "GOSUMDB", SUMDB_NAME + " https://" + SUMDB_NAME,
                 "GOLDENFIVE_MIRROR", "https://" + MIRROR_NAME, "GOLDENFIVE_REFERENCE", REFERENCE, "GOLDENFIVE_TIMEOUT", "2",
                 "CURL_CA_BUNDLE", ca().toString(), "SSL_CERT_FILE", ca().toString(), "HOME", dir.toString()));
-        run.environment().putAll(environment);
-        Process process = run.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return new Agent(process.exitValue(), output);
-    }
-
-    record Agent(int exitStatus, String output) {
+        settings.putAll(environment);
+        return StandingAgent.start(command, settings);
     }
 
     @Override
