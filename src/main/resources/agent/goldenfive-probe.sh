@@ -27,7 +27,10 @@
 #   GOLDENFIVE_LABELS    labels for every result: service=ci,environment=prod (in watch mode, the service and
 #                        environment whose incidents it probes; the agent's own labels otherwise)
 #   GOLDENFIVE_MIRROR    the module mirror to try (default https://goproxy.cn)
-#   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text)
+#   GOLDENFIVE_MODULE    the module fetched through the proxies (default golang.org/x/text): its version list,
+#                        the newest version's .info, .mod and .zip, and its go.mod hash in the checksum database
+#   GOLDENFIVE_PRIVATE   module path patterns known to be private (as GOPRIVATE): a failure through the proxy
+#                        says when GOPRIVATE does not name the module
 #   GOLDENFIVE_TIMEOUT   seconds one probe may take (default 5)
 #   GOLDENFIVE_REFERENCE known-good addresses outside, not the target (host:port, comma-separated; an address
 #                        spares the resolver): when the target fails and these answer, the fault is not this
@@ -66,6 +69,8 @@ TOKEN=${GOLDENFIVE_TOKEN:-}
 INCIDENT=${GOLDENFIVE_INCIDENT:-}
 MIRROR=${GOLDENFIVE_MIRROR:-https://goproxy.cn}
 MODULE=${GOLDENFIVE_MODULE:-golang.org/x/text}
+# module paths known to be private (the incident says so), whether or not GOPRIVATE names them
+PRIVATE_HINT=${GOLDENFIVE_PRIVATE:-}
 TIMEOUT=${GOLDENFIVE_TIMEOUT:-5}
 NETWORK_PROXY=${HTTPS_PROXY:-${https_proxy:-}}
 if [ -z "$URL" ] && [ "$DRY_RUN" -eq 0 ]; then
@@ -314,35 +319,111 @@ probe_reference() {
     fi
 }
 
-# A module's version list from a module proxy (GOPROXY protocol), through the configured proxy or the mirror.
+# fetch URL FILE [CURL_ARGUMENT…]: GETs URL into FILE, following redirects; sets f_status (000 when nothing
+# answered) and f_error. Succeeds on 200, and 206 for a range.
+fetch() {
+    f_url=$1; f_file=$2; shift 2
+    f_status=$(curl -sS -L -o "$f_file" --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code}' "$@" "$f_url" 2>"$WORK/err")
+    f_rc=$?
+    f_status=${f_status:-000}
+    f_error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
+    case "$f_rc $f_status" in "0 200"|"0 206") return 0 ;; 0*) f_error="HTTP $f_status from $f_url" ;; esac
+    return 1
+}
+
+# Whether module path $1 is private by the comma-separated path patterns $2 (GOPRIVATE, GONOPROXY): a pattern
+# matches the path or a prefix of it, element by element, with * and ? as in the shell.
+private_by() {
+    [ -n "$2" ] || return 1
+    old_ifs=$IFS; IFS=,
+    for pattern in $2; do
+        prefix=$1
+        while [ -n "$prefix" ]; do
+            # shellcheck disable=SC2254
+            case "$prefix" in $pattern) IFS=$old_ifs; return 0 ;; esac
+            case "$prefix" in */*) prefix=${prefix%/*} ;; *) prefix="" ;; esac
+        done
+    done
+    IFS=$old_ifs
+    return 1
+}
+
+# The module through a module proxy (GOPROXY protocol) as go fetches it: its version list, then the newest
+# version's .info, .mod and .zip; through the configured GOPROXY (path proxy) or the mirror.
 probe_goproxy() {
-    base=${1%/}; path=$2
-    url="$base/$(escape_module "$MODULE")/@v/list"
-    started=$(now)
-    out=$(curl -sS -o "$WORK/list" --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code} %{time_total}' "$url" 2>"$WORK/err"); rc=$?
-    set -- $out
-    error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
-    versions=0
-    [ -f "$WORK/list" ] && versions=$(wc -l < "$WORK/list" | tr -d ' ')
-    if [ $rc -eq 0 ] && [ "${1:-000}" = 200 ]; then
-        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "$versions versions"
+    base=${1%/}; path=$2; escaped=$(escape_module "$MODULE")
+    started=$(now); t0=$(clock)
+    rm -f "$WORK/list"
+    fetched=""; version=""
+    if fetch "$base/$escaped/@v/list" "$WORK/list"; then
+        version=$(grep -v '^[[:space:]]*$' "$WORK/list" | sort -V 2>/dev/null | tail -n 1)
+        fetched="list"
+        if [ -n "$version" ]; then
+            fetch "$base/$escaped/@v/$version.info" "$WORK/module.info" && fetched="$fetched .info" \
+                && fetch "$base/$escaped/@v/$version.mod" "$WORK/module.mod" && fetched="$fetched .mod" \
+                && fetch "$base/$escaped/@v/$version.zip" "$WORK/module.zip" -r 0-1023 && fetched="$fetched .zip (first KiB)"
+        fi
+    fi
+    duration=$(elapsed_ms "$t0" "$(clock)")
+    http=""; [ "$f_status" != 000 ] && http=",\"http\":{\"status\":$f_status}"
+    if [ "$f_status" = 200 ] || [ "$f_status" = 206 ]; then
+        http=",\"http\":{\"status\":200}"
+        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$duration" true "$http" "" "${version:-no versions}: $fetched"
     else
-        [ $rc -eq 0 ] && error="HTTP ${1:-000}"
-        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$(ms "${2:-0}")" false "$( [ "${1:-000}" != 000 ] && printf ',"http":{"status":%s}' "$1")" "$error" "${error:-failed}"
+        why=$f_error
+        # a private module sent to a public proxy: the proxy cannot have it, and should never have been asked
+        if [ "$path" = proxy ] && private_by "$MODULE" "$PRIVATE_HINT" && ! private_by "$MODULE" "$(goenv GOPRIVATE),$(goenv GONOPROXY)"; then
+            why="$why: $MODULE is private, but neither GOPRIVATE nor GONOPROXY names it, so go asks the proxy for it"
+        fi
+        record goproxy "$MODULE" "$path" "$(origin "$base")" "$started" "$duration" false "$http" "$why" "${f_error:-failed}"
     fi
 }
 
+# The checksum database against the module proxy: is the go.mod the proxy serves the one the database records
+# (its h1: hash, as go computes it)? Without a version from the proxy, only whether the database answers.
 probe_gosumdb() {
-    [ -n "$SUMDB" ] || return 0
-    started=$(now)
-    out=$(curl -sS -o /dev/null --connect-timeout "$TIMEOUT" -m $((TIMEOUT * 2)) -w '%{http_code} %{time_total}' "$SUMDB/latest" 2>"$WORK/err"); rc=$?
-    set -- $out
-    error=$(head -n 1 "$WORK/err" | sed 's/^curl: ([0-9]*) //')
-    if [ $rc -eq 0 ] && [ "${1:-000}" = 200 ]; then
-        record gosumdb "$SUMDB" direct direct "$started" "$(ms "${2:-0}")" true ",\"http\":{\"status\":$1}" "" "HTTP $1"
+    started=$(now); t0=$(clock)
+    if [ -z "$SUMDB" ]; then
+        record gosumdb "GOSUMDB" direct direct "$started" 0 unmeasured "" "GOSUMDB is off: no checksum database is asked" "GOSUMDB=off"
+        return 0
+    fi
+    escaped=$(escape_module "$MODULE")
+    version=""
+    if fetch "$(printf '%s' "$MODULE_PROXY" | sed 's,/*$,,')/$escaped/@v/list" "$WORK/sumlist"; then
+        version=$(grep -v '^[[:space:]]*$' "$WORK/sumlist" | sort -V 2>/dev/null | tail -n 1)
+    fi
+    if [ -z "$version" ]; then
+        fetch "$SUMDB/latest" "$WORK/latest"
+        if [ "$f_status" = 200 ]; then
+            record gosumdb "$SUMDB" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" true ",\"http\":{\"status\":200}" "" "HTTP 200"
+        else
+            record gosumdb "$SUMDB" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" false "" "$f_error" "${f_error:-failed}"
+        fi
+        return 0
+    fi
+    if ! fetch "$SUMDB/lookup/$escaped@$version" "$WORK/lookup"; then
+        record gosumdb "$SUMDB" direct direct "$started" "$(elapsed_ms "$t0" "$(clock)")" false \
+            "$( [ "$f_status" != 000 ] && printf ',"http":{"status":%s}' "$f_status")" "$f_error" "${f_error:-failed}"
+        return 0
+    fi
+    recorded=$(awk -v m="$MODULE" -v v="$version/go.mod" '$1 == m && $2 == v { print $3; exit }' "$WORK/lookup")
+    served=""
+    if command -v openssl >/dev/null 2>&1 && command -v sha256sum >/dev/null 2>&1 \
+        && fetch "$(printf '%s' "$MODULE_PROXY" | sed 's,/*$,,')/$escaped/@v/$version.mod" "$WORK/sum.mod"; then
+        # go's h1: the SHA-256 of the line "<sha256 of the file>  go.mod", in base64
+        served="h1:$(printf '%s  go.mod\n' "$(sha256sum < "$WORK/sum.mod" | cut -d' ' -f1)" | openssl dgst -sha256 -binary | openssl base64 -A)"
+    fi
+    duration=$(elapsed_ms "$t0" "$(clock)")
+    if [ -n "$recorded" ] && [ -n "$served" ] && [ "$recorded" != "$served" ]; then
+        record gosumdb "$SUMDB" direct direct "$started" "$duration" false ",\"http\":{\"status\":200}" \
+            "checksum mismatch: $MODULE $version/go.mod is $served through $(origin "$MODULE_PROXY") but the checksum database records $recorded" \
+            "checksum mismatch"
+    elif [ -z "$recorded" ]; then
+        record gosumdb "$SUMDB" direct direct "$started" "$duration" false ",\"http\":{\"status\":200}" \
+            "the checksum database has no go.mod hash for $MODULE $version" "no record"
     else
-        [ $rc -eq 0 ] && error="HTTP ${1:-000}"
-        record gosumdb "$SUMDB" direct direct "$started" "$(ms "${2:-0}")" false "" "$error" "${error:-failed}"
+        record gosumdb "$SUMDB" direct direct "$started" "$duration" true ",\"http\":{\"status\":200}" "" \
+            "$MODULE $version ${served:+go.mod matches}"
     fi
 }
 
@@ -405,6 +486,7 @@ do_work() {
         && valid '[0-9]{1,3}' "$w_timeout" && [ "$w_timeout" -ge 1 ] && [ "$w_timeout" -le 120 ] \
         && { [ -z "$w_target" ] || valid '(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?' "$w_target"; } \
         && { [ -z "$w_module" ] || valid '[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}' "$w_module"; } \
+        && { [ -z "$w_private" ] || valid '[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}' "$w_private"; } \
         || { echo "goldenfive-probe: work refused, it is not well formed: $w_incident $w_stage" >&2; return 0; }
     for probe in $w_probes; do
         case "$probe" in reference|dns|icmp|tcp|tls|http|goproxy|mirror|gosumdb|build) ;;
@@ -413,7 +495,7 @@ do_work() {
     echo "goldenfive-probe: $w_incident $w_stage (round $w_round): $w_probes" >&2
     (
         WORK=$(mktemp -d "$BASE/run.XXXXXX")
-        INCIDENT=$w_incident; TIMEOUT=$w_timeout; MODULE=${w_module:-$MODULE}
+        INCIDENT=$w_incident; TIMEOUT=$w_timeout; MODULE=${w_module:-$MODULE}; PRIVATE_HINT=${w_private:-$PRIVATE_HINT}
         RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$w_incident-$w_stage-$w_round"
         if [ -n "$w_target" ]; then run_probes "$w_probes" "$w_target"; else run_probes "$w_probes" $TARGETS; fi
         echo "goldenfive-probe: $w_incident $w_stage (round $w_round) done: $COUNT probes, $FAILED failed, $UNMEASURED not measured" >&2
@@ -423,7 +505,7 @@ do_work() {
 
 # Reads the work stream (server-sent events, one "data: name=value" line per field) until it ends.
 take_work() {
-    event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""
+    event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private=""
     while IFS= read -r line; do
         # the agent was stopped: read no more work
         kill -0 $$ 2>/dev/null || return 0
@@ -434,13 +516,13 @@ take_work() {
                     work) do_work ;;
                     ready) : > "$BASE/connected"; echo "goldenfive-probe: watching for work" >&2 ;;
                 esac
-                event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module="" ;;
+                event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private="" ;;
             event:*) event=${line#event:}; event=${event# } ;;
             data:*)
                 field=${line#data:}; field=${field# }; value=${field#*=}
                 case "${field%%=*}" in
                     incident) w_incident=$value ;; stage) w_stage=$value ;; round) w_round=$value ;;
-                    timeout) w_timeout=$value ;; probes) w_probes=$value ;; target) w_target=$value ;; module) w_module=$value ;;
+                    timeout) w_timeout=$value ;; probes) w_probes=$value ;; target) w_target=$value ;; module) w_module=$value ;; private) w_private=$value ;;
                 esac ;;
         esac
     done

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,10 +49,10 @@ class AgentScriptTest {
     void serveModules() throws IOException {
         api = new Api(port);
         modules = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        modules.createContext("/", exchange -> answer(exchange, 200, "a module proxy\n"));
-        modules.createContext("/golang.org/x/text/@v/list", exchange -> answer(exchange, 200, "v0.3.0\nv0.14.0\n"));
-        modules.createContext("/mirror/golang.org/x/text/@v/list", exchange -> answer(exchange, 404, "not found\n"));
-        modules.createContext("/sumdb/latest", exchange -> answer(exchange, 200, "go.sum database tree\n"));
+        modules.createContext("/", exchange -> TestModules.answer(exchange, 200, "a module proxy\n"));
+        TestModules.proxy(modules, "");
+        modules.createContext("/mirror/golang.org/x/text/@v/list", exchange -> TestModules.answer(exchange, 404, "not found\n"));
+        TestModules.checksumDatabase(modules, "/sumdb", true);
         modules.start();
     }
 
@@ -116,7 +115,10 @@ class AgentScriptTest {
         JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1, output.lastIndexOf("\n]") + 2));
         assertThat(output.substring(output.lastIndexOf("\n]"))).as("said after the results").contains("probes failed");
         assertThat(printed.valueStream().map(r -> r.get("type").asString())).contains("tcp", "http", "goproxy")
-                .doesNotContain("gosumdb", "dns");
+                .as("addresses need no name resolution").doesNotContain("dns");
+        assertThat(printed.valueStream().filter(r -> r.get("type").asString().equals("gosumdb")))
+                .as("with GOSUMDB=off no checksum database is asked, and the result says so")
+                .singleElement().satisfies(r -> assertThat(r.get("notMeasured").asString()).contains("GOSUMDB is off"));
         String report = output.substring(0, output.indexOf("\n["));
         assertThat(report).contains("FAIL http     direct  " + closed).doesNotContain("\"error\"");
         JsonNode refused = printed.valueStream().filter(r -> r.get("target").asString().equals(closed)).findFirst().orElseThrow();
@@ -180,10 +182,4 @@ class AgentScriptTest {
         return json.readTree(response.body()).get("key").asString();
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 }

@@ -2,7 +2,6 @@ package dev.goldenfive.probe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,9 +49,9 @@ class AgentWatchTest {
     void serveModules() throws Exception {
         api = new Api(port);
         modules = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        modules.createContext("/", exchange -> answer(exchange, 200, "a module proxy\n"));
-        modules.createContext("/golang.org/x/text/@v/list", exchange -> answer(exchange, 200, "v0.3.0\nv0.14.0\n"));
-        modules.createContext("/sumdb/latest", exchange -> answer(exchange, 200, "go.sum database tree\n"));
+        modules.createContext("/", exchange -> TestModules.answer(exchange, 200, "a module proxy\n"));
+        TestModules.proxy(modules, "");
+        TestModules.checksumDatabase(modules, "/sumdb", true);
         modules.start();
         script = Files.createTempFile("goldenfive-probe", ".sh");
         Files.writeString(script, api.get(AgentScript.PATH, null).body());
@@ -148,10 +146,4 @@ class AgentWatchTest {
         return json.readTree(response.body()).get("key").asString();
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 }

@@ -50,7 +50,9 @@ class FaultMatrixTest {
         PROXY_PORT_CLOSED("remote-service", true),
         PROXY_ANSWERS_503("remote-service", true),
         PROXY_HANGS_AFTER_CONNECT("remote-service", true),
-        GOPROXY_NAMES_A_DEAD_PROXY("proxy-configuration", true);
+        GOPROXY_NAMES_A_DEAD_PROXY("proxy-configuration", true),
+        CHECKSUM_DATABASE_REPORTS_A_MISMATCH("proxy-configuration", true),
+        PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY("proxy-configuration", true);
 
         final String boundary;
         final boolean icmp;
@@ -70,10 +72,17 @@ class FaultMatrixTest {
                 case PROXY_PORT_CLOSED -> world.proxy(FaultWorld.Proxy.CLOSED);
                 case PROXY_ANSWERS_503 -> world.proxy(FaultWorld.Proxy.ERROR_503);
                 case PROXY_HANGS_AFTER_CONNECT -> world.proxy(FaultWorld.Proxy.HANGS_AFTER_CONNECT);
-                case GOPROXY_NAMES_A_DEAD_PROXY -> {
-                    // the world is fine: the agent's GOPROXY names a proxy that is gone
+                case CHECKSUM_DATABASE_REPORTS_A_MISMATCH -> world.checksums(false);
+                case GOPROXY_NAMES_A_DEAD_PROXY, PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY -> {
+                    // the world is fine: the agent's GOPROXY names a proxy that is gone; no GOPRIVATE names the private module
                 }
             }
+        }
+
+        /** What the incident says when it is declared. */
+        String context() {
+            return this == PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY
+                    ? ",\"context\":{\"module\":\"git.corp.gf5.test/team/lib\",\"goprivate\":\"git.corp.gf5.test\"}" : "";
         }
 
         /** What the agent's machine has set. */
@@ -125,7 +134,7 @@ class FaultMatrixTest {
 
         try (StandingAgent agent = world.standingAgent(script, environment(fault, service), fault.icmp, "https://" + FaultWorld.PROXY_NAME)) {
             assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
-            String incident = declare(service);
+            String incident = declare(service, fault.context());
             assertThat(agent.awaitSaying(incident + " connectivity (round 0) done", PATIENCE)).as(agent.output()).isTrue();
 
             JsonNode evidence = json.readTree(api.get("/api/v1/incidents/" + incident + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
@@ -158,9 +167,10 @@ class FaultMatrixTest {
         return environment;
     }
 
-    private String declare(String service) throws Exception {
+    private String declare(String service, String context) throws Exception {
         var response = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
-                "{\"title\":\"go mod download fails\",\"service\":\"" + service + "\",\"environment\":\"ci\",\"severity\":\"SEV2\"}");
+                "{\"title\":\"go mod download fails\",\"service\":\"" + service + "\",\"environment\":\"ci\",\"severity\":\"SEV2\""
+                        + context + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json.readTree(response.body()).get("key").asString();
     }

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -57,7 +56,6 @@ final class FaultWorld implements AutoCloseable {
     private static final String RESOLVER = "10.250.1.53";
     private static final String WORLD = "10.250.1.0/24";
     private static final int AUTHORITY_PORT = 5399;
-    private static final String MODULE_LIST = "/golang.org/x/text/@v/list";
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     /** How the module proxy behaves. */
@@ -73,6 +71,7 @@ final class FaultWorld implements AutoCloseable {
     private final SSLContext unknown;
     private final ServerSocket reference = new ServerSocket();
     private HttpServer proxy;
+    private HttpServer checksums;
     private Hang hang;
 
     /** Why this machine cannot build the world, or empty when it can. */
@@ -120,7 +119,18 @@ final class FaultWorld implements AutoCloseable {
         runQuietly("ip", "netns", "exec", NAMESPACE, "ip", "route", "del", "blackhole", WORLD);
         runQuietly("ip", "netns", "exec", NAMESPACE, "ip", "route", "del", "blackhole", RESOLVER + "/32");
         proxy(Proxy.HEALTHY);
+        checksums(true);
         resolve(Resolver.HEALTHY);
+    }
+
+    /** The checksum database records the go.mod the proxy serves, or ({@code honest} false) another one. */
+    void checksums(boolean honest) throws IOException {
+        if (checksums != null) {
+            checksums.stop(0);
+            servers.remove(checksums);
+        }
+        checksums = https(SUMDB, trusted, 404);
+        TestModules.checksumDatabase(checksums, "", honest);
     }
 
     /** The client's route to the world goes nowhere; its way to goldenfive still works. */
@@ -255,8 +265,7 @@ final class FaultWorld implements AutoCloseable {
 
     private void serve() throws IOException {
         https(MIRROR, trusted, 200);
-        HttpServer sumdb = https(SUMDB, trusted, 200);
-        sumdb.createContext("/latest", exchange -> answer(exchange, 200, "go.sum database tree\n1\nAAAA\n"));
+        checksums(true);
         proxy(Proxy.HEALTHY);
         // the known-good address: it takes connections and closes them
         reference.bind(new InetSocketAddress(InetAddress.getByName(REFERENCE.split(":")[0]), 443));
@@ -272,13 +281,18 @@ final class FaultWorld implements AutoCloseable {
         });
     }
 
-    /** A module proxy (or mirror, or checksum database) on {@code address}:443 that answers {@code status}. */
+    /**
+     * A server on {@code address}:443: a module proxy with {@link TestModules}' module when {@code status} is 200
+     * (its root answers too, anything else is not found), else one that answers {@code status} to everything.
+     */
     private HttpsServer https(String address, SSLContext tls, int status) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(address), 443), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        server.createContext("/", exchange -> answer(exchange, status == 200 && !exchange.getRequestURI().getPath().equals("/") ? 404 : status,
-                "a module proxy\n"));
-        server.createContext(MODULE_LIST, exchange -> answer(exchange, status, "v0.13.0\nv0.14.0\n"));
+        server.createContext("/", exchange -> TestModules.answer(exchange,
+                status == 200 && !exchange.getRequestURI().getPath().equals("/") ? 404 : status, "a module proxy\n"));
+        if (status == 200) {
+            TestModules.proxy(server, "");
+        }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         servers.add(server);
@@ -326,12 +340,6 @@ final class FaultWorld implements AutoCloseable {
         }
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 
     /** A test CA and a certificate of it for every test name; a second CA nobody trusts, with the same names. */
     private static void certificates(Path dir) throws Exception {
