@@ -7,7 +7,7 @@
 #
 # watch: a standing agent. It keeps one connection to goldenfive and is sent work for every open incident of
 # its service (and environment): the probes of the current stage, when the incident opens, at each stage
-# change and when a responder presses "Probe again". It posts each result the moment it has it, and connects
+# change and when a responder presses "Probe again"; and the monitors of its service, which it runs on its own. It posts each result the moment it has it, and connects
 # again (1 s, 2 s, 4 s … at most 60 s apart) when the connection ends. Work is data, checked here: probe names
 # from the list below, a target that is a URL or a host name, a module path. It never runs what it is sent.
 #
@@ -503,9 +503,54 @@ do_work() {
     ) &
 }
 
+# run_monitor NAME PROBE INTERVAL TARGET [MODULE]: a monitor, run every INTERVAL seconds until it is stopped; its
+# results carry the label monitor=NAME and belong to no incident (goldenfive attaches them, or opens one).
+run_monitor() {
+    m_name=$1; m_probe=$2; m_interval=$3; m_target=$4; m_module=${5:-$MODULE}
+    echo "goldenfive-probe: monitor $m_name: $m_probe $m_target every ${m_interval}s" >&2
+    while :; do
+        (
+            WORK=$(mktemp -d "$BASE/run.XXXXXX"); INCIDENT=""; MODULE=$m_module
+            LABELS_JSON=$(printf '%s' "$LABELS_JSON" | sed "s/}\$/,\"monitor\":\"$m_name\"}/")
+            RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$m_name"
+            case "$m_probe" in
+                reference) GOLDENFIVE_REFERENCE=$m_target; run_probes reference ;;
+                goproxy) MODULE_PROXY=$m_target; run_probes goproxy ;;
+                gosumdb) SUMDB=$(printf '%s' "$m_target" | sed 's,/*$,,'); run_probes gosumdb ;;
+                http) run_probes "dns tcp tls http" "$m_target" ;;
+                *) run_probes "$m_probe" "$m_target" ;;
+            esac
+            echo "goldenfive-probe: monitor $m_name done: $COUNT probes, $FAILED failed" >&2
+            rm -rf "$WORK"
+        )
+        sleep "$m_interval"
+    done
+}
+
+# The monitors this agent runs are those of the newest "monitors" event: the ones running stop, these start.
+set_monitors() {
+    [ -f "$BASE/monitors.pids" ] && kill $(cat "$BASE/monitors.pids") 2>/dev/null
+    : > "$BASE/monitors.pids"
+    printf '%s\n' "$w_monitors" | while IFS= read -r spec; do
+        [ -n "$spec" ] || continue
+        # shellcheck disable=SC2086
+        set -- $spec
+        if [ $# -ge 4 ] && [ $# -le 5 ] && valid '[A-Za-z0-9][A-Za-z0-9._-]{0,99}' "$1" && valid 'reference|dns|icmp|http|goproxy|gosumdb' "$2" \
+            && valid '[0-9]{1,4}' "$3" && [ "$3" -ge 5 ] && [ "$3" -le 3600 ] \
+            && valid '(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?' "$4" \
+            && { [ $# -lt 5 ] || valid '[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}' "$5"; }; then
+            run_monitor "$@" &
+            echo $! >> "$BASE/monitors.pids"
+        else
+            echo "goldenfive-probe: monitor refused, it is not well formed: $spec" >&2
+        fi
+    done
+}
+
 # Reads the work stream (server-sent events, one "data: name=value" line per field) until it ends.
 take_work() {
     event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private=""
+    w_monitors=""
     while IFS= read -r line; do
         # the agent was stopped: read no more work
         kill -0 $$ 2>/dev/null || return 0
@@ -514,15 +559,19 @@ take_work() {
             "")
                 case "$event" in
                     work) do_work ;;
+                    monitors) set_monitors ;;
                     ready) : > "$BASE/connected"; echo "goldenfive-probe: watching for work" >&2 ;;
                 esac
-                event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private="" ;;
+                event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private=""
+                w_monitors="" ;;
             event:*) event=${line#event:}; event=${event# } ;;
             data:*)
                 field=${line#data:}; field=${field# }; value=${field#*=}
                 case "${field%%=*}" in
                     incident) w_incident=$value ;; stage) w_stage=$value ;; round) w_round=$value ;;
                     timeout) w_timeout=$value ;; probes) w_probes=$value ;; target) w_target=$value ;; module) w_module=$value ;; private) w_private=$value ;;
+                    monitor) w_monitors="$w_monitors$value
+" ;;
                 esac ;;
         esac
     done
@@ -535,7 +584,7 @@ watch() {
     BASE=$WORK
     TARGETS="$*"
     query="service=$(label service)&environment=$(label environment)"
-    trap 'kill $(jobs -p) 2>/dev/null; exit 143' TERM INT
+    trap 'kill $(jobs -p) $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; exit 143' TERM INT
     delay=1
     while :; do
         rm -f "$BASE/connected"

@@ -58,6 +58,10 @@ public final class Api {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> delete(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), token);
+    }
+
     public HttpResponse<String> put(String path, String token, String json) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)), token);

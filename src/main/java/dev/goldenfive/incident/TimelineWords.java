@@ -60,6 +60,10 @@ public class TimelineWords {
                     : new Object[] {a.source(), a.alerts() == null ? 0 : a.alerts().size(), a.title()};
             case Fact.AlertResolved ignored -> new Object[0];
             case Fact.LinePinned p -> new Object[] {p.service(), p.level(), excerpt(p.message())};
+            case Fact.MonitorChanged m -> {
+                key += m.failing() ? ".failing" : ".passing";
+                yield new Object[] {m.monitor(), m.agents() == null ? 0 : m.agents().size()};
+            }
             case Fact.ProbesRequested p -> new Object[] {entry.actor().id(), stageTitle(runbook, p.stage())};
             case Fact.Note ignored -> null;
             case Fact.Unrecognised ignored -> null;

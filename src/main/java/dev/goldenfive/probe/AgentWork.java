@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -45,7 +46,7 @@ import dev.goldenfive.web.Worker;
  * Work for standing agents. An agent keeps one stream open ({@code GET /api/v1/probes/work}) and is sent, for
  * every open incident whose service and environment are the agent's, the probes of the current stage's checks
  * with their targets: when it connects, when the incident enters a stage, and when a responder asks for the
- * probes again. A replica serves the agents connected to it and hears of changes made on every replica
+ * probes again. It is also sent the monitors it runs on its own, again whenever they change. A replica serves the agents connected to it and hears of changes made on every replica
  * ({@link IncidentChanged}), so an agent may connect to any replica.
  * <p>
  * Work is data, never a command: probe names from a fixed list, a target that is a URL of a host, a module
@@ -58,6 +59,7 @@ class AgentWork implements SmartLifecycle {
     /** A stream ends after this long; the agent connects again (and is sent what is due at once). */
     static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    static final Duration MONITOR_REFRESH = Duration.ofSeconds(5);
     /** Agents one replica serves at most. */
     static final int MAX_STREAMS = 1000;
     /** What a target may be: a URL of a host (and port), or a host name. */
@@ -71,10 +73,14 @@ class AgentWork implements SmartLifecycle {
     private final IncidentCommands commands;
     private final Set<Stream> streams = new CopyOnWriteArraySet<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Monitors monitors;
     private final Worker heartbeat = Worker.every(HEARTBEAT, "agent-work-heartbeat", "keeping agents' streams open", log,
             this::heartbeat);
+    private final Worker monitorRefresh = Worker.every(MONITOR_REFRESH, "agent-monitors", "sending agents their monitors", log,
+            this::refreshMonitors);
 
-    AgentWork(Incidents incidents, IncidentCommands commands, Runbooks runbooks, Timeline timeline) {
+    AgentWork(Incidents incidents, IncidentCommands commands, Runbooks runbooks, Timeline timeline, Monitors monitors) {
+        this.monitors = monitors;
         this.commands = commands;
         this.incidents = incidents;
         this.runbooks = runbooks;
@@ -102,11 +108,17 @@ class AgentWork implements SmartLifecycle {
         }
     }
 
-    /** An agent's stream: the work it was sent, by incident. */
-    private record Stream(SseEmitter emitter, String service, String environment, Map<String, String> sent, ReentrantLock lock) {
+    /** An agent's stream: the work it was sent, by incident, and the monitors it runs. */
+    private record Stream(SseEmitter emitter, String service, String environment, Map<String, String> sent,
+            AtomicReference<List<String>> monitors, ReentrantLock lock) {
 
         boolean serves(IncidentRef incident) {
             return service.equals(incident.service()) && (environment == null || environment.equals(incident.environment()));
+        }
+
+        /** A monitor of this agent's service, for its environment or any. */
+        boolean runs(Monitors.Monitor monitor) {
+            return service.equals(monitor.service()) && (monitor.environment() == null || monitor.environment().equals(environment));
         }
     }
 
@@ -117,14 +129,17 @@ class AgentWork implements SmartLifecycle {
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " agents already."), null);
         }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        Stream stream = new Stream(emitter, service, environment, new ConcurrentHashMap<>(), new ReentrantLock());
+        Stream stream = new Stream(emitter, service, environment, new ConcurrentHashMap<>(), new AtomicReference<>(), new ReentrantLock());
         streams.add(stream);
         Runnable remove = () -> streams.remove(stream);
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(error -> remove.run());
         write(stream, SseEmitter.event().name("ready").data("service=" + service).data("environment=" + (environment == null ? "" : environment)));
-        senders.execute(() -> sendDue(List.of(stream), incidents.open()));
+        senders.execute(() -> {
+            sendMonitors(List.of(stream), monitors.list());
+            sendDue(List.of(stream), incidents.open());
+        });
         return emitter;
     }
 
@@ -234,6 +249,31 @@ class AgentWork implements SmartLifecycle {
         streams.forEach(stream -> senders.execute(() -> write(stream, SseEmitter.event().comment("heartbeat"))));
     }
 
+    /** Monitors changed on any replica are sent within {@link #MONITOR_REFRESH}: each agent gets its set when it changed. */
+    private void refreshMonitors() {
+        if (!streams.isEmpty()) {
+            sendMonitors(List.copyOf(streams), monitors.list());
+        }
+    }
+
+    /**
+     * A {@code monitors} event: every monitor the agent runs, one {@code data: monitor=name probe interval target [module]}
+     * line each (none: it runs none). The agent replaces what it ran with these.
+     */
+    private void sendMonitors(List<Stream> to, List<Monitors.Monitor> all) {
+        for (Stream stream : to) {
+            List<String> lines = all.stream().filter(stream::runs)
+                    .map(m -> "monitor=" + m.name() + " " + m.probe().label() + " " + m.intervalSeconds() + " " + m.target()
+                            + (m.module() == null ? "" : " " + m.module()))
+                    .toList();
+            if (!lines.equals(stream.monitors().getAndSet(lines))) {
+                SseEmitter.SseEventBuilder event = SseEmitter.event().name("monitors");
+                lines.forEach(event::data);
+                write(stream, lines.isEmpty() ? event.data("") : event);
+            }
+        }
+    }
+
     /** One write at a time per stream; an agent that went away simply has no stream any more. */
     private void write(Stream stream, SseEmitter.SseEventBuilder event) {
         stream.lock().lock();
@@ -252,11 +292,13 @@ class AgentWork implements SmartLifecycle {
     @Override
     public void start() {
         heartbeat.start();
+        monitorRefresh.start();
     }
 
     @Override
     public void stop() {
         heartbeat.stop();
+        monitorRefresh.stop();
         streams.forEach(stream -> stream.emitter().complete());
     }
 

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,11 @@ public class ProbeIngest {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final MonitorDetection detection;
 
     ProbeIngest(Incidents incidents, Runbooks runbooks, Evidence evidence, ProbeSettings settings,
-            JdbcClient jdbc, JsonMapper json, Clock clock) {
+            JdbcClient jdbc, JsonMapper json, Clock clock, MonitorDetection detection) {
+        this.detection = detection;
         this.incidents = incidents;
         this.runbooks = runbooks;
         this.evidence = evidence;
@@ -117,7 +120,8 @@ public class ProbeIngest {
             }
             stored.add(result.stored(incident == null ? null : incident.key().toString(), labels));
         }
-        Map<String, Long> created = stored.isEmpty() ? Map.of() : insert(stored, attachedTo, sender, now);
+        Set<Long> monitored = new HashSet<>();
+        Map<String, Long> created = stored.isEmpty() ? Map.of() : insert(stored, attachedTo, sender, now, monitored);
         // stored meanwhile by a request racing this one (the same batch sent twice at once)
         Map<String, StoredResult> raced = storedBefore(stored.stream().map(ProbeResult::id)
                 .filter(id -> !created.containsKey(id)).toList(), sender);
@@ -145,6 +149,9 @@ public class ProbeIngest {
             }
         });
         added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));
+        if (!monitored.isEmpty()) {
+            detection.observe(monitored);
+        }
         return new Outcome(answers);
     }
 
@@ -211,7 +218,8 @@ public class ProbeIngest {
      * Inserts the results in one statement, their bodies as one JSON array that PostgreSQL takes apart (far
      * cheaper than an array parameter per column); the ids of those that were new, by client id.
      */
-    private Map<String, Long> insert(List<ProbeResult> results, Map<String, IncidentRef> attachedTo, Sender sender, Instant now) {
+    private Map<String, Long> insert(List<ProbeResult> results, Map<String, IncidentRef> attachedTo, Sender sender, Instant now,
+            Set<Long> monitored) {
         // in id order, so two requests with the same results lock the unique index in the same order
         List<ProbeResult> stored = results.stream().sorted(Comparator.comparing(ProbeResult::id)).toList();
         Object[] incidentIds = stored.stream()
@@ -220,14 +228,15 @@ public class ProbeIngest {
         Map<String, Long> created = new LinkedHashMap<>();
         jdbc.sql("""
                 insert into probe_result (source, client_id, agent_id, submitter, incident_id, received_at, started_at,
-                                          type, target, path, success, duration_ms, body)
+                                          type, target, path, success, duration_ms, body, monitor_id)
                 select :source, r.body ->> 'id', :agent, :submitter, i.incident_id, :now,
                        cast(r.body ->> 'startedAt' as timestamptz), r.body ->> 'type', r.body ->> 'target',
-                       r.body ->> 'path', cast(r.body ->> 'success' as boolean), cast(r.body ->> 'durationMs' as float8), r.body
+                       r.body ->> 'path', cast(r.body ->> 'success' as boolean), cast(r.body ->> 'durationMs' as float8), r.body,
+                       (select m.id from monitor m where lower(m.name) = lower(r.body -> 'labels' ->> 'monitor'))
                 from jsonb_array_elements(cast(:bodies as jsonb)) with ordinality as r(body, n)
                     join unnest(:incidents) with ordinality as i(incident_id, n) using (n)
                 on conflict (source, client_id) do nothing
-                returning client_id, id
+                returning client_id, id, monitor_id
                 """)
                 .param("source", sender.source())
                 .param("agent", sender.agentId())
@@ -237,6 +246,10 @@ public class ProbeIngest {
                 .param("incidents", SqlArrays.of("int8", incidentIds))
                 .query(rs -> {
                     created.put(rs.getString(1), rs.getLong(2));
+                    long monitor = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        monitored.add(monitor);
+                    }
                 });
         return created;
     }

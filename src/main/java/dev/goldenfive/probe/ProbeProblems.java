@@ -16,6 +16,12 @@ public final class ProbeProblems {
         }
     }
 
+    public static class MonitorNotFound extends ErrorResponseException {
+        MonitorNotFound(String name) {
+            super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No monitor '" + name + "'."), null);
+        }
+    }
+
     /** Agents probe for open incidents only. */
     public static class NotOpen extends ErrorResponseException {
         NotOpen(String key) {

@@ -138,6 +138,10 @@ public sealed interface Fact {
     record AlertResolved(String receiver, Map<String, String> groupLabels, String externalURL) implements Fact {
     }
 
+    /** A monitor's results fail on {@code agents} (it opened the incident, or fails again), or pass again on them. */
+    record MonitorChanged(String monitor, boolean failing, List<String> agents) implements Fact {
+    }
+
     /** A responder asked the agents to run the probes of {@code stage} again. */
     record ProbesRequested(String stage) implements Fact {
     }

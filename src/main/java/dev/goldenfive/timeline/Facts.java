@@ -33,7 +33,8 @@ final class Facts {
             Fact.AlertFiring.class, "alert-firing",
             Fact.AlertResolved.class, "alert-resolved",
             Fact.LinePinned.class, "log-pinned",
-            Fact.ProbesRequested.class, "probes-requested");
+            Fact.ProbesRequested.class, "probes-requested",
+            Fact.MonitorChanged.class, "monitor-changed");
     private static final Map<String, Class<? extends Fact>> TYPES = KINDS.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
