@@ -124,6 +124,19 @@ const restage = () => {
     box.dataset.state = bar.dataset.state;
   }
 };
+// Checks that change by themselves as evidence comes are grouped out of the way (shown on request), so the
+// notes people write stay in view.
+const autoToggle = document.getElementById('timeline-show-auto');
+const groupAutomatic = () => {
+  const list = document.getElementById('timeline-list');
+  if (!list || !autoToggle) return;
+  const automatic = list.querySelectorAll(':scope > .kind-check-changed').length;
+  autoToggle.closest('[data-auto-toggle]').hidden = automatic === 0;
+  document.querySelector('[data-auto-count]').textContent = automatic;
+  list.classList.toggle('hide-automatic', !autoToggle.checked);
+};
+autoToggle?.addEventListener('change', groupAutomatic);
+groupAutomatic();
 const notice = document.getElementById('live-notice');
 let noticeTimer;
 const say = (text) => {
@@ -149,6 +162,7 @@ const apply = (html) => {
     target?.prepend(...fresh.map((entry) => document.adoptNode(entry)));
   }
   restage();
+  groupAutomatic();
   // forms rendered for the stream carry no CSRF token: they take the page's
   const token = main.querySelector('input[name="_csrf"]');
   for (const form of main.querySelectorAll('form[method="post"]')) {

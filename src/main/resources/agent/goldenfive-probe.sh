@@ -509,6 +509,8 @@ run_monitor() {
     m_name=$1; m_probe=$2; m_interval=$3; m_target=$4; m_module=${5:-$MODULE}
     echo "goldenfive-probe: monitor $m_name: $m_probe $m_target every ${m_interval}s" >&2
     while :; do
+        # the agent stopped: so does its monitor
+        kill -0 $$ 2>/dev/null || exit 0
         (
             WORK=$(mktemp -d "$BASE/run.XXXXXX"); INCIDENT=""; MODULE=$m_module
             LABELS_JSON=$(printf '%s' "$LABELS_JSON" | sed "s/}\$/,\"monitor\":\"$m_name\"}/")

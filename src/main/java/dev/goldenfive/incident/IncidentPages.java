@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -91,7 +92,21 @@ class IncidentPages {
             @NotNull Severity severity,
             @NotBlank String runbook,
             @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo,
-            @Pattern(regexp = "|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}", message = "must look like 2026-11-25 14:05 (UTC)") String startedAtUtc) {
+            @Pattern(regexp = "|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}", message = "must look like 2026-11-25 14:05 (UTC)") String startedAtUtc,
+            @Pattern(regexp = "|(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?", message = "must be a URL of a host, such as https://proxy.golang.org") String goproxy,
+            @Pattern(regexp = "|[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}", message = "must be a module path, such as golang.org/x/text") String module,
+            @Pattern(regexp = "|[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}", message = "must be module path patterns as GOPRIVATE takes them") String goprivate) {
+
+        /** What the probes need to know, as far as it was given. */
+        Map<String, String> context() {
+            Map<String, String> context = new TreeMap<>();
+            for (String[] entry : new String[][] {{"goproxy", goproxy}, {"module", module}, {"goprivate", goprivate}}) {
+                if (entry[1] != null && !entry[1].isBlank()) {
+                    context.put(entry[0], entry[1].strip());
+                }
+            }
+            return context;
+        }
 
         /** An exact start wins over the quick choices. */
         Instant startedAt(Instant now) {
@@ -144,7 +159,7 @@ class IncidentPages {
     @GetMapping("/incidents/new")
     String declareForm(Model model) {
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentCommands.DEFAULT_RUNBOOK, 0, ""));
+            model.addAttribute("form", new DeclareForm("", "", "prod", Severity.SEV2, IncidentCommands.DEFAULT_RUNBOOK, 0, "", "", "", ""));
         }
         model.addAttribute("runbooks", runbooks.list());
         model.addAttribute("severities", Severity.values());
@@ -166,7 +181,7 @@ class IncidentPages {
         if (!errors.hasErrors()) {
             try {
                 IncidentView view = commands.declare(new IncidentCommands.Declaration(form.title(), form.service(),
-                        form.environment(), form.severity(), form.runbook(), null, startedAt, null),
+                        form.environment(), form.severity(), form.runbook(), null, startedAt, null, form.context()),
                         Actor.user(caller.getName()));
                 return "redirect:/incidents/" + view.key();
             }

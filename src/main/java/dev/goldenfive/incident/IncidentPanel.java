@@ -27,6 +27,11 @@ public interface IncidentPanel {
     /** Lower comes first. */
     int order();
 
+    /** Shown above the runbook's steps, as what a responder reads first (the diagnosis); else below them. */
+    default boolean leads() {
+        return false;
+    }
+
     /** Read when the page is made, and for a live update the panel is part of. */
     Map<String, Object> model(IncidentRef incident);
 

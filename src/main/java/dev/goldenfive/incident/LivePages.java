@@ -138,7 +138,7 @@ class LivePages {
                 : incidents.ref(key).orElseThrow(() -> new IncidentProblems.IncidentNotFound(key.toString()));
         IncidentPanel.Change change = new IncidentPanel.Change(List.of(), touches);
         model.put("panels", panels.stream().filter(panel -> panel.changedBy(change))
-                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(ref)))
+                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(ref), panel.leads()))
                 .toList());
         model.put("render", Set.of());
         model.put("markedSteps", List.of());
@@ -232,7 +232,7 @@ class LivePages {
                     return new long[] {length, shown};
                 })));
         model.put("panels", modules.stream()
-                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(page.ref())))
+                .map(panel -> new PanelView(panel.name(), panel.template(), panel.model(page.ref()), panel.leads()))
                 .toList());
     }
 
@@ -262,7 +262,7 @@ class LivePages {
     }
 
     /** A module's panel: its template and what it shows. */
-    record PanelView(String name, String template, Map<String, Object> data) {
+    record PanelView(String name, String template, Map<String, Object> data, boolean leads) {
     }
 
     /** One stage's steps on the page, in the state its window is in (passed, current, upcoming). */

@@ -3,12 +3,14 @@ package dev.goldenfive.probe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.goldenfive.runbook.FaultBoundary;
 import dev.goldenfive.runbook.Glob;
 import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
@@ -127,6 +129,40 @@ final class CheckEvaluation {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The rules that one more result would make the diagnosis instead (or at all): each names another boundary
+     * than {@code diagnosis} (which may be null) and has all its conditions met but one, on a check that has no
+     * measured result yet. One per boundary, in rule order.
+     */
+    static List<Diagnosis.Alternative> alternatives(Runbook runbook, List<CheckState> checks, Diagnosis diagnosis) {
+        Map<String, CheckState> byKey = checks.stream().collect(Collectors.toMap(CheckState::key, Function.identity(), (a, b) -> a));
+        Map<FaultBoundary, Diagnosis.Alternative> alternatives = new LinkedHashMap<>();
+        for (Runbook.DiagnosisRule rule : runbook.diagnosis()) {
+            if (diagnosis != null && rule.boundary() == diagnosis.boundary() || alternatives.containsKey(rule.boundary())) {
+                continue;
+            }
+            List<Map.Entry<String, CheckState.State>> unmet = new ArrayList<>();
+            rule.failed().stream().filter(k -> state(byKey, k) != CheckState.State.FAILED).forEach(k -> unmet.add(Map.entry(k, CheckState.State.FAILED)));
+            rule.passed().stream().filter(k -> state(byKey, k) != CheckState.State.PASSED).forEach(k -> unmet.add(Map.entry(k, CheckState.State.PASSED)));
+            boolean measuredWhereItShouldNot = rule.unmeasured().stream()
+                    .anyMatch(k -> state(byKey, k) == CheckState.State.PASSED || state(byKey, k) == CheckState.State.FAILED);
+            if (unmet.size() != 1 || measuredWhereItShouldNot) {
+                continue;
+            }
+            CheckState waiting = byKey.get(unmet.getFirst().getKey());
+            if (waiting != null && (waiting.state() == CheckState.State.PENDING || waiting.state() == CheckState.State.NOT_MEASURED)) {
+                alternatives.put(rule.boundary(), new Diagnosis.Alternative(rule.key(), rule.boundary(), rule.title(), waiting.key(),
+                        waiting.title(), unmet.getFirst().getValue()));
+            }
+        }
+        return List.copyOf(alternatives.values());
+    }
+
+    private static CheckState.State state(Map<String, CheckState> byKey, String key) {
+        CheckState state = byKey.get(key);
+        return state == null ? null : state.state();
     }
 
     /** Pending or not measured; only a check that could not be measured is evidence worth showing. */

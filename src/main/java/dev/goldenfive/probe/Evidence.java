@@ -67,8 +67,8 @@ public class Evidence {
     }
 
     /** Everything the evidence of an incident shows. */
-    public record View(String incident, List<CheckState> checks, Diagnosis diagnosis, List<GridRow> grid,
-            List<StoredResult> results, long total) {
+    public record View(String incident, List<CheckState> checks, Diagnosis diagnosis, List<Diagnosis.Alternative> alternatives,
+            List<GridRow> grid, List<StoredResult> results, long total) {
     }
 
     /** One probe (type and target) side by side: per path, the newest result of each sender. */
@@ -90,8 +90,9 @@ public class Evidence {
                         + " from probe_result where incident_id = :id order by started_at desc, id desc limit :limit")
                 .param("id", incident.id()).param("limit", LISTED_RESULTS)
                 .query(this::stored).list();
-        return new View(incident.key().toString(), checks, CheckEvaluation.diagnose(runbook, checks).orElse(null), grid(newest.results()),
-                listed, newest.total());
+        Diagnosis diagnosis = CheckEvaluation.diagnose(runbook, checks).orElse(null);
+        return new View(incident.key().toString(), checks, diagnosis, CheckEvaluation.alternatives(runbook, checks, diagnosis),
+                grid(newest.results()), listed, newest.total());
     }
 
     /** A result just stored for an incident: its row and the probe it belongs to. */

@@ -1,5 +1,6 @@
 package dev.goldenfive.probe;
 
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -38,13 +39,23 @@ class EvidencePanel implements IncidentPanel {
     }
 
     @Override
+    public boolean leads() {
+        return true;
+    }
+
+    @Override
     public boolean changedBy(Change change) {
         return change.touched(Touch.EVIDENCE) || change.brings(Fact.CheckChanged.class) || change.brings(Fact.DiagnosisChanged.class);
     }
 
     @Override
     public Map<String, Object> model(IncidentRef incident) {
-        return Map.of("view", evidence.of(incident, false), "paths", ProbeResult.Path.values(), "command",
-                AgentScript.command(site, "GOLDENFIVE_INCIDENT=" + incident.key()), "open", incident.status() == IncidentStatus.OPEN);
+        Evidence.View view = evidence.of(incident, false);
+        boolean open = incident.status() == IncidentStatus.OPEN;
+        // every check of the stage the incident is in passes: worth saying, never acted on
+        List<CheckState> stage = view.checks().stream().filter(c -> c.stage().equals(incident.stage())).toList();
+        boolean stageDone = open && !stage.isEmpty() && stage.stream().allMatch(c -> c.state() == CheckState.State.PASSED);
+        return Map.of("view", view, "paths", ProbeResult.Path.values(), "command",
+                AgentScript.command(site, "GOLDENFIVE_INCIDENT=" + incident.key()), "open", open, "stageDone", stageDone);
     }
 }

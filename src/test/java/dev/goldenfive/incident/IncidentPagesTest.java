@@ -121,6 +121,26 @@ class IncidentPagesTest {
     }
 
     @Test
+    void aDeclarationNamesWhatTheProbesNeedAndAMalformedProxyIsShownAgainWithWhy() throws Exception {
+        Cookie session = signIn(Role.RESPONDER);
+
+        String refused = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "x").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0").param("goproxy", "https://proxy/; rm -rf /"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        MvcResult declared = mvc.perform(post("/incidents").cookie(session).with(csrf())
+                        .param("title", "private modules fail").param("service", "ci").param("environment", "prod").param("severity", "SEV2")
+                        .param("runbook", "go-module-download").param("startedMinutesAgo", "0").param("goproxy", "https://proxy.corp.example")
+                        .param("module", "git.corp.example/team/lib").param("goprivate", "git.corp.example"))
+                .andExpect(redirectedUrlPattern("/incidents/INC-*")).andReturn();
+
+        assertThat(refused).contains("must be a URL of a host");
+        IncidentRef ref = reads.require(declared.getResponse().getRedirectedUrl().substring("/incidents/".length()));
+        assertThat(ref.context()).containsEntry("goproxy", "https://proxy.corp.example")
+                .containsEntry("module", "git.corp.example/team/lib").containsEntry("goprivate", "git.corp.example");
+    }
+
+    @Test
     void aManagerReadsTheIncidentPageButMayNotActOnIt() throws Exception {
         IncidentKey key = incidents.declare(declaration("Read only for managers"), Actor.user("admin")).key();
         Cookie session = signIn(Role.MANAGER);

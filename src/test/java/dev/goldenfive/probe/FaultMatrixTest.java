@@ -3,9 +3,7 @@ package dev.goldenfive.probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -37,59 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultMatrixTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-
-    /** A fault, how it is injected, and the boundary it must be diagnosed as. */
-    enum Fault {
-        WORLD_BLACKHOLED("local-network", true),
-        WORLD_BLACKHOLED_WITHOUT_ICMP("local-network", false),
-        RESOLVER_UNREACHABLE("dns", true),
-        RESOLVER_UNREACHABLE_WITHOUT_ICMP("dns", false),
-        RESOLVER_SERVFAIL("dns", true),
-        PROXY_NXDOMAIN("dns", true),
-        CERTIFICATE_FROM_AN_UNKNOWN_CA("tls", true),
-        PROXY_PORT_CLOSED("remote-service", true),
-        PROXY_ANSWERS_503("remote-service", true),
-        PROXY_HANGS_AFTER_CONNECT("remote-service", true),
-        GOPROXY_NAMES_A_DEAD_PROXY("proxy-configuration", true),
-        CHECKSUM_DATABASE_REPORTS_A_MISMATCH("proxy-configuration", true),
-        PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY("proxy-configuration", true);
-
-        final String boundary;
-        final boolean icmp;
-
-        Fault(String boundary, boolean icmp) {
-            this.boundary = boundary;
-            this.icmp = icmp;
-        }
-
-        void inject(FaultWorld world) throws Exception {
-            switch (this) {
-                case WORLD_BLACKHOLED, WORLD_BLACKHOLED_WITHOUT_ICMP -> world.blackholeTheWorld();
-                case RESOLVER_UNREACHABLE, RESOLVER_UNREACHABLE_WITHOUT_ICMP -> world.cutOffTheResolver();
-                case RESOLVER_SERVFAIL -> world.resolve(FaultWorld.Resolver.SERVFAIL);
-                case PROXY_NXDOMAIN -> world.resolve(FaultWorld.Resolver.NXDOMAIN);
-                case CERTIFICATE_FROM_AN_UNKNOWN_CA -> world.proxy(FaultWorld.Proxy.UNKNOWN_CA);
-                case PROXY_PORT_CLOSED -> world.proxy(FaultWorld.Proxy.CLOSED);
-                case PROXY_ANSWERS_503 -> world.proxy(FaultWorld.Proxy.ERROR_503);
-                case PROXY_HANGS_AFTER_CONNECT -> world.proxy(FaultWorld.Proxy.HANGS_AFTER_CONNECT);
-                case CHECKSUM_DATABASE_REPORTS_A_MISMATCH -> world.checksums(false);
-                case GOPROXY_NAMES_A_DEAD_PROXY, PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY -> {
-                    // the world is fine: the agent's GOPROXY names a proxy that is gone; no GOPRIVATE names the private module
-                }
-            }
-        }
-
-        /** What the incident says when it is declared. */
-        String context() {
-            return this == PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY
-                    ? ",\"context\":{\"module\":\"git.corp.gf5.test/team/lib\",\"goprivate\":\"git.corp.gf5.test\"}" : "";
-        }
-
-        /** What the agent's machine has set. */
-        Map<String, String> environment() {
-            return this == GOPROXY_NAMES_A_DEAD_PROXY ? Map.of("GOPROXY", "https://" + FaultWorld.DEAD_NAME + ",direct") : Map.of();
-        }
-    }
 
     @LocalServerPort
     int port;
@@ -126,13 +71,13 @@ class FaultMatrixTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Fault.class)
-    void aStandingAgentLeadsGoldenfiveToTheSeedsAnswer(Fault fault) throws Exception {
+    @EnumSource(FaultWorld.Fault.class)
+    void aStandingAgentLeadsGoldenfiveToTheSeedsAnswer(FaultWorld.Fault fault) throws Exception {
         world.heal();
         fault.inject(world);
         String service = "faults-" + UUID.randomUUID().toString().substring(0, 8);
 
-        try (StandingAgent agent = world.standingAgent(script, environment(fault, service), fault.icmp, "https://" + FaultWorld.PROXY_NAME)) {
+        try (StandingAgent agent = world.standingAgent(script, port, token, service, fault)) {
             assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
             String incident = declare(service, fault.context());
             assertThat(agent.awaitSaying(incident + " connectivity (round 0) done", PATIENCE)).as(agent.output()).isTrue();
@@ -160,12 +105,6 @@ class FaultMatrixTest {
                 .map(e -> e.get("details").path("boundary").asString("withdrawn")).toList();
     }
 
-    private Map<String, String> environment(Fault fault, String service) {
-        Map<String, String> environment = new HashMap<>(Map.of("GOLDENFIVE_URL", "http://" + FaultWorld.GATEWAY + ":" + port,
-                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci"));
-        environment.putAll(fault.environment());
-        return environment;
-    }
 
     private String declare(String service, String context) throws Exception {
         var response = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",

@@ -58,6 +58,59 @@ final class FaultWorld implements AutoCloseable {
     private static final int AUTHORITY_PORT = 5399;
     private static final char[] PASSWORD = "changeit".toCharArray();
 
+    /** A fault, how it is injected, and the boundary it must be diagnosed as. */
+    enum Fault {
+        WORLD_BLACKHOLED("local-network", true),
+        WORLD_BLACKHOLED_WITHOUT_ICMP("local-network", false),
+        RESOLVER_UNREACHABLE("dns", true),
+        RESOLVER_UNREACHABLE_WITHOUT_ICMP("dns", false),
+        RESOLVER_SERVFAIL("dns", true),
+        PROXY_NXDOMAIN("dns", true),
+        CERTIFICATE_FROM_AN_UNKNOWN_CA("tls", true),
+        PROXY_PORT_CLOSED("remote-service", true),
+        PROXY_ANSWERS_503("remote-service", true),
+        PROXY_HANGS_AFTER_CONNECT("remote-service", true),
+        GOPROXY_NAMES_A_DEAD_PROXY("proxy-configuration", true),
+        CHECKSUM_DATABASE_REPORTS_A_MISMATCH("proxy-configuration", true),
+        PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY("proxy-configuration", true);
+
+        final String boundary;
+        final boolean icmp;
+
+        Fault(String boundary, boolean icmp) {
+            this.boundary = boundary;
+            this.icmp = icmp;
+        }
+
+        void inject(FaultWorld world) throws Exception {
+            switch (this) {
+                case WORLD_BLACKHOLED, WORLD_BLACKHOLED_WITHOUT_ICMP -> world.blackholeTheWorld();
+                case RESOLVER_UNREACHABLE, RESOLVER_UNREACHABLE_WITHOUT_ICMP -> world.cutOffTheResolver();
+                case RESOLVER_SERVFAIL -> world.resolve(Resolver.SERVFAIL);
+                case PROXY_NXDOMAIN -> world.resolve(Resolver.NXDOMAIN);
+                case CERTIFICATE_FROM_AN_UNKNOWN_CA -> world.proxy(Proxy.UNKNOWN_CA);
+                case PROXY_PORT_CLOSED -> world.proxy(Proxy.CLOSED);
+                case PROXY_ANSWERS_503 -> world.proxy(Proxy.ERROR_503);
+                case PROXY_HANGS_AFTER_CONNECT -> world.proxy(Proxy.HANGS_AFTER_CONNECT);
+                case CHECKSUM_DATABASE_REPORTS_A_MISMATCH -> world.checksums(false);
+                case GOPROXY_NAMES_A_DEAD_PROXY, PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY -> {
+                    // the world is fine: the agent's GOPROXY names a proxy that is gone; no GOPRIVATE names the private module
+                }
+            }
+        }
+
+        /** What the incident says when it is declared. */
+        String context() {
+            return this == PRIVATE_MODULE_THROUGH_THE_PUBLIC_PROXY
+                    ? ",\"context\":{\"module\":\"git.corp.gf5.test/team/lib\",\"goprivate\":\"git.corp.gf5.test\"}" : "";
+        }
+
+        /** What the agent's machine has set. */
+        Map<String, String> environment() {
+            return this == GOPROXY_NAMES_A_DEAD_PROXY ? Map.of("GOPROXY", "https://" + DEAD_NAME + ",direct") : Map.of();
+        }
+    }
+
     /** How the module proxy behaves. */
     enum Proxy { HEALTHY, UNKNOWN_CA, CLOSED, ERROR_503, HANGS_AFTER_CONNECT }
 
@@ -193,6 +246,18 @@ final class FaultWorld implements AutoCloseable {
         }
         resolvers.add(start(resolver));
         awaitPort(RESOLVER, 53);
+    }
+
+    /**
+     * The standing agent of {@code service} for {@code fault}, posting to goldenfive at {@code goldenfive} (reached
+     * through {@link #GATEWAY}) with {@code token}, probing the proxy: the machine as the fault leaves it (ICMP, GOPROXY),
+     * or as it should be without one ({@code fault} null).
+     */
+    StandingAgent standingAgent(Path script, int goldenfivePort, String token, String service, Fault fault) throws IOException {
+        Map<String, String> environment = new HashMap<>(Map.of("GOLDENFIVE_URL", "http://" + GATEWAY + ":" + goldenfivePort,
+                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci"));
+        environment.putAll(fault == null ? Map.of() : fault.environment());
+        return standingAgent(script, environment, fault == null || fault.icmp, "https://" + PROXY_NAME);
     }
 
     /**

@@ -248,7 +248,7 @@ class ProbeApiTest {
         assertThat(dnsCheck.get("state").asString()).isEqualTo("failed");
         assertThat(dnsCheck.get("decidedBy").get("submitter").asString()).isEqualTo("probe-" + service);
 
-        postProbes(token, "[" + result(id(), key, "dns", true) + "," + result(id(), key, "icmp", true) + ","
+        postProbes(token, "[" + result(id(), key, "dns", true) + "," + result(id(), key, "tcp", true) + ","
                 + result(id(), key, "http", true).replace("\"status\":200", "\"status\":502") + "]");
         evidence = json.readTree(api.get("/api/v1/incidents/" + key + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body());
         assertThat(evidence.get("diagnosis").get("boundary").asString()).isEqualTo("remote-service");
@@ -258,7 +258,7 @@ class ProbeApiTest {
                 .valueStream().filter(e -> e.get("kind").asString().equals("diagnosis-changed")).toList();
         assertThat(diagnoses).extracting(e -> e.get("details").get("boundary").asString()).containsExactly("dns", "remote-service");
         assertThat(diagnoses.getLast().get("actor").get("kind").asString()).isEqualTo("AGENT");
-        assertThat(diagnoses.getLast().get("details").get("from").asString()).isEqualTo("dns-fails");
+        assertThat(diagnoses.getLast().get("details").get("from").asString()).isEqualTo("dns-fails-unreferenced");
     }
 
     @Test

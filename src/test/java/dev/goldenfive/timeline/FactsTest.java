@@ -38,7 +38,9 @@ class FactsTest {
                         "(defaults)", "goldenfive", Map.of("alertname", "GoProxyDown"), "http://alertmanager:9093",
                         List.of("http://prometheus:9090/graph"), null, null, null),
                 new Fact.AlertResolved(null, null, null),
-                new Fact.LinePinned("l-1", at, "ci", "runner-7", "ERROR", "dial tcp: connection refused"));
+                new Fact.LinePinned("l-1", at, "ci", "runner-7", "ERROR", "dial tcp: connection refused"),
+                new Fact.ProbesRequested("connectivity"),
+                new Fact.MonitorChanged("module-proxy", true, List.of("agent:7", "agent:9")));
 
         assertThat(facts).extracting(Fact::getClass).as("one of each kind")
                 .containsExactlyInAnyOrder(List.of(Fact.class.getPermittedSubclasses()).stream()
