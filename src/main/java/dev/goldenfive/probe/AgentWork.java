@@ -186,9 +186,12 @@ class AgentWork implements SmartLifecycle {
     }
 
     private Work work(IncidentRef incident) {
-        List<Runbook.Check> checks = asked(runbooks.require(incident.runbookVersionId()), incident.stage());
+        Runbook runbook = runbooks.require(incident.runbookVersionId());
+        List<Runbook.Check> own = runbook.findStage(incident.stage()).map(Runbook.Stage::checks).orElse(List.of());
         int round = timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
-        return new Work(incident.key().toString(), incident.stage(), round, probes(checks), timeout(checks), context(incident.context()));
+        // the stage's own limits set the pace: a probe asked for the diagnosis waits no longer than the stage's do
+        return new Work(incident.key().toString(), incident.stage(), round, probes(asked(runbook, incident.stage())), timeout(own),
+                context(incident.context()));
     }
 
     /**

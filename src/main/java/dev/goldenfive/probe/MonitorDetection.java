@@ -39,6 +39,16 @@ import dev.goldenfive.timeline.Fact;
 @Component
 class MonitorDetection {
 
+    /** SQL: result {@code r} passed — it succeeded, and an HTTP answer was no error (a 503 is an answer, but a failed one). */
+    private static String passed(String r) {
+        return "(" + r + ".success and coalesce(cast(" + r + ".body -> 'http' ->> 'status' as int), 0) < 400)";
+    }
+
+    /** SQL: result {@code r} failed — it was measured, and did not pass. */
+    private static String failed(String r) {
+        return "(not " + passed(r) + " and " + r + ".body ->> 'notMeasured' is null)";
+    }
+
     private final Monitors monitors;
     private final Incidents incidents;
     private final IncidentCommands commands;
@@ -108,16 +118,15 @@ class MonitorDetection {
         Monitors.Monitor monitor = kept.monitor();
         Instant since = clock.instant().minus(Duration.ofSeconds((long) monitor.intervalSeconds() * (monitor.failAfter() + 2) * 2));
         return jdbc.sql("""
-                select source, count(*) as seen, bool_and(not success and body ->> 'notMeasured' is null) as failing,
-                       bool_or(success and n = 1) as newest_passed
-                from (select source, success, body,
-                             row_number() over (partition by source order by started_at desc, id desc) as n
-                      from probe_result
+                select source, count(*) as seen, bool_and(failed) as failing, bool_or(passed and n = 1) as newest_passed
+                from (select p.source, %s as passed, %s as failed,
+                             row_number() over (partition by p.source order by p.started_at desc, p.id desc) as n
+                      from probe_result p
                       where monitor_id = :id and type = :type and (path = 'reference') = :reference and started_at > :since) r
                 where n <= :k
                 group by source
                 order by source
-                """)
+                """.formatted(passed("p"), failed("p")))
                 .param("id", kept.id())
                 .param("type", type(monitor.probe()).label())
                 .param("reference", monitor.probe() == Monitors.Probe.REFERENCE)
@@ -168,11 +177,11 @@ class MonitorDetection {
     private Instant firstFailure(Monitors.Kept kept, List<Agent> failing) {
         return jdbc.sql("""
                 select min(r.started_at) from probe_result r
-                where r.monitor_id = :id and r.type = :type and not r.success and r.source = any(:sources)
+                where r.monitor_id = :id and r.type = :type and %s and r.source = any(:sources)
                   and r.started_at > coalesce((select max(p.started_at) from probe_result p
-                                               where p.monitor_id = :id and p.type = :type and p.success and p.source = r.source),
+                                               where p.monitor_id = :id and p.type = :type and %s and p.source = r.source),
                                               '-infinity')
-                """)
+                """.formatted(failed("r"), passed("p")))
                 .param("id", kept.id())
                 .param("type", type(kept.monitor().probe()).label())
                 .param("sources", SqlArrays.of("text", failing.stream().map(Agent::source).toArray()))

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -149,6 +150,31 @@ class AgentScriptTest {
         Map<String, String> unreachable = new HashMap<>(passing);
         unreachable.putAll(Map.of("GOLDENFIVE_URL", "http://127.0.0.1:" + BlackboxExporterTest.freePort(), "GOLDENFIVE_TOKEN", "gfa_x"));
         assertThat(exitStatus(file, unreachable, local)).as("goldenfive cannot be reached").isEqualTo(2);
+    }
+
+    @Test
+    void insideAGoModuleTheScriptRunsGoItselfAndTheVendoredBuild() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/go")), "Go is not installed (.ci/run installs golang-go)");
+        Path module = Files.createTempDirectory("goldenfive-module");
+        Files.writeString(module.resolve("go.mod"), "module example.com/app\n\ngo 1.19\n");
+        Files.writeString(module.resolve("main.go"), "package main\n\nfunc main() {}\n");
+        Files.createDirectories(module.resolve("vendor"));
+        Files.writeString(module.resolve("vendor/modules.txt"), "");
+        Path file = Files.createTempFile("goldenfive-probe", ".sh");
+        Files.writeString(file, api.get(AgentScript.PATH, null).body());
+        String local = "http://127.0.0.1:" + modules.getAddress().getPort();
+
+        ProcessBuilder run = new ProcessBuilder("sh", file.toString(), "-n", local).directory(module.toFile()).redirectErrorStream(true);
+        run.environment().putAll(Map.of("GOPROXY", local, "GOSUMDB", "off", "GOLDENFIVE_MIRROR", local, "GOTOOLCHAIN", "local",
+                "GOFLAGS", "", "HOME", module.toString(), "PATH", path() + ":/usr/lib/go/bin"));
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        JsonNode printed = json.readTree(output.substring(output.indexOf("\n[") + 1, output.lastIndexOf("\n]") + 2));
+        assertThat(printed.valueStream().filter(r -> r.get("type").asString().equals("command")))
+                .extracting(r -> r.get("target").asString() + " " + r.get("success").asBoolean())
+                .as(output).containsExactly("go mod download true", "go build -mod=vendor true");
     }
 
     private static int exitStatus(Path script, Map<String, String> environment, String... arguments) throws Exception {
