@@ -41,6 +41,8 @@
 # 2 the probes could not run or their results could not be posted. A CI job can gate on it. watch runs until
 # it is stopped, and exits 2 at once when it cannot start.
 set -u
+# no value from a target, a label or the work stream is ever expanded as a file name pattern
+set -f
 # numbers with a decimal point, whatever the machine's language
 LC_ALL=C
 export LC_ALL
@@ -271,7 +273,9 @@ probe_http() {
 }
 
 # The time of day curl's trace says the connection opened (curl 7 and 8 word it differently), or nothing.
-connected_at() { sed -n 's/^\([0-9:.]*\) == Info: \(Connected to\|Established connection to\) .*/\1/p' "$1" | head -n 1; }
+connected_at() {
+    sed -n -e 's/^\([0-9:.]*\) == Info: Connected to .*/\1/p' -e 's/^\([0-9:.]*\) == Info: Established connection to .*/\1/p' "$1" | head -n 1
+}
 # Milliseconds from the trace's first line to the time of day $2.
 trace_ms() {
     awk -v end="$2" 'function sec(t,  p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
@@ -333,6 +337,11 @@ fetch() {
     return 1
 }
 
+# The newest version in a version list (file $1), by major, minor and patch number.
+newest_version() {
+    grep -E '^v[0-9]+\.[0-9]+\.[0-9]+' "$1" | sed 's/^v//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1 | sed 's/^/v/'
+}
+
 # Whether module path $1 is private by the comma-separated path patterns $2 (GOPRIVATE, GONOPROXY): a pattern
 # matches the path or a prefix of it, element by element, with * and ? as in the shell.
 private_by() {
@@ -358,7 +367,7 @@ probe_goproxy() {
     rm -f "$WORK/list"
     fetched=""; version=""
     if fetch "$base/$escaped/@v/list" "$WORK/list"; then
-        version=$(grep -v '^[[:space:]]*$' "$WORK/list" | sort -V 2>/dev/null | tail -n 1)
+        version=$(newest_version "$WORK/list")
         fetched="list"
         if [ -n "$version" ]; then
             fetch "$base/$escaped/@v/$version.info" "$WORK/module.info" && fetched="$fetched .info" \
@@ -392,7 +401,7 @@ probe_gosumdb() {
     escaped=$(escape_module "$MODULE")
     version=""
     if fetch "$(printf '%s' "$MODULE_PROXY" | sed 's,/*$,,')/$escaped/@v/list" "$WORK/sumlist"; then
-        version=$(grep -v '^[[:space:]]*$' "$WORK/sumlist" | sort -V 2>/dev/null | tail -n 1)
+        version=$(newest_version "$WORK/sumlist")
     fi
     if [ -z "$version" ]; then
         fetch "$SUMDB/latest" "$WORK/latest"
@@ -473,6 +482,8 @@ run_probes() {
     for target in "$@"; do
         case "$target" in http://*|https://*) url=$(printf '%s' "$target" | sed 's,^\([a-z]*://\)[^/]*@,\1,') ;; *) url="https://$target" ;; esac
         host=$(printf '%s' "$url" | sed 's,^[a-z]*://,,; s,/.*,,; s,:[0-9]*$,,; s,^\[\(.*\)\]$,\1,')
+        # a name that looks like an option is no name: no tool is handed it
+        case "$host" in ""|-*) echo "goldenfive-probe: '$target' is no target" >&2; continue ;; esac
         # an address needs no name resolution
         if wants dns; then case "$host" in *:*) ;; *[!0-9.]*) probe_dns "$host" ;; *) ;; esac; fi
         if wants icmp; then probe_icmp "$host"; fi
@@ -488,6 +499,9 @@ run_probes() {
 }
 wants() { case "$PROBES" in *" all "*|*" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
+# What a target sent by goldenfive may be: a URL of a host (a port, a plain path), or a host name, starting
+# with a letter or digit.
+TARGET_SHAPE='(https?://)?[A-Za-z0-9][A-Za-z0-9.-]{0,252}(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?'
 # The value $2 matches the extended regular expression $1 from start to end.
 valid() { printf '%s' "$2" | grep -Eqx "$1"; }
 
@@ -496,7 +510,7 @@ valid() { printf '%s' "$2" | grep -Eqx "$1"; }
 do_work() {
     valid 'INC-[0-9]{1,18}' "$w_incident" && valid '[a-z0-9][a-z0-9_-]{0,62}' "$w_stage" && valid '[0-9]{1,9}' "$w_round" \
         && valid '[0-9]{1,3}' "$w_timeout" && [ "$w_timeout" -ge 1 ] && [ "$w_timeout" -le 120 ] \
-        && { [ -z "$w_target" ] || valid '(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?' "$w_target"; } \
+        && { [ -z "$w_target" ] || valid "$TARGET_SHAPE" "$w_target"; } \
         && { [ -z "$w_module" ] || valid '[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}' "$w_module"; } \
         && { [ -z "$w_private" ] || valid '[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}' "$w_private"; } \
         || { echo "goldenfive-probe: work refused, it is not well formed: $w_incident $w_stage" >&2; return 0; }
@@ -506,7 +520,7 @@ do_work() {
     done
     echo "goldenfive-probe: $w_incident $w_stage (round $w_round): $w_probes" >&2
     (
-        WORK=$(mktemp -d "$BASE/run.XXXXXX")
+        WORK=$(mktemp -d "$BASE/run.XXXXXX") || exit 0
         INCIDENT=$w_incident; TIMEOUT=$w_timeout; MODULE=${w_module:-$MODULE}; PRIVATE_HINT=${w_private:-$PRIVATE_HINT}
         RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$w_incident-$w_stage-$w_round"
         if [ -n "$w_target" ]; then run_probes "$w_probes" "$w_target"; else run_probes "$w_probes" $TARGETS; fi
@@ -524,7 +538,8 @@ run_monitor() {
         # the agent stopped: so does its monitor
         kill -0 $$ 2>/dev/null || exit 0
         (
-            WORK=$(mktemp -d "$BASE/run.XXXXXX"); INCIDENT=""; MODULE=$m_module
+            WORK=$(mktemp -d "$BASE/run.XXXXXX") || exit 0
+            INCIDENT=""; MODULE=$m_module
             LABELS_JSON=$(printf '%s' "$LABELS_JSON" | sed "s/}\$/,\"monitor\":\"$m_name\"}/")
             RUN="$HOST-$(date -u +%Y%m%dT%H%M%SZ)-$m_name"
             case "$m_probe" in
@@ -551,7 +566,7 @@ set_monitors() {
         set -- $spec
         if [ $# -ge 4 ] && [ $# -le 5 ] && valid '[A-Za-z0-9][A-Za-z0-9._-]{0,99}' "$1" && valid 'reference|dns|icmp|http|goproxy|gosumdb' "$2" \
             && valid '[0-9]{1,4}' "$3" && [ "$3" -ge 5 ] && [ "$3" -le 3600 ] \
-            && valid '(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?' "$4" \
+            && valid "$TARGET_SHAPE" "$4" \
             && { [ $# -lt 5 ] || valid '[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}' "$5"; }; then
             run_monitor "$@" &
             echo $! >> "$BASE/monitors.pids"
@@ -597,13 +612,21 @@ label() { printf '%s' "${GOLDENFIVE_LABELS:-}" | tr ',' '\n' | sed -n "s/^$1=//p
 watch() {
     BASE=$WORK
     TARGETS="$*"
-    query="service=$(label service)&environment=$(label environment)"
-    trap 'kill $(jobs -p) $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; exit 143' TERM INT
+    mkfifo "$BASE/stream" || { echo "goldenfive-probe: watch needs mkfifo and a writable temporary directory" >&2; exit 2; }
+    STREAM=""
+    trap 'kill $STREAM $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; exit 143' TERM INT
     delay=1
     while :; do
         rm -f "$BASE/connected"
-        printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS -f -N --config - --connect-timeout 10 \
-            -H 'Accept: text/event-stream' "${URL%/}/api/v1/probes/work?$query" 2>"$BASE/stream-error" | take_work
+        take_work < "$BASE/stream" &
+        reader=$!
+        printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS -f -N --config - --connect-timeout 10 -G \
+            --data-urlencode "service=$(label service)" --data-urlencode "environment=$(label environment)" \
+            -H 'Accept: text/event-stream' "${URL%/}/api/v1/probes/work" > "$BASE/stream" 2>"$BASE/stream-error" &
+        STREAM="$reader $!"
+        # the agent waits here, not in a pipeline, so that TERM stops it at once
+        wait "$reader"
+        kill $STREAM 2>/dev/null
         [ -f "$BASE/connected" ] && delay=1
         why=$(head -n 1 "$BASE/stream-error" | sed 's/^curl: ([0-9]*) //')
         # refused for good (a wrong token, no service): trying again changes nothing

@@ -17,6 +17,10 @@ public final class Api {
 
     private final int port;
 
+    public int port() {
+        return port;
+    }
+
     public Api(int port) {
         this.port = port;
     }

@@ -110,6 +110,7 @@ public class IncidentCommands {
             throw new IncidentProblems.InvalidInput("startedAt", "must be within the last " + OLDEST_START.toDays() + " days",
                     "incident.invalid.tooOld", OLDEST_START.toDays());
         }
+        IncidentContext.check(declaration.context());
         String commander = declaration.commander() == null ? null : requireUser("commander", declaration.commander());
         long number = jdbc.sql("select nextval('incident_number_seq')").query(Long.class).single();
         Incident incident = Incident.declare(number, declaration.title().strip(), declaration.service().strip(),

@@ -8,14 +8,38 @@ import jakarta.persistence.Converter;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** An incident's context (names to values) as its column keeps it: a JSON object. */
+/**
+ * An incident's context: what the probes need to know, names to values, kept in its column as a JSON object.
+ * The names agents read have a shape of their own: {@code goproxy} a URL of a host, {@code module} a module
+ * path, {@code goprivate} path patterns as GOPRIVATE takes them. Each starts with a letter or digit, so no tool
+ * an agent hands it to can take it for an option.
+ */
 @Converter
-class IncidentContext implements AttributeConverter<Map<String, String>, String> {
+public class IncidentContext implements AttributeConverter<Map<String, String>, String> {
 
     /** Names are short identifiers; the values are what agents probe, so they are bounded and printable. */
     static final String NAME = "[a-z][a-z0-9_-]{0,30}";
     static final int MAX_ENTRIES = 10;
     static final int MAX_VALUE = 500;
+    /** A URL of a host (a port, a plain path), or a host name. */
+    public static final String TARGET = "(https?://)?[A-Za-z0-9][A-Za-z0-9.-]{0,252}(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?";
+    public static final String MODULE = "[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}";
+    public static final String PRIVATE = "[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}";
+    /** The shape of each name agents read, and what the refusal says. */
+    private static final Map<String, String[]> SHAPES = Map.of(
+            "goproxy", new String[] {TARGET, "must be a URL of a host, such as https://proxy.golang.org"},
+            "module", new String[] {MODULE, "must be a module path, such as golang.org/x/text"},
+            "goprivate", new String[] {PRIVATE, "must be module path patterns as GOPRIVATE takes them"});
+
+    /** Refuses a context whose known names have values of another shape, naming the field. */
+    static void check(Map<String, String> context) {
+        context.forEach((name, value) -> {
+            String[] shape = SHAPES.get(name);
+            if (shape != null && !value.strip().matches(shape[0])) {
+                throw new IncidentProblems.InvalidInput("context." + name, shape[1], "incident.invalid.context." + name);
+            }
+        });
+    }
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
     };

@@ -93,9 +93,9 @@ class IncidentPages {
             @NotBlank String runbook,
             @NotNull @Min(0) @Max(24 * 60) Integer startedMinutesAgo,
             @Pattern(regexp = "|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}", message = "must look like 2026-11-25 14:05 (UTC)") String startedAtUtc,
-            @Pattern(regexp = "|(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?", message = "must be a URL of a host, such as https://proxy.golang.org") String goproxy,
-            @Pattern(regexp = "|[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}", message = "must be a module path, such as golang.org/x/text") String module,
-            @Pattern(regexp = "|[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}", message = "must be module path patterns as GOPRIVATE takes them") String goprivate) {
+            @Pattern(regexp = "|" + IncidentContext.TARGET, message = "must be a URL of a host, such as https://proxy.golang.org") String goproxy,
+            @Pattern(regexp = "|" + IncidentContext.MODULE, message = "must be a module path, such as golang.org/x/text") String module,
+            @Pattern(regexp = "|" + IncidentContext.PRIVATE, message = "must be module path patterns as GOPRIVATE takes them") String goprivate) {
 
         /** What the probes need to know, as far as it was given. */
         Map<String, String> context() {

@@ -31,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.incident.IncidentChanged;
 import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentContext;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
@@ -62,10 +63,13 @@ class AgentWork implements SmartLifecycle {
     static final Duration MONITOR_REFRESH = Duration.ofSeconds(5);
     /** Agents one replica serves at most. */
     static final int MAX_STREAMS = 1000;
-    /** What a target may be: a URL of a host (and port), or a host name. */
-    static final Pattern TARGET = Pattern.compile("(https?://)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?");
-    static final Pattern MODULE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}");
-    static final Pattern PRIVATE = Pattern.compile("[A-Za-z0-9*][A-Za-z0-9._~/*,-]{0,499}");
+    /**
+     * What a target may be: a URL of a host (a port, a plain path), or a host name. It starts with a letter or digit,
+     * so no tool the agent hands it to can take it for an option.
+     */
+    static final Pattern TARGET = Pattern.compile(IncidentContext.TARGET);
+    static final Pattern MODULE = Pattern.compile(IncidentContext.MODULE);
+    static final Pattern PRIVATE = Pattern.compile(IncidentContext.PRIVATE);
 
     private final Incidents incidents;
     private final Runbooks runbooks;
@@ -112,13 +116,15 @@ class AgentWork implements SmartLifecycle {
     private record Stream(SseEmitter emitter, String service, String environment, Map<String, String> sent,
             AtomicReference<List<String>> monitors, ReentrantLock lock) {
 
+        /** As results are attached to incidents: service and environment in any case. */
         boolean serves(IncidentRef incident) {
-            return service.equals(incident.service()) && (environment == null || environment.equals(incident.environment()));
+            return service.equalsIgnoreCase(incident.service()) && (environment == null || environment.equalsIgnoreCase(incident.environment()));
         }
 
         /** A monitor of this agent's service, for its environment or any. */
         boolean runs(Monitors.Monitor monitor) {
-            return service.equals(monitor.service()) && (monitor.environment() == null || monitor.environment().equals(environment));
+            return service.equalsIgnoreCase(monitor.service())
+                    && (monitor.environment() == null || monitor.environment().equalsIgnoreCase(environment));
         }
     }
 
@@ -178,8 +184,17 @@ class AgentWork implements SmartLifecycle {
                 continue;
             }
             for (Stream stream : to) {
-                if (stream.serves(incident) && !due.generation().equals(stream.sent().put(due.incident(), due.generation()))) {
-                    write(stream, due.event());
+                if (stream.serves(incident)) {
+                    // what was sent and the sending go together: a stale round never overtakes a newer one unseen
+                    stream.lock().lock();
+                    try {
+                        if (!due.generation().equals(stream.sent().put(due.incident(), due.generation()))) {
+                            write(stream, due.event());
+                        }
+                    }
+                    finally {
+                        stream.lock().unlock();
+                    }
                 }
             }
         }
@@ -269,10 +284,16 @@ class AgentWork implements SmartLifecycle {
                     .map(m -> "monitor=" + m.name() + " " + m.probe().label() + " " + m.intervalSeconds() + " " + m.target()
                             + (m.module() == null ? "" : " " + m.module()))
                     .toList();
-            if (!lines.equals(stream.monitors().getAndSet(lines))) {
-                SseEmitter.SseEventBuilder event = SseEmitter.event().name("monitors");
-                lines.forEach(event::data);
-                write(stream, lines.isEmpty() ? event.data("") : event);
+            stream.lock().lock();
+            try {
+                if (!lines.equals(stream.monitors().getAndSet(lines))) {
+                    SseEmitter.SseEventBuilder event = SseEmitter.event().name("monitors");
+                    lines.forEach(event::data);
+                    write(stream, lines.isEmpty() ? event.data("") : event);
+                }
+            }
+            finally {
+                stream.lock().unlock();
             }
         }
     }

@@ -52,13 +52,19 @@ class AgentWorkApi {
             description = "For every open incident of the agent's service (and environment), a `work` event with the current "
                     + "stage's probes and their targets, one `data: name=value` line each (incident, stage, round, timeout, "
                     + "probes, and target, module, private where the incident names them): at once, at each stage change and "
-                    + "each time a responder asks for the probes again. service and environment default to the agent's labels.")
+                    + "each time a responder asks for the probes again. service and environment default to the agent's labels; "
+                    + "an agent registered with a service label takes that service's work only.")
     SseEmitter stream(@RequestParam(required = false) String service, @RequestParam(required = false) String environment,
             Authentication caller) {
         Map<String, String> labels = senders.of(caller).labels();
-        String forService = blankToNull(blankToNull(service) == null ? labels.get("service") : service);
+        String registered = blankToNull(labels.get("service"));
+        String forService = blankToNull(blankToNull(service) == null ? registered : service);
         if (forService == null) {
             throw new InvalidField("service", "name the service whose incidents this agent probes (or give the agent a service label)");
+        }
+        // an agent registered for a service takes that service's work only (the work names its targets)
+        if (registered != null && !registered.equalsIgnoreCase(forService)) {
+            throw new InvalidField("service", "this agent is registered for the service '" + registered + "'");
         }
         return work.open(forService, blankToNull(blankToNull(environment) == null ? labels.get("environment") : environment));
     }

@@ -13,10 +13,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentAction;
@@ -29,15 +33,21 @@ import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 
 /**
- * Monitors as detection rules, evaluated in the transaction that stored a monitor's results. An agent is
+ * Monitors as detection rules, evaluated once a monitor's results are stored. An agent is
  * failing when its newest {@code failAfter} results of the monitor's probe all failed; when at least
  * {@code minAgents} are, the monitor opens an incident on its runbook, started (t0) at the first failed result
  * of the earliest streak, with the monitor's results since then attached as its evidence. When every agent's
  * newest result passes again, recovery is recorded and, if the monitor says so, the incident resolved. The
- * monitor's row is locked while it is evaluated, so each opens one incident at a time across replicas.
+ * monitor's row is locked while it is evaluated, so each opens one incident at a time across replicas. Its results
+ * belong to its own incident only, attached as they come. Resolving that incident by hand while the monitor still
+ * fails ends it: no second incident opens before the monitor has passed again.
  */
 @Component
 class MonitorDetection {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorDetection.class);
+    /** An incident's title, at most (the monitor's name and target may be longer together). */
+    private static final int MAX_TITLE = 200;
 
     /** SQL: result {@code r} passed — it succeeded, and an HTTP answer was no error (a 503 is an answer, but a failed one). */
     private static String passed(String r) {
@@ -55,8 +65,13 @@ class MonitorDetection {
     private final Evidence evidence;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
-    MonitorDetection(Monitors monitors, Incidents incidents, IncidentCommands commands, Evidence evidence, JdbcClient jdbc, Clock clock) {
+    MonitorDetection(Monitors monitors, Incidents incidents, IncidentCommands commands, Evidence evidence, JdbcClient jdbc, Clock clock,
+            PlatformTransactionManager transactionManager) {
+        // called after the ingest's transaction committed, while its resources are still bound: a new one each
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.monitors = monitors;
         this.incidents = incidents;
         this.commands = commands;
@@ -65,15 +80,25 @@ class MonitorDetection {
         this.clock = clock;
     }
 
-    /** One agent's recent results of a monitor: whether its newest {@code failAfter} all failed, and its newest passed. */
-    private record Agent(String source, int seen, boolean failing, boolean newestPassed) {
+    /**
+     * One agent's recent results of a monitor: whether its newest {@code failAfter} all failed, and its newest
+     * passed. Agents are told apart by their token and host, so pods that share a token still count one each.
+     */
+    private record Agent(String name, int seen, boolean failing, boolean newestPassed) {
     }
 
-    /** The monitors that just got results ({@code monitorIds}), each evaluated again. */
-    @Transactional(propagation = Propagation.MANDATORY)
+    /**
+     * Evaluates the monitors that just got results ({@code monitorIds}), each in a transaction of its own, after
+     * the results were stored: what detection does (or fails to do) never costs an agent its results.
+     */
     void observe(Set<Long> monitorIds) {
         for (long id : new TreeSet<>(monitorIds)) {
-            monitors.lock(id).ifPresent(this::evaluate);
+            try {
+                transactions.executeWithoutResult(status -> monitors.lock(id).ifPresent(this::evaluate));
+            }
+            catch (RuntimeException failed) {
+                log.warn("Could not evaluate monitor {}; its next result tries again", id, failed);
+            }
         }
     }
 
@@ -81,20 +106,27 @@ class MonitorDetection {
         Monitors.Monitor monitor = kept.monitor();
         List<Agent> agents = agents(kept);
         List<Agent> failing = agents.stream().filter(Agent::failing).toList();
+        boolean healthy = failing.isEmpty() && !agents.isEmpty() && agents.stream().allMatch(Agent::newestPassed);
         Actor by = new Actor(Actor.Kind.SYSTEM, "monitor:" + monitor.name());
         var state = jdbc.sql("select incident_id, recovered_at is not null as recovered from monitor_incident where monitor_id = :id")
                 .param("id", kept.id())
                 .query((rs, n) -> Map.entry(rs.getLong(1), rs.getBoolean(2))).optional();
         Optional<IncidentRef> open = state.flatMap(s -> incidents.ref(s.getKey())).filter(i -> i.status() == IncidentStatus.OPEN);
         if (open.isEmpty()) {
-            if (monitor.runbook() != null && failing.size() >= monitor.minAgents()) {
+            if (state.isPresent() && healthy) {
+                // the outage its incident was about is over: the next failure is a new one
+                jdbc.sql("delete from monitor_incident where monitor_id = :id").param("id", kept.id()).update();
+            }
+            else if (state.isEmpty() && monitor.runbook() != null && failing.size() >= monitor.minAgents()) {
                 openIncident(kept, failing, by);
             }
+            // else someone resolved the incident while the monitor still fails: the same outage, no second incident
             return;
         }
+        attach(kept, open.get(), open.get().startedAt(), by);
         boolean recovered = state.orElseThrow().getValue();
-        if (!recovered && failing.isEmpty() && !agents.isEmpty() && agents.stream().allMatch(Agent::newestPassed)) {
-            commands.record(open.get(), new Fact.MonitorChanged(monitor.name(), false, agents.stream().map(Agent::source).toList()),
+        if (!recovered && healthy) {
+            commands.record(open.get(), new Fact.MonitorChanged(monitor.name(), false, agents.stream().map(Agent::name).toList()),
                     "Monitor " + monitor.name() + " passes again", by);
             if (monitor.resolveOnRecovery()) {
                 commands.act(open.get().key(), IncidentAction.RESOLVE, new IncidentCommands.ActionInput(null,
@@ -107,7 +139,7 @@ class MonitorDetection {
             }
         }
         else if (recovered && failing.size() >= monitor.minAgents()) {
-            commands.record(open.get(), new Fact.MonitorChanged(monitor.name(), true, failing.stream().map(Agent::source).toList()),
+            commands.record(open.get(), new Fact.MonitorChanged(monitor.name(), true, failing.stream().map(Agent::name).toList()),
                     "Monitor " + monitor.name() + " fails again", by);
             jdbc.sql("update monitor_incident set recovered_at = null where monitor_id = :id").param("id", kept.id()).update();
         }
@@ -118,23 +150,37 @@ class MonitorDetection {
         Monitors.Monitor monitor = kept.monitor();
         Instant since = clock.instant().minus(Duration.ofSeconds((long) monitor.intervalSeconds() * (monitor.failAfter() + 2) * 2));
         return jdbc.sql("""
-                select source, count(*) as seen, bool_and(failed) as failing, bool_or(passed and n = 1) as newest_passed
-                from (select p.source, %s as passed, %s as failed,
-                             row_number() over (partition by p.source order by p.started_at desc, p.id desc) as n
+                select agent, count(*) as seen, bool_and(failed) as failing, bool_or(passed and n = 1) as newest_passed
+                from (select %s as agent, %s as passed, %s as failed,
+                             row_number() over (partition by %s order by p.started_at desc, p.id desc) as n
                       from probe_result p
-                      where monitor_id = :id and type = :type and (path = 'reference') = :reference and started_at > :since) r
+                      where monitor_id = :id and type = :type and path = :path and started_at > :since) r
                 where n <= :k
-                group by source
-                order by source
-                """.formatted(passed("p"), failed("p")))
+                group by agent
+                order by agent
+                """.formatted(agent("p"), passed("p"), failed("p"), agent("p")))
                 .param("id", kept.id())
                 .param("type", type(monitor.probe()).label())
-                .param("reference", monitor.probe() == Monitors.Probe.REFERENCE)
+                .param("path", path(monitor.probe()))
                 .param("since", Timestamp.from(since))
                 .param("k", monitor.failAfter())
-                .query((rs, n) -> new Agent(rs.getString("source"), rs.getInt("seen"),
+                .query((rs, n) -> new Agent(rs.getString("agent"), rs.getInt("seen"),
                         rs.getInt("seen") >= monitor.failAfter() && rs.getBoolean("failing"), rs.getBoolean("newest_passed")))
                 .list();
+    }
+
+    /** SQL: the agent that took result {@code r}: its sender and host. */
+    private static String agent(String r) {
+        return r + ".source || ' ' || coalesce(" + r + ".body -> 'labels' ->> 'host', '')";
+    }
+
+    /** The path of the results that decide: the monitor's own probe, not the same probe through HTTPS_PROXY. */
+    static String path(Monitors.Probe probe) {
+        return switch (probe) {
+            case REFERENCE -> "reference";
+            case GOPROXY -> "proxy";
+            default -> "direct";
+        };
     }
 
     /** The result type that says whether a monitor's probe passed: the end-to-end one where a probe gives several. */
@@ -159,11 +205,11 @@ class MonitorDetection {
         if (monitor.module() != null) {
             context.put("module", monitor.module());
         }
-        var declared = commands.declare(new IncidentCommands.Declaration("Monitor " + monitor.name() + ": " + monitor.probe().label() + " "
-                + monitor.target() + " fails", monitor.service(), monitor.environment(), monitor.severity(), monitor.runbook(), null, t0,
-                null, context), by);
+        String title = "Monitor " + monitor.name() + ": " + monitor.probe().label() + " " + monitor.target() + " fails";
+        var declared = commands.declare(new IncidentCommands.Declaration(title.length() <= MAX_TITLE ? title : title.substring(0, MAX_TITLE - 1) + "…",
+                monitor.service(), monitor.environment(), monitor.severity(), monitor.runbook(), null, t0, null, context), by);
         IncidentRef incident = incidents.ref(declared.key()).orElseThrow();
-        commands.record(incident, new Fact.MonitorChanged(monitor.name(), true, failing.stream().map(Agent::source).toList()),
+        commands.record(incident, new Fact.MonitorChanged(monitor.name(), true, failing.stream().map(Agent::name).toList()),
                 "Monitor " + monitor.name() + " failed " + monitor.failAfter() + " times in a row on " + failing.size() + " agent(s)", by);
         jdbc.sql("""
                 insert into monitor_incident (monitor_id, incident_id) values (:monitor, :incident)
@@ -177,18 +223,20 @@ class MonitorDetection {
     private Instant firstFailure(Monitors.Kept kept, List<Agent> failing) {
         return jdbc.sql("""
                 select min(r.started_at) from probe_result r
-                where r.monitor_id = :id and r.type = :type and %s and r.source = any(:sources)
+                where r.monitor_id = :id and r.type = :type and r.path = :path and %s and %s = any(:agents)
                   and r.started_at > coalesce((select max(p.started_at) from probe_result p
-                                               where p.monitor_id = :id and p.type = :type and %s and p.source = r.source),
+                                               where p.monitor_id = :id and p.type = :type and p.path = :path and %s
+                                                 and %s = %s),
                                               '-infinity')
-                """.formatted(failed("r"), passed("p")))
+                """.formatted(failed("r"), agent("r"), passed("p"), agent("p"), agent("r")))
                 .param("id", kept.id())
                 .param("type", type(kept.monitor().probe()).label())
-                .param("sources", SqlArrays.of("text", failing.stream().map(Agent::source).toArray()))
+                .param("path", path(kept.monitor().probe()))
+                .param("agents", SqlArrays.of("text", failing.stream().map(Agent::name).toArray()))
                 .query(Timestamp.class).optional().map(Timestamp::toInstant).orElseGet(clock::instant);
     }
 
-    /** The monitor's results since {@code t0} that no incident has, as the new incident's evidence. */
+    /** The monitor's results since {@code t0} that no incident has, as its incident's evidence. */
     private void attach(Monitors.Kept kept, IncidentRef incident, Instant t0, Actor by) {
         Map<String, List<Evidence.Added>> bySource = new TreeMap<>();
         jdbc.sql("""

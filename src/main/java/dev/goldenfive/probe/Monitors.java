@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -41,6 +42,8 @@ public class Monitors {
     }
 
     static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}:[0-9]{1,5}");
     private static final String SELECT = "select * from monitor";
 
     private final JdbcClient jdbc;
@@ -137,8 +140,10 @@ public class Monitors {
             problems.add(new FieldProblem("probe", "must be one of reference, dns, icmp, http, goproxy, gosumdb"));
         }
         String target = strip(d.target());
-        if (target == null || !AgentWork.TARGET.matcher(target).matches()) {
-            problems.add(new FieldProblem("target", "must be a URL of a host (https://proxy.golang.org, http://10.0.0.5:3000) or a host name"));
+        // an unknown probe is refused above; its target is judged as the widest kind, a URL or host
+        String wrongTarget = target == null ? "must be given" : wrongTarget(probe == null ? Probe.HTTP : probe, target);
+        if (wrongTarget != null) {
+            problems.add(new FieldProblem("target", wrongTarget));
         }
         String module = strip(d.module());
         if (module != null && !AgentWork.MODULE.matcher(module).matches()) {
@@ -179,6 +184,19 @@ public class Monitors {
                 createdAt, admin, now());
     }
 
+    /** Why {@code target} is no target of {@code probe}; null when it is one. */
+    private static String wrongTarget(Probe probe, String target) {
+        boolean url = AgentWork.TARGET.matcher(target).matches();
+        return switch (probe) {
+            case REFERENCE -> HOST_PORT.matcher(target).matches() ? null
+                    : "must be a known-good address with its port, such as 1.1.1.1:443 or gateway.corp:53";
+            case DNS, ICMP -> HOST.matcher(target).matches() ? null : "must be a host name or address, such as proxy.golang.org";
+            case GOPROXY, GOSUMDB -> url && target.matches("https?://.*") ? null
+                    : "must be the URL of a module proxy or checksum database, such as https://proxy.golang.org";
+            case HTTP -> url ? null : "must be a URL of a host (https://proxy.golang.org, http://10.0.0.5:3000) or a host name";
+        };
+    }
+
     private static Definition withName(Definition d, String name) {
         return new Definition(name, d.probe(), d.target(), d.module(), d.intervalSeconds(), d.service(), d.environment(), d.runbook(),
                 d.severity(), d.failAfter(), d.minAgents(), d.resolveOnRecovery());
@@ -205,7 +223,8 @@ public class Monitors {
 
     /** The monitor by id, its row locked until the transaction ends: one detection at a time per monitor, on any replica. */
     Optional<Kept> lock(long id) {
-        return jdbc.sql(SELECT + " where id = :id for update").param("id", id).query((rs, n) -> new Kept(rs.getLong("id"), row(rs, n)))
+        // no key update: the results just stored hold a key share lock on the row (their foreign key)
+        return jdbc.sql(SELECT + " where id = :id for no key update").param("id", id).query((rs, n) -> new Kept(rs.getLong("id"), row(rs, n)))
                 .optional();
     }
 

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentKey;
@@ -41,7 +43,9 @@ import dev.goldenfive.web.InvalidFields;
  * A result that names no incident is attached to the newest open incident whose service and environment
  * equal the result's {@code service} and {@code environment} labels (its own or its agent's), that started
  * no later than {@link ProbeSettings#attachLead()} after the probe, and whose runbook has a check for the
- * probe's type, target and path. Other results are kept unattached and can be searched.
+ * probe's type, target and path. A result with a {@code monitor} label belongs to that monitor (when the
+ * monitor's service is the result's) and becomes evidence only of the incident the monitor opens, once it has
+ * been stored. Other results are kept unattached and can be searched.
  */
 @Service
 public class ProbeIngest {
@@ -111,6 +115,10 @@ public class ProbeIngest {
             if (result.incident() != null) {
                 incident = named.get(result.incident());
             }
+            else if (labels.containsKey("monitor")) {
+                // a monitor's result is its incident's evidence, and no other's: detection attaches it
+                incident = null;
+            }
             else {
                 open = open == null ? incidents.open() : open;
                 incident = match(open, labels, result, checks).orElse(null);
@@ -150,7 +158,12 @@ public class ProbeIngest {
         });
         added.forEach((key, rows) -> evidence.add(attachedTo.get(key), rows, sender.source(), sender.actor()));
         if (!monitored.isEmpty()) {
-            detection.observe(monitored);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    detection.observe(monitored);
+                }
+            });
         }
         return new Outcome(answers);
     }
@@ -232,7 +245,8 @@ public class ProbeIngest {
                 select :source, r.body ->> 'id', :agent, :submitter, i.incident_id, :now,
                        cast(r.body ->> 'startedAt' as timestamptz), r.body ->> 'type', r.body ->> 'target',
                        r.body ->> 'path', cast(r.body ->> 'success' as boolean), cast(r.body ->> 'durationMs' as float8), r.body,
-                       (select m.id from monitor m where lower(m.name) = lower(r.body -> 'labels' ->> 'monitor'))
+                       (select m.id from monitor m where lower(m.name) = lower(r.body -> 'labels' ->> 'monitor')
+                                                     and lower(m.service) = lower(r.body -> 'labels' ->> 'service'))
                 from jsonb_array_elements(cast(:bodies as jsonb)) with ordinality as r(body, n)
                     join unnest(:incidents) with ordinality as i(incident_id, n) using (n)
                 on conflict (source, client_id) do nothing

@@ -28,6 +28,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.goldenfive.Replicas;
 import dev.goldenfive.GoldenfiveApplication;
 import dev.goldenfive.runbook.RunbookFormat;
 import dev.goldenfive.runbook.Runbooks;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IncidentTimersTest {
 
     static final Actor RESPONDER = Actor.user("admin");
-    static final String TOKEN = "kill-test-admin-token-0123456789abcdefghij";
+    static final String TOKEN = Replicas.TOKEN;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -168,11 +169,7 @@ class IncidentTimersTest {
     }
 
     static ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server.port=0", "--management.server.port=", "--goldenfive.shutdown-drain=0s",
-                "--goldenfive.security.bcrypt-strength=10", "--goldenfive.security.admin-password=",
-                "--goldenfive.security.admin-token=" + TOKEN, "--logging.level.root=WARN"));
-        all.addAll(List.of(args));
-        return new SpringApplicationBuilder(GoldenfiveApplication.class).run(all.toArray(String[]::new));
+        return Replicas.start(args);
     }
 
     static String publishShortRunbook(ConfigurableApplicationContext context) {

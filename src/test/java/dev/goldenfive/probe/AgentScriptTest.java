@@ -188,7 +188,7 @@ class AgentScriptTest {
         return process.exitValue();
     }
 
-    /** The machine's PATH without Go, so the script reads GOPROXY from the environment as it does where Go is absent. */
+    /** The machine's usual PATH; Go, where installed, reads GOPROXY and GOSUMDB from the environment the test sets. */
     private static String path() {
         return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     }

@@ -106,6 +106,15 @@ class AgentWatchTest {
     }
 
     @Test
+    void anIncidentsContextIsRefusedWhenATargetCouldPassForAnOption() throws Exception {
+        var refused = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"title\":\"x\",\"service\":\"ci\",\"environment\":\"prod\",\"severity\":\"SEV2\",\"context\":{\"goproxy\":\"-f.netrc\"}}");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("context.goproxy").contains("must be a URL of a host");
+    }
+
+    @Test
     void probesAreAskedForAgainOnlyWhileTheIncidentIsOpen() throws Exception {
         String key = declare("resolved-" + UUID.randomUUID().toString().substring(0, 8));
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{\"summary\":\"fixed\"}");

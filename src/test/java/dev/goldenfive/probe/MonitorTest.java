@@ -69,6 +69,8 @@ class MonitorTest {
         try (StandingAgent agent = StandingAgent.start(List.of("sh", script.toString(), "watch"), Map.of(
                 "GOLDENFIVE_URL", "http://127.0.0.1:" + port, "GOLDENFIVE_TOKEN", agentToken(api), "GOLDENFIVE_TIMEOUT", "2",
                 "GOLDENFIVE_LABELS", "service=" + service + ",environment=prod", "GOSUMDB", "off",
+                // the incident's work fetches modules through GOPROXY and the mirror: both here, nothing leaves the machine
+                "GOPROXY", "http://127.0.0.1:" + targetPort, "GOLDENFIVE_MIRROR", "http://127.0.0.1:" + targetPort,
                 "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))) {
             assertThat(agent.awaitSaying("monitor " + service + " done: 2 probes, 0 failed", PATIENCE)).as(agent.output()).isTrue();
             assertThat(incidents(api, service)).as("nothing opens while the target answers").isEmpty();
@@ -111,6 +113,12 @@ class MonitorTest {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(refused.body()).contains("\"name\"", "\"probe\"", "\"target\"", "\"intervalSeconds\"", "\"runbook\"", "\"environment\"");
+        var optionLike = new Api(port).post("/api/v1/monitors", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"name\":\"netrc\",\"probe\":\"dns\",\"target\":\"-f.netrc\",\"service\":\"ci\"}");
+        assertThat(optionLike.statusCode()).as("a target no tool may take for an option").isEqualTo(400);
+        var urlForAReference = new Api(port).post("/api/v1/monitors", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"name\":\"ref\",\"probe\":\"reference\",\"target\":\"https://1.1.1.1\",\"service\":\"ci\"}");
+        assertThat(urlForAReference.body()).contains("with its port");
     }
 
     @Test
