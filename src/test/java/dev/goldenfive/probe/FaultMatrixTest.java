@@ -3,6 +3,7 @@ package dev.goldenfive.probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -95,6 +96,32 @@ class FaultMatrixTest {
             }
             api.post("/api/v1/incidents/" + incident + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                     "{\"summary\":\"fault removed\"}");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(names = {"HEALTHY", "CLOSED"})
+    void goItselfDownloadsTheModuleThroughTheProxyAndTheBuildCheckSaysWhetherItCould(FaultWorld.Proxy proxy) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/go")), "Go is not installed (.ci/run installs golang-go)");
+        world.heal();
+        world.proxy(proxy);
+        String service = "build-" + UUID.randomUUID().toString().substring(0, 8);
+
+        try (StandingAgent agent = world.standingAgent(script, port, token, service, null)) {
+            assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
+            // begun four minutes ago: the incident is in its offline fallback at once, whose checks include the build
+            var declared = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                    "{\"title\":\"builds fail\",\"service\":\"" + service + "\",\"environment\":\"ci\",\"severity\":\"SEV2\",\"startedAt\":\""
+                            + Instant.now().minusSeconds(200) + "\"}");
+            String incident = json.readTree(declared.body()).get("key").asString();
+            assertThat(agent.awaitSaying(incident + " offline-fallback (round 0) done", PATIENCE)).as(agent.output()).isTrue();
+
+            JsonNode build = json.readTree(api.get("/api/v1/incidents/" + incident + "/evidence", GoldenfiveTest.ADMIN_TOKEN).body())
+                    .get("checks").valueStream().filter(c -> c.get("key").asString().equals("build-succeeds")).findFirst().orElseThrow();
+            assertThat(build.get("state").asString()).as(agent.output()).isEqualTo(proxy == FaultWorld.Proxy.HEALTHY ? "passed" : "failed");
+            assertThat(build.get("decidedBy").get("target").asString()).isEqualTo("go mod download");
+            api.post("/api/v1/incidents/" + incident + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                    "{\"summary\":\"done\"}");
         }
     }
 

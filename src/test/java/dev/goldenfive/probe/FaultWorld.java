@@ -143,6 +143,10 @@ final class FaultWorld implements AutoCloseable {
     static FaultWorld build() throws Exception {
         Path dir = Files.createTempDirectory("gf5-world");
         certificates(dir);
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("go.mod"), "module example.com/app\n\ngo 1.19\n\nrequire " + TestModules.MODULE + " " + TestModules.VERSION + "\n");
+        Files.writeString(app.resolve("go.sum"), TestModules.goSum());
+        Files.writeString(app.resolve("main.go"), "package main\n\nfunc main() {}\n");
         FaultWorld world = new FaultWorld(dir);
         try {
             world.network();
@@ -255,7 +259,9 @@ final class FaultWorld implements AutoCloseable {
      */
     StandingAgent standingAgent(Path script, int goldenfivePort, String token, String service, Fault fault) throws IOException {
         Map<String, String> environment = new HashMap<>(Map.of("GOLDENFIVE_URL", "http://" + GATEWAY + ":" + goldenfivePort,
-                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci"));
+                "GOLDENFIVE_TOKEN", token, "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci",
+                // a machine of its own: go finds no module another agent downloaded
+                "GOMODCACHE", dir.resolve("modcache-" + service).toString()));
         environment.putAll(fault == null ? Map.of() : fault.environment());
         return standingAgent(script, environment, fault == null || fault.icmp, "https://" + PROXY_NAME);
     }
@@ -273,9 +279,12 @@ final class FaultWorld implements AutoCloseable {
         command.addAll(List.of(targets));
         Map<String, String> settings = new HashMap<>(Map.of("GOPROXY", "https://" + PROXY_NAME, "GOSUMDB", SUMDB_NAME + " https://" + SUMDB_NAME,
                 "GOLDENFIVE_MIRROR", "https://" + MIRROR_NAME, "GOLDENFIVE_REFERENCE", REFERENCE, "GOLDENFIVE_TIMEOUT", "2",
-                "CURL_CA_BUNDLE", ca().toString(), "SSL_CERT_FILE", ca().toString(), "HOME", dir.toString()));
+                "CURL_CA_BUNDLE", ca().toString(), "SSL_CERT_FILE", ca().toString(), "HOME", dir.toString(),
+                // go's module cache, under HOME, may be removed with the world
+                "GOFLAGS", "-modcacherw"));
         settings.putAll(environment);
-        return StandingAgent.start(command, settings);
+        // in a Go module that needs the proxy's module: when the work asks for the build, go itself downloads it
+        return StandingAgent.start(command, settings, dir.resolve("app"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,15 @@ final class StandingAgent implements AutoCloseable {
 
     /** Starts {@code command} (which ends in the script and {@code watch}) with {@code environment}. */
     static StandingAgent start(List<String> command, Map<String, String> environment) throws IOException {
+        return start(command, environment, null);
+    }
+
+    /** As {@link #start(List, Map)}, in the working directory {@code directory} (a Go module, say). */
+    static StandingAgent start(List<String> command, Map<String, String> environment, Path directory) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().putAll(environment);
         return new StandingAgent(builder.start());
     }

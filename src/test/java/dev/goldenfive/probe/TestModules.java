@@ -40,9 +40,20 @@ final class TestModules {
     static void checksumDatabase(HttpServer server, String prefix, boolean honest) {
         server.createContext(prefix + "/latest", exchange -> answer(exchange, 200, "go.sum database tree\n1\nAAAA\n"));
         server.createContext(prefix + "/lookup/" + MODULE + "@" + VERSION, exchange -> answer(exchange, 200,
-                "1\n" + MODULE + " " + VERSION + " h1:" + base64(sha256("zip".getBytes(StandardCharsets.UTF_8))) + "\n"
+                "1\n" + MODULE + " " + VERSION + " " + zipHash() + "\n"
                         + MODULE + " " + VERSION + "/go.mod " + h1(honest ? GO_MOD : GO_MOD + "// tampered\n") + "\n\n"
                         + "go.sum database tree\n1\nAAAA\n"));
+    }
+
+    /** The go.sum of a module that requires this one: what go checks the zip and go.mod it downloads against. */
+    static String goSum() {
+        return MODULE + " " + VERSION + " " + zipHash() + "\n" + MODULE + " " + VERSION + "/go.mod " + h1(GO_MOD) + "\n";
+    }
+
+    /** The hash go records for the module's zip: over its one file, the line "<hex SHA-256>  <name in the zip>". */
+    static String zipHash() {
+        String line = HexFormat.of().formatHex(sha256(GO_MOD.getBytes(StandardCharsets.UTF_8))) + "  " + MODULE + "@" + VERSION + "/go.mod\n";
+        return "h1:" + base64(sha256(line.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The hash go records for a go.mod file: SHA-256 of the line "<hex SHA-256 of the file>  go.mod". */
