@@ -16,7 +16,10 @@
  *       {@code StepOutcome}.</li>
  *   <li>Events, published in the transaction of the change: {@link dev.goldenfive.incident.IncidentEvent}
  *       (one record per transition, each with the fact the timeline records) and
- *       {@link dev.goldenfive.incident.FindingRecorded}.</li>
+ *       {@link dev.goldenfive.incident.FindingRecorded}; and, heard on every replica once a change with a timeline
+ *       entry committed, {@link dev.goldenfive.incident.IncidentChanged} (standing agents' work follows it).</li>
+ *   <li>{@link dev.goldenfive.incident.IncidentContext}: what the probes of an incident need to know (its
+ *       {@code goproxy}, {@code module}, {@code goprivate}), given when it is declared, and their shapes.</li>
  *   <li>{@link dev.goldenfive.incident.CloseCondition}: what another module requires before an incident is
  *       closed (the review module: a completed review).</li>
  *   <li>{@link dev.goldenfive.incident.IncidentProblems}: the refusals, as domain exceptions. The web layer
