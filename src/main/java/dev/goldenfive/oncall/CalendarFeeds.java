@@ -69,8 +69,8 @@ public class CalendarFeeds {
     /** RFC 5545: one event per shift, times in UTC, lines ending in CRLF. */
     private String calendar(String username) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        StringBuilder ics = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//goldenfive//on call//EN\r\nCALSCALE:GREGORIAN\r\n"
-                + "X-WR-CALNAME:" + text("On call: " + username) + "\r\n");
+        StringBuilder ics = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//goldenfive//on call//EN\r\nCALSCALE:GREGORIAN\r\n")
+                .append(line("X-WR-CALNAME:" + text("On call: " + username)));
         for (Schedule schedule : schedules.list()) {
             for (OnCall.Shift shift : OnCall.spans(schedule, now.minus(BEHIND), now.plus(AHEAD))) {
                 if (!shift.user().equals(username)) {
@@ -81,17 +81,33 @@ public class CalendarFeeds {
                         .append("DTSTAMP:").append(UTC.format(now)).append("\r\n")
                         .append("DTSTART:").append(UTC.format(shift.from())).append("\r\n")
                         .append("DTEND:").append(UTC.format(shift.to())).append("\r\n")
-                        .append("SUMMARY:").append(text("On call: " + schedule.name() + " (" + shift.by() + ")")).append("\r\n")
+                        .append(line("SUMMARY:" + text("On call: " + schedule.name() + " (" + shift.by() + ")")))
                         .append("END:VEVENT\r\n");
             }
         }
         return ics.append("END:VCALENDAR\r\n").toString();
     }
 
-    /** A TEXT value: backslashes, semicolons, commas and line breaks escaped; no longer than a line allows. */
+    /** A TEXT value: backslashes, semicolons, commas and line breaks escaped. */
     private static String text(String value) {
-        String escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n").replace("\r", "");
-        return escaped.length() <= 60 ? escaped : escaped.substring(0, 60);
+        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n").replace("\r", "");
+    }
+
+    /** A content line, folded (CRLF and a space) so that no line is longer than 75 octets, never inside a character. */
+    static String line(String content) {
+        StringBuilder folded = new StringBuilder();
+        int octets = 0;
+        for (int i = 0; i < content.length(); i = content.offsetByCodePoints(i, 1)) {
+            String character = new String(Character.toChars(content.codePointAt(i)));
+            int size = character.getBytes(StandardCharsets.UTF_8).length;
+            if (octets + size > 75) {
+                folded.append("\r\n ");
+                octets = 1;
+            }
+            folded.append(character);
+            octets += size;
+        }
+        return folded.append("\r\n").toString();
     }
 
     private static byte[] sha256(String token) {
