@@ -60,6 +60,11 @@ public class TimelineWords {
                     : new Object[] {a.source(), a.alerts() == null ? 0 : a.alerts().size(), a.title()};
             case Fact.AlertResolved ignored -> new Object[0];
             case Fact.LinePinned p -> new Object[] {p.service(), p.level(), excerpt(p.message())};
+            case Fact.Paged p -> {
+                key += p.ended() ? ".ended" : p.level() == 1 && p.round() == 0 ? ".first" : ".escalated";
+                yield new Object[] {p.people() == null || p.people().isEmpty() ? message("paged.nobody") : String.join(", ", p.people()),
+                        p.level(), p.policy()};
+            }
             case Fact.MonitorChanged m -> {
                 key += m.failing() ? ".failing" : ".passing";
                 yield new Object[] {m.monitor(), m.agents() == null ? 0 : m.agents().size()};

@@ -33,18 +33,21 @@ class ScheduleApi {
 
     private final Schedules schedules;
     private final CalendarFeeds feeds;
+    private final Policies policies;
 
-    ScheduleApi(Schedules schedules, CalendarFeeds feeds) {
+    ScheduleApi(Schedules schedules, CalendarFeeds feeds, Policies policies) {
         this.schedules = schedules;
         this.feeds = feeds;
+        this.policies = policies;
     }
 
     @Bean
     static AccessRules scheduleAccess() {
         return paths -> paths
-                .requestMatchers(HttpMethod.GET, "/api/v1/schedules", "/api/v1/schedules/**", "/api/v1/teams/*/oncall")
+                .requestMatchers(HttpMethod.GET, "/api/v1/schedules", "/api/v1/schedules/**", "/api/v1/teams/*/oncall",
+                        "/api/v1/escalation-policies", "/api/v1/escalation-policies/**")
                 .hasAnyRole(Role.RESPONDER.name(), Role.ADMIN.name())
-                .requestMatchers("/api/v1/schedules/**").hasRole(Role.ADMIN.name())
+                .requestMatchers("/api/v1/schedules/**", "/api/v1/escalation-policies/**").hasRole(Role.ADMIN.name())
                 // the secret in the path is the credential: calendars fetch it without signing in
                 .requestMatchers(HttpMethod.GET, "/calendar/*").permitAll();
     }
@@ -83,6 +86,37 @@ class ScheduleApi {
     @Operation(summary = "Who the schedule names now, or at `at`", description = "user is null when nobody is on call.")
     Schedules.OnCallAt onCall(@PathVariable String key, @RequestParam(required = false) Instant at) {
         return schedules.onCall(key, at);
+    }
+
+    @GetMapping("/api/v1/escalation-policies")
+    @Operation(summary = "Every escalation policy")
+    List<EscalationPolicy> policies() {
+        return policies.list();
+    }
+
+    @GetMapping("/api/v1/escalation-policies/{key}")
+    @Operation(summary = "One escalation policy")
+    EscalationPolicy policy(@PathVariable String key) {
+        return policies.require(key);
+    }
+
+    @PutMapping("/api/v1/escalation-policies/{key}")
+    @Operation(summary = "An escalation policy as the body says (new or replaced)",
+            description = "services it pages for (one policy a service); levels, each with targets (schedules, users or teams) and "
+                    + "moving on after: stage (the end of the incident's current stage window, the default) or a delay such as PT5M; "
+                    + "repeat 0–5 rounds. Declaring an incident of a named service pages level 1 at once; acknowledging stops it.")
+    EscalationPolicy putPolicy(@PathVariable String key, @Valid @RequestBody EscalationPolicy policy, Authentication admin) {
+        if (!key.equals(policy.key())) {
+            throw new InvalidField("key", "must be '" + key + "', the key in the path");
+        }
+        return policies.save(policy, admin.getName());
+    }
+
+    @DeleteMapping("/api/v1/escalation-policies/{key}")
+    @Operation(summary = "Delete an escalation policy (incidents it is paging for stop escalating)")
+    ResponseEntity<Void> deletePolicy(@PathVariable String key) {
+        policies.delete(key);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/v1/me/calendar")

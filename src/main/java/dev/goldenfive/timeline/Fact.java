@@ -142,6 +142,13 @@ public sealed interface Fact {
     record MonitorChanged(String monitor, boolean failing, List<String> agents) implements Fact {
     }
 
+    /**
+     * The escalation policy {@code policy} paged {@code people} at {@code level} (of repeat {@code round}); {@code ended}:
+     * nobody acknowledged after its last level, and paging stopped.
+     */
+    record Paged(String policy, int level, int round, List<String> people, boolean ended) implements Fact {
+    }
+
     /** A responder asked the agents to run the probes of {@code stage} again. */
     record ProbesRequested(String stage) implements Fact {
     }

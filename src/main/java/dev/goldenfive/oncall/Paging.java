@@ -1,0 +1,193 @@
+package dev.goldenfive.oncall;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentEvent;
+import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.incident.IncidentStatus;
+import dev.goldenfive.incident.Incidents;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
+import dev.goldenfive.web.Worker;
+
+/**
+ * Pages the people a service's escalation policy names, and escalates on the incident's own clock. Declaring an
+ * incident pages level 1 in the same transaction; a worker on every replica takes due escalations under their
+ * row lock ({@code SKIP LOCKED}), so each page and escalation is recorded once across replicas and restarts. An
+ * acknowledgement, or the incident's resolution, ends its paging.
+ */
+@Component
+class Paging implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Paging.class);
+    static final Duration POLL = Duration.ofMillis(500);
+    /** When a level moves on at the stage's end and the incident has no window left (follow-up). */
+    static final Duration FALLBACK = Duration.ofMinutes(5);
+    static final Actor PAGER = new Actor(Actor.Kind.SYSTEM, "pager");
+
+    private final Policies policies;
+    private final Schedules schedules;
+    private final Incidents incidents;
+    private final IncidentCommands commands;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final Worker worker = Worker.every(POLL, "paging", "escalating unacknowledged incidents", log, this::escalateDue);
+
+    Paging(Policies policies, Schedules schedules, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
+            TransactionTemplate transactions, Clock clock) {
+        this.policies = policies;
+        this.schedules = schedules;
+        this.incidents = incidents;
+        this.commands = commands;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** In the transaction of the change: a new incident is paged, an acknowledged or resolved one no longer. */
+    @EventListener
+    void on(IncidentEvent event) {
+        switch (event) {
+            case IncidentEvent.IncidentDeclared declared -> incidents.ref(declared.incidentKey()).ifPresent(this::start);
+            case IncidentEvent.IncidentAcknowledged acknowledged -> stop(acknowledged.incidentKey().toString());
+            case IncidentEvent.IncidentResolved resolved -> stop(resolved.incidentKey().toString());
+            default -> {
+            }
+        }
+    }
+
+    private void start(IncidentRef incident) {
+        Optional<EscalationPolicy> policy = policies.forService(incident.service());
+        if (policy.isEmpty()) {
+            return;
+        }
+        int inserted = jdbc.sql("insert into incident_paging (incident_id, policy, level, round) values (:id, :policy, 0, 0) on conflict do nothing")
+                .param("id", incident.id()).param("policy", policy.get().key()).update();
+        if (inserted == 1) {
+            page(incident, policy.get(), 0, 0);
+        }
+    }
+
+    private void stop(String key) {
+        jdbc.sql("update incident_paging set done_at = :now, next_at = null where done_at is null"
+                        + " and incident_id = (select id from incident where 'INC-' || number = :key)")
+                .param("now", Timestamp.from(clock.instant())).param("key", key).update();
+    }
+
+    private record Due(long incident, String policy, int level, int round) {
+    }
+
+    /** Every due escalation, each in a transaction of its own under its row lock. */
+    private void escalateDue() {
+        boolean more = true;
+        while (more && worker.running()) {
+            more = Boolean.TRUE.equals(transactions.execute(status -> {
+                Optional<Due> due = jdbc.sql("""
+                        select incident_id, policy, level, round from incident_paging
+                        where done_at is null and next_at <= :now order by next_at limit 1 for update skip locked
+                        """)
+                        .param("now", Timestamp.from(clock.instant()))
+                        .query((rs, n) -> new Due(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4))).optional();
+                if (due.isEmpty()) {
+                    return false;
+                }
+                IncidentRef incident = incidents.ref(due.get().incident()).orElseThrow();
+                Optional<EscalationPolicy> policy = policies.find(due.get().policy());
+                if (incident.status() != IncidentStatus.OPEN || incident.acknowledgedAt() != null || policy.isEmpty()) {
+                    jdbc.sql("update incident_paging set done_at = :now, next_at = null where incident_id = :id")
+                            .param("now", Timestamp.from(clock.instant())).param("id", incident.id()).update();
+                    return true;
+                }
+                page(incident, policy.get(), due.get().level(), due.get().round());
+                return true;
+            }));
+        }
+    }
+
+    /** Pages the level after {@code level} (starting again for another round, or done after the last). */
+    private void page(IncidentRef incident, EscalationPolicy policy, int level, int round) {
+        int next = level + 1;
+        int nextRound = round;
+        if (next > policy.levels().size()) {
+            if (round >= policy.repeat()) {
+                jdbc.sql("update incident_paging set done_at = :now, next_at = null where incident_id = :id")
+                        .param("now", Timestamp.from(clock.instant())).param("id", incident.id()).update();
+                commands.record(incident, new Fact.Paged(policy.key(), level, round, List.of(), true),
+                        "Paging ended: nobody acknowledged after every level of " + policy.name(), PAGER);
+                return;
+            }
+            next = 1;
+            nextRound = round + 1;
+        }
+        EscalationPolicy.Level at = policy.levels().get(next - 1);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<String> people = people(at, now);
+        Instant due = due(at, incident, now);
+        jdbc.sql("update incident_paging set level = :level, round = :round, next_at = :due where incident_id = :id")
+                .param("level", next).param("round", nextRound).param("due", Timestamp.from(due)).param("id", incident.id()).update();
+        String who = people.isEmpty() ? "nobody on call" : String.join(", ", people);
+        commands.record(incident, new Fact.Paged(policy.key(), next, nextRound, people, false),
+                (next == 1 && nextRound == 0 ? "Paged " : "Escalated to level " + next + ": paged ") + who + " (" + policy.name() + ")", PAGER);
+    }
+
+    /** The people a level's targets name now; a target that names nobody names nobody. */
+    private List<String> people(EscalationPolicy.Level level, Instant now) {
+        Set<String> people = new LinkedHashSet<>();
+        for (EscalationPolicy.Target target : level.targets()) {
+            if (target.user() != null) {
+                people.add(target.user());
+            }
+            if (target.schedule() != null) {
+                schedules.find(target.schedule()).flatMap(s -> OnCall.at(s, now)).ifPresent(s -> people.add(s.user()));
+            }
+            if (target.team() != null) {
+                schedules.team(target.team(), now).stream().filter(o -> o.user() != null).forEach(o -> people.add(o.user()));
+            }
+        }
+        return new ArrayList<>(people);
+    }
+
+    /** When the level moves on: the end of the incident's current stage window, or after the level's delay. */
+    private Instant due(EscalationPolicy.Level level, IncidentRef incident, Instant now) {
+        if (!"stage".equals(level.after())) {
+            return now.plus(Duration.parse(level.after()));
+        }
+        Instant deadline = incidents.view(incident.key()).nextDeadlineAt();
+        return deadline != null && deadline.isAfter(now) ? deadline : now.plus(FALLBACK);
+    }
+
+    @Override
+    public void start() {
+        worker.start();
+    }
+
+    @Override
+    public void stop() {
+        worker.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker.running();
+    }
+}
