@@ -114,8 +114,7 @@ class Paging implements SmartLifecycle {
                 IncidentRef incident = incidents.ref(due.get().incident()).orElseThrow();
                 Optional<EscalationPolicy> policy = policies.find(due.get().policy());
                 if (incident.status() != IncidentStatus.OPEN || incident.acknowledgedAt() != null || policy.isEmpty()) {
-                    jdbc.sql("update incident_paging set done_at = :now, next_at = null where incident_id = :id")
-                            .param("now", Timestamp.from(clock.instant())).param("id", incident.id()).update();
+                    finish(incident.id());
                     return true;
                 }
                 page(incident, policy.get(), due.get().level(), due.get().round());
@@ -130,8 +129,7 @@ class Paging implements SmartLifecycle {
         int nextRound = round;
         if (next > policy.levels().size()) {
             if (round >= policy.repeat()) {
-                jdbc.sql("update incident_paging set done_at = :now, next_at = null where incident_id = :id")
-                        .param("now", Timestamp.from(clock.instant())).param("id", incident.id()).update();
+                finish(incident.id());
                 commands.record(incident, new Fact.Paged(policy.key(), level, round, List.of(), true),
                         "Paging ended: nobody acknowledged after every level of " + policy.name(), PAGER);
                 return;
@@ -148,6 +146,12 @@ class Paging implements SmartLifecycle {
         String who = people.isEmpty() ? "nobody on call" : String.join(", ", people);
         commands.record(incident, new Fact.Paged(policy.key(), next, nextRound, people, false),
                 (next == 1 && nextRound == 0 ? "Paged " : "Escalated to level " + next + ": paged ") + who + " (" + policy.name() + ")", PAGER);
+    }
+
+    /** Paging of the incident is over: nothing more is due. */
+    private void finish(long incidentId) {
+        jdbc.sql("update incident_paging set done_at = :now, next_at = null where incident_id = :id")
+                .param("now", Timestamp.from(clock.instant())).param("id", incidentId).update();
     }
 
     /** The people a level's targets name now; a target that names nobody names nobody. */
