@@ -87,8 +87,7 @@ final class OnCall {
 
     /** The index of the layer's shift that holds {@code at}, at or after its first hand-off. */
     private static long index(Schedule.Layer layer, Instant at, ZoneId zone) {
-        long nominal = layer.days() > 0 ? Duration.ofDays(layer.days()).toSeconds() : Duration.ofHours(layer.hours()).toSeconds();
-        long k = Duration.between(handoff(layer, 0, zone), at).toSeconds() / nominal;
+        long k = Duration.between(handoff(layer, 0, zone), at).toSeconds() / layer.nominalShift().toSeconds();
         // daylight-saving days make shifts an hour shorter or longer than nominal: step to the right one
         while (k > 0 && handoff(layer, k, zone).isAfter(at)) {
             k--;
@@ -109,10 +108,9 @@ final class OnCall {
         return Optional.of(new Shift(user, layer.name(), handoff(layer, k, zone), handoff(layer, k + 1, zone)));
     }
 
-    /** The instant of the layer's {@code k}-th hand-off: local date-time arithmetic, then the zone's rules. */
+    /** The instant of the layer's {@code k}-th hand-off: its local date-time under the zone's rules. */
     static Instant handoff(Schedule.Layer layer, long k, ZoneId zone) {
-        LocalDateTime local = layer.days() > 0 ? layer.handoff().plusDays(k * layer.days()) : layer.handoff().plusHours(k * layer.hours());
-        return local.atZone(zone).toInstant();
+        return layer.handoff(k).atZone(zone).toInstant();
     }
 
     private static boolean applies(Schedule.Layer layer, Instant at, ZoneId zone) {

@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentEvent;
+import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
@@ -69,8 +70,8 @@ class Paging implements SmartLifecycle {
     void on(IncidentEvent event) {
         switch (event) {
             case IncidentEvent.IncidentDeclared declared -> incidents.ref(declared.incidentKey()).ifPresent(this::start);
-            case IncidentEvent.IncidentAcknowledged acknowledged -> stop(acknowledged.incidentKey().toString());
-            case IncidentEvent.IncidentResolved resolved -> stop(resolved.incidentKey().toString());
+            case IncidentEvent.IncidentAcknowledged acknowledged -> stop(acknowledged.incidentKey());
+            case IncidentEvent.IncidentResolved resolved -> stop(resolved.incidentKey());
             default -> {
             }
         }
@@ -88,10 +89,10 @@ class Paging implements SmartLifecycle {
         }
     }
 
-    private void stop(String key) {
+    private void stop(IncidentKey key) {
         jdbc.sql("update incident_paging set done_at = :now, next_at = null where done_at is null"
-                        + " and incident_id = (select id from incident where 'INC-' || number = :key)")
-                .param("now", Timestamp.from(clock.instant())).param("key", key).update();
+                        + " and incident_id = (select id from incident where number = :number)")
+                .param("now", Timestamp.from(clock.instant())).param("number", key.number()).update();
     }
 
     private record Due(long incident, String policy, int level, int round) {

@@ -57,7 +57,12 @@ public class Policies {
     /** The policy that names {@code service} (any case); the first by key when several do. */
     @Transactional(readOnly = true)
     public Optional<EscalationPolicy> forService(String service) {
-        return list().stream().filter(p -> p.services().stream().anyMatch(service::equalsIgnoreCase)).findFirst();
+        return jdbc.sql("""
+                select document from escalation_policy
+                where exists (select from jsonb_array_elements_text(document -> 'services') s where lower(s) = lower(:service))
+                order by key limit 1
+                """)
+                .param("service", service).query((rs, n) -> read(rs.getString(1))).optional();
     }
 
     /** Stores the policy; refused, each wrong field named, when a target names nothing or a service has a policy already. */

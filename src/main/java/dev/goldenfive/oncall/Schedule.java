@@ -1,5 +1,6 @@
 package dev.goldenfive.oncall;
 
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.Period;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -63,14 +63,15 @@ public record Schedule(
             restrictions = restrictions == null ? List.of() : List.copyOf(restrictions);
         }
 
-        /** A shift's length in days, or zero for one counted in hours. */
-        int days() {
-            return shift.startsWith("PT") ? 0 : Period.parse(shift).getDays();
+        /** The local date-time of the {@code k}-th hand-off: days and hours are counted on the wall clock. */
+        LocalDateTime handoff(long k) {
+            return shift.startsWith("PT") ? handoff.plusHours(k * Duration.parse(shift).toHours())
+                    : handoff.plusDays(k * Period.parse(shift).getDays());
         }
 
-        /** A shift's length in hours, or zero for one counted in days. */
-        long hours() {
-            return shift.startsWith("PT") ? Duration.parse(shift).toHours() : 0;
+        /** A shift's length on a day without a clock change. */
+        Duration nominalShift() {
+            return shift.startsWith("PT") ? Duration.parse(shift) : Duration.ofDays(Period.parse(shift).getDays());
         }
     }
 
@@ -92,7 +93,7 @@ public record Schedule(
             ZoneId.of(zone);
             return true;
         }
-        catch (DateTimeParseException | java.time.zone.ZoneRulesException | IllegalArgumentException unknown) {
+        catch (DateTimeException unknown) {
             return false;
         }
     }

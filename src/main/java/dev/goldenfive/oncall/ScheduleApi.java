@@ -33,12 +33,10 @@ class ScheduleApi {
 
     private final Schedules schedules;
     private final CalendarFeeds feeds;
-    private final Policies policies;
 
-    ScheduleApi(Schedules schedules, CalendarFeeds feeds, Policies policies) {
+    ScheduleApi(Schedules schedules, CalendarFeeds feeds) {
         this.schedules = schedules;
         this.feeds = feeds;
-        this.policies = policies;
     }
 
     @Bean
@@ -69,9 +67,7 @@ class ScheduleApi {
             description = "timeZone an IANA name; layers (a later one wins where its restrictions apply), each with its first "
                     + "handoff (local date-time), shift P1D / P7D / PnD / PTnH and members in order; overrides {user, from, to}.")
     ResponseEntity<Schedule> put(@PathVariable String key, @Valid @RequestBody Schedule schedule, Authentication admin) {
-        if (!key.equals(schedule.key())) {
-            throw new InvalidField("key", "must be '" + key + "', the key in the path");
-        }
+        requireSameKey(key, schedule.key());
         return ResponseEntity.ok(schedules.save(schedule, admin.getName()));
     }
 
@@ -88,37 +84,6 @@ class ScheduleApi {
         return schedules.onCall(key, at);
     }
 
-    @GetMapping("/api/v1/escalation-policies")
-    @Operation(summary = "Every escalation policy")
-    List<EscalationPolicy> policies() {
-        return policies.list();
-    }
-
-    @GetMapping("/api/v1/escalation-policies/{key}")
-    @Operation(summary = "One escalation policy")
-    EscalationPolicy policy(@PathVariable String key) {
-        return policies.require(key);
-    }
-
-    @PutMapping("/api/v1/escalation-policies/{key}")
-    @Operation(summary = "An escalation policy as the body says (new or replaced)",
-            description = "services it pages for (one policy a service); levels, each with targets (schedules, users or teams) and "
-                    + "moving on after: stage (the end of the incident's current stage window, the default) or a delay such as PT5M; "
-                    + "repeat 0–5 rounds. Declaring an incident of a named service pages level 1 at once; acknowledging stops it.")
-    EscalationPolicy putPolicy(@PathVariable String key, @Valid @RequestBody EscalationPolicy policy, Authentication admin) {
-        if (!key.equals(policy.key())) {
-            throw new InvalidField("key", "must be '" + key + "', the key in the path");
-        }
-        return policies.save(policy, admin.getName());
-    }
-
-    @DeleteMapping("/api/v1/escalation-policies/{key}")
-    @Operation(summary = "Delete an escalation policy (incidents it is paging for stop escalating)")
-    ResponseEntity<Void> deletePolicy(@PathVariable String key) {
-        policies.delete(key);
-        return ResponseEntity.noContent().build();
-    }
-
     @PostMapping("/api/v1/me/calendar")
     @Operation(summary = "A new secret URL of your shifts as an iCalendar feed (the one before stops working)",
             description = "Shown this once. The feed holds the past week's and the next 90 days' shifts of every schedule that names you.")
@@ -133,6 +98,13 @@ class ScheduleApi {
                 .map(ics -> ResponseEntity.ok().contentType(MediaType.parseMediaType("text/calendar; charset=utf-8"))
                         .header("Cache-Control", "private, max-age=300").body(ics))
                 .orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
+    /** A document put at a key names that key. */
+    static void requireSameKey(String path, String document) {
+        if (!path.equals(document)) {
+            throw new InvalidField("key", "must be '" + path + "', the key in the path");
+        }
     }
 
     @GetMapping("/api/v1/teams/{team}/oncall")

@@ -65,7 +65,7 @@ class SchedulePages {
     String onCall(Model model) {
         Instant now = clock.instant();
         model.addAttribute("rows", schedules.list().stream()
-                .map(s -> new Row(s, schedules.onCall(s.key(), now), OnCall.spans(s, now, now.plus(AHEAD)).stream().limit(6).toList()))
+                .map(s -> new Row(s, Schedules.onCall(s, now), OnCall.spans(s, now, now.plus(AHEAD)).stream().limit(6).toList()))
                 .toList());
         return "oncall/schedules";
     }

@@ -94,7 +94,8 @@ public class Schedules {
                 .query((rs, n) -> read(rs.getString(1))).list().stream().map(s -> onCall(s, when)).toList();
     }
 
-    private static OnCallAt onCall(Schedule schedule, Instant at) {
+    /** Who {@code schedule} names at {@code at}. */
+    static OnCallAt onCall(Schedule schedule, Instant at) {
         return OnCall.at(schedule, at)
                 .map(s -> new OnCallAt(schedule.key(), schedule.team(), at, s.user(), s.by(), s.from(), s.to()))
                 .orElseGet(() -> new OnCallAt(schedule.key(), schedule.team(), at, null, null, null, null));

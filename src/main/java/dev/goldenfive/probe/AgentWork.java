@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.goldenfive.incident.IncidentChanged;
 import dev.goldenfive.incident.IncidentCommands;
-import dev.goldenfive.incident.IncidentContext;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
@@ -63,13 +61,6 @@ class AgentWork implements SmartLifecycle {
     static final Duration MONITOR_REFRESH = Duration.ofSeconds(5);
     /** Agents one replica serves at most. */
     static final int MAX_STREAMS = 1000;
-    /**
-     * What a target may be: a URL of a host (a port, a plain path), or a host name. It starts with a letter or digit,
-     * so no tool the agent hands it to can take it for an option.
-     */
-    static final Pattern TARGET = Pattern.compile(IncidentContext.TARGET);
-    static final Pattern MODULE = Pattern.compile(IncidentContext.MODULE);
-    static final Pattern PRIVATE = Pattern.compile(IncidentContext.PRIVATE);
 
     private final Incidents incidents;
     private final Runbooks runbooks;
@@ -160,7 +151,7 @@ class AgentWork implements SmartLifecycle {
             throw new ProbeProblems.NotOpen(key);
         }
         commands.record(incident, new Fact.ProbesRequested(incident.stage()), "Asked the agents to probe again", by);
-        return timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
+        return round(incident);
     }
 
     @EventListener
@@ -203,10 +194,15 @@ class AgentWork implements SmartLifecycle {
     private Work work(IncidentRef incident) {
         Runbook runbook = runbooks.require(incident.runbookVersionId());
         List<Runbook.Check> own = runbook.findStage(incident.stage()).map(Runbook.Stage::checks).orElse(List.of());
-        int round = timeline.ofKind(incident.id(), Fact.ProbesRequested.class).size();
+        int round = round(incident);
         // the stage's own limits set the pace: a probe asked for the diagnosis waits no longer than the stage's do
         return new Work(incident.key().toString(), incident.stage(), round, probes(asked(runbook, incident.stage())), timeout(own),
                 context(incident.context()));
+    }
+
+    /** How many times a responder asked for the probes again. */
+    private int round(IncidentRef incident) {
+        return (int) timeline.count(incident.id(), Fact.ProbesRequested.class);
     }
 
     /**
@@ -248,19 +244,15 @@ class AgentWork implements SmartLifecycle {
         return Math.clamp((longest + 999) / 1000, 2, 120);
     }
 
-    /** What the incident says of the target, the module and private paths, where it is well formed. */
+    /** What the incident says of the target, the module and private paths (their shapes checked when it was declared). */
     private static Map<String, String> context(Map<String, String> context) {
         Map<String, String> sent = new TreeMap<>();
-        put(sent, "target", context.get("goproxy"), TARGET);
-        put(sent, "module", context.get("module"), MODULE);
-        put(sent, "private", context.get("goprivate"), PRIVATE);
-        return sent;
-    }
-
-    private static void put(Map<String, String> sent, String name, String value, Pattern valid) {
-        if (value != null && valid.matcher(value).matches()) {
-            sent.put(name, value);
+        for (String[] name : new String[][] {{"goproxy", "target"}, {"module", "module"}, {"goprivate", "private"}}) {
+            if (context.containsKey(name[0])) {
+                sent.put(name[1], context.get(name[0]));
+            }
         }
+        return sent;
     }
 
     private void heartbeat() {

@@ -58,7 +58,7 @@ class AgentWorkApi {
             Authentication caller) {
         Map<String, String> labels = senders.of(caller).labels();
         String registered = blankToNull(labels.get("service"));
-        String forService = blankToNull(blankToNull(service) == null ? registered : service);
+        String forService = given(service, registered);
         if (forService == null) {
             throw new InvalidField("service", "name the service whose incidents this agent probes (or give the agent a service label)");
         }
@@ -66,7 +66,7 @@ class AgentWorkApi {
         if (registered != null && !registered.equalsIgnoreCase(forService)) {
             throw new InvalidField("service", "this agent is registered for the service '" + registered + "'");
         }
-        return work.open(forService, blankToNull(blankToNull(environment) == null ? labels.get("environment") : environment));
+        return work.open(forService, given(environment, blankToNull(labels.get("environment"))));
     }
 
     @PostMapping("/api/v1/incidents/{key}/probes/again")
@@ -83,6 +83,11 @@ class AgentWorkApi {
         work.requestAgain(key, Actor.user(caller.getName()));
         redirect.addFlashAttribute("notice", "evidence.again.notice");
         return "redirect:/incidents/" + key + "#evidence-heading";
+    }
+
+    /** The value asked for, or the agent's own when none is asked. */
+    private static String given(String asked, String own) {
+        return blankToNull(asked) != null ? asked.strip() : own;
     }
 
     private static String blankToNull(String text) {

@@ -168,10 +168,7 @@ final class CheckEvaluation {
     /** Pending or not measured; only a check that could not be measured is evidence worth showing. */
     private static boolean unmeasured(Map<String, CheckState> byKey, String key, List<CheckState> evidence) {
         CheckState state = byKey.get(key);
-        if (state == null || state.state() == CheckState.State.PENDING) {
-            return state != null;
-        }
-        return in(byKey, key, CheckState.State.NOT_MEASURED, evidence);
+        return state != null && state.state() == CheckState.State.PENDING || in(byKey, key, CheckState.State.NOT_MEASURED, evidence);
     }
 
     private static boolean in(Map<String, CheckState> byKey, String key, CheckState.State wanted, List<CheckState> evidence) {

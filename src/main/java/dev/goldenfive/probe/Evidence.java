@@ -95,8 +95,7 @@ public class Evidence {
                 grid(newest.results()), listed, newest.total());
     }
 
-    /** A result just stored for an incident: its row and the probe it belongs to. */
-    /** {@code traced}: the result carries a trace id. */
+    /** A result just stored for an incident: its row and the probe it belongs to; {@code traced}: it carries a trace id. */
     record Added(long rowId, String type, String target, String path, Instant startedAt, boolean traced) {
     }
 
@@ -182,8 +181,7 @@ public class Evidence {
     private record Evaluated(Map<String, String> checks, String rule) {
     }
 
-    /** The newest result of each probe: per type, target, path and sender. */
-    /** The newest result of each probe of an incident, and how many results it has in all. */
+    /** The newest result of each probe of an incident (per type, target, path and sender), and how many results it has in all. */
     private record Newest(List<StoredResult> results, long total) {
     }
 

@@ -28,7 +28,6 @@ import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
-import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 
@@ -84,7 +83,11 @@ class MonitorDetection {
      * One agent's recent results of a monitor: whether its newest {@code failAfter} all failed, and its newest
      * passed. Agents are told apart by their token and host, so pods that share a token still count one each.
      */
-    private record Agent(String name, int seen, boolean failing, boolean newestPassed) {
+    private record Agent(String name, boolean failing, boolean newestPassed) {
+    }
+
+    /** The incident a monitor opened, and whether the monitor has passed again since. */
+    private record Opened(long incident, boolean recovered) {
     }
 
     /**
@@ -108,14 +111,14 @@ class MonitorDetection {
         List<Agent> failing = agents.stream().filter(Agent::failing).toList();
         boolean healthy = failing.isEmpty() && !agents.isEmpty() && agents.stream().allMatch(Agent::newestPassed);
         Actor by = new Actor(Actor.Kind.SYSTEM, "monitor:" + monitor.name());
-        var state = jdbc.sql("select incident_id, recovered_at is not null as recovered from monitor_incident where monitor_id = :id")
+        Optional<Opened> state = jdbc.sql("select incident_id, recovered_at is not null from monitor_incident where monitor_id = :id")
                 .param("id", kept.id())
-                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getBoolean(2))).optional();
-        Optional<IncidentRef> open = state.flatMap(s -> incidents.ref(s.getKey())).filter(i -> i.status() == IncidentStatus.OPEN);
+                .query((rs, n) -> new Opened(rs.getLong(1), rs.getBoolean(2))).optional();
+        Optional<IncidentRef> open = state.flatMap(s -> incidents.ref(s.incident())).filter(i -> i.status() == IncidentStatus.OPEN);
         if (open.isEmpty()) {
             if (state.isPresent() && healthy) {
                 // the outage its incident was about is over: the next failure is a new one
-                jdbc.sql("delete from monitor_incident where monitor_id = :id").param("id", kept.id()).update();
+                forget(kept);
             }
             else if (state.isEmpty() && monitor.runbook() != null && failing.size() >= monitor.minAgents()) {
                 openIncident(kept, failing, by);
@@ -124,14 +127,14 @@ class MonitorDetection {
             return;
         }
         attach(kept, open.get(), open.get().startedAt(), by);
-        boolean recovered = state.orElseThrow().getValue();
+        boolean recovered = state.orElseThrow().recovered();
         if (!recovered && healthy) {
             commands.record(open.get(), new Fact.MonitorChanged(monitor.name(), false, agents.stream().map(Agent::name).toList()),
                     "Monitor " + monitor.name() + " passes again", by);
             if (monitor.resolveOnRecovery()) {
                 commands.act(open.get().key(), IncidentAction.RESOLVE, new IncidentCommands.ActionInput(null,
                         "Monitor " + monitor.name() + " passes again on every agent", null, null), by);
-                jdbc.sql("delete from monitor_incident where monitor_id = :id").param("id", kept.id()).update();
+                forget(kept);
             }
             else {
                 jdbc.sql("update monitor_incident set recovered_at = :now where monitor_id = :id")
@@ -143,6 +146,11 @@ class MonitorDetection {
                     "Monitor " + monitor.name() + " fails again", by);
             jdbc.sql("update monitor_incident set recovered_at = null where monitor_id = :id").param("id", kept.id()).update();
         }
+    }
+
+    /** The monitor has no incident of its own any more. */
+    private void forget(Monitors.Kept kept) {
+        jdbc.sql("delete from monitor_incident where monitor_id = :id").param("id", kept.id()).update();
     }
 
     /** Each agent's newest results of the monitor's probe, in the last few intervals (an agent gone quiet counts for nothing). */
@@ -160,39 +168,19 @@ class MonitorDetection {
                 order by agent
                 """.formatted(agent("p"), passed("p"), failed("p"), agent("p")))
                 .param("id", kept.id())
-                .param("type", type(monitor.probe()).label())
-                .param("path", path(monitor.probe()))
+                .param("type", monitor.probe().resultType().label())
+                .param("path", monitor.probe().path())
                 .param("since", Timestamp.from(since))
                 .param("k", monitor.failAfter())
-                .query((rs, n) -> new Agent(rs.getString("agent"), rs.getInt("seen"),
-                        rs.getInt("seen") >= monitor.failAfter() && rs.getBoolean("failing"), rs.getBoolean("newest_passed")))
+                // failing: as many results as the monitor counts, all failed
+                .query((rs, n) -> new Agent(rs.getString("agent"), rs.getInt("seen") >= monitor.failAfter() && rs.getBoolean("failing"),
+                        rs.getBoolean("newest_passed")))
                 .list();
     }
 
     /** SQL: the agent that took result {@code r}: its sender and host. */
     private static String agent(String r) {
         return r + ".source || ' ' || coalesce(" + r + ".body -> 'labels' ->> 'host', '')";
-    }
-
-    /** The path of the results that decide: the monitor's own probe, not the same probe through HTTPS_PROXY. */
-    static String path(Monitors.Probe probe) {
-        return switch (probe) {
-            case REFERENCE -> "reference";
-            case GOPROXY -> "proxy";
-            default -> "direct";
-        };
-    }
-
-    /** The result type that says whether a monitor's probe passed: the end-to-end one where a probe gives several. */
-    static ProbeType type(Monitors.Probe probe) {
-        return switch (probe) {
-            case REFERENCE -> ProbeType.TCP;
-            case DNS -> ProbeType.DNS;
-            case ICMP -> ProbeType.ICMP;
-            case HTTP -> ProbeType.HTTP;
-            case GOPROXY -> ProbeType.GOPROXY;
-            case GOSUMDB -> ProbeType.GOSUMDB;
-        };
     }
 
     private void openIncident(Monitors.Kept kept, List<Agent> failing, Actor by) {
@@ -230,8 +218,8 @@ class MonitorDetection {
                                               '-infinity')
                 """.formatted(failed("r"), agent("r"), passed("p"), agent("p"), agent("r")))
                 .param("id", kept.id())
-                .param("type", type(kept.monitor().probe()).label())
-                .param("path", path(kept.monitor().probe()))
+                .param("type", kept.monitor().probe().resultType().label())
+                .param("path", kept.monitor().probe().path())
                 .param("agents", SqlArrays.of("text", failing.stream().map(Agent::name).toArray()))
                 .query(Timestamp.class).optional().map(Timestamp::toInstant).orElseGet(clock::instant);
     }

@@ -18,7 +18,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.goldenfive.incident.IncidentContext;
 import dev.goldenfive.incident.Severity;
+import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
@@ -39,7 +41,32 @@ public class Monitors {
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The result type that says whether the probe passed: the end-to-end one where the probe gives several. */
+        ProbeType resultType() {
+            return switch (this) {
+                case REFERENCE -> ProbeType.TCP;
+                case DNS -> ProbeType.DNS;
+                case ICMP -> ProbeType.ICMP;
+                case HTTP -> ProbeType.HTTP;
+                case GOPROXY -> ProbeType.GOPROXY;
+                case GOSUMDB -> ProbeType.GOSUMDB;
+            };
+        }
+
+        /** The path of the results that decide: the probe's own, not the same probe through HTTPS_PROXY. */
+        String path() {
+            return switch (this) {
+                case REFERENCE -> "reference";
+                case GOPROXY -> "proxy";
+                default -> "direct";
+            };
+        }
     }
+
+    /** A target: a URL of a host (a port, a plain path), or a host name, starting with a letter or digit. */
+    private static final Pattern TARGET = Pattern.compile(IncidentContext.TARGET);
+    private static final Pattern MODULE = Pattern.compile(IncidentContext.MODULE);
 
     static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
@@ -109,10 +136,10 @@ public class Monitors {
         jdbc.sql("""
                 update monitor set probe = :probe, target = :target, module = :module, interval_seconds = :interval,
                     service = :service, environment = :environment, runbook = :runbook, severity = :severity,
-                    fail_after = :failAfter, min_agents = :minAgents, resolve_on_recovery = :resolve, updated_at = :updated
+                    fail_after = :failAfter, min_agents = :minAgents, resolve_on_recovery = :resolve, updated_at = :now
                 where lower(name) = lower(:name)
                 """)
-                .paramSource(parameters(checked)).param("updated", Timestamp.from(now())).update();
+                .paramSource(parameters(checked)).update();
         return require(name);
     }
 
@@ -146,7 +173,7 @@ public class Monitors {
             problems.add(new FieldProblem("target", wrongTarget));
         }
         String module = strip(d.module());
-        if (module != null && !AgentWork.MODULE.matcher(module).matches()) {
+        if (module != null && !MODULE.matcher(module).matches()) {
             problems.add(new FieldProblem("module", "must be a module path such as golang.org/x/text"));
         }
         int interval = d.intervalSeconds() == null ? 60 : d.intervalSeconds();
@@ -186,7 +213,7 @@ public class Monitors {
 
     /** Why {@code target} is no target of {@code probe}; null when it is one. */
     private static String wrongTarget(Probe probe, String target) {
-        boolean url = AgentWork.TARGET.matcher(target).matches();
+        boolean url = TARGET.matcher(target).matches();
         return switch (probe) {
             case REFERENCE -> HOST_PORT.matcher(target).matches() ? null
                     : "must be a known-good address with its port, such as 1.1.1.1:443 or gateway.corp:53";

@@ -104,6 +104,15 @@ public class Timeline {
                 .toList();
     }
 
+    /** How many facts of one kind an incident's timeline holds. */
+    @Transactional(readOnly = true)
+    public long count(long incidentId, Class<? extends Fact> type) {
+        return jdbc.sql("select count(*) from timeline_entry where incident_id = :incident and kind = :kind")
+                .param("incident", incidentId)
+                .param("kind", Facts.kind(type))
+                .query(Long.class).single();
+    }
+
     /** A fact of a known kind with the entry that records it. */
     public record Recorded<F extends Fact>(TimelineEntry entry, F fact) {
     }
