@@ -301,3 +301,41 @@ document.addEventListener('keydown', (event) => {
     focus.focus();
   }
 });
+
+// Pages to the signed-in person, on whichever of their goldenfive pages asks first: a browser notification where
+// they allowed it (asked once, on their click, as browsers require), and a note on the page itself either way.
+const pagesUrl = document.body.dataset.pages;
+if (pagesUrl) {
+  const ask = document.querySelector('[data-ask-notifications]');
+  if (ask && 'Notification' in window && Notification.permission === 'default') {
+    ask.hidden = false;
+    ask.addEventListener('click', () => Notification.requestPermission().finally(() => { ask.hidden = true; }));
+  }
+  const toasts = document.getElementById('page-toasts');
+  const show = (paged) => {
+    const link = pagesUrl.replace(/me\/pages$/, `incidents/${paged.incident}`);
+    if ('Notification' in window && Notification.permission === 'granted') {
+      const shown = new Notification(paged.title, { body: paged.body, tag: `goldenfive-page-${paged.id}`, requireInteraction: true });
+      shown.onclick = () => { window.focus(); window.location.href = link; };
+    }
+    const note = document.createElement('p');
+    note.className = 'page-toast';
+    const anchor = document.createElement('a');
+    anchor.href = link;
+    anchor.textContent = `${paged.title}: ${paged.body}`;
+    note.append(anchor);
+    toasts?.append(note);
+  };
+  const askForPages = async () => {
+    try {
+      const response = await fetch(pagesUrl, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (response.ok && (response.headers.get('Content-Type') || '').includes('json')) {
+        (await response.json()).forEach(show);
+      }
+    } catch {
+      // the next round asks again
+    }
+  };
+  askForPages();
+  setInterval(askForPages, 3000);
+}

@@ -9,11 +9,12 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on a random port against a real (embedded, throw-away) PostgreSQL. Every test
  * class with this annotation shares one application context and so one database: tests make their own
- * uniquely named users and tokens.
+ * uniquely named users and tokens. Mail goes to a real SMTP server in the test JVM ({@link TestMail}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -21,6 +22,7 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
+@ContextConfiguration(initializers = TestMail.class)
 public @interface GoldenfiveTest {
 
     String ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnop";

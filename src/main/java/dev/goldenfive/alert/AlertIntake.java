@@ -19,6 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.incident.IncidentAction;
 import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentContext;
 import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
@@ -98,7 +99,8 @@ public class AlertIntake {
         Instant t0 = firing.startedAt() == null || firing.startedAt().isAfter(now) ? now
                 : firing.startedAt().isBefore(now.minus(OLDEST_START)) ? now.minus(OLDEST_START) : firing.startedAt();
         IncidentKey key = commands.declare(new IncidentCommands.Declaration(AlertRoute.clip(firing.title(), 200),
-                routing.service(), routing.environment(), routing.severity(), routing.runbook(), null, t0, null), by).key();
+                routing.service(), routing.environment(), routing.severity(), routing.runbook(), null, t0, null,
+                routing.escalation() == null ? Map.of() : Map.of(IncidentContext.ESCALATION, routing.escalation())), by).key();
         IncidentRef incident = incidents.ref(key).orElseThrow();
         jdbc.sql("""
                 insert into alert_group (source, dedup_key, incident_id, resolve, fingerprints, opened_at)

@@ -17,7 +17,8 @@ import dev.goldenfive.web.StrictStrings;
  * wildcard) become incidents of this service, environment, severity and runbook. {@code service} and
  * {@code environment} may name labels as {@code ${label}}. {@code resolve}: an alert that resolves also
  * resolves its incident. Rules are tried in order; the first that matches applies. Absent fields take
- * the defaults of {@link #defaults}.
+ * the defaults of {@link #defaults}. {@code escalation} names the escalation policy that pages for the incident
+ * (otherwise its service's).
  */
 public record AlertRoute(
         @NotBlank @Size(max = 100) @jakarta.validation.constraints.Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String name,
@@ -26,7 +27,9 @@ public record AlertRoute(
         @Size(max = 200) String environment,
         Severity severity,
         @Size(max = 63) String runbook,
-        Boolean resolve) {
+        Boolean resolve,
+        @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "must be the key of an escalation policy")
+        String escalation) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
 
@@ -47,7 +50,7 @@ public record AlertRoute(
         return new Routing(name, service == null ? defaults.service() : fill(service, labels, 100),
                 environment == null ? defaults.environment() : fill(environment, labels, 50),
                 severity == null ? defaults.severity() : severity,
-                runbook, Boolean.TRUE.equals(resolve));
+                runbook, Boolean.TRUE.equals(resolve), escalation);
     }
 
     /**
@@ -60,11 +63,12 @@ public record AlertRoute(
         String service = first(labels, "service", "job", "component", "source", "alertname");
         String environment = first(labels, "environment", "env");
         return new Routing(null, clip(service == null ? "unknown" : service, 100),
-                clip(environment == null ? "unknown" : environment, 50), severity(labels.get("severity")), null, false);
+                clip(environment == null ? "unknown" : environment, 50), severity(labels.get("severity")), null, false, null);
     }
 
     /** Where an alert goes; {@code rule} is null when no rule matched, {@code runbook} null for the default. */
-    record Routing(String rule, String service, String environment, Severity severity, String runbook, boolean resolve) {
+    record Routing(String rule, String service, String environment, Severity severity, String runbook, boolean resolve,
+            String escalation) {
     }
 
     static Severity severity(String label) {

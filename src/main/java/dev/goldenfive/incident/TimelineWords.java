@@ -65,6 +65,10 @@ public class TimelineWords {
                 yield new Object[] {p.people() == null || p.people().isEmpty() ? message("paged.nobody") : String.join(", ", p.people()),
                         p.level(), p.policy()};
             }
+            case Fact.Unreached u -> {
+                key += u.escalating() ? ".escalating" : "";
+                yield new Object[] {u.person(), u.level(), u.why()};
+            }
             case Fact.MonitorChanged m -> {
                 key += m.failing() ? ".failing" : ".passing";
                 yield new Object[] {m.monitor(), m.agents() == null ? 0 : m.agents().size()};

@@ -20,7 +20,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentCommands;
+import dev.goldenfive.incident.IncidentContext;
 import dev.goldenfive.incident.IncidentEvent;
 import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.incident.IncidentRef;
@@ -47,6 +49,7 @@ class Paging implements SmartLifecycle {
 
     private final Policies policies;
     private final Schedules schedules;
+    private final Notifications notifications;
     private final Incidents incidents;
     private final IncidentCommands commands;
     private final JdbcClient jdbc;
@@ -54,10 +57,11 @@ class Paging implements SmartLifecycle {
     private final Clock clock;
     private final Worker worker = Worker.every(POLL, "paging", "escalating unacknowledged incidents", log, this::escalateDue);
 
-    Paging(Policies policies, Schedules schedules, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
+    Paging(Policies policies, Schedules schedules, Notifications notifications, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
             TransactionTemplate transactions, Clock clock) {
         this.policies = policies;
         this.schedules = schedules;
+        this.notifications = notifications;
         this.incidents = incidents;
         this.commands = commands;
         this.jdbc = jdbc;
@@ -70,15 +74,22 @@ class Paging implements SmartLifecycle {
     void on(IncidentEvent event) {
         switch (event) {
             case IncidentEvent.IncidentDeclared declared -> incidents.ref(declared.incidentKey()).ifPresent(this::start);
-            case IncidentEvent.IncidentAcknowledged acknowledged -> stop(acknowledged.incidentKey());
-            case IncidentEvent.IncidentResolved resolved -> stop(resolved.incidentKey());
+            case IncidentEvent.IncidentAcknowledged acknowledged -> {
+                stop(acknowledged.incidentKey());
+                notifications.cancel(acknowledged.incidentKey(), "acknowledged before it was sent");
+            }
+            case IncidentEvent.IncidentResolved resolved -> {
+                stop(resolved.incidentKey());
+                notifications.cancel(resolved.incidentKey(), "resolved before it was sent");
+            }
             default -> {
             }
         }
     }
 
     private void start(IncidentRef incident) {
-        Optional<EscalationPolicy> policy = policies.forService(incident.service());
+        String named = incident.context().get(IncidentContext.ESCALATION);
+        Optional<EscalationPolicy> policy = named != null ? policies.find(named) : policies.forService(incident.service());
         if (policy.isEmpty()) {
             return;
         }
@@ -140,13 +151,29 @@ class Paging implements SmartLifecycle {
         }
         EscalationPolicy.Level at = policy.levels().get(next - 1);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        List<String> people = people(at, now);
-        Instant due = due(at, incident, now);
+        Asked asked = asked(at, now);
+        List<String> unreachable = notifications.page(incident, next, nextRound, asked.people(), now);
+        // nobody on call, or nobody with a way to be told: the next level is due now, not at the window's end
+        boolean nobody = unreachable.size() == asked.people().size();
+        Instant due = nobody ? now : due(at, incident, now);
         jdbc.sql("update incident_paging set level = :level, round = :round, next_at = :due where incident_id = :id")
                 .param("level", next).param("round", nextRound).param("due", Timestamp.from(due)).param("id", incident.id()).update();
-        String who = people.isEmpty() ? "nobody on call" : String.join(", ", people);
-        commands.record(incident, new Fact.Paged(policy.key(), next, nextRound, people, false),
+        jdbc.sql("""
+                insert into incident_page (incident_id, round, level, paged_at, people, teams)
+                values (:id, :round, :level, :now, :people, :teams) on conflict do nothing
+                """)
+                .param("id", incident.id()).param("round", nextRound).param("level", next).param("now", Timestamp.from(now))
+                .param("people", SqlArrays.of("text", asked.people().toArray())).param("teams", SqlArrays.of("text", asked.teams().toArray()))
+                .update();
+        String who = asked.people().isEmpty() ? "nobody on call" : String.join(", ", asked.people());
+        commands.record(incident, new Fact.Paged(policy.key(), next, nextRound, asked.people(), false),
                 (next == 1 && nextRound == 0 ? "Paged " : "Escalated to level " + next + ": paged ") + who + " (" + policy.name() + ")", PAGER);
+        for (String person : unreachable) {
+            boolean last = person.equals(unreachable.getLast()) && nobody;
+            commands.record(incident, new Fact.Unreached(person, next, nextRound, "no notification channel", last),
+                    "Could not reach " + person + " at level " + next + ": no notification channel"
+                            + (last ? "; nobody on the level could be reached, so it escalates now" : ""), PAGER);
+        }
     }
 
     /** Paging of the incident is over: nothing more is due. */
@@ -155,21 +182,29 @@ class Paging implements SmartLifecycle {
                 .param("now", Timestamp.from(clock.instant())).param("id", incidentId).update();
     }
 
-    /** The people a level's targets name now; a target that names nobody names nobody. */
-    private List<String> people(EscalationPolicy.Level level, Instant now) {
+    /** Whom a level asks now: the people its targets name (a target that names nobody names nobody), and their schedules' teams. */
+    private record Asked(List<String> people, List<String> teams) {
+    }
+
+    private Asked asked(EscalationPolicy.Level level, Instant now) {
         Set<String> people = new LinkedHashSet<>();
+        Set<String> teams = new LinkedHashSet<>();
         for (EscalationPolicy.Target target : level.targets()) {
             if (target.user() != null) {
                 people.add(target.user());
             }
             if (target.schedule() != null) {
-                schedules.find(target.schedule()).flatMap(s -> OnCall.at(s, now)).ifPresent(s -> people.add(s.user()));
+                schedules.find(target.schedule()).ifPresent(s -> {
+                    teams.add(s.team());
+                    OnCall.at(s, now).ifPresent(shift -> people.add(shift.user()));
+                });
             }
             if (target.team() != null) {
+                teams.add(target.team());
                 schedules.team(target.team(), now).stream().filter(o -> o.user() != null).forEach(o -> people.add(o.user()));
             }
         }
-        return new ArrayList<>(people);
+        return new Asked(new ArrayList<>(people), new ArrayList<>(teams));
     }
 
     /** When the level moves on: the end of the incident's current stage window, or after the level's delay. */

@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.Validator;
-import tools.jackson.core.JacksonException;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
@@ -24,9 +22,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
-import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidFields;
-import dev.goldenfive.web.StrictStrings;
 
 /** Who is on call, on a page for responders; administrators write the schedules as YAML. */
 @Controller
@@ -34,17 +30,17 @@ class SchedulePages {
 
     /** How far ahead the page shows each schedule's coming shifts. */
     static final Duration AHEAD = Duration.ofDays(14);
-    static final int MAX_DOCUMENT = 256 * 1024;
-    private static final YAMLMapper YAML = YAMLMapper.builder().addModule(StrictStrings.module()).build();
 
     private final Schedules schedules;
+    private final Policies policies;
     private final CalendarFeeds feeds;
     private final Validator validator;
     private final MessageSource messages;
     private final Clock clock;
 
-    SchedulePages(Schedules schedules, CalendarFeeds feeds, Validator validator, MessageSource messages, Clock clock) {
+    SchedulePages(Schedules schedules, Policies policies, CalendarFeeds feeds, Validator validator, MessageSource messages, Clock clock) {
         this.schedules = schedules;
+        this.policies = policies;
         this.feeds = feeds;
         this.validator = validator;
         this.messages = messages;
@@ -67,6 +63,7 @@ class SchedulePages {
         model.addAttribute("rows", schedules.list().stream()
                 .map(s -> new Row(s, Schedules.onCall(s, now), OnCall.spans(s, now, now.plus(AHEAD)).stream().limit(6).toList()))
                 .toList());
+        model.addAttribute("policies", policies.list());
         return "oncall/schedules";
     }
 
@@ -79,38 +76,14 @@ class SchedulePages {
     @GetMapping({"/admin/schedules/new", "/admin/schedules/{key}/edit"})
     String edit(@PathVariable(required = false) String key, Model model) {
         if (!model.containsAttribute("document")) {
-            model.addAttribute("document", key == null ? EXAMPLE : YAML.writeValueAsString(schedules.require(key)));
+            model.addAttribute("document", key == null ? EXAMPLE : YamlDocuments.write(schedules.require(key)));
         }
-        return "oncall/edit";
+        return editor(model, SCHEDULE);
     }
 
     @PostMapping("/admin/schedules")
     String save(@RequestParam String document, Authentication admin, Model model, RedirectAttributes redirect) {
-        try {
-            if (document.length() > MAX_DOCUMENT) {
-                throw new InvalidFields(List.of(new FieldProblem("(document)", "may be at most 256 KiB")));
-            }
-            Schedule schedule;
-            try {
-                schedule = YAML.readValue(document, Schedule.class);
-            }
-            catch (JacksonException unreadable) {
-                throw new InvalidFields(List.of(FieldProblem.of(unreadable)));
-            }
-            var violations = validator.validate(schedule);
-            if (!violations.isEmpty()) {
-                throw new InvalidFields(FieldProblem.of(violations, ""));
-            }
-            schedules.save(schedule, admin.getName());
-            redirect.addFlashAttribute("notice", "oncall.saved");
-            return "redirect:/oncall";
-        }
-        catch (InvalidFields invalid) {
-            model.addAttribute("problems", invalid.problems().stream()
-                    .map(problem -> problem.in(messages, LocaleContextHolder.getLocale())).toList());
-            model.addAttribute("document", document);
-            return "oncall/edit";
-        }
+        return save(document, model, redirect, SCHEDULE, () -> schedules.save(YamlDocuments.read(document, Schedule.class, validator), admin.getName()));
     }
 
     @PostMapping("/admin/schedules/{key}/delete")
@@ -119,6 +92,66 @@ class SchedulePages {
         redirect.addFlashAttribute("notice", "oncall.deleted");
         return "redirect:/oncall";
     }
+
+    @GetMapping({"/admin/escalation-policies/new", "/admin/escalation-policies/{key}/edit"})
+    String editPolicy(@PathVariable(required = false) String key, Model model) {
+        if (!model.containsAttribute("document")) {
+            model.addAttribute("document", key == null ? POLICY_EXAMPLE : YamlDocuments.write(policies.require(key)));
+        }
+        return editor(model, POLICY);
+    }
+
+    @PostMapping("/admin/escalation-policies")
+    String savePolicy(@RequestParam String document, Authentication admin, Model model, RedirectAttributes redirect) {
+        return save(document, model, redirect, POLICY,
+                () -> policies.save(YamlDocuments.read(document, EscalationPolicy.class, validator), admin.getName()));
+    }
+
+    @PostMapping("/admin/escalation-policies/{key}/delete")
+    String deletePolicy(@PathVariable String key, RedirectAttributes redirect) {
+        policies.delete(key);
+        redirect.addFlashAttribute("notice", "policy.deleted");
+        return "redirect:/oncall";
+    }
+
+    /** Which document an editor edits: its messages' prefix and where the form goes. */
+    private record Editing(String messages, String action) {
+    }
+
+    private static final Editing SCHEDULE = new Editing("oncall", "/admin/schedules");
+    private static final Editing POLICY = new Editing("policy", "/admin/escalation-policies");
+
+    private static String editor(Model model, Editing editing) {
+        model.addAttribute("editing", editing);
+        return "oncall/edit";
+    }
+
+    private String save(String document, Model model, RedirectAttributes redirect, Editing editing, Runnable save) {
+        try {
+            save.run();
+            redirect.addFlashAttribute("notice", editing.messages() + ".saved");
+            return "redirect:/oncall";
+        }
+        catch (InvalidFields invalid) {
+            model.addAttribute("problems", invalid.problems().stream()
+                    .map(problem -> problem.in(messages, LocaleContextHolder.getLocale())).toList());
+            model.addAttribute("document", document);
+            return editor(model, editing);
+        }
+    }
+
+    /** What a new escalation policy starts from. */
+    static final String POLICY_EXAMPLE = """
+            key: platform
+            name: Platform
+            services: [go-build, module-proxy]   # incidents of these services are paged by this policy
+            repeat: 1                            # after the last level, start again once
+            levels:
+              - targets: [{schedule: platform}]  # who the schedule names when the page goes out
+                after: stage                     # not acknowledged by the end of the current stage → next level
+              - targets: [{team: platform}, {user: carol}]
+                after: PT5M                      # or a fixed delay
+            """;
 
     /** What a new schedule starts from. */
     static final String EXAMPLE = """

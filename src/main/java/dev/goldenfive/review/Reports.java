@@ -20,6 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.goldenfive.database.SqlWhere;
 import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.oncall.PagingFigures;
 
 /**
  * Reports across incidents, computed by PostgreSQL from the table {@link ReportProjection} keeps: a handful of
@@ -33,10 +34,12 @@ public class Reports {
     public static final int MAX_ROWS = 100_000;
 
     private final JdbcClient jdbc;
+    private final PagingFigures paging;
     private final Clock clock;
 
-    Reports(JdbcClient jdbc, Clock clock) {
+    Reports(JdbcClient jdbc, PagingFigures paging, Clock clock) {
         this.jdbc = jdbc;
+        this.paging = paging;
         this.clock = clock;
     }
 
@@ -112,7 +115,8 @@ public class Reports {
                                 rs.getString("title"), rs.getTimestamp("resolved_at").toInstant(),
                                 rs.getString("status") == null ? null : ReviewStatus.valueOf(rs.getString("status"))))
                         .list(),
-                groups("r.service", where, params), groups("r.environment", where, params), groups("r.severity", where, params));
+                groups("r.service", where, params), groups("r.environment", where, params), groups("r.severity", where, params),
+                paging.of(query.from(), query.to(), query.service(), query.environment(), query.severity()));
     }
 
     private List<ReportSummary.Group> groups(String column, String where, Map<String, Object> params) {

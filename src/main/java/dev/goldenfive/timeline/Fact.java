@@ -149,6 +149,13 @@ public sealed interface Fact {
     record Paged(String policy, int level, int round, List<String> people, boolean ended) implements Fact {
     }
 
+    /**
+     * None of {@code person}'s channels worked for the page at {@code level} (of repeat {@code round}), or they have
+     * none; {@code why} says what each answered. {@code escalating}: nobody else on the level could be reached either.
+     */
+    record Unreached(String person, int level, int round, String why, boolean escalating) implements Fact {
+    }
+
     /** A responder asked the agents to run the probes of {@code stage} again. */
     record ProbesRequested(String stage) implements Fact {
     }

@@ -35,7 +35,8 @@ final class Facts {
             Fact.LinePinned.class, "log-pinned",
             Fact.ProbesRequested.class, "probes-requested",
             Fact.MonitorChanged.class, "monitor-changed",
-            Fact.Paged.class, "paged");
+            Fact.Paged.class, "paged",
+            Fact.Unreached.class, "unreached");
     private static final Map<String, Class<? extends Fact>> TYPES = KINDS.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {

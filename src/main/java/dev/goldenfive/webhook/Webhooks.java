@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,9 +30,12 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.goldenfive.database.SqlArrays;
+import dev.goldenfive.incident.FindingRecorded;
 import dev.goldenfive.incident.IncidentEvent;
 import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.incident.IncidentRef;
+import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.Credentials;
 import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.OutboundAddresses;
@@ -47,7 +51,8 @@ import dev.goldenfive.web.VisibleText;
 public class Webhooks {
 
     /** The events a webhook can ask for, by the name they carry in {@code type}. */
-    public static final List<String> EVENTS = List.of("incident.deadline-missed", "incident.resolved", "incident.stage-entered");
+    public static final List<String> EVENTS = List.of("incident.acknowledged", "incident.deadline-missed", "incident.escalated",
+            "incident.paged", "incident.resolved", "incident.stage-entered");
     static final int MAX_LOG = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Webhooks with how many of their messages are pending and failed, in one query (the page lists them all). */
@@ -171,17 +176,30 @@ public class Webhooks {
             case IncidentEvent.StageEntered e -> "incident.stage-entered";
             case IncidentEvent.DeadlineMissed e -> "incident.deadline-missed";
             case IncidentEvent.IncidentResolved e -> "incident.resolved";
+            case IncidentEvent.IncidentAcknowledged e -> "incident.acknowledged";
             default -> null;
         };
-        if (type == null) {
-            return;
+        if (type != null) {
+            enqueue(type, () -> incidents.ref(event.incidentKey()).orElseThrow(), event.at(), event.summary(), event.actor(), event.fact());
         }
+    }
+
+    /** Paging, which the on-call module records as a finding: the first page, and each escalation. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void on(FindingRecorded finding) {
+        if (finding.entry().fact() instanceof Fact.Paged paged && !paged.ended()) {
+            enqueue(paged.level() == 1 && paged.round() == 0 ? "incident.paged" : "incident.escalated", finding::incident,
+                    finding.entry().at(), finding.entry().summary(), finding.entry().actor(), paged);
+        }
+    }
+
+    private void enqueue(String type, Supplier<IncidentRef> about, Instant at, String summary, Actor actor, Fact fact) {
         List<Long> targets = jdbc.sql("select id from webhook where deleted_at is null and :type = any(events)")
                 .param("type", type).query(Long.class).list();
         if (targets.isEmpty()) {
             return;
         }
-        IncidentRef incident = incidents.ref(event.incidentKey()).orElseThrow();
+        IncidentRef incident = about.get();
         UUID eventId = UUID.randomUUID();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("key", incident.key().toString());
@@ -193,11 +211,11 @@ public class Webhooks {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("id", eventId.toString());
         payload.put("type", type);
-        payload.put("occurredAt", event.at().toString());
-        payload.put("summary", event.summary());
-        payload.put("actor", Map.of("kind", event.actor().kind().name().toLowerCase(Locale.ROOT), "id", event.actor().id()));
+        payload.put("occurredAt", at.toString());
+        payload.put("summary", summary);
+        payload.put("actor", Map.of("kind", actor.kind().name().toLowerCase(Locale.ROOT), "id", actor.id()));
         payload.put("incident", facts);
-        payload.put("details", event.fact());
+        payload.put("details", fact);
         String body = json.writeValueAsString(payload);
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql("""

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.security.ApiTokens;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
 
@@ -36,6 +37,9 @@ class PagingTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    ApiTokens tokens;
 
     @Test
     void declaringPagesWhoIsOnCallAtOnceEscalatesWhenNobodyAcknowledgesAndAcknowledgingStopsIt() throws Exception {
@@ -111,8 +115,11 @@ class PagingTest {
                 .param("key", key).query(java.sql.Timestamp.class).single().toInstant();
     }
 
-    private String person(String username) {
-        accounts.create(username, username, "correct horse battery staple " + username, Set.of(Role.RESPONDER));
+    /** A responder reached by mail (one no channel reaches would be escalated past at once). */
+    private String person(String username) throws Exception {
+        long id = accounts.create(username, username, "correct horse battery staple " + username, Set.of(Role.RESPONDER)).id();
+        new Api(port).put("/api/v1/me/notification-rules", tokens.issuePersonal(id, "rules", null).token(),
+                "{\"channels\":[{\"kind\":\"email\",\"to\":\"" + username + "@example.test\"}]}");
         return username;
     }
 

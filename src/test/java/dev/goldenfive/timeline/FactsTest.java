@@ -41,7 +41,8 @@ class FactsTest {
                 new Fact.LinePinned("l-1", at, "ci", "runner-7", "ERROR", "dial tcp: connection refused"),
                 new Fact.ProbesRequested("connectivity"),
                 new Fact.MonitorChanged("module-proxy", true, List.of("agent:7", "agent:9")),
-                new Fact.Paged("platform", 2, 0, List.of("alice"), false));
+                new Fact.Paged("platform", 2, 0, List.of("alice"), false),
+                new Fact.Unreached("alice", 1, 0, "email: answered 550", true));
 
         assertThat(facts).extracting(Fact::getClass).as("one of each kind")
                 .containsExactlyInAnyOrder(List.of(Fact.class.getPermittedSubclasses()).stream()
