@@ -42,7 +42,6 @@ import dev.goldenfive.web.Worker;
 class Paging implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Paging.class);
-    static final Duration POLL = Duration.ofMillis(500);
     /** When a level moves on at the stage's end and the incident has no window left (follow-up). */
     static final Duration FALLBACK = Duration.ofMinutes(5);
     static final Actor PAGER = new Actor(Actor.Kind.SYSTEM, "pager");
@@ -55,10 +54,10 @@ class Paging implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Worker worker = Worker.every(POLL, "paging", "escalating unacknowledged incidents", log, this::escalateDue);
+    private final Worker worker;
 
     Paging(Policies policies, Schedules schedules, Notifications notifications, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
-            TransactionTemplate transactions, Clock clock) {
+            TransactionTemplate transactions, OnCallSettings settings, Clock clock) {
         this.policies = policies;
         this.schedules = schedules;
         this.notifications = notifications;
@@ -67,6 +66,7 @@ class Paging implements SmartLifecycle {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.worker = Worker.every(settings.poll(), "paging", "escalating unacknowledged incidents", log, this::escalateDue);
     }
 
     /** In the transaction of the change: a new incident is paged, an acknowledged or resolved one no longer. */

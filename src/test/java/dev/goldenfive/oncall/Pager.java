@@ -21,12 +21,18 @@ final class Pager {
 
     final Api api;
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String admin;
     private final JsonMapper json;
     private final UserAccounts accounts;
     private final ApiTokens tokens;
 
     Pager(Api api, JsonMapper json, UserAccounts accounts, ApiTokens tokens) {
+        this(api, GoldenfiveTest.ADMIN_TOKEN, json, accounts, tokens);
+    }
+
+    Pager(Api api, String adminToken, JsonMapper json, UserAccounts accounts, ApiTokens tokens) {
         this.api = api;
+        this.admin = adminToken;
         this.json = json;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -50,29 +56,29 @@ final class Pager {
 
     /** An escalation policy for {@code service} with these levels (JSON array). */
     void policy(String key, String service, String levels) throws Exception {
-        var saved = api.put("/api/v1/escalation-policies/" + key, GoldenfiveTest.ADMIN_TOKEN, """
+        var saved = api.put("/api/v1/escalation-policies/" + key, admin, """
                 {"key":"%s","name":"Policy %s","services":["%s"],"levels":%s}""".formatted(key, key, service, levels));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
     }
 
     String declare(String service, String severity) throws Exception {
-        var declared = api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+        var declared = api.post("/api/v1/incidents", admin, "application/json",
                 "{\"title\":\"modules do not download\",\"service\":\"" + service + "\",\"environment\":\"prod\",\"severity\":\"" + severity + "\"}");
         assertThat(declared.statusCode()).as(declared.body()).isEqualTo(201);
         return json.readTree(declared.body()).get("key").asString();
     }
 
     List<JsonNode> timeline(String key, String kind) throws Exception {
-        return json.readTree(api.get("/api/v1/incidents/" + key + "/timeline", GoldenfiveTest.ADMIN_TOKEN).body()).valueStream()
+        return json.readTree(api.get("/api/v1/incidents/" + key + "/timeline", admin).body()).valueStream()
                 .filter(e -> e.get("kind").asString().equals(kind)).toList();
     }
 
     List<JsonNode> notifications(String query) throws Exception {
-        return json.readTree(api.get("/api/v1/notifications?" + query, GoldenfiveTest.ADMIN_TOKEN).body()).valueStream().toList();
+        return json.readTree(api.get("/api/v1/notifications?" + query, admin).body()).valueStream().toList();
     }
 
     JsonNode incident(String key) throws Exception {
-        return json.readTree(api.get("/api/v1/incidents/" + key, GoldenfiveTest.ADMIN_TOKEN).body());
+        return json.readTree(api.get("/api/v1/incidents/" + key, admin).body());
     }
 
     /** The answer once it is not null, or null after {@code within}. */
