@@ -225,7 +225,8 @@ class NotificationSender implements SmartLifecycle {
 
     /**
      * The message failed for good. Under the incident's paging row, so that two of a person's messages failing at
-     * once decide once: whether it was the person's last hope, and then whether anyone on the level is left.
+     * once decide once: whether it was the person's last hope, and then (while paging goes on) whether anyone on the
+     * level is left.
      */
     private void failed(Due due, String error, Instant now) {
         Boolean pagingOpen = jdbc.sql("select done_at is null from incident_paging where incident_id = :id for update")
@@ -235,10 +236,10 @@ class NotificationSender implements SmartLifecycle {
                 where id = :id and status = 'pending'
                 """)
                 .param("now", Timestamp.from(now)).param("error", clip(error)).param("id", due.id()).update();
-        if (changed == 0 || !pagingOpen || hopeLeft(due, due.person())) {
+        if (changed == 0 || hopeLeft(due, due.person())) {
             return;
         }
-        boolean escalating = !hopeLeft(due, null) && jdbc.sql("""
+        boolean escalating = pagingOpen && !hopeLeft(due, null) && jdbc.sql("""
                 update incident_paging set next_at = :now
                 where incident_id = :id and level = :level and round = :round and done_at is null
                 """)
@@ -250,10 +251,8 @@ class NotificationSender implements SmartLifecycle {
                 """)
                 .param("id", due.incident()).param("level", due.level()).param("round", due.round()).param("person", due.person())
                 .query(String.class).optional().orElse(error);
-        IncidentRef incident = incidents.ref(due.incident()).orElseThrow();
-        commands.record(incident, new Fact.Unreached(due.person(), due.level(), due.round(), clip(why), escalating),
-                "Could not reach " + due.person() + " at level " + due.level() + ": " + why
-                        + (escalating ? "; nobody on the level could be reached, so it escalates now" : ""), Paging.PAGER);
+        Paging.unreached(commands, incidents.ref(due.incident()).orElseThrow(),
+                new Fact.Unreached(due.person(), due.level(), due.round(), clip(why), escalating));
     }
 
     /** Whether a message of the page (to {@code person}, or to anyone when null) is still to be sent or was delivered. */

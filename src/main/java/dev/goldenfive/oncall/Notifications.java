@@ -127,9 +127,8 @@ public class Notifications {
                 .query((rs, row) -> {
                     String key = new IncidentKey(rs.getLong(2)).toString();
                     int level = rs.getInt(5);
-                    boolean escalated = level > 1 || rs.getInt(6) > 0;
                     return new BrowserNotice(rs.getLong(1), key, "[" + rs.getString(3) + "] " + key + " " + rs.getString(4),
-                            escalated ? "Nobody acknowledged: escalated to you (level " + level + ")" : "You are paged (level " + level + ")");
+                            PageMessage.why(level, level > 1 || rs.getInt(6) > 0));
                 })
                 .list();
     }

@@ -18,6 +18,11 @@ record PageMessage(String key, String title, String severity, String service, St
     }
 
     String why() {
+        return why(level, escalated);
+    }
+
+    /** Why the person is told: paged, or escalated to. */
+    static String why(int level, boolean escalated) {
         return escalated ? "Nobody acknowledged: escalated to you (level " + level + ")" : "You are paged (level " + level + ")";
     }
 

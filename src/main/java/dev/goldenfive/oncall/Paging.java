@@ -169,11 +169,15 @@ class Paging implements SmartLifecycle {
         commands.record(incident, new Fact.Paged(policy.key(), next, nextRound, asked.people(), false),
                 (next == 1 && nextRound == 0 ? "Paged " : "Escalated to level " + next + ": paged ") + who + " (" + policy.name() + ")", PAGER);
         for (String person : unreachable) {
-            boolean last = person.equals(unreachable.getLast()) && nobody;
-            commands.record(incident, new Fact.Unreached(person, next, nextRound, "no notification channel", last),
-                    "Could not reach " + person + " at level " + next + ": no notification channel"
-                            + (last ? "; nobody on the level could be reached, so it escalates now" : ""), PAGER);
+            unreached(commands, incident, new Fact.Unreached(person, next, nextRound, "no notification channel",
+                    nobody && person.equals(unreachable.getLast())));
         }
+    }
+
+    /** Records that {@code unreached.person()} was not reached (and, when it says so, that the level escalates now). */
+    static void unreached(IncidentCommands commands, IncidentRef incident, Fact.Unreached unreached) {
+        commands.record(incident, unreached, "Could not reach " + unreached.person() + " at level " + unreached.level() + ": "
+                + unreached.why() + (unreached.escalating() ? "; nobody on the level could be reached, so it escalates now" : ""), PAGER);
     }
 
     /** Paging of the incident is over: nothing more is due. */
