@@ -48,15 +48,17 @@ class LivePages {
 
     private final Incidents incidents;
     private final List<IncidentPanel> panels;
+    private final List<DashboardSection> sections;
     private final TimelineWords words;
     private final MessageSource messages;
     private final Clock clock;
     private final SpringTemplateEngine pushed;
 
-    LivePages(Incidents incidents, List<IncidentPanel> panels, TimelineWords words, MessageSource messages, Clock clock,
+    LivePages(Incidents incidents, List<IncidentPanel> panels, List<DashboardSection> sections, TimelineWords words, MessageSource messages, Clock clock,
             SpringTemplateEngine pages, @Value("${server.servlet.context-path:}") String contextPath) {
         this.incidents = incidents;
         this.panels = panels.stream().sorted(Comparator.comparingInt(IncidentPanel::order)).toList();
+        this.sections = sections.stream().sorted(Comparator.comparingInt(DashboardSection::order)).toList();
         this.words = words;
         this.messages = messages;
         this.clock = clock;
@@ -155,8 +157,13 @@ class LivePages {
         model.put("left", open.stream().filter(i -> i.nextDeadlineAt() != null)
                 .collect(Collectors.toMap(IncidentSummary::key, i -> left(now, i.nextDeadlineAt()))));
         model.put("resolved", incidents.items(query(Set.of(IncidentStatus.RESOLVED, IncidentStatus.CLOSED), 10)));
+        model.put("sections", sections.stream().map(s -> new Section(s.name(), s.template(), s.model())).toList());
         model.put("serverTime", now);
         model.put("lastEntry", incidents.newestEntryId());
+    }
+
+    /** A module's section of the dashboard, as the template renders it. */
+    record Section(String name, String template, Map<String, Object> data) {
     }
 
     /** The incident page's live updates for {@code reader}, rendered for its event stream. */

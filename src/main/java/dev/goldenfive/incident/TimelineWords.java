@@ -69,6 +69,12 @@ public class TimelineWords {
                 key += u.escalating() ? ".escalating" : "";
                 yield new Object[] {u.person(), u.level(), u.why()};
             }
+            case Fact.WorkaroundRecorded w -> new Object[] {w.what(), w.where(), w.owner(), w.revertBy() == null ? "" : w.revertBy().toString()};
+            case Fact.WorkaroundClosed w -> {
+                key += w.reverted() ? ".reverted" : ".kept";
+                yield new Object[] {w.what(), w.note() == null ? "" : w.note()};
+            }
+            case Fact.WorkaroundOverdue w -> new Object[] {w.what(), w.owner()};
             case Fact.MonitorChanged m -> {
                 key += m.failing() ? ".failing" : ".passing";
                 yield new Object[] {m.monitor(), m.agents() == null ? 0 : m.agents().size()};

@@ -89,11 +89,10 @@ final class ChatMessages {
                 "blocks", List.of(
                         object("type", "header", "text", object("type", "plain_text", "text", clip(m.headline(), 150))),
                         object("type", "section", "text", object("type", "mrkdwn", "text", slackEscape(m.why())), "fields", fields),
-                        object("type", "actions", "elements", List.of(
-                                object("type", "button", "action_id", "acknowledge", "style", "primary",
-                                        "text", object("type", "plain_text", "text", "Acknowledge"), "url", m.ackUrl()),
-                                object("type", "button", "action_id", "open",
-                                        "text", object("type", "plain_text", "text", "Open the incident"), "url", m.incidentUrl())))));
+                        object("type", "actions", "elements", links(m, (title, url) -> title.equals(ACKNOWLEDGE)
+                                ? object("type", "button", "action_id", "acknowledge", "style", "primary",
+                                        "text", object("type", "plain_text", "text", title), "url", url)
+                                : object("type", "button", "action_id", "open", "text", object("type", "plain_text", "text", title), "url", url)))));
     }
 
     // Microsoft Teams through a Workflows "post to a channel when a webhook request is received" webhook: a message
@@ -108,9 +107,7 @@ final class ChatMessages {
                         object("type", "TextBlock", "text", m.headline(), "weight", "Bolder", "size", "Medium", "wrap", true),
                         object("type", "TextBlock", "text", m.why(), "wrap", true),
                         object("type", "FactSet", "facts", facts)),
-                "actions", List.of(
-                        object("type", "Action.OpenUrl", "title", "Acknowledge", "url", m.ackUrl()),
-                        object("type", "Action.OpenUrl", "title", "Open the incident", "url", m.incidentUrl())));
+                "actions", links(m, (title, url) -> object("type", "Action.OpenUrl", "title", title, "url", url)));
         Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("contentType", "application/vnd.microsoft.card.adaptive");
         attachment.put("contentUrl", null);
@@ -125,9 +122,9 @@ final class ChatMessages {
         List<Object> fields = new ArrayList<>();
         m.facts().forEach((name, value) -> fields.add(object("short", !"Diagnosis".equals(name), "title", name, "value", value)));
         return object("username", "goldenfive",
-                "text", "#### " + m.headline() + "\n" + m.why() + " · [Acknowledge](" + m.ackUrl() + ")",
+                "text", "#### " + m.headline() + "\n" + m.why() + " · " + markdownLinks(m),
                 "attachments", List.of(object("fallback", m.headline() + " — " + m.why(), "color", "#d93025",
-                        "title", m.headline(), "title_link", m.incidentUrl(), "text", "[Acknowledge](" + m.ackUrl() + ")",
+                        "title", m.headline(), "title_link", m.incidentUrl(), "text", markdownLinks(m),
                         "fields", fields)));
     }
 
@@ -138,8 +135,7 @@ final class ChatMessages {
         return object("msgtype", "actionCard", "actionCard", object("title", m.headline(),
                 "text", "### " + m.headline() + "\n\n" + m.why() + "\n\n" + markdownFacts(m),
                 "btnOrientation", "1",
-                "btns", List.of(object("title", "Acknowledge", "actionURL", m.ackUrl()),
-                        object("title", "Open the incident", "actionURL", m.incidentUrl()))));
+                "btns", links(m, (title, url) -> object("title", title, "actionURL", url))));
     }
 
     static URI dingTalkUrl(String url, String secret, Instant now) {
@@ -165,11 +161,9 @@ final class ChatMessages {
                 "header", object("template", "red", "title", object("tag", "plain_text", "content", m.headline())),
                 "elements", List.of(
                         object("tag", "div", "text", object("tag", "lark_md", "content", m.why() + "\n" + markdownFacts(m))),
-                        object("tag", "action", "actions", List.of(
-                                object("tag", "button", "type", "primary", "text", object("tag", "plain_text", "content", "Acknowledge"),
-                                        "url", m.ackUrl()),
-                                object("tag", "button", "type", "default", "text", object("tag", "plain_text", "content", "Open the incident"),
-                                        "url", m.incidentUrl())))));
+                        object("tag", "action", "actions", links(m, (title, url) -> object("tag", "button",
+                                "type", title.equals(ACKNOWLEDGE) ? "primary" : "default",
+                                "text", object("tag", "plain_text", "content", title), "url", url)))));
         Map<String, Object> body = new LinkedHashMap<>();
         if (secret != null) {
             long timestamp = now.getEpochSecond();
@@ -188,13 +182,28 @@ final class ChatMessages {
     // WeCom (企业微信) group robot (developer.work.weixin.qq.com/document/path/91770): markdown content of at most
     // 4,096 bytes; the robot's key is in its URL, and it signs nothing.
     static Map<String, Object> weCom(PageMessage m) {
-        String content = "### " + m.headline() + "\n" + m.why() + "\n" + markdownFacts(m)
-                + "\n[Acknowledge](" + m.ackUrl() + ") · [Open the incident](" + m.incidentUrl() + ")";
+        String content = "### " + m.headline() + "\n" + m.why() + "\n" + markdownFacts(m) + "\n" + markdownLinks(m);
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 4096) {
-            content = new String(bytes, 0, 4000, StandardCharsets.UTF_8).replace("\uFFFD", "") + "…\n[Acknowledge](" + m.ackUrl() + ")";
+            content = new String(bytes, 0, 3600, StandardCharsets.UTF_8).replace("\uFFFD", "") + "…\n" + markdownLinks(m);
         }
         return object("msgtype", "markdown", "markdown", object("content", content));
+    }
+
+    static final String ACKNOWLEDGE = "Acknowledge";
+
+    /** The message's buttons, each as {@code button} makes it: Acknowledge (a page only), then Open the incident. */
+    private static List<Object> links(PageMessage m, java.util.function.BiFunction<String, String, Object> button) {
+        List<Object> links = new ArrayList<>();
+        if (m.ackUrl() != null) {
+            links.add(button.apply(ACKNOWLEDGE, m.ackUrl()));
+        }
+        links.add(button.apply("Open the incident", m.incidentUrl()));
+        return links;
+    }
+
+    private static String markdownLinks(PageMessage m) {
+        return (m.ackUrl() == null ? "" : "[Acknowledge](" + m.ackUrl() + ") · ") + "[Open the incident](" + m.incidentUrl() + ")";
     }
 
     private static String markdownFacts(PageMessage m) {

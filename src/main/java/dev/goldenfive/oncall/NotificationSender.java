@@ -86,8 +86,9 @@ class NotificationSender implements SmartLifecycle {
         this.worker = Worker.every(settings.poll(), "notification-sender", "sending notifications", log, this::sendDue);
     }
 
+    /** {@code reason}: why a reminder is sent; null for a page. */
     private record Due(long id, long incident, String person, int level, int round, NotificationRules.Kind kind,
-            String destination, String secret, int attempts) {
+            String destination, String secret, int attempts, String reason) {
     }
 
     void sendDue() {
@@ -97,13 +98,13 @@ class NotificationSender implements SmartLifecycle {
                 where n.id in (
                     select id from notification where status = 'pending' and kind <> 'browser' and next_attempt_at <= :now
                     order by next_attempt_at limit :batch for update skip locked)
-                returning n.id, n.incident_id, n.username, n.level, n.round, n.kind, n.destination, n.secret, n.attempts
+                returning n.id, n.incident_id, n.username, n.level, n.round, n.kind, n.destination, n.secret, n.attempts, n.reason
                 """)
                 .param("lease", Timestamp.from(now.plus(settings.timeout().multipliedBy(3)))).param("now", Timestamp.from(now))
                 .param("batch", BATCH)
                 .query((rs, row) -> new Due(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
                         NotificationRules.Kind.valueOf(rs.getString(6).toUpperCase(java.util.Locale.ROOT)), rs.getString(7),
-                        rs.getString(8), rs.getInt(9)))
+                        rs.getString(8), rs.getInt(9), rs.getString(10)))
                 .list();
         due.forEach(d -> senders.execute(() -> send(d)));
         // a browser notification waits a while for one of the person's pages; it is no channel, so nobody escalates for it
@@ -118,7 +119,7 @@ class NotificationSender implements SmartLifecycle {
         String error;
         try {
             IncidentRef incident = incidents.ref(due.incident()).orElseThrow();
-            if (incident.status() != IncidentStatus.OPEN || incident.acknowledgedAt() != null) {
+            if (due.reason() == null && (incident.status() != IncidentStatus.OPEN || incident.acknowledgedAt() != null)) {
                 jdbc.sql("update notification set status = 'cancelled', next_attempt_at = null, last_error = :why where id = :id")
                         .param("why", incident.acknowledgedAt() != null ? "acknowledged before it was sent" : "resolved before it was sent")
                         .param("id", due.id()).update();
@@ -139,8 +140,9 @@ class NotificationSender implements SmartLifecycle {
         String stage = view.stage() == null ? incident.stage() : view.stage().title();
         return new PageMessage(incident.key().toString(), incident.title(), incident.severity().name(), incident.service(),
                 incident.environment(), stage, view.stage() == null ? null : view.stage().secondsLeft(),
-                diagnosis == null ? null : diagnosis.title(), due.level(), due.level() > 1 || due.round() > 0,
-                site.base() + "/incidents/" + incident.key(), links.link(due.id(), clock.instant().plus(settings.linkTtl())));
+                diagnosis == null ? null : diagnosis.title(), due.level(), due.level() > 1 || due.round() > 0, due.reason(),
+                site.base() + "/incidents/" + incident.key(),
+                due.reason() != null ? null : links.link(due.id(), clock.instant().plus(settings.linkTtl())));
     }
 
     private String mail(Due due, PageMessage message) {
@@ -169,8 +171,11 @@ class NotificationSender implements SmartLifecycle {
                 .append(HtmlUtils.htmlEscape(m.why())).append("</p><table>");
         m.facts().forEach((name, value) -> html.append("<tr><th align=\"left\">").append(HtmlUtils.htmlEscape(name))
                 .append("</th><td>").append(HtmlUtils.htmlEscape(value)).append("</td></tr>"));
-        return html.append("</table><p><a href=\"").append(HtmlUtils.htmlEscape(m.ackUrl())).append("\">Acknowledge</a> · <a href=\"")
-                .append(HtmlUtils.htmlEscape(m.incidentUrl())).append("\">Open the incident</a></p>").toString();
+        html.append("</table><p>");
+        if (m.ackUrl() != null) {
+            html.append("<a href=\"").append(HtmlUtils.htmlEscape(m.ackUrl())).append("\">Acknowledge</a> · ");
+        }
+        return html.append("<a href=\"").append(HtmlUtils.htmlEscape(m.incidentUrl())).append("\">Open the incident</a></p>").toString();
     }
 
     private String chat(Due due, PageMessage message) {
@@ -236,7 +241,8 @@ class NotificationSender implements SmartLifecycle {
                 where id = :id and status = 'pending'
                 """)
                 .param("now", Timestamp.from(now)).param("error", clip(error)).param("id", due.id()).update();
-        if (changed == 0 || hopeLeft(due, due.person())) {
+        // a reminder that reached nobody is in its log; only a page escalates
+        if (changed == 0 || due.reason() != null || hopeLeft(due, due.person())) {
             return;
         }
         boolean escalating = pagingOpen && !hopeLeft(due, null) && jdbc.sql("""
@@ -259,7 +265,8 @@ class NotificationSender implements SmartLifecycle {
     private boolean hopeLeft(Due due, String person) {
         return jdbc.sql("""
                 select exists (select 1 from notification where incident_id = :id and level = :level and round = :round
-                    and kind <> 'browser' and status in ('pending', 'delivered') and (cast(:person as text) is null or username = :person))
+                    and kind <> 'browser' and reason is null and status in ('pending', 'delivered')
+                    and (cast(:person as text) is null or username = :person))
                 """)
                 .param("id", due.incident()).param("level", due.level()).param("round", due.round()).param("person", person)
                 .query(Boolean.class).single();

@@ -65,6 +65,18 @@ public class Notifications {
      * incident's severity until they end.
      */
     List<String> page(IncidentRef incident, int level, int round, List<String> people, Instant now) {
+        return tell(incident, level, round, people, null, now);
+    }
+
+    /**
+     * Reminds {@code person} of something about the incident that is no page ({@code reason}: a workaround is
+     * overdue), through their channels as their rules say; there is nothing to acknowledge and nobody escalates.
+     */
+    public void remind(IncidentRef incident, String person, String reason) {
+        tell(incident, 0, 0, List.of(person), reason, clock.instant());
+    }
+
+    private List<String> tell(IncidentRef incident, int level, int round, List<String> people, String reason, Instant now) {
         List<String> unreachable = new ArrayList<>();
         for (String person : people) {
             NotificationRules rules = preferences.find(person).orElse(NotificationRules.NONE);
@@ -73,10 +85,10 @@ public class Notifications {
             for (int i = 0; i < rules.channels().size(); i++) {
                 NotificationRules.Channel channel = rules.channels().get(i);
                 insert(incident, person, level, round, i, channel.kind().label(), channel.to(), channel.secret(),
-                        at.plus(Duration.parse(channel.after())), held, now);
+                        at.plus(Duration.parse(channel.after())), held, reason, now);
             }
             if (rules.browser()) {
-                insert(incident, person, level, round, -1, "browser", "", null, at, held, now);
+                insert(incident, person, level, round, -1, "browser", "", null, at, held, reason, now);
             }
             if (rules.channels().isEmpty()) {
                 unreachable.add(person);
@@ -86,15 +98,15 @@ public class Notifications {
     }
 
     private void insert(IncidentRef incident, String person, int level, int round, int channel, String kind, String destination,
-            String secret, Instant due, Instant held, Instant now) {
+            String secret, Instant due, Instant held, String reason, Instant now) {
         jdbc.sql("""
                 insert into notification (incident_id, username, level, round, channel, kind, destination, secret, status,
-                    next_attempt_at, held_until, created_at)
-                values (:incident, :person, :level, :round, :channel, :kind, :destination, :secret, 'pending', :due, :held, :now)
+                    next_attempt_at, held_until, reason, created_at)
+                values (:incident, :person, :level, :round, :channel, :kind, :destination, :secret, 'pending', :due, :held, :reason, :now)
                 """)
                 .param("incident", incident.id()).param("person", person).param("level", level).param("round", round)
                 .param("channel", channel).param("kind", kind).param("destination", destination).param("secret", secret)
-                .param("due", Timestamp.from(due)).param("held", held == null ? null : Timestamp.from(held))
+                .param("due", Timestamp.from(due)).param("held", held == null ? null : Timestamp.from(held)).param("reason", reason)
                 .param("now", Timestamp.from(now))
                 .update();
     }
@@ -103,7 +115,7 @@ public class Notifications {
     void cancel(IncidentKey key, String why) {
         jdbc.sql("""
                 update notification set status = 'cancelled', next_attempt_at = null, last_error = :why
-                where status = 'pending' and incident_id = (select id from incident where number = :number)
+                where status = 'pending' and reason is null and incident_id = (select id from incident where number = :number)
                 """)
                 .param("why", why).param("number", key.number()).update();
     }
@@ -121,14 +133,14 @@ public class Notifications {
                 where i.id = n.incident_id and n.id in (
                     select id from notification where username = :user and kind = 'browser' and status = 'pending'
                     and next_attempt_at <= :now order by id limit 20 for update skip locked)
-                returning n.id, i.number, i.severity, i.title, n.level, n.round
+                returning n.id, i.number, i.severity, i.title, n.level, n.round, n.reason
                 """)
                 .param("now", Timestamp.from(now)).param("user", username)
                 .query((rs, row) -> {
                     String key = new IncidentKey(rs.getLong(2)).toString();
                     int level = rs.getInt(5);
                     return new BrowserNotice(rs.getLong(1), key, "[" + rs.getString(3) + "] " + key + " " + rs.getString(4),
-                            PageMessage.why(level, level > 1 || rs.getInt(6) > 0));
+                            rs.getString(7) != null ? rs.getString(7) : PageMessage.why(level, level > 1 || rs.getInt(6) > 0));
                 })
                 .list();
     }

@@ -9,16 +9,18 @@ import java.util.Map;
  *
  * @param secondsLeft  null once the golden window is over (follow-up)
  * @param diagnosis    null while the evidence names no fault boundary
+ * @param reason       why a reminder is sent (a workaround overdue); null for a page
+ * @param ackUrl       null for a reminder: there is nothing to acknowledge
  */
 record PageMessage(String key, String title, String severity, String service, String environment, String stage,
-        Long secondsLeft, String diagnosis, int level, boolean escalated, String incidentUrl, String ackUrl) {
+        Long secondsLeft, String diagnosis, int level, boolean escalated, String reason, String incidentUrl, String ackUrl) {
 
     String headline() {
         return "[" + severity + "] " + key + " " + title;
     }
 
     String why() {
-        return why(level, escalated);
+        return reason != null ? reason : why(level, escalated);
     }
 
     /** Why the person is told: paged, or escalated to. */
@@ -43,6 +45,6 @@ record PageMessage(String key, String title, String severity, String service, St
     String text() {
         StringBuilder text = new StringBuilder(headline()).append("\n").append(why()).append("\n\n");
         facts().forEach((name, value) -> text.append(name).append(": ").append(value).append("\n"));
-        return text.append("\nAcknowledge: ").append(ackUrl).append("\nOpen: ").append(incidentUrl).append("\n").toString();
+        return text.append(ackUrl == null ? "\n" : "\nAcknowledge: " + ackUrl + "\n").append("Open: ").append(incidentUrl).append("\n").toString();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.goldenfive.incident.Severity;
 import dev.goldenfive.oncall.PagingFigures;
+import dev.goldenfive.workaround.Workarounds;
 
 /**
  * The figures of a report. Durations are in seconds; percentiles interpolate between the two nearest values
@@ -27,13 +28,15 @@ import dev.goldenfive.oncall.PagingFigures;
  * @param byService            the figures of each service (the 20 with most incidents), then of each environment
  *                             and severity, to see where the golden window is missed
  * @param paging               per team and paging level: how soon people were paged, and how soon someone acknowledged
+ * @param workaroundsInPlace   temporary changes made during these incidents and not undone yet, the soonest due first
  */
 public record ReportSummary(Instant from, Instant to, String service, String environment, Severity severity,
         long incidents, long resolved, long decided, long goldenWindowMet, Double goldenWindowHitRate,
         Percentiles timeToAcknowledge, Percentiles timeToMitigate, Percentiles timeToResolve, List<StageFigure> stages,
         List<StageCount> resolvingStages, List<Count> faultBoundaries, long overdueActionItems, List<OverdueItem> overdue,
         List<Day> days, long reviewsOutstanding, List<ReviewToComplete> reviewsToComplete, List<Group> byService,
-        List<Group> byEnvironment, List<Group> bySeverity, List<PagingFigures.Figure> paging) {
+        List<Group> byEnvironment, List<Group> bySeverity, List<PagingFigures.Figure> paging,
+        List<Workarounds.Workaround> workaroundsInPlace) {
 
     /** {@code review}: its status, absent when nobody has started it. */
     public record ReviewToComplete(String incident, String title, Instant resolvedAt, ReviewStatus review) {

@@ -21,6 +21,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.goldenfive.database.SqlWhere;
 import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.oncall.PagingFigures;
+import dev.goldenfive.workaround.Workarounds;
 
 /**
  * Reports across incidents, computed by PostgreSQL from the table {@link ReportProjection} keeps: a handful of
@@ -35,11 +36,13 @@ public class Reports {
 
     private final JdbcClient jdbc;
     private final PagingFigures paging;
+    private final Workarounds workarounds;
     private final Clock clock;
 
-    Reports(JdbcClient jdbc, PagingFigures paging, Clock clock) {
+    Reports(JdbcClient jdbc, PagingFigures paging, Workarounds workarounds, Clock clock) {
         this.jdbc = jdbc;
         this.paging = paging;
+        this.workarounds = workarounds;
         this.clock = clock;
     }
 
@@ -116,7 +119,8 @@ public class Reports {
                                 rs.getString("status") == null ? null : ReviewStatus.valueOf(rs.getString("status"))))
                         .list(),
                 groups("r.service", where, params), groups("r.environment", where, params), groups("r.severity", where, params),
-                paging.of(query.from(), query.to(), query.service(), query.environment(), query.severity()));
+                paging.of(query.from(), query.to(), query.service(), query.environment(), query.severity()),
+                workarounds.inPlace(query.from(), query.to(), query.service(), query.environment(), query.severity()));
     }
 
     private List<ReportSummary.Group> groups(String column, String where, Map<String, Object> params) {

@@ -32,6 +32,7 @@ import dev.goldenfive.timeline.TimelineEntry;
 import dev.goldenfive.web.FieldProblem;
 import dev.goldenfive.web.InvalidField;
 import dev.goldenfive.web.InvalidFields;
+import dev.goldenfive.workaround.Workarounds;
 
 /**
  * The review page of an incident: its figures, the stages against their windows, the final diagnosis, the
@@ -49,10 +50,12 @@ class ReviewPages {
     private final Timeline timeline;
     private final TimelineWords words;
     private final MessageSource messages;
+    private final Workarounds workarounds;
 
     ReviewPages(Reviews reviews, ReviewDocuments documents, ReviewExport export, Timeline timeline, TimelineWords words,
-            MessageSource messages) {
+            Workarounds workarounds, MessageSource messages) {
         this.messages = messages;
+        this.workarounds = workarounds;
         this.reviews = reviews;
         this.documents = documents;
         this.export = export;
@@ -89,6 +92,7 @@ class ReviewPages {
         model.addAttribute("doc", doc);
         model.addAttribute("figures", doc.figures());
         model.addAttribute("review", doc.review());
+        model.addAttribute("workarounds", workarounds.forIncident(doc.ref().key()));
         model.addAttribute("tta", duration(doc.figures().timeToAcknowledge()));
         model.addAttribute("ttm", duration(doc.figures().timeToMitigate()));
         model.addAttribute("ttr", duration(doc.figures().timeToResolve()));

@@ -98,16 +98,24 @@ public record Runbook(
         }
     }
 
-    /** Something to do, why, what to type, and what one should see. */
+    /**
+     * Something to do, why, what to type, and what one should see; {@code workaround}: doing it makes a temporary
+     * change of this kind, which marking it done asks to record in the incident's ledger.
+     */
     public record Step(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
             @NotBlank @Size(max = 200) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String title,
             @Size(max = 2000) String why,
             @Size(max = 20) List<@NotBlank @Size(max = 2000) String> commands,
-            @Size(max = 2000) String expected) {
+            @Size(max = 2000) String expected,
+            WorkaroundKind workaround) {
 
         public Step {
             commands = commands == null ? List.of() : commands;
+        }
+
+        public Step(String key, String title, String why, List<String> commands, String expected) {
+            this(key, title, why, commands, expected, null);
         }
     }
 

@@ -156,6 +156,22 @@ public sealed interface Fact {
     record Unreached(String person, int level, int round, String why, boolean escalating) implements Fact {
     }
 
+    /**
+     * A temporary change was recorded in the incident's ledger: {@code category} (goproxy-switched…), what and where,
+     * who undoes it by when; {@code step} the runbook step ({@code stage/step}) that made it, if one did.
+     */
+    record WorkaroundRecorded(long workaround, String category, String what, String where, String owner, Instant revertBy,
+            String step) implements Fact {
+    }
+
+    /** A workaround was undone ({@code reverted}), or left in place with {@code note} saying why. */
+    record WorkaroundClosed(long workaround, String what, boolean reverted, String note) implements Fact {
+    }
+
+    /** A workaround is still in place after its revert-by time; its owner was told. */
+    record WorkaroundOverdue(long workaround, String what, String owner, Instant revertBy) implements Fact {
+    }
+
     /** A responder asked the agents to run the probes of {@code stage} again. */
     record ProbesRequested(String stage) implements Fact {
     }

@@ -36,7 +36,10 @@ final class Facts {
             Fact.ProbesRequested.class, "probes-requested",
             Fact.MonitorChanged.class, "monitor-changed",
             Fact.Paged.class, "paged",
-            Fact.Unreached.class, "unreached");
+            Fact.Unreached.class, "unreached",
+            Fact.WorkaroundRecorded.class, "workaround-recorded",
+            Fact.WorkaroundClosed.class, "workaround-closed",
+            Fact.WorkaroundOverdue.class, "workaround-overdue");
     private static final Map<String, Class<? extends Fact>> TYPES = KINDS.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {

@@ -52,7 +52,7 @@ public class Webhooks {
 
     /** The events a webhook can ask for, by the name they carry in {@code type}. */
     public static final List<String> EVENTS = List.of("incident.acknowledged", "incident.deadline-missed", "incident.escalated",
-            "incident.paged", "incident.resolved", "incident.stage-entered");
+            "incident.paged", "incident.resolved", "incident.stage-entered", "incident.workaround-overdue");
     static final int MAX_LOG = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Webhooks with how many of their messages are pending and failed, in one query (the page lists them all). */
@@ -184,12 +184,16 @@ public class Webhooks {
         }
     }
 
-    /** Paging, which the on-call module records as a finding: the first page, and each escalation. */
+    /** What other modules record as findings: the first page and each escalation, and a workaround overdue. */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void on(FindingRecorded finding) {
-        if (finding.entry().fact() instanceof Fact.Paged paged && !paged.ended()) {
-            enqueue(paged.level() == 1 && paged.round() == 0 ? "incident.paged" : "incident.escalated", finding::incident,
-                    finding.entry().at(), finding.entry().summary(), finding.entry().actor(), paged);
+        String type = switch (finding.entry().fact()) {
+            case Fact.Paged paged when !paged.ended() -> paged.level() == 1 && paged.round() == 0 ? "incident.paged" : "incident.escalated";
+            case Fact.WorkaroundOverdue overdue -> "incident.workaround-overdue";
+            default -> null;
+        };
+        if (type != null) {
+            enqueue(type, finding::incident, finding.entry().at(), finding.entry().summary(), finding.entry().actor(), finding.entry().fact());
         }
     }
 

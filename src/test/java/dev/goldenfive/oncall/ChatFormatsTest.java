@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.Receiver;
 import dev.goldenfive.security.ApiTokens;
 import dev.goldenfive.security.UserAccounts;
 

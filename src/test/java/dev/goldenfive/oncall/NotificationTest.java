@@ -26,6 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.goldenfive.Api;
 import dev.goldenfive.GoldenfiveTest;
+import dev.goldenfive.Receiver;
 import dev.goldenfive.TestMail;
 import dev.goldenfive.security.ApiTokens;
 import dev.goldenfive.security.UserAccounts;

@@ -42,7 +42,11 @@ class FactsTest {
                 new Fact.ProbesRequested("connectivity"),
                 new Fact.MonitorChanged("module-proxy", true, List.of("agent:7", "agent:9")),
                 new Fact.Paged("platform", 2, 0, List.of("alice"), false),
-                new Fact.Unreached("alice", 1, 0, "email: answered 550", true));
+                new Fact.Unreached("alice", 1, 0, "email: answered 550", true),
+                new Fact.WorkaroundRecorded(7, "gosumdb-off", "GOSUMDB=off in CI", "ci runners", "alice",
+                        Instant.parse("2026-12-06T10:00:00Z"), "offline-fallback/local-cache"),
+                new Fact.WorkaroundClosed(7, "GOSUMDB=off in CI", false, "kept until the mirror is back"),
+                new Fact.WorkaroundOverdue(7, "GOSUMDB=off in CI", "alice", Instant.parse("2026-12-06T10:00:00Z")));
 
         assertThat(facts).extracting(Fact::getClass).as("one of each kind")
                 .containsExactlyInAnyOrder(List.of(Fact.class.getPermittedSubclasses()).stream()

@@ -1,4 +1,4 @@
-package dev.goldenfive.oncall;
+package dev.goldenfive;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,21 +15,21 @@ import com.sun.net.httpserver.HttpServer;
  * A chat service's incoming webhooks, on loopback: every request is kept by path, and each path answers as told
  * (by default 200 with {@code ok}).
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
     /** One request as it arrived. */
-    record Request(String path, String query, Map<String, String> headers, String body) {
+    public record Request(String path, String query, Map<String, String> headers, String body) {
     }
 
     /** What a path answers: a status and a body. */
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private final HttpServer server;
     private final Map<String, BlockingQueue<Request>> received = new ConcurrentHashMap<>();
     private final Map<String, Function<Request, Answer>> answers = new ConcurrentHashMap<>();
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             Map<String, String> headers = new ConcurrentHashMap<>();
@@ -47,15 +47,15 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    void answer(String path, Function<Request, Answer> answer) {
+    public void answer(String path, Function<Request, Answer> answer) {
         answers.put(path, answer);
     }
 
-    BlockingQueue<Request> queue(String path) {
+    public BlockingQueue<Request> queue(String path) {
         return received.computeIfAbsent(path, p -> new LinkedBlockingQueue<>());
     }
 
