@@ -115,7 +115,7 @@ class LivePages {
             render.add("runbook");
         }
         model.put("markedSteps", change.statusChanged() ? List.of() : change.markedSteps().stream()
-                .flatMap(marked -> page.runbook().step(marked.stage(), marked.step())
+                .flatMap(marked -> page.runbook().in(LocaleContextHolder.getLocale()).step(marked.stage(), marked.step())
                         .map(step -> new MarkedStep(marked.stage(), step)).stream())
                 .toList());
         fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), canAct);
@@ -207,10 +207,12 @@ class LivePages {
     /** What the page's panels show; the module panels only of {@code modules}. */
     private void fill(Map<String, Object> model, Incidents.Page page, List<IncidentPanel> modules, boolean canAct) {
         IncidentView incident = page.incident();
-        Runbook runbook = page.runbook();
+        // in the reader's language where the runbook has it (a live update is rendered with the reader's locale set)
+        Runbook runbook = page.runbook().in(LocaleContextHolder.getLocale());
         model.put("incident", incident);
         model.put("serverTime", incident.serverTime());
         model.put("runbook", runbook);
+        model.put("stageTitles", runbook.stages().stream().collect(Collectors.toMap(Runbook.Stage::key, Runbook.Stage::title)));
         model.put("left", incident.nextDeadlineAt() == null ? null : left(incident.serverTime(), incident.nextDeadlineAt()));
         // the whole time axis, from t0 to the end of the last window: its length and how much has passed
         long axis = Duration.between(incident.startedAt(), incident.stages().getLast().endsAt()).toMillis();

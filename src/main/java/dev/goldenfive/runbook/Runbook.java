@@ -1,6 +1,8 @@
 package dev.goldenfive.runbook;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.validation.Valid;
@@ -18,7 +20,9 @@ import dev.goldenfive.web.StrictStrings;
  * A runbook as authored: ordered stages, each a time window from the incident's start with the steps to
  * take and the evidence to look for, and diagnosis rules that turn check results into a fault boundary.
  * Windows follow each other without gaps or overlaps, starting at 0; after the last one an incident is in
- * {@value #FOLLOW_UP}, where the {@code followUp} steps apply.
+ * {@value #FOLLOW_UP}, where the {@code followUp} steps apply. {@code translations} carry the texts people read
+ * (titles, goals, steps' why, expected results and when they apply, checks' titles, diagnosis rules) in other languages, by
+ * language code ({@code zh}); pages show the reader's, and what a translation leaves out in the runbook's own.
  */
 public record Runbook(
         @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
@@ -26,7 +30,8 @@ public record Runbook(
         @Size(max = 4000) String description,
         @NotEmpty @Size(max = 20) List<@NotNull @Valid Stage> stages,
         @Size(max = 50) List<@NotNull @Valid Step> followUp,
-        @Size(max = 50) List<@NotNull @Valid DiagnosisRule> diagnosis) {
+        @Size(max = 50) List<@NotNull @Valid DiagnosisRule> diagnosis,
+        @Size(max = 10) Map<String, @NotNull @Valid Translation> translations) {
 
     static final String KEY = "[a-z0-9][a-z0-9-]{0,62}";
     static final String KEY_MESSAGE = "must be 1–63 characters: lower-case letters, digits and '-', starting with a letter or digit";
@@ -38,6 +43,72 @@ public record Runbook(
     public Runbook {
         followUp = followUp == null ? List.of() : followUp;
         diagnosis = diagnosis == null ? List.of() : diagnosis;
+        translations = translations == null ? Map.of() : translations;
+    }
+
+    public Runbook(String key, String title, String description, List<Stage> stages, List<Step> followUp, List<DiagnosisRule> diagnosis) {
+        this(key, title, description, stages, followUp, diagnosis, Map.of());
+    }
+
+    /** The runbook as a reader of {@code locale} reads it: its translation's texts where there is one, its own elsewhere. */
+    public Runbook in(Locale locale) {
+        Translation translation = translations.get(locale.getLanguage());
+        if (translation == null) {
+            return this;
+        }
+        Map<String, StageText> stageTexts = translation.stages();
+        List<Stage> shown = stages.stream().map(stage -> {
+            StageText text = stageTexts.getOrDefault(stage.key(), StageText.NONE);
+            return new Stage(stage.key(), or(text.title(), stage.title()), stage.startSeconds(), stage.endSeconds(),
+                    or(text.goal(), stage.goal()), stage.steps().stream().map(step -> step.in(text.steps().get(step.key()))).toList(),
+                    stage.checks().stream().map(check -> check.titled(text.checks().get(check.key()))).toList());
+        }).toList();
+        return new Runbook(key, or(translation.title(), title), or(translation.description(), description), shown,
+                followUp.stream().map(step -> step.in(translation.followUp().get(step.key()))).toList(),
+                diagnosis.stream().map(rule -> rule.in(translation.diagnosis().get(rule.key()))).toList(), translations);
+    }
+
+    private static String or(String translated, String own) {
+        return translated == null || translated.isBlank() ? own : translated;
+    }
+
+    /** A runbook's texts in another language; each part may be left out. Stages, steps and checks by key. */
+    public record Translation(
+            @Size(max = 200) String title,
+            @Size(max = 4000) String description,
+            @Size(max = 20) Map<String, @NotNull @Valid StageText> stages,
+            @Size(max = 50) Map<String, @NotNull @Valid StepText> followUp,
+            @Size(max = 50) Map<String, @NotNull @Valid RuleText> diagnosis) {
+
+        public Translation {
+            stages = stages == null ? Map.of() : stages;
+            followUp = followUp == null ? Map.of() : followUp;
+            diagnosis = diagnosis == null ? Map.of() : diagnosis;
+        }
+    }
+
+    /** A diagnosis rule's texts in another language. */
+    public record RuleText(@Size(max = 200) String title, @Size(max = 2000) String explanation) {
+    }
+
+    /** A stage's texts in another language: title, goal, its steps' texts and its checks' titles. */
+    public record StageText(
+            @Size(max = 200) String title,
+            @Size(max = 2000) String goal,
+            @Size(max = 50) Map<String, @NotNull @Valid StepText> steps,
+            @Size(max = 50) Map<String, @NotBlank @Size(max = 200) String> checks) {
+
+        static final StageText NONE = new StageText(null, null, null, null);
+
+        public StageText {
+            steps = steps == null ? Map.of() : steps;
+            checks = checks == null ? Map.of() : checks;
+        }
+    }
+
+    /** A step's texts in another language (its commands are the same in every language). */
+    public record StepText(@Size(max = 200) String title, @Size(max = 2000) String why, @Size(max = 2000) String expected,
+            @Size(max = 500) String when) {
     }
 
     public Stage stage(String stageKey) {
@@ -100,7 +171,8 @@ public record Runbook(
 
     /**
      * Something to do, why, what to type, and what one should see; {@code workaround}: doing it makes a temporary
-     * change of this kind, which marking it done asks to record in the incident's ledger.
+     * change of this kind, which marking it done asks to record in the incident's ledger; {@code when}: the step is
+     * optional and applies only then (a system not everyone runs), so pages fold it.
      */
     public record Step(
             @NotNull @Pattern(regexp = KEY, message = KEY_MESSAGE) String key,
@@ -108,14 +180,25 @@ public record Runbook(
             @Size(max = 2000) String why,
             @Size(max = 20) List<@NotBlank @Size(max = 2000) String> commands,
             @Size(max = 2000) String expected,
-            WorkaroundKind workaround) {
+            WorkaroundKind workaround,
+            @Size(max = 500) String when) {
 
         public Step {
             commands = commands == null ? List.of() : commands;
         }
 
         public Step(String key, String title, String why, List<String> commands, String expected) {
-            this(key, title, why, commands, expected, null);
+            this(key, title, why, commands, expected, null, null);
+        }
+
+        /** Optional: it applies only {@link #when}. */
+        public boolean optional() {
+            return when != null && !when.isBlank();
+        }
+
+        Step in(StepText text) {
+            return text == null ? this : new Step(key, or(text.title(), title), or(text.why(), why), commands,
+                    or(text.expected(), expected), workaround, when == null ? null : or(text.when(), when));
         }
     }
 
@@ -134,6 +217,10 @@ public record Runbook(
         public Check {
             via = via == null ? Via.ANY : via;
             pass = pass == null ? new PassCondition(null, null, null, null, null) : pass;
+        }
+
+        Check titled(String translated) {
+            return translated == null || translated.isBlank() ? this : new Check(key, translated, probe, target, via, pass);
         }
     }
 
@@ -176,6 +263,11 @@ public record Runbook(
             failed = failed == null ? List.of() : failed;
             passed = passed == null ? List.of() : passed;
             unmeasured = unmeasured == null ? List.of() : unmeasured;
+        }
+
+        DiagnosisRule in(RuleText text) {
+            return text == null ? this : new DiagnosisRule(key, boundary, or(text.title(), title), or(text.explanation(), explanation),
+                    failed, passed, unmeasured);
         }
     }
 }

@@ -156,6 +156,7 @@ final class RunbookDocument {
                         "runbook.problem.followUp.duplicate", runbook.followUp().get(j).key());
             }
         }
+        translations(runbook, problems, lines);
         Set<String> ruleKeys = new HashSet<>();
         for (int i = 0; i < runbook.diagnosis().size(); i++) {
             Runbook.DiagnosisRule rule = runbook.diagnosis().get(i);
@@ -170,6 +171,34 @@ final class RunbookDocument {
             references(rule.passed(), at + ".passed", checkKeys, problems, lines);
             references(rule.unmeasured(), at + ".unmeasured", checkKeys, problems, lines);
         }
+    }
+
+    /** A translation names only the stages, steps, checks and follow-up steps the runbook has: a misspelt key would go untranslated. */
+    private static void translations(Runbook runbook, List<FieldProblem> problems, Map<String, Integer> lines) {
+        runbook.translations().forEach((language, translation) -> {
+            String at = "translations." + language;
+            if (!language.matches("[a-z]{2}")) {
+                add(problems, lines, at, "'" + language + "' is not a two-letter language code such as zh", "runbook.problem.translation.language", language);
+            }
+            translation.stages().forEach((stageKey, text) -> {
+                var stage = runbook.findStage(stageKey);
+                if (stage.isEmpty()) {
+                    add(problems, lines, at + ".stages." + stageKey, "'" + stageKey + "' is not the key of a stage", "runbook.problem.translation.stage", stageKey);
+                    return;
+                }
+                text.steps().keySet().stream().filter(step -> runbook.step(stageKey, step).isEmpty()).forEach(step -> add(problems, lines,
+                        at + ".stages." + stageKey + ".steps." + step, "'" + step + "' is not the key of a step of " + stageKey,
+                        "runbook.problem.translation.step", step, stageKey));
+                text.checks().keySet().stream().filter(check -> stage.get().checks().stream().noneMatch(c -> c.key().equals(check)))
+                        .forEach(check -> add(problems, lines, at + ".stages." + stageKey + ".checks." + check,
+                                "'" + check + "' is not the key of a check of " + stageKey, "runbook.problem.translation.check", check, stageKey));
+            });
+            translation.followUp().keySet().stream().filter(step -> runbook.step(Runbook.FOLLOW_UP, step).isEmpty()).forEach(step -> add(problems,
+                    lines, at + ".followUp." + step, "'" + step + "' is not the key of a follow-up step", "runbook.problem.translation.followUp", step));
+            translation.diagnosis().keySet().stream().filter(rule -> runbook.diagnosis().stream().noneMatch(r -> r.key().equals(rule)))
+                    .forEach(rule -> add(problems, lines, at + ".diagnosis." + rule, "'" + rule + "' is not the key of a diagnosis rule",
+                            "runbook.problem.translation.rule", rule));
+        });
     }
 
     private static void references(List<String> keys, String at, Set<String> checkKeys, List<FieldProblem> problems,

@@ -74,8 +74,11 @@ class RunbookPages {
     @GetMapping("/runbooks/{key}/versions/{version}")
     String version(@PathVariable String key, @PathVariable int version, Model model) {
         List<RunbookVersion> versions = runbooks.versions(key);
-        model.addAttribute("version", versions.stream().filter(v -> v.version() == version).findFirst()
-                .orElseThrow(() -> new RunbookNotFound(key, version)));
+        RunbookVersion shown = versions.stream().filter(v -> v.version() == version).findFirst()
+                .orElseThrow(() -> new RunbookNotFound(key, version));
+        model.addAttribute("version", shown);
+        // in the reader's language where the runbook has it
+        model.addAttribute("shown", shown.runbook().in(LocaleContextHolder.getLocale()));
         model.addAttribute("versions", versions);
         return "runbook/version";
     }
