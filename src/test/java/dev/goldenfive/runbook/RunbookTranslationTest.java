@@ -64,7 +64,8 @@ class RunbookTranslationTest extends InChromium {
                         + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}").body()).get("key").asString();
         browser.get("http://localhost:" + port + "/incidents/" + key);
         String page = browser.findElement(By.id("main")).getText();
-        assertThat(page).contains("基础连通性检查").contains("查看 Go 环境配置").doesNotContain("Read the Go environment");
+        assertThat(page).contains("基础连通性检查").contains("查看 Go 环境配置").doesNotContain("Read the Go environment")
+                .as("the evidence panel's checks too").contains("代理域名可以解析").doesNotContain("The proxy's name resolves");
         assertThat(browser.findElements(By.cssSelector("details.step-optional"))).as("the steps for other systems are folded").hasSize(2);
 
         browser.get("http://localhost:" + port + "/runbooks/go-module-download?lang=en");
