@@ -63,11 +63,8 @@ class PagingBrowserTest extends InChromium {
         ChromeDriver chrome = (ChromeDriver) browser;
         chrome.executeCdpCommand("Browser.grantPermissions", Map.of("origin", "http://localhost:" + port, "permissions", List.of("notifications")));
         chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SPY));
-        browser.get("http://localhost:" + port + "/");
-        browser.findElement(By.id("username")).sendKeys(kim);
-        browser.findElement(By.id("password")).sendKeys("correct horse battery staple " + kim);
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
+        signIn("http://localhost:" + port + "/", kim, "correct horse battery staple " + kim);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Incidents");
         assertThat(((JavascriptExecutor) browser).executeScript("return Notification.permission")).isEqualTo("granted");
 
         // declared from elsewhere (another browser, an alert): this dashboard only listens

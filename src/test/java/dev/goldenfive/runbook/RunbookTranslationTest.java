@@ -1,6 +1,5 @@
 package dev.goldenfive.runbook;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -9,8 +8,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,11 +42,7 @@ class RunbookTranslationTest extends InChromium {
 
     @Test
     void theShippedRunbookReadsInChineseWithNoEnglishSentenceLeftAndInEnglishForOthers() throws Exception {
-        browser.get("http://localhost:" + port + "/login?lang=zh-CN");
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(GoldenfiveTest.ADMIN_PASSWORD);
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
+        signIn("http://localhost:" + port + "/login?lang=zh-CN", "admin", GoldenfiveTest.ADMIN_PASSWORD);
 
         browser.get("http://localhost:" + port + "/runbooks/go-module-download");
         String text = (String) ((JavascriptExecutor) browser).executeScript(READABLE_TEXT);

@@ -41,7 +41,7 @@ class WorkaroundBrowserTest extends InChromium {
         String key = json.readTree(api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"title\":\"checksum database unreachable\",\"service\":\"" + service + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}")
                 .body()).get("key").asString();
-        signIn();
+        signIn("http://localhost:" + port + "/", "admin", GoldenfiveTest.ADMIN_PASSWORD);
         browser.get("http://localhost:" + port + "/incidents/" + key);
         WebElement panel = browser.findElement(By.id("panel-workarounds"));
         assertThat(panel.getText()).contains("No temporary change recorded.");
@@ -96,13 +96,5 @@ class WorkaroundBrowserTest extends InChromium {
         who.sendKeys(owner);
         ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id("new-revertBy")), revertBy);
         browser.findElement(By.cssSelector("details.workaround-new button[type=submit]")).click();
-    }
-
-    private void signIn() {
-        browser.get("http://localhost:" + port + "/");
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(GoldenfiveTest.ADMIN_PASSWORD);
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Incidents"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.goldenfive.workaround;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
