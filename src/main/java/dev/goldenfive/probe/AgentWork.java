@@ -33,6 +33,7 @@ import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
+import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.runbook.Via;
@@ -218,7 +219,9 @@ class AgentWork implements SmartLifecycle {
         });
         List<Runbook.Check> checks = new ArrayList<>();
         for (Runbook.Stage s : runbook.stages()) {
-            s.checks().stream().filter(c -> s.key().equals(stage) || diagnosed.contains(c.key())).forEach(checks::add);
+            // a metric is asked by goldenfive itself, never by an agent
+            s.checks().stream().filter(c -> c.probe() != ProbeType.METRIC && (s.key().equals(stage) || diagnosed.contains(c.key())))
+                    .forEach(checks::add);
         }
         return checks;
     }

@@ -164,7 +164,7 @@ final class BlackboxAnswer {
                 "probe_success 0 (module " + module + (status == null ? "" : ", HTTP " + status) + ")");
         Instant startedAt = receivedAt.minus(Duration.ofNanos((long) (durationMs * 1_000_000)));
         return new ProbeResult(id == null ? defaultId(target, module) : id, incident, Map.of("module", module), probe,
-                target, via, path, startedAt, durationMs, success, null, error, phases, dns, http, tls, null, null);
+                target, via, path, startedAt, durationMs, success, null, error, phases, dns, http, tls, null, null, null);
     }
 
     private ProbeResult.Phases phases() {

@@ -113,7 +113,24 @@ final class CheckEvaluation {
                         "check.reason.certificate", String.valueOf(days), String.valueOf(pass.minCertDaysLeft())));
             }
         }
+        if (pass.minValue() != null || pass.maxValue() != null) {
+            Double value = result.value();
+            if (value == null) {
+                reasons.add(reason("no value was measured", "check.reason.noValue"));
+            }
+            else if (pass.minValue() != null && value < pass.minValue()) {
+                reasons.add(reason(number(value) + " (at least " + number(pass.minValue()) + ")", "check.reason.low", number(value), number(pass.minValue())));
+            }
+            else if (pass.maxValue() != null && value > pass.maxValue()) {
+                reasons.add(reason(number(value) + " (at most " + number(pass.maxValue()) + ")", "check.reason.high", number(value), number(pass.maxValue())));
+            }
+        }
         return reasons;
+    }
+
+    /** A measured value as people read it: up to four decimals, no trailing zeros. */
+    private static String number(double value) {
+        return java.math.BigDecimal.valueOf(value).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     /** The first rule whose failed checks all failed, whose passed checks all passed and whose unmeasured checks were not measured. */

@@ -48,7 +48,8 @@ public record ProbeResult(
         @Valid Http http,
         @Valid Tls tls,
         @Valid Env env,
-        @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._:-]*", message = "must be letters, digits, '.', '_', ':' or '-'") String traceId) {
+        @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._:-]*", message = "must be letters, digits, '.', '_', ':' or '-'") String traceId,
+        Double value) {
 
     static final String ID = "[A-Za-z0-9._:-]{1,100}";
     static final String ID_MESSAGE = "must be 1–100 letters, digits, '.', '_', ':' or '-' (a UUID will do)";
@@ -115,7 +116,7 @@ public record ProbeResult(
         return new ProbeResult(id, attachedTo, storedLabels, type, Credentials.masked(target), Credentials.masked(via), effectivePath(),
                 startedAt.truncatedTo(ChronoUnit.MICROS), durationMs, success && measured(), notMeasured,
                 error == null ? null : new Failure(error.errorClass(), Credentials.masked(error.message())), phases, dns, http, tls,
-                env == null ? null : env.masked(), traceId);
+                env == null ? null : env.masked(), traceId, value);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

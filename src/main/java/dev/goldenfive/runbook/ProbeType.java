@@ -13,7 +13,9 @@ public enum ProbeType {
     @JsonProperty("tls") TLS,
     @JsonProperty("goproxy") GOPROXY,
     @JsonProperty("gosumdb") GOSUMDB,
-    @JsonProperty("command") COMMAND;
+    @JsonProperty("command") COMMAND,
+    /** A PromQL query goldenfive itself asks a Prometheus-compatible API while the stage is current; never an agent's. */
+    @JsonProperty("metric") METRIC;
 
     /** The name in JSON, URLs and storage: {@code http}. */
     public String label() {

@@ -216,7 +216,7 @@ public record Runbook(
 
         public Check {
             via = via == null ? Via.ANY : via;
-            pass = pass == null ? new PassCondition(null, null, null, null, null) : pass;
+            pass = pass == null ? new PassCondition(null, null, null, null, null, null, null) : pass;
         }
 
         Check titled(String translated) {
@@ -231,13 +231,17 @@ public record Runbook(
      * @param httpStatus      the HTTP status is one of these
      * @param rcode           the DNS answer code, e.g. {@code NOERROR}
      * @param minCertDaysLeft the earliest certificate expiry is at least this many days away (when the result tells it)
+     * @param minValue        the measured value (a metric check's query result) is at least this
+     * @param maxValue        the measured value is at most this
      */
     public record PassCondition(
             Boolean success,
             @Min(1) @Max(600_000) Integer maxDurationMs,
             @Size(max = 20) List<@NotNull @Min(100) @Max(599) Integer> httpStatus,
             @Pattern(regexp = "[A-Z]{2,12}", message = RCODE_MESSAGE) String rcode,
-            @Min(0) @Max(3650) Integer minCertDaysLeft) {
+            @Min(0) @Max(3650) Integer minCertDaysLeft,
+            Double minValue,
+            Double maxValue) {
 
         public PassCondition {
             success = success == null ? Boolean.TRUE : success;

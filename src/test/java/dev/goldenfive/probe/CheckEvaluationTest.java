@@ -74,7 +74,7 @@ class CheckEvaluationTest {
     @Test
     void aProbeThatCouldNotRunIsNotMeasuredNotPendingAndCountsForNoRule() {
         evidence.add(stored(new ProbeResult("icmp-1", null, Map.of(), ProbeType.ICMP, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0, 0.0, false, "ping is not installed", null, null, null, null, null, null, null), "agent"));
+                T0, 0.0, false, "ping is not installed", null, null, null, null, null, null, null, null), "agent"));
         result("http", ProbeType.HTTP, ProbeResult.Path.DIRECT, false, 5001, null);
 
         assertThat(check("ping-replies").state()).isEqualTo(CheckState.State.NOT_MEASURED);
@@ -86,7 +86,7 @@ class CheckEvaluationTest {
     @Test
     void aMeasuredResultDecidesOverOneThatCouldNotRun() {
         evidence.add(stored(new ProbeResult("icmp-1", null, Map.of(), ProbeType.ICMP, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0.plusSeconds(5), 0.0, false, "ping is not permitted", null, null, null, null, null, null, null), "container"));
+                T0.plusSeconds(5), 0.0, false, "ping is not permitted", null, null, null, null, null, null, null, null), "container"));
         evidence.add(stored(build("icmp-2", ProbeType.ICMP, ProbeResult.Path.DIRECT, true, 20, null), "host"));
 
         assertThat(check("ping-replies").state()).isEqualTo(CheckState.State.PASSED);
@@ -143,7 +143,7 @@ class CheckEvaluationTest {
     void aCertificateCloseToExpiryFailsTheTlsCheck() {
         var tls = new ProbeResult.Tls("TLS 1.3", null, T0.plusSeconds(3600), null, null, null);
         evidence.add(stored(new ProbeResult("tls-1", null, Map.of(), ProbeType.TLS, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0, 30.0, true, null, null, null, null, null, tls, null, null), "agent"));
+                T0, 30.0, true, null, null, null, null, null, tls, null, null, null), "agent"));
 
         assertThat(check("tls-handshake").reasonTexts()).containsExactly("the certificate expires in 0 days (at least 1)");
     }
@@ -158,7 +158,7 @@ class CheckEvaluationTest {
 
     private void dns(String rcode, boolean success) {
         evidence.add(stored(new ProbeResult("dns-1", null, Map.of(), ProbeType.DNS, "proxy.golang.org", null, ProbeResult.Path.DIRECT,
-                T0, 12.0, success, null, null, null, new ProbeResult.Dns(rcode, List.of()), null, null, null, null), "agent"));
+                T0, 12.0, success, null, null, null, new ProbeResult.Dns(rcode, List.of()), null, null, null, null, null), "agent"));
     }
 
     private void result(String id, ProbeType type, ProbeResult.Path path, boolean success, double ms, Integer status) {
@@ -168,7 +168,7 @@ class CheckEvaluationTest {
     private static ProbeResult build(String id, ProbeType type, ProbeResult.Path path, boolean success, double ms, Integer status) {
         return new ProbeResult(id, null, Map.of(), type, "proxy.golang.org", null, path, T0, ms, success, null,
                 success ? null : new ProbeResult.Failure("timeout", "no answer"), null, null,
-                status == null ? null : new ProbeResult.Http(status, "HTTP/2"), null, null, null);
+                status == null ? null : new ProbeResult.Http(status, "HTTP/2"), null, null, null, null);
     }
 
     private static StoredResult stored(ProbeResult result, String submitter) {
