@@ -125,7 +125,7 @@ class LivePages {
         model.put("liveNotice", entries.stream()
                 .filter(entry -> entry.fact() instanceof Fact.StageEntered)
                 .findFirst()
-                .map(entry -> words.describe(entry, page.runbook()))
+                .map(entry -> words.describe(entry, page.runbook().in(LocaleContextHolder.getLocale())))
                 .orElse(null));
         return page.ref();
     }

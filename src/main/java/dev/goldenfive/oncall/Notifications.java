@@ -73,7 +73,7 @@ public class Notifications {
      * overdue), through their channels as their rules say; there is nothing to acknowledge and nobody escalates.
      */
     public void remind(IncidentRef incident, String person, String reason) {
-        tell(incident, 0, 0, List.of(person), reason, clock.instant());
+        tell(incident, 0, 0, List.of(person), reason.length() <= 500 ? reason : reason.substring(0, 499) + "…", clock.instant());
     }
 
     private List<String> tell(IncidentRef incident, int level, int round, List<String> people, String reason, Instant now) {

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.Incidents;
@@ -38,7 +38,8 @@ import dev.goldenfive.web.Worker;
  * Metric checks: while a stage is current, goldenfive itself asks the Prometheus-compatible HTTP API
  * ({@link ProbeSettings#prometheusUrl()}) each of its checks' PromQL queries every {@link ProbeSettings#metricInterval()},
  * and ingests the answer as a probe result (type {@code metric}, the query as its target, the number as its
- * {@code value}) like any agent's. One replica asks per round: the round holds a transaction-scoped advisory lock.
+ * {@code value}) like any agent's. One replica asks per round: the one that moves the round's time on in
+ * {@code metric_round}.
  */
 @Component
 class MetricChecks implements SmartLifecycle {
@@ -53,19 +54,16 @@ class MetricChecks implements SmartLifecycle {
     private final Runbooks runbooks;
     private final ProbeIngest ingest;
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
     private final ProbeSettings settings;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(QUERY_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Worker worker;
 
-    MetricChecks(Incidents incidents, Runbooks runbooks, ProbeIngest ingest, JdbcClient jdbc, TransactionTemplate transactions,
-            ProbeSettings settings, Clock clock) {
+    MetricChecks(Incidents incidents, Runbooks runbooks, ProbeIngest ingest, JdbcClient jdbc, ProbeSettings settings, Clock clock) {
         this.incidents = incidents;
         this.runbooks = runbooks;
         this.ingest = ingest;
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.settings = settings;
         this.clock = clock;
         this.worker = Worker.every(settings.metricInterval(), "metric-checks", "asking metric checks' queries", log, this::askDue);
@@ -78,19 +76,20 @@ class MetricChecks implements SmartLifecycle {
         if (settings.prometheusUrl() == null) {
             return;
         }
-        transactions.executeWithoutResult(status -> {
-            if (!Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(hashtext('goldenfive:metric-checks'))")
-                    .query(Boolean.class).single())) {
-                return;
-            }
-            List<ProbeResult> results = new ArrayList<>();
-            for (Asked asked : due()) {
-                results.add(ask(asked));
-            }
-            if (!results.isEmpty()) {
-                ingest.ingest(results, true, SENDER);
-            }
-        });
+        // one replica a round: the one that moves the round's time on (a tenth of the interval spare, for workers' phases)
+        Instant now = clock.instant();
+        Duration spare = settings.metricInterval().dividedBy(10);
+        boolean mine = jdbc.sql("update metric_round set asked_at = :now where id = 1 and asked_at <= :due")
+                .param("now", Timestamp.from(now)).param("due", Timestamp.from(now.minus(settings.metricInterval()).plus(spare)))
+                .update() == 1;
+        if (!mine) {
+            return;
+        }
+        // the queries are asked outside any transaction: a slow Prometheus holds no database connection
+        List<ProbeResult> results = due().stream().map(this::ask).toList();
+        if (!results.isEmpty()) {
+            ingest.ingest(results, true, SENDER);
+        }
     }
 
     /** Each open incident's current stage's metric queries, once each. */
@@ -123,17 +122,22 @@ class MetricChecks implements SmartLifecycle {
             }
             else {
                 JsonNode data = answer.path("data");
-                JsonNode sample = "scalar".equals(data.path("resultType").asString("")) ? data.path("result")
-                        : data.path("result").path(0).path("value");
-                if (sample.isMissingNode() || sample.size() < 2) {
+                boolean scalar = "scalar".equals(data.path("resultType").asString(""));
+                JsonNode sample = scalar ? data.path("result") : data.path("result").path(0).path("value");
+                if (!scalar && data.path("result").size() > 1) {
+                    error = "the query returned " + data.path("result").size() + " series; it must return one";
+                }
+                else if (sample.isMissingNode() || sample.size() < 2) {
                     error = "the query returned no series";
                 }
                 else {
-                    value = Double.parseDouble(sample.get(1).asString());
-                    if (data.path("result").size() > 1 && !"scalar".equals(data.path("resultType").asString(""))) {
-                        error = "the query returned " + data.path("result").size() + " series; it must return one";
-                        value = null;
-                    }
+                    // Prometheus writes numbers as strings, +Inf, -Inf and NaN among them
+                    String number = sample.get(1).asString();
+                    value = switch (number) {
+                        case "+Inf", "-Inf", "NaN" -> null;
+                        default -> Double.parseDouble(number);
+                    };
+                    error = value == null ? "the value is " + number : null;
                 }
             }
         }

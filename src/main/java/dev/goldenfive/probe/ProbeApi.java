@@ -214,6 +214,10 @@ class ProbeApi {
                 continue;
             }
             problems.addAll(FieldProblem.of(validator.validate(results.get(i)), array ? "[" + i + "]." : ""));
+            if (results.get(i).type() == ProbeType.METRIC) {
+                // goldenfive asks metric checks itself: a posted value could pass or fail a check it never measured
+                problems.add(new FieldProblem((array ? "[" + i + "]." : "") + "type", "metric results come from goldenfive's own queries, not from agents"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidFields(problems);

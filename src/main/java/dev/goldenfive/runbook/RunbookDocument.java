@@ -143,6 +143,17 @@ final class RunbookDocument {
                 }
             }
             for (int j = 0; j < stage.checks().size(); j++) {
+                Runbook.Check check = stage.checks().get(j);
+                Runbook.PassCondition pass = check.pass();
+                boolean bounded = pass.minValue() != null || pass.maxValue() != null;
+                if (bounded && check.probe() != ProbeType.METRIC) {
+                    add(problems, lines, at + ".checks[" + j + "].pass", "minValue and maxValue apply to metric checks only",
+                            "runbook.problem.check.value");
+                }
+                if (pass.minValue() != null && pass.maxValue() != null && pass.minValue() > pass.maxValue()) {
+                    add(problems, lines, at + ".checks[" + j + "].pass.minValue", "must not be above maxValue (" + pass.maxValue() + ")",
+                            "runbook.problem.check.range", pass.maxValue());
+                }
                 if (!checkKeys.add(stage.checks().get(j).key())) {
                     add(problems, lines, at + ".checks[" + j + "].key", "'" + stage.checks().get(j).key() + "' is the key of an earlier check; check keys are unique in the runbook",
                             "runbook.problem.check.duplicate", stage.checks().get(j).key());

@@ -61,32 +61,33 @@ class WorkaroundPages {
 
     @PostMapping("/incidents/{key}/workarounds")
     String record(@PathVariable String key, Form form, Authentication caller, RedirectAttributes redirect) {
-        return attempt(key, form, "#panel-workarounds", redirect,
+        return attempt(key, form, "new", "#panel-workarounds", redirect,
                 () -> workarounds.record(IncidentKey.of(key), entry(form), Actor.user(caller.getName())));
     }
 
     @PostMapping("/incidents/{key}/steps/{stage}/{step}/workaround")
     String step(@PathVariable String key, @PathVariable String stage, @PathVariable String step, Form form, Authentication caller,
             RedirectAttributes redirect) {
-        return attempt(key, form, "#step-" + stage + "-" + step, redirect, () -> workarounds.recordStep(IncidentKey.of(key), stage, step,
+        return attempt(key, form, "step-" + stage + "-" + step, "#step-" + stage + "-" + step, redirect, () -> workarounds.recordStep(IncidentKey.of(key), stage, step,
                 entry(form), form.note(), Actor.user(caller.getName())));
     }
 
     @PostMapping("/incidents/{key}/workarounds/{id}/revert")
     String revert(@PathVariable String key, @PathVariable long id, @RequestParam(required = false) String note, Authentication caller,
             RedirectAttributes redirect) {
-        return attempt(key, null, "#panel-workarounds", redirect,
+        return attempt(key, null, null, "#panel-workarounds", redirect,
                 () -> workarounds.close(IncidentKey.of(key), id, true, note, Actor.user(caller.getName())));
     }
 
     @PostMapping("/incidents/{key}/workarounds/{id}/keep")
     String keep(@PathVariable String key, @PathVariable long id, @RequestParam(required = false) String note, Authentication caller,
             RedirectAttributes redirect) {
-        return attempt(key, null, "#panel-workarounds", redirect,
+        return attempt(key, null, "keep-" + id, "#panel-workarounds", redirect,
                 () -> workarounds.close(IncidentKey.of(key), id, false, note, Actor.user(caller.getName())));
     }
 
-    private String attempt(String key, Form form, String anchor, RedirectAttributes redirect, Runnable change) {
+    /** Makes the change; a refusal comes back to the form it came from ({@code formFor}: new, step-…, keep-…) with its values. */
+    private String attempt(String key, Form form, String formFor, String anchor, RedirectAttributes redirect, Runnable change) {
         try {
             change.run();
         }
@@ -95,6 +96,7 @@ class WorkaroundPages {
             redirect.addFlashAttribute("workaroundProblems", new ArrayList<>(invalid.problems().stream()
                     .map(p -> p.in(messages, locale)).map(p -> new Problem(p.field(), p.message())).toList()));
             redirect.addFlashAttribute("workaroundForm", form);
+            redirect.addFlashAttribute("workaroundFormFor", formFor);
         }
         return "redirect:/incidents/" + IncidentKey.of(key) + anchor;
     }

@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import dev.goldenfive.incident.IncidentPanel;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
-import dev.goldenfive.runbook.WorkaroundKind;
 import dev.goldenfive.timeline.Fact;
 
 /** The incident's workarounds, at the top of its page: those in place first, and a form to record one. */
@@ -51,7 +50,6 @@ class WorkaroundPanel implements IncidentPanel {
     public Map<String, Object> model(IncidentRef incident) {
         List<Workarounds.Workaround> all = workarounds.forIncident(incident.key());
         return Map.of("incident", incident.key().toString(), "inPlace", all.stream().filter(Workarounds.Workaround::open).toList(),
-                "closed", all.stream().filter(w -> !w.open()).toList(), "kinds", WorkaroundKind.values(),
-                "open", incident.status() != IncidentStatus.CLOSED);
+                "closed", all.stream().filter(w -> !w.open()).toList(), "open", incident.status() != IncidentStatus.CLOSED);
     }
 }

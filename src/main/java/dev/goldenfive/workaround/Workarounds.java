@@ -26,6 +26,7 @@ import dev.goldenfive.incident.Severity;
 import dev.goldenfive.incident.StepOutcome;
 import dev.goldenfive.runbook.WorkaroundKind;
 import dev.goldenfive.security.UserAccounts;
+import dev.goldenfive.security.UserView;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.FieldProblem;
@@ -76,7 +77,7 @@ public class Workarounds implements CloseCondition {
     public record Entry(WorkaroundKind kind, String what, String where, String owner, Instant revertBy) {
     }
 
-    /** Records a workaround on the open or resolved incident; refused, each wrong field named, when it says too little. */
+    /** Records a workaround on the open or resolved incident (409 once it is closed); refused, each wrong field named, when it says too little. */
     public Workaround record(IncidentKey key, Entry entry, Actor by) {
         return record(key, entry, null, null, by);
     }
@@ -90,8 +91,14 @@ public class Workarounds implements CloseCondition {
 
     private Workaround record(IncidentKey key, Entry entry, String stage, String step, Actor by) {
         IncidentRef incident = incidents.ref(key).orElseThrow(() -> notFound(key));
+        // under the incident's row lock, as closing it is: a close either sees this workaround or comes first
+        String status = jdbc.sql("select status from incident where id = :id for update").param("id", incident.id()).query(String.class).single();
+        if ("CLOSED".equals(status)) {
+            throw new ErrorResponseException(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    key + " is closed: a workaround is recorded on an open or resolved incident."), null);
+        }
         Instant now = clock.instant();
-        check(entry, now);
+        entry = check(entry, now);
         long id = jdbc.sql("""
                 insert into workaround (incident_id, kind, what, location, owner, revert_by, step_stage, step_key, status,
                     created_at, created_by)
@@ -109,16 +116,24 @@ public class Workarounds implements CloseCondition {
         return recorded;
     }
 
-    private void check(Entry entry, Instant now) {
+    /** The entry as stored (its owner named as their account is), or refused with every problem named. */
+    private Entry check(Entry entry, Instant now) {
         List<FieldProblem> problems = new ArrayList<>();
+        String owner = null;
         if (entry.kind() == null) {
             problems.add(new FieldProblem("kind", "must be one of " + java.util.Arrays.stream(WorkaroundKind.values())
                     .map(WorkaroundKind::label).toList()));
         }
         text("what", entry.what(), 1000, problems);
         text("where", entry.where(), 500, problems);
-        if (text("owner", entry.owner(), 64, problems) && accounts.findByUsername(entry.owner().strip()).isEmpty()) {
-            problems.add(new FieldProblem("owner", "'" + entry.owner().strip() + "' is not a user"));
+        if (text("owner", entry.owner(), 64, problems)) {
+            var account = accounts.findByUsername(entry.owner().strip()).filter(UserView::enabled);
+            if (account.isEmpty()) {
+                problems.add(new FieldProblem("owner", "'" + entry.owner().strip() + "' is not a user who can sign in"));
+            }
+            else {
+                owner = account.get().username();
+            }
         }
         if (entry.revertBy() == null) {
             problems.add(new FieldProblem("revertBy", "must say by when it is undone"));
@@ -132,6 +147,7 @@ public class Workarounds implements CloseCondition {
         if (!problems.isEmpty()) {
             throw new InvalidFields(problems);
         }
+        return new Entry(entry.kind(), entry.what(), entry.where(), owner, entry.revertBy());
     }
 
     private static boolean text(String field, String value, int max, List<FieldProblem> problems) {

@@ -90,6 +90,20 @@ class PrometheusMetricTest {
                             pass: {maxValue: 1}
                     """.formatted(runbook));
             assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+            var misplaced = api.post("/api/v1/runbooks", Replicas.TOKEN, "application/yaml", """
+                    key: %s-bad
+                    title: Bounds on a probe that measures no value
+                    stages:
+                      - key: watch
+                        title: Watch
+                        startSeconds: 0
+                        endSeconds: 60
+                        goal: Look
+                        steps: [{key: look, title: Look}]
+                        checks: [{key: http-ok, title: HTTP answers, probe: http, target: "*", pass: {minValue: 2, maxValue: 1}}]
+                    """.formatted(runbook));
+            assertThat(misplaced.statusCode()).isEqualTo(400);
+            assertThat(misplaced.body()).contains("apply to metric checks only").contains("must not be above maxValue");
             String key = JSON.readTree(api.post("/api/v1/incidents", Replicas.TOKEN, "application/json",
                     "{\"title\":\"slow module downloads\",\"service\":\"goproxy\",\"environment\":\"prod\",\"severity\":\"SEV3\",\"runbook\":\""
                             + runbook + "\"}").body()).get("key").asString();
@@ -100,6 +114,12 @@ class PrometheusMetricTest {
             assertThat(passed.get("decidedBy").get("type").asString()).isEqualTo("metric");
             JsonNode missing = await(Duration.ofSeconds(10), () -> check(api, key, "nothing-measured", "failed"));
             assertThat(missing.get("reasons").toString()).as("a query without a series fails, saying so").contains("returned no series");
+
+            var posted = api.post("/api/v1/probes", Replicas.TOKEN, "application/json", """
+                    {"id":"forged-1","incident":"%s","type":"metric","target":"goproxy_cache_hit_ratio","startedAt":"%s",
+                     "durationMs":1,"success":true,"value":0.99}""".formatted(key, java.time.Instant.now()));
+            assertThat(posted.statusCode()).as("a metric value nobody measured is refused").isEqualTo(400);
+            assertThat(posted.body()).contains("metric results come from goldenfive's own queries");
 
             hitRatio.set("0.5");
             JsonNode failed = await(Duration.ofSeconds(30), () -> check(api, key, "cache-hit-rate", "failed"));

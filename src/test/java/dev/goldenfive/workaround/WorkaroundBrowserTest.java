@@ -48,7 +48,7 @@ class WorkaroundBrowserTest extends InChromium {
 
         String tomorrow = LocalDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.MINUTES).toString();
         fill(tomorrow, "nobody-at-all");
-        assertThat(browser.findElement(By.id("workaround-problems")).getText()).as("the form comes back with its problem")
+        assertThat(browser.findElement(By.id("workaround-problems-new")).getText()).as("the form comes back with its problem")
                 .contains("owner").contains("is not a user");
         assertThat(browser.findElement(By.id("new-what")).getAttribute("value")).isEqualTo("GOSUMDB=off on the CI runners");
         fill(tomorrow, "admin");

@@ -83,6 +83,9 @@ class WorkaroundTest {
 
         assertThat(api.post("/api/v1/incidents/" + key + "/actions/close", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{}")
                 .statusCode()).isEqualTo(200);
+        var afterClose = api.post("/api/v1/incidents/" + key + "/workarounds", GoldenfiveTest.ADMIN_TOKEN, "application/json", """
+                {"kind":"other","what":"late","where":"ci","owner":"%s","revertBy":"%s"}""".formatted(owner, Instant.now().plusSeconds(3600)));
+        assertThat(afterClose.statusCode()).as("none is recorded on a closed incident").isEqualTo(409);
         List<String> kinds = json.readTree(api.get("/api/v1/incidents/" + key + "/timeline", GoldenfiveTest.ADMIN_TOKEN).body())
                 .valueStream().map(e -> e.get("kind").asString()).filter(k -> k.startsWith("workaround")).toList();
         assertThat(kinds).containsExactlyInAnyOrder("workaround-recorded", "workaround-recorded", "workaround-closed", "workaround-closed");
