@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.timeline.TimelineEntry;
+import dev.goldenfive.workaround.Workarounds;
 
 /** A review with its incident's figures and timeline, as Markdown (to paste into a wiki) or JSON (for tools). */
 @Component
@@ -34,10 +35,12 @@ class ReviewExport {
             IncidentFigures.Outcome.SKIPPED, "not entered");
 
     private final ReviewDocuments documents;
+    private final Workarounds workarounds;
     private final JsonMapper json;
 
-    ReviewExport(ReviewDocuments documents, JsonMapper json) {
+    ReviewExport(ReviewDocuments documents, Workarounds workarounds, JsonMapper json) {
         this.documents = documents;
+        this.workarounds = workarounds;
         this.json = json;
     }
 
@@ -49,6 +52,11 @@ class ReviewExport {
                 .contentType(markdown ? new MediaType("text", "markdown", StandardCharsets.UTF_8) : MediaType.APPLICATION_JSON)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + key + "-review." + (markdown ? "md" : "json") + "\"")
                 .body(markdown ? markdown(read.document(), read.timeline()) : json(read.document(), read.timeline()));
+    }
+
+    /** The incident's workarounds, which the review lists as action items (undo each). */
+    private List<Workarounds.Workaround> workarounds(ReviewDocuments.Document doc) {
+        return workarounds.forIncident(doc.ref().key());
     }
 
     String markdown(ReviewDocuments.Document doc, List<TimelineEntry> timeline) {
@@ -108,7 +116,8 @@ class ReviewExport {
         }
 
         md.append("## Action items\n\n");
-        if (r.actionItems().isEmpty()) {
+        List<Workarounds.Workaround> undo = workarounds(doc);
+        if (r.actionItems().isEmpty() && undo.isEmpty()) {
             md.append("None.\n\n");
         }
         else {
@@ -117,6 +126,12 @@ class ReviewExport {
                 md.append("| ").append(cell(item.title())).append(" | ").append(cell(item.owner())).append(" | ")
                         .append(item.due() == null ? "" : item.due()).append(item.overdue() ? " (overdue)" : "").append(" | ")
                         .append(item.status().label()).append(" | ").append(cell(item.link())).append(" |\n");
+            }
+            for (Workarounds.Workaround w : undo) {
+                md.append("| ").append(cell("Undo the workaround: " + w.what() + " (" + w.where() + ")")).append(" | ").append(cell(w.owner()))
+                        .append(" | ").append(time(w.revertBy())).append(w.overdue() ? " (overdue)" : "").append(" | ")
+                        .append(w.open() ? "open" : w.status().equals("reverted") ? "undone" : cell("left in place: " + w.note()))
+                        .append(" | |\n");
             }
             md.append('\n');
         }
@@ -161,6 +176,7 @@ class ReviewExport {
         document.put("incident", doc.incident());
         document.put("figures", figures);
         document.put("review", doc.review());
+        document.put("workarounds", workarounds(doc));
         document.put("timeline", timeline);
         document.put("timelineComplete", timeline.size() < ReviewDocuments.MAX_EXPORTED_ENTRIES);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(document);

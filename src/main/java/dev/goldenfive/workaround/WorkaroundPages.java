@@ -114,7 +114,8 @@ class WorkaroundPages {
             return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
         }
         catch (DateTimeException ex) {
-            throw new InvalidFields(List.of(new FieldProblem("revertBy", "must be a date and time such as 2026-12-06T18:00 (UTC)")));
+            throw new InvalidFields(List.of(FieldProblem.coded("revertBy", "must be a date and time such as 2026-12-06T18:00 (UTC)",
+                    "workarounds.problem.revertBy.format")));
         }
     }
 }

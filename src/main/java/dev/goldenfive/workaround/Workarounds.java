@@ -121,28 +121,30 @@ public class Workarounds implements CloseCondition {
         List<FieldProblem> problems = new ArrayList<>();
         String owner = null;
         if (entry.kind() == null) {
-            problems.add(new FieldProblem("kind", "must be one of " + java.util.Arrays.stream(WorkaroundKind.values())
-                    .map(WorkaroundKind::label).toList()));
+            List<String> kinds = java.util.Arrays.stream(WorkaroundKind.values()).map(WorkaroundKind::label).toList();
+            problems.add(FieldProblem.coded("kind", "must be one of " + kinds, "workarounds.problem.kind", String.join(", ", kinds)));
         }
         text("what", entry.what(), 1000, problems);
         text("where", entry.where(), 500, problems);
         if (text("owner", entry.owner(), 64, problems)) {
             var account = accounts.findByUsername(entry.owner().strip()).filter(UserView::enabled);
             if (account.isEmpty()) {
-                problems.add(new FieldProblem("owner", "'" + entry.owner().strip() + "' is not a user who can sign in"));
+                problems.add(FieldProblem.coded("owner", "'" + entry.owner().strip() + "' is not a user who can sign in",
+                        "workarounds.problem.owner", entry.owner().strip()));
             }
             else {
                 owner = account.get().username();
             }
         }
         if (entry.revertBy() == null) {
-            problems.add(new FieldProblem("revertBy", "must say by when it is undone"));
+            problems.add(FieldProblem.coded("revertBy", "must say by when it is undone", "workarounds.problem.revertBy.missing"));
         }
         else if (!entry.revertBy().isAfter(now)) {
-            problems.add(new FieldProblem("revertBy", "must be in the future"));
+            problems.add(FieldProblem.coded("revertBy", "must be in the future", "workarounds.problem.revertBy.past"));
         }
         else if (entry.revertBy().isAfter(now.plus(LONGEST))) {
-            problems.add(new FieldProblem("revertBy", "must be within " + LONGEST.toDays() + " days: a workaround is temporary"));
+            problems.add(FieldProblem.coded("revertBy", "must be within " + LONGEST.toDays() + " days: a workaround is temporary",
+                    "workarounds.problem.revertBy.far", LONGEST.toDays()));
         }
         if (!problems.isEmpty()) {
             throw new InvalidFields(problems);
@@ -152,11 +154,11 @@ public class Workarounds implements CloseCondition {
 
     private static boolean text(String field, String value, int max, List<FieldProblem> problems) {
         if (value == null || value.isBlank()) {
-            problems.add(new FieldProblem(field, "must not be blank"));
+            problems.add(FieldProblem.coded(field, "must not be blank", "workarounds.problem.blank"));
             return false;
         }
         if (value.strip().length() > max) {
-            problems.add(new FieldProblem(field, "must be at most " + max + " characters"));
+            problems.add(FieldProblem.coded(field, "must be at most " + max + " characters", "workarounds.problem.long", max));
             return false;
         }
         return true;
@@ -170,10 +172,10 @@ public class Workarounds implements CloseCondition {
         IncidentRef incident = incidents.ref(key).orElseThrow(() -> notFound(key));
         String why = note == null || note.isBlank() ? null : note.strip();
         if (!reverted && why == null) {
-            throw new InvalidFields(List.of(new FieldProblem("note", "must say why the workaround stays in place")));
+            throw new InvalidFields(List.of(FieldProblem.coded("note", "must say why the workaround stays in place", "workarounds.problem.note")));
         }
         if (why != null && why.length() > 2000) {
-            throw new InvalidFields(List.of(new FieldProblem("note", "must be at most 2000 characters")));
+            throw new InvalidFields(List.of(FieldProblem.coded("note", "must be at most 2000 characters", "workarounds.problem.long", 2000)));
         }
         int closed = jdbc.sql("""
                 update workaround set status = :status, closed_at = :now, closed_by = :by, note = :note

@@ -92,7 +92,11 @@ class WorkaroundTest {
         JsonNode kept = json.readTree(api.get("/api/v1/incidents/" + key + "/workarounds", GoldenfiveTest.ADMIN_TOKEN).body()).get(1);
         assertThat(kept.get("status").asString()).isEqualTo("kept");
         assertThat(kept.get("note").asString()).isEqualTo("the mirror is the new default");
-        assertThat(api.get("/api/v1/incidents/" + key + "/review", GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        String exported = api.get("/api/v1/incidents/" + key + "/review/export?format=markdown", GoldenfiveTest.ADMIN_TOKEN).body();
+        assertThat(exported).as("the review lists them as action items").contains("Undo the workaround: GOSUMDB=off on the CI runners")
+                .contains("left in place: the mirror is the new default");
+        assertThat(json.readTree(api.get("/api/v1/incidents/" + key + "/review/export?format=json", GoldenfiveTest.ADMIN_TOKEN).body())
+                .get("workarounds").size()).isEqualTo(2);
     }
 
     @Test
