@@ -24,8 +24,11 @@ public abstract class InChromium {
         browser.get(page);
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(password);
+        var login = browser.findElement(By.tagName("html"));
         browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.stalenessOf(login));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
     }
 
     @AfterEach

@@ -62,13 +62,13 @@ class WorkaroundBrowserTest extends InChromium {
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{\"summary\":\"fixed\"}");
         api.completeReview(key, GoldenfiveTest.ADMIN_TOKEN);
         browser.get("http://localhost:" + port + "/incidents/" + key);
-        browser.findElement(By.cssSelector("form[action$='/actions/close'] button")).click();
+        submit(browser.findElement(By.cssSelector("form[action$='/actions/close'] button")));
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("1 workaround(s) still in place");
 
         WebElement why = browser.findElement(By.cssSelector("#panel-workarounds input[name=note]"));
         why.sendKeys("the checksum mirror is not back yet");
-        why.findElement(By.xpath("./following-sibling::button")).click();
-        browser.findElement(By.cssSelector("form[action$='/actions/close'] button")).click();
+        submit(why.findElement(By.xpath("./following-sibling::button")));
+        submit(browser.findElement(By.cssSelector("form[action$='/actions/close'] button")));
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#panel-workarounds details.workarounds-closed summary"), "Closed (1)"));
         browser.findElement(By.cssSelector("#panel-workarounds details.workarounds-closed summary")).click();
@@ -95,6 +95,13 @@ class WorkaroundBrowserTest extends InChromium {
         who.clear();
         who.sendKeys(owner);
         ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id("new-revertBy")), revertBy);
-        browser.findElement(By.cssSelector("details.workaround-new button[type=submit]")).click();
+        submit(browser.findElement(By.cssSelector("details.workaround-new button[type=submit]")));
+    }
+
+    /** Clicks a form's button and waits for the page the form leads to (a click does not wait for it). */
+    private void submit(WebElement button) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        button.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
     }
 }
