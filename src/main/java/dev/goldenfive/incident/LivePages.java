@@ -87,7 +87,7 @@ class LivePages {
     /** The whole incident page. */
     void page(Map<String, Object> model, IncidentKey key, boolean canAct) {
         Incidents.Page page = incidents.page(key, Timeline.MAX_PAGE);
-        fill(model, page, panels, canAct);
+        fill(model, page, shown(page), panels, canAct);
         List<TimelineEntry> timeline = page.newestEntries();
         model.put("lastEntry", timeline.isEmpty() ? 0 : timeline.getFirst().id());
     }
@@ -105,6 +105,7 @@ class LivePages {
         Incidents.Page page = incidents.pageSince(key, known, LIVE_ENTRIES,
                 facts -> new IncidentPanel.Change(facts, touches).stepsShown());
         List<TimelineEntry> entries = page.newestEntries();
+        Runbook shown = shown(page);
         IncidentPanel.Change change = new IncidentPanel.Change(entries.stream().map(TimelineEntry::fact).toList(), touches);
         Set<String> render = new HashSet<>();
         if (change.stateChanged()) {
@@ -115,17 +116,17 @@ class LivePages {
             render.add("runbook");
         }
         model.put("markedSteps", change.statusChanged() ? List.of() : change.markedSteps().stream()
-                .flatMap(marked -> page.runbook().in(LocaleContextHolder.getLocale()).step(marked.stage(), marked.step())
+                .flatMap(marked -> shown.step(marked.stage(), marked.step())
                         .map(step -> new MarkedStep(marked.stage(), step)).stream())
                 .toList());
-        fill(model, page, panels.stream().filter(panel -> panel.changedBy(change)).toList(), canAct);
+        fill(model, page, shown, panels.stream().filter(panel -> panel.changedBy(change)).toList(), canAct);
         model.put("render", render);
         model.put("lastEntry", entries.isEmpty() ? known : entries.getFirst().id());
         model.put("more", entries.size() >= LIVE_ENTRIES);
         model.put("liveNotice", entries.stream()
                 .filter(entry -> entry.fact() instanceof Fact.StageEntered)
                 .findFirst()
-                .map(entry -> words.describe(entry, page.runbook().in(LocaleContextHolder.getLocale())))
+                .map(entry -> words.describe(entry, shown))
                 .orElse(null));
         return page.ref();
     }
@@ -205,10 +206,14 @@ class LivePages {
     }
 
     /** What the page's panels show; the module panels only of {@code modules}. */
-    private void fill(Map<String, Object> model, Incidents.Page page, List<IncidentPanel> modules, boolean canAct) {
+    /** The page's runbook in the reader's language where it has it (a live update is rendered with the reader's locale set). */
+    private static Runbook shown(Incidents.Page page) {
+        return page.runbook().in(LocaleContextHolder.getLocale());
+    }
+
+    /** {@code runbook}: the page's runbook in the reader's language. */
+    private void fill(Map<String, Object> model, Incidents.Page page, Runbook runbook, List<IncidentPanel> modules, boolean canAct) {
         IncidentView incident = page.incident();
-        // in the reader's language where the runbook has it (a live update is rendered with the reader's locale set)
-        Runbook runbook = page.runbook().in(LocaleContextHolder.getLocale());
         model.put("incident", incident);
         model.put("serverTime", incident.serverTime());
         model.put("runbook", runbook);

@@ -1,7 +1,6 @@
 package dev.goldenfive.oncall;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -9,12 +8,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.goldenfive.web.Hmac;
 import dev.goldenfive.web.WebSettings;
 
 /**
@@ -79,14 +76,7 @@ class AckLinks {
     }
 
     private byte[] mac(byte[] claim) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
-            return mac.doFinal(claim);
-        }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
-        }
+        return Hmac.sha256(key(), claim);
     }
 
     /** The shared key: the first replica to need it makes it, every other reads that one. */

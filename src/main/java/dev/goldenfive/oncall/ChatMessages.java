@@ -3,7 +3,6 @@ package dev.goldenfive.oncall;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,11 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.goldenfive.web.Hmac;
 
 /**
  * Paging messages in the formats chat services take from incoming webhooks, signed as each documents, and how
@@ -148,7 +146,7 @@ final class ChatMessages {
     }
 
     static String dingTalkSign(long timestampMillis, String secret) {
-        return Base64.getEncoder().encodeToString(hmac(secret.getBytes(StandardCharsets.UTF_8),
+        return Base64.getEncoder().encodeToString(Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8),
                 (timestampMillis + "\n" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -176,7 +174,7 @@ final class ChatMessages {
     }
 
     static String feishuSign(long timestampSeconds, String secret) {
-        return Base64.getEncoder().encodeToString(hmac((timestampSeconds + "\n" + secret).getBytes(StandardCharsets.UTF_8), new byte[0]));
+        return Base64.getEncoder().encodeToString(Hmac.sha256((timestampSeconds + "\n" + secret).getBytes(StandardCharsets.UTF_8), new byte[0]));
     }
 
     // WeCom (企业微信) group robot (developer.work.weixin.qq.com/document/path/91770): markdown content of at most
@@ -220,16 +218,6 @@ final class ChatMessages {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
-        }
-    }
 
     private static String json(Map<String, Object> body) {
         return JSON.writeValueAsString(body);

@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -37,6 +36,7 @@ import dev.goldenfive.probe.Evidence;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.OutboundAddresses;
 import dev.goldenfive.web.WebSettings;
+import dev.goldenfive.web.Background;
 import dev.goldenfive.web.Worker;
 
 /**
@@ -48,7 +48,7 @@ import dev.goldenfive.web.Worker;
  * were not reached: the timeline says so, and when nobody on the level was reached the escalation is due at once.
  */
 @Component
-class NotificationSender implements SmartLifecycle {
+class NotificationSender extends Background {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
     static final int BATCH = 50;
@@ -277,17 +277,7 @@ class NotificationSender implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+    protected Worker worker() {
+        return worker;
     }
 }

@@ -14,7 +14,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -28,8 +27,10 @@ import dev.goldenfive.incident.IncidentKey;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
+import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
+import dev.goldenfive.web.Background;
 import dev.goldenfive.web.Worker;
 
 /**
@@ -39,7 +40,7 @@ import dev.goldenfive.web.Worker;
  * acknowledgement, or the incident's resolution, ends its paging.
  */
 @Component
-class Paging implements SmartLifecycle {
+class Paging extends Background {
 
     private static final Logger log = LoggerFactory.getLogger(Paging.class);
     /** When a level moves on at the stage's end and the incident has no window left (follow-up). */
@@ -49,6 +50,7 @@ class Paging implements SmartLifecycle {
     private final Policies policies;
     private final Schedules schedules;
     private final Notifications notifications;
+    private final Runbooks runbooks;
     private final Incidents incidents;
     private final IncidentCommands commands;
     private final JdbcClient jdbc;
@@ -56,11 +58,12 @@ class Paging implements SmartLifecycle {
     private final Clock clock;
     private final Worker worker;
 
-    Paging(Policies policies, Schedules schedules, Notifications notifications, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
+    Paging(Policies policies, Schedules schedules, Notifications notifications, Runbooks runbooks, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
             TransactionTemplate transactions, OnCallSettings settings, Clock clock) {
         this.policies = policies;
         this.schedules = schedules;
         this.notifications = notifications;
+        this.runbooks = runbooks;
         this.incidents = incidents;
         this.commands = commands;
         this.jdbc = jdbc;
@@ -216,22 +219,14 @@ class Paging implements SmartLifecycle {
         if (!"stage".equals(level.after())) {
             return now.plus(Duration.parse(level.after()));
         }
-        Instant deadline = incidents.view(incident.key()).nextDeadlineAt();
+        // the current window's end, from the (cached) runbook: no need to read the incident's whole view
+        Instant deadline = runbooks.require(incident.runbookVersionId()).findStage(incident.stage())
+                .map(stage -> incident.startedAt().plusSeconds(stage.endSeconds())).orElse(null);
         return deadline != null && deadline.isAfter(now) ? deadline : now.plus(FALLBACK);
     }
 
     @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+    protected Worker worker() {
+        return worker;
     }
 }

@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +31,7 @@ import dev.goldenfive.runbook.ProbeType;
 import dev.goldenfive.runbook.Runbook;
 import dev.goldenfive.runbook.Runbooks;
 import dev.goldenfive.timeline.Actor;
+import dev.goldenfive.web.Background;
 import dev.goldenfive.web.Worker;
 
 /**
@@ -42,7 +42,7 @@ import dev.goldenfive.web.Worker;
  * {@code metric_round}.
  */
 @Component
-class MetricChecks implements SmartLifecycle {
+class MetricChecks extends Background {
 
     private static final Logger log = LoggerFactory.getLogger(MetricChecks.class);
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
@@ -159,17 +159,7 @@ class MetricChecks implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+    protected Worker worker() {
+        return worker;
     }
 }

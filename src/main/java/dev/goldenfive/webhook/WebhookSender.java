@@ -6,8 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.goldenfive.web.Credentials;
+import dev.goldenfive.web.Hmac;
 import dev.goldenfive.web.OutboundAddresses;
 import dev.goldenfive.web.Worker;
 
@@ -197,15 +193,8 @@ class WebhookSender implements SmartLifecycle {
      * recomputes it and refuses old timestamps, so a captured message cannot be replayed later.
      */
     static String signature(String secret, long timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest = mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(digest);
-        }
-        catch (NoSuchAlgorithmException | InvalidKeyException ex) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
-        }
+        byte[] digest = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), (timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+        return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(digest);
     }
 
     @Override

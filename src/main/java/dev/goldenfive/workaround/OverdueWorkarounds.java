@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -19,6 +18,7 @@ import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.oncall.Notifications;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
+import dev.goldenfive.web.Background;
 import dev.goldenfive.web.Worker;
 
 /**
@@ -27,7 +27,7 @@ import dev.goldenfive.web.Worker;
  * is taken under its row lock ({@code SKIP LOCKED}), so one replica reminds, once.
  */
 @Component
-class OverdueWorkarounds implements SmartLifecycle {
+class OverdueWorkarounds extends Background {
 
     private static final Logger log = LoggerFactory.getLogger(OverdueWorkarounds.class);
     static final Actor LEDGER = new Actor(Actor.Kind.SYSTEM, "ledger");
@@ -86,17 +86,7 @@ class OverdueWorkarounds implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+    protected Worker worker() {
+        return worker;
     }
 }

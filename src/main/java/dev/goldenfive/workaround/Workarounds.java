@@ -90,7 +90,7 @@ public class Workarounds implements CloseCondition {
     }
 
     private Workaround record(IncidentKey key, Entry entry, String stage, String step, Actor by) {
-        IncidentRef incident = incidents.ref(key).orElseThrow(() -> notFound(key));
+        IncidentRef incident = incidents.require(key.toString());
         // under the incident's row lock, as closing it is: a close either sees this workaround or comes first
         String status = jdbc.sql("select status from incident where id = :id for update").param("id", incident.id()).query(String.class).single();
         if ("CLOSED".equals(status)) {
@@ -169,7 +169,7 @@ public class Workarounds implements CloseCondition {
      * no longer holds the incident open.
      */
     public Workaround close(IncidentKey key, long id, boolean reverted, String note, Actor by) {
-        IncidentRef incident = incidents.ref(key).orElseThrow(() -> notFound(key));
+        IncidentRef incident = incidents.require(key.toString());
         String why = note == null || note.isBlank() ? null : note.strip();
         if (!reverted && why == null) {
             throw new InvalidFields(List.of(FieldProblem.coded("note", "must say why the workaround stays in place", "workarounds.problem.note")));
@@ -252,10 +252,5 @@ public class Workarounds implements CloseCondition {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp timestamp = rs.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private static ErrorResponseException notFound(IncidentKey key) {
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                "No incident " + key + "."), null);
     }
 }
