@@ -100,7 +100,7 @@ public class AlertIntake {
                 : firing.startedAt().isBefore(now.minus(OLDEST_START)) ? now.minus(OLDEST_START) : firing.startedAt();
         IncidentKey key = commands.declare(new IncidentCommands.Declaration(AlertRoute.clip(firing.title(), 200),
                 routing.service(), routing.environment(), routing.severity(), routing.runbook(), null, t0, null,
-                routing.escalation() == null ? Map.of() : Map.of(IncidentContext.ESCALATION, routing.escalation())), by).key();
+                routing.escalation() == null ? Map.of() : Map.of(IncidentContext.ESCALATION, routing.escalation()), null), by).key();
         IncidentRef incident = incidents.ref(key).orElseThrow();
         jdbc.sql("""
                 insert into alert_group (source, dedup_key, incident_id, resolve, fingerprints, opened_at)

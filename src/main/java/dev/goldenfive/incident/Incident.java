@@ -44,6 +44,8 @@ class Incident {
     private String environment;
     @Convert(converter = IncidentContext.class)
     private Map<String, String> context = Map.of();
+    @Convert(converter = Drill.Column.class)
+    private Drill drill;
     @Enumerated(EnumType.STRING)
     private Severity severity;
     private long runbookVersionId;
@@ -81,10 +83,11 @@ class Incident {
      * {@code now} are entered at once, each recorded as catch-up.
      */
     static Incident declare(long number, String title, String service, String environment, Severity severity,
-            Map<String, String> context, long runbookVersionId, String runbookKey, int runbookVersion, Runbook runbook,
+            Map<String, String> context, Drill drill, long runbookVersionId, String runbookKey, int runbookVersion, Runbook runbook,
             Instant startedAt, Actor by, Instant now) {
         Incident incident = new Incident();
         incident.context = Map.copyOf(context);
+        incident.drill = drill;
         incident.number = number;
         incident.title = title;
         incident.service = service;
@@ -96,7 +99,7 @@ class Incident {
         incident.declaredBy = by.id();
         incident.status = IncidentStatus.OPEN;
         incident.events.add(new IncidentEvent.IncidentDeclared(incident.key(), now, by, title, service, environment,
-                severity, runbookKey, runbookVersion, startedAt));
+                severity, runbookKey, runbookVersion, startedAt, drill != null));
         Runbook.Stage first = runbook.stages().getFirst();
         incident.enter(first, startedAt, Cause.DECLARED, by, now, null, null);
         incident.passDeadlines(runbook, now, Cause.CATCH_UP, by);
@@ -288,6 +291,7 @@ class Incident {
     String service() { return service; }
     String environment() { return environment; }
     Map<String, String> context() { return context; }
+    Drill drill() { return drill; }
     Severity severity() { return severity; }
     long runbookVersionId() { return runbookVersionId; }
     Instant startedAt() { return startedAt; }

@@ -76,7 +76,18 @@ class IncidentApi {
             @Size(max = IncidentContext.MAX_ENTRIES) Map<@Pattern(regexp = IncidentContext.NAME,
                     message = "names are 1–31 lower-case letters, digits, '_' or '-', starting with a letter") String,
                     @NotNull @Size(max = IncidentContext.MAX_VALUE) @Pattern(regexp = StrictStrings.PRINTABLE,
-                            message = StrictStrings.PRINTABLE_MESSAGE) String> context) {
+                            message = StrictStrings.PRINTABLE_MESSAGE) String> context,
+            @Valid DrillRequest drill) {
+    }
+
+    /** A drill's scenario as the API takes it; its shapes and people are checked when it is declared. */
+    record DrillRequest(@Size(max = 200) String scenario, Drill.Fault fault, @Size(max = 50) List<@Size(max = 253) String> targets,
+            Integer port, @Size(max = 50) List<@Size(max = 64) String> agents, @Size(max = 50) List<@Size(max = 64) String> participants,
+            @Size(max = 40) String expect, Integer faultMinutes) {
+
+        Drill drill() {
+            return new Drill(scenario, fault, targets, port, agents, participants, expect, faultMinutes);
+        }
     }
 
     record ActionRequest(@Size(max = 2000) String note, @Size(max = 4000) String summary,
@@ -99,13 +110,17 @@ class IncidentApi {
     }
 
     @PostMapping
-    @Operation(summary = "Declare an incident", description = "It starts in the first stage of its runbook (default "
+    @Operation(summary = "Declare an incident or a drill", description = "It starts in the first stage of its runbook (default "
             + "go-module-download, latest version). With startedAt in the past, the stages whose windows already "
-            + "ended are entered at once and recorded as catch-up.")
+            + "ended are entered at once and recorded as catch-up. With `drill`, it is a drill: its scenario names the fault "
+            + "(none, blackhole, dns, refuse, latency, loss), its targets and port, the agents that inject it (host labels), "
+            + "the participants paged (none: nobody), the boundary the diagnosis should name (`expect`) and how long the fault "
+            + "may stay (`faultMinutes`, 1–60, default 10). A drill is marked on every page and left out of the reports.")
     ResponseEntity<IncidentView> declare(@Valid @RequestBody DeclareRequest request, Authentication caller) {
         IncidentView view = commands.declare(new IncidentCommands.Declaration(request.title(), request.service(),
                 request.environment(), request.severity(), request.runbook(), request.runbookVersion(),
-                request.startedAt(), request.commander(), request.context()), actor(caller));
+                request.startedAt(), request.commander(), request.context(), request.drill() == null ? null : request.drill().drill()),
+                actor(caller));
         return ResponseEntity.created(URI.create("/api/v1/incidents/" + view.key())).body(view);
     }
 

@@ -71,9 +71,12 @@ public class IncidentCommands {
     }
 
     /** What a declaration says; {@code runbook}, {@code runbookVersion}, {@code startedAt} and {@code commander} may be absent. */
-    /** @param context what the probes need to know: {@code goproxy} (the module proxy the incident is about), {@code module}… */
+    /**
+     * @param context what the probes need to know: {@code goproxy} (the module proxy the incident is about), {@code module}…
+     * @param drill   the scenario of a drill, or null for a real incident
+     */
     public record Declaration(String title, String service, String environment, Severity severity, String runbook,
-            Integer runbookVersion, Instant startedAt, String commander, Map<String, String> context) {
+            Integer runbookVersion, Instant startedAt, String commander, Map<String, String> context, Drill drill) {
 
         public Declaration {
             context = context == null ? Map.of() : context;
@@ -81,7 +84,7 @@ public class IncidentCommands {
 
         public Declaration(String title, String service, String environment, Severity severity, String runbook,
                 Integer runbookVersion, Instant startedAt, String commander) {
-            this(title, service, environment, severity, runbook, runbookVersion, startedAt, commander, Map.of());
+            this(title, service, environment, severity, runbook, runbookVersion, startedAt, commander, Map.of(), null);
         }
     }
 
@@ -111,10 +114,15 @@ public class IncidentCommands {
                     "incident.invalid.tooOld", OLDEST_START.toDays());
         }
         IncidentContext.check(declaration.context());
+        Drill drill = declaration.drill();
+        if (drill != null) {
+            drill.check();
+            drill.participants().forEach(person -> requireUser("drill.participants", person));
+        }
         String commander = declaration.commander() == null ? null : requireUser("commander", declaration.commander());
         long number = jdbc.sql("select nextval('incident_number_seq')").query(Long.class).single();
         Incident incident = Incident.declare(number, declaration.title().strip(), declaration.service().strip(),
-                declaration.environment().strip(), declaration.severity(), declaration.context(), version.id(), version.key(), version.version(),
+                declaration.environment().strip(), declaration.severity(), declaration.context(), drill, version.id(), version.key(), version.version(),
                 version.runbook(), startedAt, by, now);
         if (commander != null) {
             incident.assignCommander(commander, by, now);

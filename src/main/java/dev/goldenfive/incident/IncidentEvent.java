@@ -47,15 +47,15 @@ public sealed interface IncidentEvent {
     }
 
     record IncidentDeclared(IncidentKey incidentKey, Instant at, Actor actor, String title, String service,
-            String environment, Severity severity, String runbookKey, int runbookVersion, Instant startedAt)
+            String environment, Severity severity, String runbookKey, int runbookVersion, Instant startedAt, boolean drill)
             implements IncidentEvent {
 
         public String summary() {
-            return severity + " declared: " + title + " (" + service + ", " + environment + ")";
+            return severity + (drill ? " drill" : "") + " declared: " + title + " (" + service + ", " + environment + ")";
         }
 
         public Fact fact() {
-            return new Fact.Declared(service, environment, severity.name(), runbookKey, runbookVersion, startedAt);
+            return new Fact.Declared(service, environment, severity.name(), runbookKey, runbookVersion, startedAt, drill ? true : null);
         }
     }
 

@@ -181,7 +181,7 @@ class IncidentPages {
         if (!errors.hasErrors()) {
             try {
                 IncidentView view = commands.declare(new IncidentCommands.Declaration(form.title(), form.service(),
-                        form.environment(), form.severity(), form.runbook(), null, startedAt, null, form.context()),
+                        form.environment(), form.severity(), form.runbook(), null, startedAt, null, form.context(), null),
                         Actor.user(caller.getName()));
                 return "redirect:/incidents/" + view.key();
             }

@@ -14,7 +14,8 @@ import dev.goldenfive.runbook.RunbookVersion;
  * An incident as clients see it: every stage with its absolute window, the current stage with the time
  * left, the actions allowed now, and the server's time (so a client with a wrong clock can still count down).
  */
-public record IncidentView(IncidentKey key, String title, String service, String environment, Map<String, String> context, Severity severity,
+public record IncidentView(IncidentKey key, String title, String service, String environment, Map<String, String> context, Drill drill,
+        Severity severity,
         IncidentStatus status, RunbookRef runbook, Instant startedAt, Instant declaredAt, String declaredBy,
         Instant acknowledgedAt, String acknowledgedBy, Instant mitigatedAt, String commander, CurrentStage stage, List<StageWindow> stages,
         Instant nextDeadlineAt, Instant resolvedAt, String resolutionSummary, Instant closedAt,
@@ -54,7 +55,7 @@ public record IncidentView(IncidentKey key, String title, String service, String
         Long secondsLeft = deadline == null ? null : secondsUntil(now, deadline);
         String title = followUp ? "Follow-up" : runbook.stage(incident.stage()).title();
         return new IncidentView(incident.key(), incident.title(), incident.service(), incident.environment(), incident.context(),
-                incident.severity(), incident.status(), new RunbookRef(version.key(), version.version(), runbook.title()),
+                incident.drill(), incident.severity(), incident.status(), new RunbookRef(version.key(), version.version(), runbook.title()),
                 incident.startedAt(), incident.declaredAt(), incident.declaredBy(), incident.acknowledgedAt(),
                 incident.acknowledgedBy(), incident.mitigatedAt(), incident.commander(),
                 new CurrentStage(incident.stage(), title, incident.stageEnteredAt(), deadline, secondsLeft),

@@ -39,7 +39,7 @@ public class Incidents {
 
     private static final String REF_SELECT = """
             select id, number, title, service, environment, severity, status, started_at, acknowledged_at,
-                   resolved_at, commander, runbook_version_id, stage, context
+                   resolved_at, commander, runbook_version_id, stage, context, drill
             from incident""";
 
     private final IncidentRepository incidents;
@@ -110,6 +110,14 @@ public class Incidents {
         return refs("status = :value", IncidentStatus.OPEN.name());
     }
 
+    /** The newest drills (at most {@code limit}), newest first, for the drill reports to compare. */
+    public List<IncidentRef> drills(int limit) {
+        return jdbc.sql(REF_SELECT + " where drill is not null order by started_at desc, number desc limit :limit")
+                .param("limit", limit)
+                .query(Incidents::refRow)
+                .list();
+    }
+
     // --- for the incident's pages and API
 
     public IncidentView view(IncidentKey key) {
@@ -152,7 +160,7 @@ public class Incidents {
         SqlWhere where = where(query);
         return jdbc.sql("""
                 select number, title, service, environment, severity, status, stage, started_at, next_deadline_at,
-                       acknowledged_at, commander, resolved_at, runbook_version_id
+                       acknowledged_at, commander, resolved_at, runbook_version_id, drill is not null as drill
                 from incident""" + where + " order by started_at desc, number desc limit :size offset :offset")
                 .params(where.params())
                 .param("size", query.size())
@@ -163,7 +171,7 @@ public class Incidents {
                         stageTitle(rs.getLong("runbook_version_id"), rs.getString("stage")),
                         rs.getTimestamp("started_at").toInstant(), instant(rs.getTimestamp("next_deadline_at")),
                         rs.getTimestamp("acknowledged_at") != null, rs.getString("commander"),
-                        instant(rs.getTimestamp("resolved_at"))))
+                        instant(rs.getTimestamp("resolved_at")), rs.getBoolean("drill")))
                 .list();
     }
 
@@ -217,7 +225,7 @@ public class Incidents {
 
     static IncidentRef ref(Incident i) {
         return new IncidentRef(i.id(), i.key(), i.title(), i.service(), i.environment(), i.severity(), i.status(), i.startedAt(),
-                i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId(), i.stage(), i.context());
+                i.acknowledgedAt(), i.resolvedAt(), i.commander(), i.runbookVersionId(), i.stage(), i.context(), i.drill());
     }
 
     /** The page with the step marks, or without them ({@code withSteps} false) when nothing shows them. */
@@ -276,7 +284,7 @@ public class Incidents {
                 IncidentStatus.valueOf(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 instant(rs.getTimestamp("acknowledged_at")), instant(rs.getTimestamp("resolved_at")),
                 rs.getString("commander"), rs.getLong("runbook_version_id"), rs.getString("stage"),
-                IncidentContext.read(rs.getString("context")));
+                IncidentContext.read(rs.getString("context")), Drill.Column.read(rs.getString("drill")));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -30,7 +30,10 @@ public class TimelineWords {
     public String describe(TimelineEntry entry, Runbook runbook) {
         String key = "timeline." + entry.kind();
         Object[] args = switch (entry.fact()) {
-            case Fact.Declared d -> new Object[] {d.severity(), d.service(), d.environment()};
+            case Fact.Declared d -> {
+                key += Boolean.TRUE.equals(d.drill()) ? ".drill" : "";
+                yield new Object[] {d.severity(), d.service(), d.environment()};
+            }
             case Fact.Acknowledged ignored -> new Object[] {entry.actor().id()};
             case Fact.CommanderAssigned c -> new Object[] {c.commander()};
             case Fact.StageEntered s -> {
@@ -75,6 +78,11 @@ public class TimelineWords {
                 yield new Object[] {w.what(), w.note() == null ? "" : w.note()};
             }
             case Fact.WorkaroundOverdue w -> new Object[] {w.what(), w.owner()};
+            case Fact.DrillFault f -> {
+                key += "." + f.state();
+                yield new Object[] {f.agent(), f.fault(), f.target(), f.where() == null ? "" : f.where(), f.detail() == null ? "" : f.detail(),
+                        f.until() == null ? "" : f.until().toString()};
+            }
             case Fact.MonitorChanged m -> {
                 key += m.failing() ? ".failing" : ".passing";
                 yield new Object[] {m.monitor(), m.agents() == null ? 0 : m.agents().size()};

@@ -142,7 +142,7 @@ class NotificationSender extends Background {
                 incident.environment(), stage, view.stage() == null ? null : view.stage().secondsLeft(),
                 diagnosis == null ? null : diagnosis.title(), due.level(), due.level() > 1 || due.round() > 0, due.reason(),
                 site.base() + "/incidents/" + incident.key(),
-                due.reason() != null ? null : links.link(due.id(), clock.instant().plus(settings.linkTtl())));
+                due.reason() != null ? null : links.link(due.id(), clock.instant().plus(settings.linkTtl())), incident.isDrill());
     }
 
     private String mail(Due due, PageMessage message) {

@@ -133,13 +133,13 @@ public class Notifications {
                 where i.id = n.incident_id and n.id in (
                     select id from notification where username = :user and kind = 'browser' and status = 'pending'
                     and next_attempt_at <= :now order by id limit 20 for update skip locked)
-                returning n.id, i.number, i.severity, i.title, n.level, n.round, n.reason
+                returning n.id, i.number, i.severity, i.title, n.level, n.round, n.reason, i.drill is not null
                 """)
                 .param("now", Timestamp.from(now)).param("user", username)
                 .query((rs, row) -> {
                     String key = new IncidentKey(rs.getLong(2)).toString();
                     int level = rs.getInt(5);
-                    return new BrowserNotice(rs.getLong(1), key, "[" + rs.getString(3) + "] " + key + " " + rs.getString(4),
+                    return new BrowserNotice(rs.getLong(1), key, (rs.getBoolean(8) ? "[DRILL] " : "") + "[" + rs.getString(3) + "] " + key + " " + rs.getString(4),
                             rs.getString(7) != null ? rs.getString(7) : PageMessage.why(level, level > 1 || rs.getInt(6) > 0));
                 })
                 .list();

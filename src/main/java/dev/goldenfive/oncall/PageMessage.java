@@ -11,12 +11,13 @@ import java.util.Map;
  * @param diagnosis    null while the evidence names no fault boundary
  * @param reason       why a reminder is sent (a workaround overdue); null for a page
  * @param ackUrl       null for a reminder: there is nothing to acknowledge
+ * @param drill        a drill's page: every message says so first
  */
 record PageMessage(String key, String title, String severity, String service, String environment, String stage,
-        Long secondsLeft, String diagnosis, int level, boolean escalated, String reason, String incidentUrl, String ackUrl) {
+        Long secondsLeft, String diagnosis, int level, boolean escalated, String reason, String incidentUrl, String ackUrl, boolean drill) {
 
     String headline() {
-        return "[" + severity + "] " + key + " " + title;
+        return (drill ? "[DRILL] " : "") + "[" + severity + "] " + key + " " + title;
     }
 
     String why() {

@@ -46,6 +46,8 @@ class Paging extends Background {
     /** When a level moves on at the stage's end and the incident has no window left (follow-up). */
     static final Duration FALLBACK = Duration.ofMinutes(5);
     static final Actor PAGER = new Actor(Actor.Kind.SYSTEM, "pager");
+    /** The policy a drill's page names: its participants, paged once. */
+    static final String DRILL = "drill";
 
     private final Policies policies;
     private final Schedules schedules;
@@ -91,6 +93,10 @@ class Paging extends Background {
     }
 
     private void start(IncidentRef incident) {
+        if (incident.isDrill()) {
+            pageParticipants(incident);
+            return;
+        }
         String named = incident.context().get(IncidentContext.ESCALATION);
         Optional<EscalationPolicy> policy = named != null ? policies.find(named) : policies.forService(incident.service());
         if (policy.isEmpty()) {
@@ -100,6 +106,20 @@ class Paging extends Background {
                 .param("id", incident.id()).param("policy", policy.get().key()).update();
         if (inserted == 1) {
             page(incident, policy.get(), 0, 0);
+        }
+    }
+
+    /** A drill pages its participants once, and nobody else: no policy, no escalation. */
+    private void pageParticipants(IncidentRef incident) {
+        List<String> people = incident.drill().participants();
+        if (people.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<String> unreachable = notifications.page(incident, 1, 0, people, now);
+        commands.record(incident, new Fact.Paged(DRILL, 1, 0, people, false), "Paged the drill's participants: " + String.join(", ", people), PAGER);
+        for (String person : unreachable) {
+            unreached(commands, incident, new Fact.Unreached(person, 1, 0, "no notification channel", false));
         }
     }
 

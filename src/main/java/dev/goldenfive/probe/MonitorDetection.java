@@ -195,7 +195,7 @@ class MonitorDetection {
         }
         String title = "Monitor " + monitor.name() + ": " + monitor.probe().label() + " " + monitor.target() + " fails";
         var declared = commands.declare(new IncidentCommands.Declaration(title.length() <= MAX_TITLE ? title : title.substring(0, MAX_TITLE - 1) + "…",
-                monitor.service(), monitor.environment(), monitor.severity(), monitor.runbook(), null, t0, null, context), by);
+                monitor.service(), monitor.environment(), monitor.severity(), monitor.runbook(), null, t0, null, context, null), by);
         IncidentRef incident = incidents.ref(declared.key()).orElseThrow();
         commands.record(incident, new Fact.MonitorChanged(monitor.name(), true, failing.stream().map(Agent::name).toList()),
                 "Monitor " + monitor.name() + " failed " + monitor.failAfter() + " times in a row on " + failing.size() + " agent(s)", by);

@@ -224,8 +224,11 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    /** The incident's figures into the table, over what was there. */
+    /** The incident's figures into the table, over what was there; a drill has none there (drill reports are its own). */
     private void write(IncidentRef incident) {
+        if (incident.isDrill()) {
+            return;
+        }
         Runbook runbook = runbooks.require(incident.runbookVersionId());
         IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook,
                 IncidentFigures.entries(timeline, incident.id()), clock.instant());
@@ -282,7 +285,7 @@ class ReportProjection implements SmartLifecycle, HealthIndicator {
                     .param("ids", SqlArrays.of("int8", batch.stream().map(IncidentRef::id).toArray()))
                     .query(Long.class).list());
             Set<Long> missing = new LinkedHashSet<>();
-            batch.stream().filter(incident -> !present.contains(incident.id()))
+            batch.stream().filter(incident -> !incident.isDrill() && !present.contains(incident.id()))
                     .forEach(incident -> missing.add(incident.key().number()));
             if (!missing.isEmpty()) {
                 try {

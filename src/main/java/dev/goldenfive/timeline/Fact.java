@@ -24,9 +24,9 @@ public sealed interface Fact {
 
     // --- what happened to the incident itself (the incident module records these)
 
-    /** {@code severity} is the severity's name; {@code runbook} the runbook's key. */
+    /** {@code severity} is the severity's name; {@code runbook} the runbook's key; {@code drill} true for a drill (else absent). */
     record Declared(String service, String environment, String severity, String runbook, int runbookVersion,
-            Instant startedAt) implements Fact {
+            Instant startedAt, Boolean drill) implements Fact {
     }
 
     record Acknowledged() implements Fact {
@@ -170,6 +170,14 @@ public sealed interface Fact {
 
     /** A workaround is still in place after its revert-by time; its owner was told. */
     record WorkaroundOverdue(long workaround, String what, String owner, Instant revertBy) implements Fact {
+    }
+
+    /**
+     * What an agent did with a drill's fault on its machine: {@code state} injected (until {@code until}), removed,
+     * or refused; {@code where} the addresses or rules it touched, {@code detail} the commands or why not.
+     */
+    record DrillFault(String agent, String fault, String target, String state, String where, String detail, Instant until)
+            implements Fact {
     }
 
     /** A responder asked the agents to run the probes of {@code stage} again. */

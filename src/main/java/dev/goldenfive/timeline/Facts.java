@@ -39,7 +39,8 @@ final class Facts {
             Fact.Unreached.class, "unreached",
             Fact.WorkaroundRecorded.class, "workaround-recorded",
             Fact.WorkaroundClosed.class, "workaround-closed",
-            Fact.WorkaroundOverdue.class, "workaround-overdue");
+            Fact.WorkaroundOverdue.class, "workaround-overdue",
+            Fact.DrillFault.class, "drill-fault");
     private static final Map<String, Class<? extends Fact>> TYPES = KINDS.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {

@@ -212,6 +212,9 @@ public class Webhooks {
         facts.put("environment", incident.environment());
         facts.put("status", incident.status().name());
         facts.put("startedAt", incident.startedAt().toString());
+        if (incident.isDrill()) {
+            facts.put("drill", true);
+        }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("id", eventId.toString());
         payload.put("type", type);

@@ -221,7 +221,7 @@ class IncidentTest {
     }
 
     private Incident declare(Instant startedAt, Instant now) {
-        return Incident.declare(7, "Builds cannot fetch modules", "ci", "prod", Severity.SEV2, Map.of(), 1, "golden", 1,
+        return Incident.declare(7, "Builds cannot fetch modules", "ci", "prod", Severity.SEV2, Map.of(), null, 1, "golden", 1,
                 GOLDEN_FIVE, startedAt, alice, now);
     }
 

@@ -19,7 +19,7 @@ class FactsTest {
     @Test
     void everyKindOfFactReadsBackAsTheRecordThatWroteIt() {
         List<Fact> facts = List.of(
-                new Fact.Declared("build", "prod", "SEV2", "go-module-download", 3, at),
+                new Fact.Declared("build", "prod", "SEV2", "go-module-download", 3, at, true),
                 new Fact.Acknowledged(),
                 new Fact.Mitigated("mirror"),
                 new Fact.CommanderAssigned("alice", "bob"),
@@ -46,7 +46,9 @@ class FactsTest {
                 new Fact.WorkaroundRecorded(7, "gosumdb-off", "GOSUMDB=off in CI", "ci runners", "alice",
                         Instant.parse("2026-12-06T10:00:00Z"), "offline-fallback/local-cache"),
                 new Fact.WorkaroundClosed(7, "GOSUMDB=off in CI", false, "kept until the mirror is back"),
-                new Fact.WorkaroundOverdue(7, "GOSUMDB=off in CI", "alice", Instant.parse("2026-12-06T10:00:00Z")));
+                new Fact.WorkaroundOverdue(7, "GOSUMDB=off in CI", "alice", Instant.parse("2026-12-06T10:00:00Z")),
+                new Fact.DrillFault("ci-runner-1", "blackhole", "proxy.example.com", "injected", "203.0.113.7/32",
+                        "ip route add blackhole 203.0.113.7/32", Instant.parse("2026-12-06T10:10:00Z")));
 
         assertThat(facts).extracting(Fact::getClass).as("one of each kind")
                 .containsExactlyInAnyOrder(List.of(Fact.class.getPermittedSubclasses()).stream()
