@@ -4,6 +4,7 @@
 #
 #   GOLDENFIVE_URL=https://goldenfive.example.com GOLDENFIVE_TOKEN=gfa_… sh goldenfive-probe.sh [target…]
 #   GOLDENFIVE_URL=… GOLDENFIVE_TOKEN=… GOLDENFIVE_LABELS=service=ci sh goldenfive-probe.sh watch [target…]
+#   GOLDENFIVE_URL=… GOLDENFIVE_TOKEN=… GOLDENFIVE_LABELS=service=ci sh goldenfive-probe.sh -F watch    (as root)
 #
 # watch: a standing agent. It keeps one connection to goldenfive and is sent work for every open incident of
 # its service (and environment): the probes of the current stage, when the incident opens, at each stage
@@ -35,7 +36,15 @@
 #   GOLDENFIVE_REFERENCE known-good addresses outside, not the target (host:port, comma-separated; an address
 #                        spares the resolver): when the target fails and these answer, the fault is not this
 #                        machine's network. Without ping (containers) they are what tells the two apart.
-# Options: -n  print the results and the JSON, post nothing;  -h  this help.
+#   GOLDENFIVE_FAULT_MAX seconds a drill's fault stays at most on this machine, whatever the drill says (default 900)
+#   GOLDENFIVE_STATE     where the agent notes the faults it injected, to remove them after a crash
+#                        (default /var/lib/goldenfive-probe)
+# Options: -n  print the results and the JSON, post nothing;  -h  this help;
+#          -F  (watch, as root) inject the faults of the drills that name this machine (its host label): the targets'
+#              addresses blackholed (ip route), DNS queries for the target names dropped or the port refused (iptables,
+#              or nft without it), latency or loss (tc netem, where the kernel has it). Each fault is removed when its
+#              drill ends, when its time is up, when the agent stops (Ctrl-C, TERM), or at its next start after a crash.
+#              An address that would cut the agent off from goldenfive is never touched.
 # A probe that cannot run here (no ping, no connection for a TLS handshake) is posted as not measured, with why.
 # Exit status: 0 every probe passed; 1 some failed (their results were posted, or printed with -n);
 # 2 the probes could not run or their results could not be posted. A CI job can gate on it. watch runs until
@@ -53,9 +62,11 @@ usage() {
 }
 
 DRY_RUN=0
-while getopts "nh" option; do
+FAULTS=0
+while getopts "nhF" option; do
     case "$option" in
         n) DRY_RUN=1 ;;
+        F) FAULTS=1 ;;
         h) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
     esac
@@ -78,6 +89,10 @@ NETWORK_PROXY=${HTTPS_PROXY:-${https_proxy:-}}
 if [ -z "$URL" ] && [ "$DRY_RUN" -eq 0 ]; then
     echo "goldenfive-probe: GOLDENFIVE_URL is not set: printing only" >&2
     DRY_RUN=1
+fi
+if [ "$FAULTS" -eq 1 ] && [ "$WATCH" -eq 0 ]; then
+    echo "goldenfive-probe: -F works with watch only: the drills' faults come with the work" >&2
+    exit 2
 fi
 if [ "$WATCH" -eq 1 ] && [ "$DRY_RUN" -eq 1 ]; then
     echo "goldenfive-probe: watch needs GOLDENFIVE_URL (and posts what it finds)" >&2
@@ -579,7 +594,7 @@ set_monitors() {
 # Reads the work stream (server-sent events, one "data: name=value" line per field) until it ends.
 take_work() {
     event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private=""
-    w_monitors=""
+    w_monitors=""; w_faults=""
     while IFS= read -r line; do
         # the agent was stopped: read no more work
         kill -0 $$ 2>/dev/null || return 0
@@ -589,10 +604,11 @@ take_work() {
                 case "$event" in
                     work) do_work ;;
                     monitors) set_monitors ;;
+                    faults) [ "$FAULTS" -eq 1 ] && set_faults ;;
                     ready) : > "$BASE/connected"; echo "goldenfive-probe: watching for work" >&2 ;;
                 esac
                 event=""; w_incident=""; w_stage=""; w_round=0; w_timeout=$TIMEOUT; w_probes=""; w_target=""; w_module=""; w_private=""
-                w_monitors="" ;;
+                w_monitors=""; w_faults="" ;;
             event:*) event=${line#event:}; event=${event# } ;;
             data:*)
                 field=${line#data:}; field=${field# }; value=${field#*=}
@@ -600,6 +616,8 @@ take_work() {
                     incident) w_incident=$value ;; stage) w_stage=$value ;; round) w_round=$value ;;
                     timeout) w_timeout=$value ;; probes) w_probes=$value ;; target) w_target=$value ;; module) w_module=$value ;; private) w_private=$value ;;
                     monitor) w_monitors="$w_monitors$value
+" ;;
+                    fault) w_faults="$w_faults$value
 " ;;
                 esac ;;
         esac
@@ -609,19 +627,247 @@ take_work() {
 # The labels' value for $1 (service, environment), for the work stream's query.
 label() { printf '%s' "${GOLDENFIVE_LABELS:-}" | tr ',' '\n' | sed -n "s/^$1=//p" | head -n 1; }
 
+# --- A drill's faults (-F). The ledger ($GOLDENFIVE_STATE/faults) has a line per fault in place: the incident, the
+# fault, the target, until when (seconds since the epoch), and how to undo it (kind:argument, no spaces). One
+# process, the keeper, injects and removes; the agent empties the ledger when it stops and when it starts.
+FAULT_MAX=${GOLDENFIVE_FAULT_MAX:-900}
+STATE_DIR=${GOLDENFIVE_STATE:-/var/lib/goldenfive-probe}
+LEDGER="$STATE_DIR/faults"
+FAULT_KINDS='blackhole|dns|refuse|latency|loss'
+FAULT_TARGET='[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?'
+
+# post_fault INCIDENT FAULT TARGET STATE WHERE DETAIL [UNTIL]: tells goldenfive what was done to its drill, as far as it can.
+post_fault() {
+    [ -n "$URL" ] && [ -n "$TOKEN" ] || return 0
+    pf_until=""
+    [ -n "${7:-}" ] && pf_until=",\"until\":\"$(date -u -d "@$7" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)\""
+    printf '{"agent":%s,"fault":%s,"target":%s,"state":%s,"where":%s,"detail":%s%s}\n' "$(json "$HOST")" "$(json "$2")" \
+        "$(json "$3")" "$(json "$4")" "$(json "$5")" "$(json "$6")" "$pf_until" > "$WORK/fault.json"
+    printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 5 -m 10 -X POST \
+        -H 'Content-Type: application/json' --data-binary "@$WORK/fault.json" -o /dev/null "${URL%/}/api/v1/drills/$1/faults" 2>/dev/null \
+        || echo "goldenfive-probe: could not tell goldenfive that $2 on $3 is $4" >&2
+}
+
+# The addresses a target stands for: itself when it is an address or a network, else what its name resolves to.
+addresses() {
+    case "$1" in
+        *[!0-9./]*) getent ahosts "$1" 2>/dev/null | awk '{ print $1 }' | sort -u ;;
+        */*) printf '%s\n' "$1" ;;
+        *) printf '%s/32\n' "$1" ;;
+    esac
+}
+
+# Whether the IPv4 network (or address) $1 holds the IPv4 address $2.
+covers() {
+    awk -v net="$1" -v a="$2" 'function n(ip,  p) { split(ip, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+        BEGIN { if (net !~ /^[0-9.\/]+$/ || a !~ /^[0-9.]+$/) exit 1; split(net, c, "/"); size = 2 ^ (32 - (c[2] == "" ? 32 : c[2]))
+                exit !(int(n(c[1]) / size) == int(n(a) / size)) }'
+}
+
+# A DNS name as queries carry it, for iptables' hex-string: |05|proxy|03|gf5|04|test|00|
+qname() { printf '%s' "$1" | awk -F. '{ out = "|"; for (i = 1; i <= NF; i++) if ($i != "") out = out sprintf("%02x", length($i)) "|" $i "|"; print out "00|" }'; }
+
+# undo KIND:ARGUMENT: takes back one change.
+undo() {
+    case "$1" in
+        route:*) ip route del blackhole "${1#route:}" 2>/dev/null ;;
+        route6:*) ip -6 route del blackhole "${1#route6:}" 2>/dev/null ;;
+        iptables:*) iptables -D $(printf '%s' "${1#iptables:}" | tr ',' ' ') 2>/dev/null ;;
+        nft:*) nft delete table inet "${1#nft:}" 2>/dev/null ;;
+        tc:*) tc qdisc del dev "${1#tc:}" root 2>/dev/null ;;
+    esac
+}
+
+# change UNDO COMMAND…: runs a command that injects, noting how to undo it (i_undo) and what ran (i_done); i_why when it failed.
+change() {
+    c_undo=$1; shift
+    if c_out=$("$@" 2>&1); then
+        i_undo="$i_undo $c_undo"; i_done="$i_done${i_done:+; }$*"
+    else
+        i_why="$*: $(printf '%s' "$c_out" | head -n 1)"
+    fi
+}
+
+# inject INCIDENT FAULT PORT UNTIL TARGET: injects one fault on one target, notes it in the ledger and tells goldenfive.
+inject() {
+    i_undo=""; i_done=""; i_why=""
+    i_addresses=$(addresses "$5" | tr '\n' ' ')
+    if [ -z "$i_addresses" ] && [ "$2" != dns ]; then i_why="$5 does not resolve here"; fi
+    for a in $i_addresses; do
+        for h in $HOME_ADDRESSES; do
+            if [ "${a%/32}" = "$h" ] || covers "$a" "$h"; then i_why="$a would cut this agent off from goldenfive ($h)"; fi
+        done
+    done
+    n=0
+    if [ -z "$i_why" ]; then
+        case "$2" in
+            blackhole)
+                for a in $i_addresses; do
+                    [ -z "$i_why" ] || break
+                    case "$a" in *:*) change "route6:$a" ip -6 route add blackhole "$a" ;; *) change "route:$a" ip route add blackhole "$a" ;; esac
+                done ;;
+            dns)
+                if ! command -v iptables >/dev/null 2>&1; then i_why="iptables is not installed (its string match drops the queries)"
+                else
+                    q=$(qname "$5")
+                    for proto in udp tcp; do
+                        [ -z "$i_why" ] || break
+                        change "iptables:OUTPUT,-p,$proto,--dport,53,-m,string,--algo,bm,--hex-string,$q,-j,DROP" \
+                            iptables -I OUTPUT -p "$proto" --dport 53 -m string --algo bm --hex-string "$q" -j DROP
+                    done
+                fi ;;
+            refuse)
+                for a in $i_addresses; do
+                    [ -z "$i_why" ] || break
+                    n=$((n + 1))
+                    case "$a" in *:*) continue ;; esac
+                    if command -v iptables >/dev/null 2>&1; then
+                        change "iptables:OUTPUT,-p,tcp,-d,$a,--dport,$3,-j,REJECT,--reject-with,tcp-reset" \
+                            iptables -I OUTPUT -p tcp -d "$a" --dport "$3" -j REJECT --reject-with tcp-reset
+                    elif command -v nft >/dev/null 2>&1; then
+                        t="goldenfive_$(printf '%s' "$1" | tr -dc 0-9)_$n"
+                        change "nft:$t" nft add table inet "$t"
+                        [ -n "$i_why" ] || change "nft:$t" nft add chain inet "$t" out '{ type filter hook output priority 0 ; }'
+                        [ -n "$i_why" ] || change "nft:$t" nft add rule inet "$t" out ip daddr "$a" tcp dport "$3" reject with tcp reset
+                    else
+                        i_why="neither iptables nor nft is installed"
+                    fi
+                done ;;
+            latency|loss)
+                first=$(printf '%s' "$i_addresses" | awk '{ print $1 }'); first=${first%/*}
+                dev=$(ip route get "$first" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
+                if [ -z "$dev" ]; then i_why="no route to $first"
+                elif [ "$2" = latency ]; then change "tc:$dev" tc qdisc add dev "$dev" root netem delay 500ms
+                else change "tc:$dev" tc qdisc add dev "$dev" root netem loss 30%
+                fi ;;
+        esac
+    fi
+    if [ -n "$i_why" ]; then
+        for u in $i_undo; do undo "$u"; done
+        post_fault "$1" "$2" "$5" refused "$i_addresses" "$i_why"
+        echo "goldenfive-probe: $1: could not inject $2 on $5: $i_why" >&2
+        return 0
+    fi
+    printf '%s %s %s %s%s\n' "$1" "$2" "$5" "$4" "$i_undo" >> "$LEDGER"
+    post_fault "$1" "$2" "$5" injected "$i_addresses" "$i_done" "$4"
+    echo "goldenfive-probe: $1: injected $2 on $5 until $(date -u -d "@$4" +%H:%M:%SZ 2>/dev/null || echo "$4")" >&2
+}
+
+# remove LINE…: takes back a ledger line's changes and tells goldenfive.
+remove() {
+    r_incident=$1; r_fault=$2; r_target=$3; shift 4
+    r_where=""
+    for u in "$@"; do undo "$u"; r_where="$r_where${r_where:+ }${u#*:}"; done
+    post_fault "$r_incident" "$r_fault" "$r_target" removed "$r_where" "$*"
+    echo "goldenfive-probe: $r_incident: removed $r_fault on $r_target" >&2
+}
+
+# Takes back every fault in the ledger ($1 says why, for the log) and empties it.
+remove_all() {
+    [ -s "$LEDGER" ] || return 0
+    echo "goldenfive-probe: removing the faults in place ($1)" >&2
+    while read -r line; do
+        # shellcheck disable=SC2086
+        [ -n "$line" ] && remove $line
+    done < "$LEDGER"
+    : > "$LEDGER"
+}
+
+# Whether the newest faults event asks for fault $2 of incident $1 on target $3.
+wanted() {
+    awk -v i="$1" -v f="$2" -v t="$3" '$1 == i && $2 == f { for (k = 5; k <= NF; k++) if ($k == t) found = 1 } END { exit !found }' "$BASE/faults.wanted"
+}
+
+# One round of the keeper: faults no longer asked for or past their time are removed, new ones injected.
+reconcile() {
+    now=$(date +%s)
+    [ -f "$BASE/faults.wanted" ] || return 0
+    : > "$LEDGER.next"
+    while read -r k_incident k_fault k_target k_until k_undo; do
+        [ -n "$k_incident" ] || continue
+        if [ "$k_until" -gt "$now" ] && wanted "$k_incident" "$k_fault" "$k_target"; then
+            printf '%s %s %s %s %s\n' "$k_incident" "$k_fault" "$k_target" "$k_until" "$k_undo" >> "$LEDGER.next"
+        else
+            # shellcheck disable=SC2086
+            remove "$k_incident" "$k_fault" "$k_target" "$k_until" $k_undo
+            printf '%s %s %s\n' "$k_incident" "$k_fault" "$k_target" >> "$BASE/faults.done"
+        fi
+    done < "$LEDGER"
+    mv "$LEDGER.next" "$LEDGER"
+    while read -r k_incident k_fault k_port k_until k_targets; do
+        [ -n "$k_incident" ] || continue
+        [ "$k_until" -le $((now + FAULT_MAX)) ] || k_until=$((now + FAULT_MAX))
+        [ "$k_until" -gt "$now" ] || continue
+        for t in $k_targets; do
+            awk -v i="$k_incident" -v f="$k_fault" -v t="$t" '$1 == i && $2 == f && $3 == t { found = 1 } END { exit !found }' \
+                "$LEDGER" "$BASE/faults.done" && continue
+            inject "$k_incident" "$k_fault" "$k_port" "$k_until" "$t"
+        done
+    done < "$BASE/faults.wanted"
+}
+
+keep_faults() {
+    : > "$BASE/faults.done"
+    while :; do
+        # the agent stopped: it removes what is in place itself
+        kill -0 $$ 2>/dev/null || exit 0
+        reconcile
+        sleep 1
+    done
+}
+
+# The newest "faults" event, checked line by line: what the keeper is to hold now.
+set_faults() {
+    : > "$BASE/faults.next"
+    printf '%s\n' "$w_faults" | while IFS= read -r spec; do
+        [ -n "$spec" ] || continue
+        # shellcheck disable=SC2086
+        set -- $spec
+        ok=1
+        if [ $# -ge 5 ] && [ $# -le 14 ] && valid 'INC-[0-9]{1,18}' "$1" && valid "$FAULT_KINDS" "$2" && valid '[0-9]{1,5}' "$3" \
+            && valid '[0-9]{1,12}' "$4"; then
+            for t in $(printf '%s' "$spec" | cut -d' ' -f5-); do valid "$FAULT_TARGET" "$t" || ok=0; done
+        else
+            ok=0
+        fi
+        if [ $ok -eq 1 ]; then printf '%s\n' "$spec" >> "$BASE/faults.next"; else echo "goldenfive-probe: fault refused, it is not well formed: $spec" >&2; fi
+    done
+    mv "$BASE/faults.next" "$BASE/faults.wanted"
+}
+
+# Before anything else: faults a run left behind when it ended without removing them (killed, the machine restarted).
+if [ -s "$LEDGER" ]; then
+    remove_all "left by a run that ended without removing them"
+fi
+if [ "$FAULTS" -eq 1 ]; then
+    [ "$(id -u)" = 0 ] || { echo "goldenfive-probe: -F needs root: faults are routes and firewall rules" >&2; exit 2; }
+    command -v ip >/dev/null 2>&1 || { echo "goldenfive-probe: -F needs ip (iproute2)" >&2; exit 2; }
+    mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR" && touch "$LEDGER" \
+        || { echo "goldenfive-probe: cannot keep the ledger of faults in $STATE_DIR (GOLDENFIVE_STATE)" >&2; exit 2; }
+    # goldenfive's own addresses: no fault may touch the way to it
+    HOME_ADDRESSES=$(addresses "$(printf '%s' "$URL" | sed 's,^[a-z]*://,,; s,[/?#].*,,; s,^\[\(.*\)\]$,\1,; s,:[0-9]*$,,')" | sed 's,/32$,,' | tr '\n' ' ')
+fi
+
 watch() {
     BASE=$WORK
     TARGETS="$*"
     mkfifo "$BASE/stream" || { echo "goldenfive-probe: watch needs mkfifo and a writable temporary directory" >&2; exit 2; }
-    STREAM=""
-    trap 'kill $STREAM $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; exit 143' TERM INT
+    STREAM=""; KEEPER=""; FOR_HOST=""
+    if [ "$FAULTS" -eq 1 ]; then
+        FOR_HOST=$HOST
+        keep_faults &
+        KEEPER=$!
+        echo "goldenfive-probe: injecting the faults of drills that name $HOST, each for at most ${FAULT_MAX}s" >&2
+    fi
+    # stopped (Ctrl-C, TERM): the keeper first, then every fault it left in place
+    trap 'kill $STREAM $KEEPER $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; [ -z "$KEEPER" ] || remove_all "the agent stopped"; exit 143' TERM INT
     delay=1
     while :; do
         rm -f "$BASE/connected"
         take_work < "$BASE/stream" &
         reader=$!
         printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS -f -N --config - --connect-timeout 10 -G \
-            --data-urlencode "service=$(label service)" --data-urlencode "environment=$(label environment)" \
+            --data-urlencode "service=$(label service)" --data-urlencode "environment=$(label environment)" --data-urlencode "faultsFor=$FOR_HOST" \
             -H 'Accept: text/event-stream' "${URL%/}/api/v1/probes/work" > "$BASE/stream" 2>"$BASE/stream-error" &
         STREAM="$reader $!"
         # the agent waits here, not in a pipeline, so that TERM stops it at once

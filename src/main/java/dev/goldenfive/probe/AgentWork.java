@@ -104,9 +104,12 @@ class AgentWork implements SmartLifecycle {
         }
     }
 
-    /** An agent's stream: the work it was sent, by incident, and the monitors it runs. */
-    private record Stream(SseEmitter emitter, String service, String environment, Map<String, String> sent,
-            AtomicReference<List<String>> monitors, ReentrantLock lock) {
+    /**
+     * An agent's stream: the work it was sent, by incident, the monitors it runs, and (an agent started with the fault
+     * flag, {@code host} its label) the drills' faults it holds.
+     */
+    private record Stream(SseEmitter emitter, String service, String environment, String host, Map<String, String> sent,
+            AtomicReference<List<String>> monitors, AtomicReference<List<String>> faults, ReentrantLock lock) {
 
         /** As results are attached to incidents: service and environment in any case. */
         boolean serves(IncidentRef incident) {
@@ -120,14 +123,18 @@ class AgentWork implements SmartLifecycle {
         }
     }
 
-    /** A stream for an agent of {@code service} (and {@code environment}, when given): what is due is sent at once. */
-    SseEmitter open(String service, String environment) {
+    /**
+     * A stream for an agent of {@code service} (and {@code environment}, when given): what is due is sent at once. An
+     * agent that may inject drills' faults names its {@code host}; others are never sent a fault.
+     */
+    SseEmitter open(String service, String environment, String faultsForHost) {
         if (streams.size() >= MAX_STREAMS) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "This replica serves " + MAX_STREAMS + " agents already."), null);
         }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        Stream stream = new Stream(emitter, service, environment, new ConcurrentHashMap<>(), new AtomicReference<>(), new ReentrantLock());
+        Stream stream = new Stream(emitter, service, environment, faultsForHost, new ConcurrentHashMap<>(), new AtomicReference<>(),
+                new AtomicReference<>(), new ReentrantLock());
         streams.add(stream);
         Runnable remove = () -> streams.remove(stream);
         emitter.onCompletion(remove);
@@ -136,7 +143,9 @@ class AgentWork implements SmartLifecycle {
         write(stream, SseEmitter.event().name("ready").data("service=" + service).data("environment=" + (environment == null ? "" : environment)));
         senders.execute(() -> {
             sendMonitors(List.of(stream), monitors.list());
-            sendDue(List.of(stream), incidents.open());
+            List<IncidentRef> open = incidents.open();
+            sendFaults(List.of(stream), open);
+            sendDue(List.of(stream), open);
         });
         return emitter;
     }
@@ -161,7 +170,12 @@ class AgentWork implements SmartLifecycle {
             return;
         }
         List<IncidentRef> changed = change.key() == null ? incidents.open() : incidents.ref(change.key()).stream().toList();
-        senders.execute(() -> sendDue(List.copyOf(streams), changed));
+        senders.execute(() -> {
+            if (changed.stream().anyMatch(IncidentRef::isDrill)) {
+                sendFaults(List.copyOf(streams), incidents.open());
+            }
+            sendDue(List.copyOf(streams), changed);
+        });
     }
 
     /** Sends each stream the work of {@code candidates} it serves and has not been sent yet. */
@@ -262,10 +276,46 @@ class AgentWork implements SmartLifecycle {
         streams.forEach(stream -> senders.execute(() -> write(stream, SseEmitter.event().comment("heartbeat"))));
     }
 
-    /** Monitors changed on any replica are sent within {@link #MONITOR_REFRESH}: each agent gets its set when it changed. */
+    /**
+     * Monitors changed on any replica are sent within {@link #MONITOR_REFRESH}: each agent gets its set when it changed;
+     * so are the drills' faults, should a change have been missed.
+     */
     private void refreshMonitors() {
         if (!streams.isEmpty()) {
             sendMonitors(List.copyOf(streams), monitors.list());
+            if (streams.stream().anyMatch(s -> s.host() != null)) {
+                sendFaults(List.copyOf(streams), incidents.open());
+            }
+        }
+    }
+
+    /**
+     * A {@code faults} event for each agent that may inject them: every fault of an open drill of its service that names
+     * it, one {@code data: fault=incident fault port until target…} line each ({@code until} in seconds since the epoch;
+     * none: it holds none). The agent injects what is new and removes what is no longer listed.
+     */
+    private void sendFaults(List<Stream> to, List<IncidentRef> open) {
+        for (Stream stream : to) {
+            if (stream.host() == null) {
+                continue;
+            }
+            List<String> lines = open.stream()
+                    .filter(i -> i.status() == IncidentStatus.OPEN && i.isDrill() && stream.serves(i) && i.drill().injectedBy(stream.host()))
+                    .map(i -> "fault=" + i.key() + " " + i.drill().fault().label() + " " + i.drill().port() + " "
+                            + i.startedAt().plus(Duration.ofMinutes(i.drill().faultMinutes())).getEpochSecond() + " "
+                            + String.join(" ", i.drill().targets()))
+                    .toList();
+            stream.lock().lock();
+            try {
+                if (!lines.equals(stream.faults().getAndSet(lines))) {
+                    SseEmitter.SseEventBuilder event = SseEmitter.event().name("faults");
+                    lines.forEach(event::data);
+                    write(stream, lines.isEmpty() ? event.data("") : event);
+                }
+            }
+            finally {
+                stream.lock().unlock();
+            }
         }
     }
 

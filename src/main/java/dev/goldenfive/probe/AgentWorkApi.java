@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import dev.goldenfive.incident.Drill;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.timeline.Actor;
@@ -53,9 +54,14 @@ class AgentWorkApi {
                     + "stage's probes and their targets, one `data: name=value` line each (incident, stage, round, timeout, "
                     + "probes, and target, module, private where the incident names them): at once, at each stage change and "
                     + "each time a responder asks for the probes again. service and environment default to the agent's labels; "
-                    + "an agent registered with a service label takes that service's work only.")
+                    + "an agent registered with a service label takes that service's work only. An agent started with the fault "
+                    + "flag names its host (faultsFor) and is also sent a `faults` event: the faults of the open drills that name it, "
+                    + "one `data: fault=incident fault port until target…` line each.")
     SseEmitter stream(@RequestParam(required = false) String service, @RequestParam(required = false) String environment,
-            Authentication caller) {
+            @RequestParam(required = false) String faultsFor, Authentication caller) {
+        if (faultsFor != null && !faultsFor.isBlank() && !faultsFor.strip().matches(Drill.AGENT)) {
+            throw new InvalidField("faultsFor", "must be the agent's host label (letters, digits, '.', '_', '-', at most 40)");
+        }
         Map<String, String> labels = senders.of(caller).labels();
         String registered = blankToNull(labels.get("service"));
         String forService = given(service, registered);
@@ -66,7 +72,7 @@ class AgentWorkApi {
         if (registered != null && !registered.equalsIgnoreCase(forService)) {
             throw new InvalidField("service", "this agent is registered for the service '" + registered + "'");
         }
-        return work.open(forService, given(environment, blankToNull(labels.get("environment"))));
+        return work.open(forService, given(environment, blankToNull(labels.get("environment"))), blankToNull(faultsFor));
     }
 
     @PostMapping("/api/v1/incidents/{key}/probes/again")

@@ -45,16 +45,17 @@ final class FaultWorld implements AutoCloseable {
     static final String SUMDB_NAME = "sum.gf5.test";
     static final String DEAD_NAME = "dead.gf5.test";
     static final String REFERENCE = "10.250.1.99:443";
+    /** Every address of the world outside the client: the proxy, the mirror, the resolver, the known-good address. */
+    static final String WORLD = "10.250.1.0/24";
+    static final String PROXY = "10.250.1.10";
 
     private static final String HOST_LINK = "gf5-h";
     private static final String CLIENT_LINK = "gf5-c";
     private static final String CLIENT = "10.250.0.2";
-    private static final String PROXY = "10.250.1.10";
     private static final String MIRROR = "10.250.1.11";
     private static final String SUMDB = "10.250.1.12";
     private static final String DEAD = "10.250.1.13";
     private static final String RESOLVER = "10.250.1.53";
-    private static final String WORLD = "10.250.1.0/24";
     private static final int AUTHORITY_PORT = 5399;
     private static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -271,11 +272,38 @@ final class FaultWorld implements AutoCloseable {
      * top of the world's own settings; without ICMP it runs as a container without CAP_NET_RAW does.
      */
     StandingAgent standingAgent(Path script, Map<String, String> environment, boolean icmp, String... targets) throws IOException {
+        return agent(script, List.of(), environment, icmp, targets);
+    }
+
+    /**
+     * The standing agent of {@code service} started with the fault flag ({@code -F}), as root in the client's namespace:
+     * it injects the faults of the drills that name its host there, and keeps its ledger of them in {@code state}.
+     */
+    StandingAgent drillAgent(Path script, int goldenfivePort, String token, String service, Path state) throws IOException {
+        return agent(script, List.of("-F"), Map.of("GOLDENFIVE_URL", "http://" + GATEWAY + ":" + goldenfivePort, "GOLDENFIVE_TOKEN", token,
+                "GOLDENFIVE_LABELS", "service=" + service + ",environment=ci", "GOLDENFIVE_STATE", state.toString(),
+                "GOMODCACHE", dir.resolve("modcache-" + service).toString()), true, "https://" + PROXY_NAME);
+    }
+
+    /** What {@code command} says when run in the client's namespace (its routes, its firewall rules). */
+    String inside(String... command) throws Exception {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return out;
+    }
+
+    private StandingAgent agent(Path script, List<String> options, Map<String, String> environment, boolean icmp, String... targets)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));
         if (!icmp) {
             command.addAll(List.of("setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw"));
         }
-        command.addAll(List.of("sh", script.toString(), "watch"));
+        command.addAll(List.of("sh", script.toString()));
+        command.addAll(options);
+        command.add("watch");
         command.addAll(List.of(targets));
         Map<String, String> settings = new HashMap<>(Map.of("GOPROXY", "https://" + PROXY_NAME, "GOSUMDB", SUMDB_NAME + " https://" + SUMDB_NAME,
                 "GOLDENFIVE_MIRROR", "https://" + MIRROR_NAME, "GOLDENFIVE_REFERENCE", REFERENCE, "GOLDENFIVE_TIMEOUT", "2",

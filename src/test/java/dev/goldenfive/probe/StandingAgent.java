@@ -88,6 +88,19 @@ final class StandingAgent implements AutoCloseable {
         }
     }
 
+    /** Ctrl-C, as a terminal sends it; true once the agent has ended (within {@code patience}). */
+    boolean interrupt(Duration patience) throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The agent and all it started killed at once (SIGKILL), with no chance to tidy up: a crash. */
+    void crash() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Stops the agent and everything it started (its stream, probes under way). */
     @Override
     public void close() throws InterruptedException {
