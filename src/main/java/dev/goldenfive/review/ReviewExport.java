@@ -64,7 +64,11 @@ class ReviewExport {
         var f = doc.figures();
         var r = doc.review();
         StringBuilder md = new StringBuilder();
-        md.append("# ").append(i.key()).append(" · ").append(line(i.title())).append(" — post-incident review\n\n");
+        md.append("# ").append(i.drill() != null ? "[DRILL] " : "").append(i.key()).append(" · ").append(line(i.title()))
+                .append(" — post-incident review\n\n");
+        if (i.drill() != null) {
+            md.append("- Drill: ").append(line(i.drill().scenario())).append(" (").append(i.drill().fault().label()).append(")\n");
+        }
         md.append("- Service: ").append(line(i.service())).append(" · environment: ").append(line(i.environment()))
                 .append(" · severity: ").append(i.severity()).append('\n');
         md.append("- Runbook: ").append(line(i.runbook().title())).append(" v").append(i.runbook().version()).append('\n');

@@ -71,6 +71,7 @@ class DrillPagesTest {
 
         api.post("/api/v1/incidents/" + key + "/actions/resolve", GoldenfiveTest.ADMIN_TOKEN, "application/json", "{\"summary\":\"drill over\"}");
         assertThat(page("/incidents/" + key + "/review", session)).contains("badge-drill");
+        assertThat(page("/incidents/" + key + "/review.md", session)).startsWith("# [DRILL] " + key).contains("- Drill: the proxy is unreachable (blackhole)");
     }
 
     @Test

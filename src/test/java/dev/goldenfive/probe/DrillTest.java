@@ -183,6 +183,24 @@ class DrillTest {
     }
 
     @Test
+    void aDnsFaultDropsTheQueriesForTheProxysNameAloneUntilTheDrillEnds() throws Exception {
+        String service = "drill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (StandingAgent agent = world.drillAgent(script, port, token, service, state)) {
+            assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
+            String drill = declare(service, "{\"scenario\":\"the proxy's name does not resolve\",\"fault\":\"dns\",\"targets\":[\""
+                    + FaultWorld.PROXY_NAME + "\"],\"agents\":[\"" + host + "\"]}");
+            assertThat(agent.awaitSaying(drill + ": injected dns on " + FaultWorld.PROXY_NAME, PATIENCE)).as(agent.output()).isTrue();
+            assertThat(world.inside("dig", "+time=1", "+tries=1", FaultWorld.PROXY_NAME)).as("the proxy's name").contains("timed out");
+            assertThat(world.inside("dig", "+time=1", "+tries=1", FaultWorld.MIRROR_NAME)).as("another name").contains("status: NOERROR");
+
+            resolve(drill);
+            assertThat(agent.awaitSaying(drill + ": removed dns on " + FaultWorld.PROXY_NAME, PATIENCE)).as(agent.output()).isTrue();
+            assertThat(world.inside("dig", "+time=1", "+tries=1", FaultWorld.PROXY_NAME)).contains("status: NOERROR");
+            assertThat(world.inside("iptables", "-S", "OUTPUT")).doesNotContain("string");
+        }
+    }
+
+    @Test
     void anAgentWithoutTheFaultFlagInjectsNothing() throws Exception {
         String service = "drill-" + UUID.randomUUID().toString().substring(0, 8);
         try (StandingAgent agent = world.standingAgent(script, port, token, service, null)) {
