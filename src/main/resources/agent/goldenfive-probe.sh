@@ -43,8 +43,9 @@
 #          -F  (watch, as root) inject the faults of the drills that name this machine (its host label): the targets'
 #              addresses blackholed (ip route), DNS queries for the target names dropped or the port refused (iptables,
 #              or nft without it), latency or loss (tc netem, where the kernel has it). Each fault is removed when its
-#              drill ends, when its time is up, when the agent stops (Ctrl-C, TERM), or at its next start after a crash.
-#              An address that would cut the agent off from goldenfive is never touched.
+#              drill ends, when its time is up, when the agent stops (Ctrl-C, TERM), or at its next start with -F after
+#              a crash. An address that would cut the agent off from goldenfive is never touched. One agent with -F
+#              per machine.
 # A probe that cannot run here (no ping, no connection for a TLS handshake) is posted as not measured, with why.
 # Exit status: 0 every probe passed; 1 some failed (their results were posted, or printed with -n);
 # 2 the probes could not run or their results could not be posted. A CI job can gate on it. watch runs until
@@ -629,12 +630,15 @@ label() { printf '%s' "${GOLDENFIVE_LABELS:-}" | tr ',' '\n' | sed -n "s/^$1=//p
 
 # --- A drill's faults (-F). The ledger ($GOLDENFIVE_STATE/faults) has a line per fault in place: the incident, the
 # fault, the target, until when (seconds since the epoch), and how to undo it (kind:argument, no spaces). One
-# process, the keeper, injects and removes; the agent empties the ledger when it stops and when it starts.
+# process, the keeper, injects and removes; whatever ends it (the drill, the time, Ctrl-C, TERM, the agent gone)
+# takes the faults back, and after a crash the next start with -F does. One agent with -F per machine.
 FAULT_MAX=${GOLDENFIVE_FAULT_MAX:-900}
 STATE_DIR=${GOLDENFIVE_STATE:-/var/lib/goldenfive-probe}
 LEDGER="$STATE_DIR/faults"
 FAULT_KINDS='blackhole|dns|refuse|latency|loss'
-FAULT_TARGET='[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?'
+# a host name, an IPv4 address, or an IPv4 network of at least a /8, as goldenfive checks them too
+FAULT_TARGET='[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9]{1,3}(\.[0-9]{1,3}){3}(/([89]|[12][0-9]|3[0-2]))?'
+NFT_COUNT=0
 
 # post_fault INCIDENT FAULT TARGET STATE WHERE DETAIL [UNTIL]: tells goldenfive what was done to its drill, as far as it can.
 post_fault() {
@@ -642,7 +646,8 @@ post_fault() {
     pf_until=""
     [ -n "${7:-}" ] && pf_until=",\"until\":\"$(date -u -d "@$7" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)\""
     printf '{"agent":%s,"fault":%s,"target":%s,"state":%s,"where":%s,"detail":%s%s}\n' "$(json "$HOST")" "$(json "$2")" \
-        "$(json "$3")" "$(json "$4")" "$(json "$5")" "$(json "$6")" "$pf_until" > "$WORK/fault.json"
+        "$(json "$3")" "$(json "$4")" "$(json "$(printf '%s' "$5" | cut -c1-480)")" "$(json "$(printf '%s' "$6" | cut -c1-950)")" \
+        "$pf_until" > "$WORK/fault.json"
     printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" | curl -sS --config - --connect-timeout 5 -m 10 -X POST \
         -H 'Content-Type: application/json' --data-binary "@$WORK/fault.json" -o /dev/null "${URL%/}/api/v1/drills/$1/faults" 2>/dev/null \
         || echo "goldenfive-probe: could not tell goldenfive that $2 on $3 is $4" >&2
@@ -657,6 +662,11 @@ addresses() {
     esac
 }
 
+# The host of a URL: no scheme, user, port or path; an IPv6 address without its brackets.
+url_host() {
+    printf '%s' "$1" | sed 's,^[a-zA-Z]*://,,; s,[/?#].*,,; s,^.*@,,' | sed 's,^\[\([^]]*\)\].*,\1,; /^[^:]*:[0-9]*$/s,:[0-9]*$,,'
+}
+
 # Whether the IPv4 network (or address) $1 holds the IPv4 address $2.
 covers() {
     awk -v net="$1" -v a="$2" 'function n(ip,  p) { split(ip, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
@@ -667,14 +677,18 @@ covers() {
 # A DNS name as queries carry it, for iptables' hex-string: |05|proxy|03|gf5|04|test|00|
 qname() { printf '%s' "$1" | awk -F. '{ out = "|"; for (i = 1; i <= NF; i++) if ($i != "") out = out sprintf("%02x", length($i)) "|" $i "|"; print out "00|" }'; }
 
-# undo KIND:ARGUMENT: takes back one change.
+# undo KIND:ARGUMENT: takes back one change; fails only when it is still in place.
 undo() {
+    u_arg=${1#*:}
     case "$1" in
-        route:*) ip route del blackhole "${1#route:}" 2>/dev/null ;;
-        route6:*) ip -6 route del blackhole "${1#route6:}" 2>/dev/null ;;
-        iptables:*) iptables -D $(printf '%s' "${1#iptables:}" | tr ',' ' ') 2>/dev/null ;;
-        nft:*) nft delete table inet "${1#nft:}" 2>/dev/null ;;
-        tc:*) tc qdisc del dev "${1#tc:}" root 2>/dev/null ;;
+        route:*) ip route del blackhole "$u_arg" 2>/dev/null || ! ip route show type blackhole | grep -q "^blackhole ${u_arg%/32}\( \|$\)" ;;
+        route6:*) ip -6 route del blackhole "$u_arg" 2>/dev/null || ! ip -6 route show type blackhole | grep -q "^blackhole $u_arg\( \|$\)" ;;
+        iptables:*|ip6tables:*)
+            u_tool=${1%%:*}
+            # shellcheck disable=SC2046
+            $u_tool -w -D $(printf '%s' "$u_arg" | tr ',' ' ') 2>/dev/null || ! $u_tool -w -C $(printf '%s' "$u_arg" | tr ',' ' ') 2>/dev/null ;;
+        nft:*) nft delete table inet "$u_arg" 2>/dev/null || ! nft list table inet "$u_arg" >/dev/null 2>&1 ;;
+        tc:*) tc qdisc del dev "$u_arg" root 2>/dev/null || ! tc qdisc show dev "$u_arg" 2>/dev/null | grep -q netem ;;
     esac
 }
 
@@ -688,7 +702,16 @@ change() {
     fi
 }
 
+# firewall ADDRESS UNDO-ARGUMENTS: an iptables rule (ip6tables for an IPv6 address) inserted first in OUTPUT.
+firewall() {
+    case "$1" in *:*) f_tool=ip6tables ;; *) f_tool=iptables ;; esac
+    if ! command -v "$f_tool" >/dev/null 2>&1; then i_why="$f_tool is not installed"; return 0; fi
+    # shellcheck disable=SC2046
+    change "$f_tool:OUTPUT,$2" "$f_tool" -w -I OUTPUT $(printf '%s' "$2" | tr ',' ' ')
+}
+
 # inject INCIDENT FAULT PORT UNTIL TARGET: injects one fault on one target, notes it in the ledger and tells goldenfive.
+# Refused (and told) when it cannot be made here or would touch the way to goldenfive.
 inject() {
     i_undo=""; i_done=""; i_why=""
     i_addresses=$(addresses "$5" | tr '\n' ' ')
@@ -698,7 +721,6 @@ inject() {
             if [ "${a%/32}" = "$h" ] || covers "$a" "$h"; then i_why="$a would cut this agent off from goldenfive ($h)"; fi
         done
     done
-    n=0
     if [ -z "$i_why" ]; then
         case "$2" in
             blackhole)
@@ -707,28 +729,27 @@ inject() {
                     case "$a" in *:*) change "route6:$a" ip -6 route add blackhole "$a" ;; *) change "route:$a" ip route add blackhole "$a" ;; esac
                 done ;;
             dns)
-                if ! command -v iptables >/dev/null 2>&1; then i_why="iptables is not installed (its string match drops the queries)"
-                else
-                    q=$(qname "$5")
-                    for proto in udp tcp; do
-                        [ -z "$i_why" ] || break
-                        change "iptables:OUTPUT,-p,$proto,--dport,53,-m,string,--algo,bm,--hex-string,$q,-j,DROP" \
-                            iptables -I OUTPUT -p "$proto" --dport 53 -m string --algo bm --hex-string "$q" -j DROP
-                    done
-                fi ;;
+                # queries for the name (and names under it) over UDP and TCP, to resolvers of either family
+                q=$(qname "$5")
+                for proto in udp tcp; do
+                    [ -z "$i_why" ] || break
+                    firewall 0.0.0.0 "-p,$proto,--dport,53,-m,string,--algo,bm,--icase,--hex-string,$q,-j,DROP"
+                    if [ -z "$i_why" ] && command -v ip6tables >/dev/null 2>&1; then
+                        firewall :: "-p,$proto,--dport,53,-m,string,--algo,bm,--icase,--hex-string,$q,-j,DROP"
+                    fi
+                done ;;
             refuse)
                 for a in $i_addresses; do
                     [ -z "$i_why" ] || break
-                    n=$((n + 1))
-                    case "$a" in *:*) continue ;; esac
                     if command -v iptables >/dev/null 2>&1; then
-                        change "iptables:OUTPUT,-p,tcp,-d,$a,--dport,$3,-j,REJECT,--reject-with,tcp-reset" \
-                            iptables -I OUTPUT -p tcp -d "$a" --dport "$3" -j REJECT --reject-with tcp-reset
+                        firewall "$a" "-p,tcp,-d,$a,--dport,$3,-j,REJECT,--reject-with,tcp-reset"
                     elif command -v nft >/dev/null 2>&1; then
-                        t="goldenfive_$(printf '%s' "$1" | tr -dc 0-9)_$n"
+                        NFT_COUNT=$((NFT_COUNT + 1))
+                        t="goldenfive_$(printf '%s' "$1" | tr -dc 0-9)_$$_$NFT_COUNT"
+                        case "$a" in *:*) family=ip6 ;; *) family=ip ;; esac
                         change "nft:$t" nft add table inet "$t"
                         [ -n "$i_why" ] || change "nft:$t" nft add chain inet "$t" out '{ type filter hook output priority 0 ; }'
-                        [ -n "$i_why" ] || change "nft:$t" nft add rule inet "$t" out ip daddr "$a" tcp dport "$3" reject with tcp reset
+                        [ -n "$i_why" ] || change "nft:$t" nft add rule inet "$t" out "$family" daddr "$a" tcp dport "$3" reject with tcp reset
                     else
                         i_why="neither iptables nor nft is installed"
                     fi
@@ -744,33 +765,54 @@ inject() {
     fi
     if [ -n "$i_why" ]; then
         for u in $i_undo; do undo "$u"; done
+        i_undo=""
         post_fault "$1" "$2" "$5" refused "$i_addresses" "$i_why"
         echo "goldenfive-probe: $1: could not inject $2 on $5: $i_why" >&2
-        return 0
+        return 1
     fi
     printf '%s %s %s %s%s\n' "$1" "$2" "$5" "$4" "$i_undo" >> "$LEDGER"
+    # noted: from here on, whatever stops the keeper finds it in the ledger
+    i_undo=""
     post_fault "$1" "$2" "$5" injected "$i_addresses" "$i_done" "$4"
     echo "goldenfive-probe: $1: injected $2 on $5 until $(date -u -d "@$4" +%H:%M:%SZ 2>/dev/null || echo "$4")" >&2
 }
 
-# remove LINE…: takes back a ledger line's changes and tells goldenfive.
-remove() {
+# undo_line INCIDENT FAULT TARGET UNTIL UNDO…: takes back a ledger line's changes; fails when one is still in place.
+undo_line() {
+    l_ok=0; shift 4
+    for u in "$@"; do undo "$u" || l_ok=1; done
+    return $l_ok
+}
+
+# told_removed INCIDENT FAULT TARGET UNTIL UNDO…: says so, here and to goldenfive.
+told_removed() {
     r_incident=$1; r_fault=$2; r_target=$3; shift 4
     r_where=""
-    for u in "$@"; do undo "$u"; r_where="$r_where${r_where:+ }${u#*:}"; done
+    for u in "$@"; do r_where="$r_where${r_where:+ }${u#*:}"; done
     post_fault "$r_incident" "$r_fault" "$r_target" removed "$r_where" "$*"
     echo "goldenfive-probe: $r_incident: removed $r_fault on $r_target" >&2
 }
 
-# Takes back every fault in the ledger ($1 says why, for the log) and empties it.
+# Takes back every fault in the ledger ($1 says why): all of them first, then goldenfive is told. A change that
+# will not go stays in the ledger, and is said.
 remove_all() {
     [ -s "$LEDGER" ] || return 0
     echo "goldenfive-probe: removing the faults in place ($1)" >&2
+    : > "$LEDGER.kept"; : > "$WORK/removed"
     while read -r line; do
         # shellcheck disable=SC2086
-        [ -n "$line" ] && remove $line
+        set -- $line
+        [ $# -ge 4 ] || continue
+        if undo_line "$@"; then printf '%s\n' "$line" >> "$WORK/removed"
+        else printf '%s\n' "$line" >> "$LEDGER.kept"; echo "goldenfive-probe: could not remove $2 on $3: it stays in $LEDGER" >&2
+        fi
     done < "$LEDGER"
-    : > "$LEDGER"
+    mv "$LEDGER.kept" "$LEDGER"
+    while read -r line; do
+        # shellcheck disable=SC2086
+        set -- $line
+        told_removed "$@"
+    done < "$WORK/removed"
 }
 
 # Whether the newest faults event asks for fault $2 of incident $1 on target $3.
@@ -778,19 +820,23 @@ wanted() {
     awk -v i="$1" -v f="$2" -v t="$3" '$1 == i && $2 == f { for (k = 5; k <= NF; k++) if ($k == t) found = 1 } END { exit !found }' "$BASE/faults.wanted"
 }
 
-# One round of the keeper: faults no longer asked for or past their time are removed, new ones injected.
+# One round of the keeper: faults no longer asked for or past their time are removed, new ones injected. A fault
+# whose time is up or that could not be injected is not tried again.
 reconcile() {
     now=$(date +%s)
     [ -f "$BASE/faults.wanted" ] || return 0
     : > "$LEDGER.next"
-    while read -r k_incident k_fault k_target k_until k_undo; do
-        [ -n "$k_incident" ] || continue
-        if [ "$k_until" -gt "$now" ] && wanted "$k_incident" "$k_fault" "$k_target"; then
-            printf '%s %s %s %s %s\n' "$k_incident" "$k_fault" "$k_target" "$k_until" "$k_undo" >> "$LEDGER.next"
+    while read -r line; do
+        # shellcheck disable=SC2086
+        set -- $line
+        [ $# -ge 4 ] || continue
+        if [ "$4" -gt "$now" ] && wanted "$1" "$2" "$3"; then
+            printf '%s\n' "$line" >> "$LEDGER.next"
+        elif undo_line "$@"; then
+            [ "$4" -gt "$now" ] || printf '%s %s %s\n' "$1" "$2" "$3" >> "$BASE/faults.done"
+            told_removed "$@"
         else
-            # shellcheck disable=SC2086
-            remove "$k_incident" "$k_fault" "$k_target" "$k_until" $k_undo
-            printf '%s %s %s\n' "$k_incident" "$k_fault" "$k_target" >> "$BASE/faults.done"
+            printf '%s\n' "$line" >> "$LEDGER.next"
         fi
     done < "$LEDGER"
     mv "$LEDGER.next" "$LEDGER"
@@ -801,18 +847,21 @@ reconcile() {
         for t in $k_targets; do
             awk -v i="$k_incident" -v f="$k_fault" -v t="$t" '$1 == i && $2 == f && $3 == t { found = 1 } END { exit !found }' \
                 "$LEDGER" "$BASE/faults.done" && continue
-            inject "$k_incident" "$k_fault" "$k_port" "$k_until" "$t"
+            inject "$k_incident" "$k_fault" "$k_port" "$k_until" "$t" || printf '%s %s %s\n' "$k_incident" "$k_fault" "$t" >> "$BASE/faults.done"
         done
     done < "$BASE/faults.wanted"
 }
 
+# The keeper: one round a second; stopped, or its agent gone, it takes every fault back (one half made too).
 keep_faults() {
+    i_undo=""
+    trap 'for u in $i_undo; do undo "$u"; done; remove_all "the agent stopped"; exit 0' TERM INT
     : > "$BASE/faults.done"
     while :; do
-        # the agent stopped: it removes what is in place itself
-        kill -0 $$ 2>/dev/null || exit 0
+        kill -0 "$AGENT_PID" 2>/dev/null || { remove_all "the agent is gone"; exit 0; }
         reconcile
-        sleep 1
+        sleep 1 &
+        wait $!
     done
 }
 
@@ -823,29 +872,46 @@ set_faults() {
         [ -n "$spec" ] || continue
         # shellcheck disable=SC2086
         set -- $spec
-        ok=1
-        if [ $# -ge 5 ] && [ $# -le 14 ] && valid 'INC-[0-9]{1,18}' "$1" && valid "$FAULT_KINDS" "$2" && valid '[0-9]{1,5}' "$3" \
-            && valid '[0-9]{1,12}' "$4"; then
-            for t in $(printf '%s' "$spec" | cut -d' ' -f5-); do valid "$FAULT_TARGET" "$t" || ok=0; done
-        else
-            ok=0
+        ok=0
+        if [ $# -ge 5 ] && [ $# -le 14 ] && valid '[A-Za-z0-9 ./-]+' "$spec" && valid 'INC-[0-9]{1,18}' "$1" && valid "$FAULT_KINDS" "$2" \
+            && valid '[0-9]{1,5}' "$3" && [ "$3" -ge 1 ] && [ "$3" -le 65535 ] && valid '[0-9]{1,12}' "$4"; then
+            ok=1
+            shift 4
+            for t in "$@"; do valid "$FAULT_TARGET" "$t" || ok=0; done
         fi
         if [ $ok -eq 1 ]; then printf '%s\n' "$spec" >> "$BASE/faults.next"; else echo "goldenfive-probe: fault refused, it is not well formed: $spec" >&2; fi
     done
     mv "$BASE/faults.next" "$BASE/faults.wanted"
 }
 
-# Before anything else: faults a run left behind when it ended without removing them (killed, the machine restarted).
-if [ -s "$LEDGER" ]; then
-    remove_all "left by a run that ended without removing them"
-fi
 if [ "$FAULTS" -eq 1 ]; then
     [ "$(id -u)" = 0 ] || { echo "goldenfive-probe: -F needs root: faults are routes and firewall rules" >&2; exit 2; }
     command -v ip >/dev/null 2>&1 || { echo "goldenfive-probe: -F needs ip (iproute2)" >&2; exit 2; }
-    mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR" && touch "$LEDGER" \
+    case "$FAULT_MAX" in ''|*[!0-9]*) FAULT_MAX=0 ;; esac
+    [ "$FAULT_MAX" -ge 1 ] && [ "$FAULT_MAX" -le 86400 ] \
+        || { echo "goldenfive-probe: GOLDENFIVE_FAULT_MAX must be 1 to 86400 seconds" >&2; exit 2; }
+    mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR" \
         || { echo "goldenfive-probe: cannot keep the ledger of faults in $STATE_DIR (GOLDENFIVE_STATE)" >&2; exit 2; }
-    # goldenfive's own addresses: no fault may touch the way to it
-    HOME_ADDRESSES=$(addresses "$(printf '%s' "$URL" | sed 's,^[a-z]*://,,; s,[/?#].*,,; s,^\[\(.*\)\]$,\1,; s,:[0-9]*$,,')" | sed 's,/32$,,' | tr '\n' ' ')
+    # one agent with -F per machine: the ledger is its alone (a lock whose agent is gone is taken over)
+    if ! mkdir "$STATE_DIR/lock" 2>/dev/null; then
+        owner=$(cat "$STATE_DIR/lock/pid" 2>/dev/null)
+        if [ -n "$owner" ] && grep -q goldenfive-probe "/proc/$owner/cmdline" 2>/dev/null; then
+            echo "goldenfive-probe: another agent with -F runs on this machine (pid $owner)" >&2
+            exit 2
+        fi
+    fi
+    AGENT_PID=$$
+    echo "$AGENT_PID" > "$STATE_DIR/lock/pid"
+    touch "$LEDGER"
+    # faults a run left behind when it ended without removing them (killed, the machine restarted)
+    remove_all "left by a run that ended without removing them"
+    # no fault may touch the way to goldenfive, or to the proxy that leads there
+    HOME_ADDRESSES=""
+    for h in "$(url_host "$URL")" $( [ -n "$NETWORK_PROXY" ] && url_host "$NETWORK_PROXY" ); do
+        HOME_ADDRESSES="$HOME_ADDRESSES $(addresses "$h" | sed 's,/32$,,' | tr '\n' ' ')"
+    done
+    [ -n "$(printf '%s' "$HOME_ADDRESSES" | tr -d ' ')" ] \
+        || { echo "goldenfive-probe: -F cannot tell goldenfive's address from $URL, so it would not know what to spare" >&2; exit 2; }
 fi
 
 watch() {
@@ -859,8 +925,8 @@ watch() {
         KEEPER=$!
         echo "goldenfive-probe: injecting the faults of drills that name $HOST, each for at most ${FAULT_MAX}s" >&2
     fi
-    # stopped (Ctrl-C, TERM): the keeper first, then every fault it left in place
-    trap 'kill $STREAM $KEEPER $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; [ -z "$KEEPER" ] || remove_all "the agent stopped"; exit 143' TERM INT
+    # stopped (Ctrl-C, TERM): the keeper takes its faults back; what it could not, this does
+    trap 'kill $STREAM $(cat "$BASE/monitors.pids" 2>/dev/null) 2>/dev/null; [ -z "$KEEPER" ] || { kill "$KEEPER" 2>/dev/null; wait "$KEEPER"; remove_all "the agent stopped"; rm -rf "$STATE_DIR/lock"; }; exit 143' TERM INT
     delay=1
     while :; do
         rm -f "$BASE/connected"

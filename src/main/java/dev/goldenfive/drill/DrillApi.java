@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.goldenfive.incident.IncidentKey;
+import dev.goldenfive.probe.Agents;
 import dev.goldenfive.security.AccessRules;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.TokenKind;
@@ -33,9 +34,11 @@ import dev.goldenfive.timeline.TimelineEntry;
 class DrillApi {
 
     private final Drills drills;
+    private final Agents agents;
 
-    DrillApi(Drills drills) {
+    DrillApi(Drills drills, Agents agents) {
         this.drills = drills;
+        this.agents = agents;
     }
 
     @Bean
@@ -61,11 +64,14 @@ class DrillApi {
     @PostMapping("/api/v1/drills/{key}/faults")
     @Operation(summary = "An agent reports a drill's fault: injected (until when), removed, or refused (why)",
             description = "agent is the agent's host label, one of the scenario's; fault and target the scenario's; where the "
-                    + "addresses or rules touched; detail the commands run or why not. Recorded in the drill's timeline.")
+                    + "addresses or rules touched; detail the commands run or why not. An agent registered with a service label "
+                    + "reports on drills of that service only (403). Recorded in the drill's timeline.")
     ResponseEntity<Map<String, Object>> fault(@PathVariable String key, @RequestBody FaultRequest request, Authentication caller) {
         TokenPrincipal token = (TokenPrincipal) caller.getPrincipal();
-        Actor by = token.kind() == TokenKind.AGENT ? new Actor(Actor.Kind.AGENT, token.tokenName()) : Actor.user(token.username());
-        TimelineEntry entry = drills.reportFault(IncidentKey.of(key), request.report(), by);
+        boolean agent = token.kind() == TokenKind.AGENT;
+        Actor by = agent ? new Actor(Actor.Kind.AGENT, token.tokenName()) : Actor.user(token.username());
+        String service = agent ? agents.byToken(token.tokenId()).map(a -> a.labels().get("service")).orElse(null) : null;
+        TimelineEntry entry = drills.reportFault(IncidentKey.of(key), request.report(), service, by);
         return ResponseEntity.created(URI.create("/api/v1/drills/" + key)).body(Map.of("entry", entry.id()));
     }
 

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -126,9 +126,9 @@ public class Drills {
     public List<Comparison> compare(String runbook) {
         Map<String, List<Report>> byRunbook = new TreeMap<>();
         for (IncidentRef drill : incidents.drills(MAX_COMPARED).reversed()) {
-            Report report = report(drill);
-            if (runbook == null || runbook.equals(report.runbook())) {
-                byRunbook.computeIfAbsent(report.runbook(), k -> new ArrayList<>()).add(report);
+            String key = runbooks.byId(drill.runbookVersionId()).map(RunbookVersion::key).orElse(null);
+            if (key != null && (runbook == null || runbook.equals(key))) {
+                byRunbook.computeIfAbsent(key, k -> new ArrayList<>()).add(report(drill));
             }
         }
         return byRunbook.entrySet().stream().map(e -> new Comparison(e.getKey(), List.copyOf(e.getValue()))).toList();
@@ -136,12 +136,17 @@ public class Drills {
 
     /**
      * Records what an agent did with the drill's fault, in its timeline (open pages show it at once). Refused unless the
-     * agent, the fault and the target are the scenario's.
+     * agent, the fault and the target are the scenario's, and an agent registered for a service ({@code service}, else
+     * null) serves the drill's.
      */
     @Transactional
-    public TimelineEntry reportFault(IncidentKey key, FaultReport report, Actor by) {
+    public TimelineEntry reportFault(IncidentKey key, FaultReport report, String service, Actor by) {
         IncidentRef incident = drill(key);
         Drill drill = incident.drill();
+        if (service != null && !service.equalsIgnoreCase(incident.service())) {
+            throw new ErrorResponseException(HttpStatus.FORBIDDEN, ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "This agent is registered for the service '" + service + "'; " + key + " is a drill of '" + incident.service() + "'."), null);
+        }
         if (report.agent() == null || !report.agent().matches(Drill.AGENT) || !drill.injectedBy(report.agent())) {
             throw new InvalidField("agent", "must be one of the drill's agents: " + String.join(", ", drill.agents()));
         }
@@ -207,12 +212,15 @@ public class Drills {
             }
         }
 
+        // the latest mark of each step; the score counts the required steps of the stages entered
         Map<String, String> marks = new LinkedHashMap<>();
         timeline.ofKind(incident.id(), Fact.StepMarked.class).forEach(m -> marks.put(m.fact().stage() + "/" + m.fact().step(), m.fact().outcome()));
-        Set<String> entered = stages.stream().map(StageFigure::key).collect(java.util.stream.Collectors.toSet());
-        int required = (int) runbook.stages().stream().filter(s -> entered.contains(s.key()))
-                .flatMap(s -> s.steps().stream()).filter(step -> !step.optional()).count();
+        Set<String> entered = stages.stream().map(StageFigure::key).collect(Collectors.toSet());
+        Set<String> required = runbook.stages().stream().filter(s -> entered.contains(s.key()))
+                .flatMap(s -> s.steps().stream().filter(step -> !step.optional()).map(step -> s.key() + "/" + step.key()))
+                .collect(Collectors.toSet());
         int done = (int) marks.values().stream().filter("done"::equals).count();
+        int requiredDone = (int) marks.entrySet().stream().filter(m -> "done".equals(m.getValue()) && required.contains(m.getKey())).count();
         int skipped = (int) marks.values().stream().filter("skipped"::equals).count();
         int failed = (int) marks.values().stream().filter("failed"::equals).count();
 
@@ -225,16 +233,16 @@ public class Drills {
         }
 
         int goldenWindow = runbook.stages().getLast().endSeconds();
-        Score score = score(toDiagnosis, goldenWindow, stages, done, required);
+        Score score = score(toDiagnosis, goldenWindow, stages, requiredDone, required.size());
         return new Report(incident.key(), incident.title(), incident.service(), incident.environment(), incident.status().name(), drill,
                 version.key(), version.version(), incident.startedAt(), figures.resolvedAt(), toDiagnosis, other, stages, done, skipped, failed,
-                required, List.copyOf(people.values()), faults(incident), score);
+                required.size(), List.copyOf(people.values()), faults(incident), score);
     }
 
     /**
      * The score: 40 for a correct diagnosis at once, less the longer it took, none at the end of the golden window or
      * without one; 30 × the share of the runbook's stages entered that were left (moved on, resolved) before their window
-     * ended; 30 × the share of the required steps of the stages entered that were done.
+     * ended; 30 × the share of the required steps of the stages entered that were done ({@code done} of them).
      */
     static Score score(Long secondsToDiagnosis, int goldenWindowSeconds, List<StageFigure> stages, int done, int required) {
         int diagnosis = secondsToDiagnosis == null ? 0
@@ -242,12 +250,8 @@ public class Drills {
         List<StageFigure> windows = stages.stream().filter(s -> s.windowSeconds() != null && !"current".equals(s.outcome())).toList();
         int inTime = windows.isEmpty() ? 0
                 : (int) Math.round(30.0 * windows.stream().filter(s -> "on-time".equals(s.outcome())).count() / windows.size());
-        int steps = required == 0 ? 0 : (int) Math.round(30.0 * Math.min(done, required) / required);
+        int steps = required == 0 ? 0 : (int) Math.round(30.0 * done / required);
         return new Score(diagnosis + inTime + steps, diagnosis, inTime, steps);
     }
 
-    /** The report of a drill when there is one by that key. */
-    Optional<Report> find(IncidentKey key) {
-        return incidents.ref(key).filter(IncidentRef::isDrill).map(this::report);
-    }
 }

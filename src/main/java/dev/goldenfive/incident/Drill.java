@@ -111,6 +111,10 @@ public record Drill(String scenario, Fault fault, List<String> targets, Integer 
             }
             return;
         }
+        if ((fault == Fault.LATENCY || fault == Fault.LOSS) && targets.size() != 1) {
+            throw invalid("drill.targets", "must name one target: latency and loss apply to the interface that leads to it",
+                    "drill.invalid.oneTarget");
+        }
         if (targets.isEmpty() || targets.size() > MAX_TARGETS) {
             throw invalid("drill.targets", "must name 1 to " + MAX_TARGETS + " host names, IPv4 addresses or networks", "drill.invalid.targets", MAX_TARGETS);
         }

@@ -202,10 +202,10 @@ public class Incidents {
         return () -> timeline.latestId(id);
     }
 
-    /** Open incidents by their current stage, for the metrics. */
+    /** Open incidents by their current stage, for the metrics; drills are no incidents to alert on. */
     Map<String, Long> openByStage() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        jdbc.sql("select stage, count(*) from incident where status = 'OPEN' group by stage")
+        jdbc.sql("select stage, count(*) from incident where status = 'OPEN' and drill is null group by stage")
                 .query(rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));
                 });

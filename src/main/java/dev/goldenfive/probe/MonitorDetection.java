@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.goldenfive.database.SqlArrays;
 import dev.goldenfive.incident.IncidentAction;
+import dev.goldenfive.incident.Drill;
 import dev.goldenfive.incident.IncidentCommands;
 import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
@@ -120,7 +121,7 @@ class MonitorDetection {
                 // the outage its incident was about is over: the next failure is a new one
                 forget(kept);
             }
-            else if (state.isEmpty() && monitor.runbook() != null && failing.size() >= monitor.minAgents()) {
+            else if (state.isEmpty() && monitor.runbook() != null && failing.size() >= monitor.minAgents() && !rehearsed(monitor)) {
                 openIncident(kept, failing, by);
             }
             // else someone resolved the incident while the monitor still fails: the same outage, no second incident
@@ -181,6 +182,16 @@ class MonitorDetection {
     /** SQL: the agent that took result {@code r}: its sender and host. */
     private static String agent(String r) {
         return r + ".source || ' ' || coalesce(" + r + ".body -> 'labels' ->> 'host', '')";
+    }
+
+    /**
+     * Whether a drill of the monitor's service is injecting a fault now: what fails is the rehearsal, and no real
+     * incident is opened (nor anyone paged) for it. A failure that outlasts the drill opens one after it.
+     */
+    private boolean rehearsed(Monitors.Monitor monitor) {
+        return incidents.open().stream().anyMatch(i -> i.isDrill() && i.drill().fault() != Drill.Fault.NONE
+                && i.service().equalsIgnoreCase(monitor.service())
+                && (monitor.environment() == null || monitor.environment().equalsIgnoreCase(i.environment())));
     }
 
     private void openIncident(Monitors.Kept kept, List<Agent> failing, Actor by) {

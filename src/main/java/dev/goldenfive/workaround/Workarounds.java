@@ -205,10 +205,13 @@ public class Workarounds implements CloseCondition {
         return jdbc.sql(SELECT + " where w.status = 'open' order by w.revert_by, w.id limit " + MAX_OPEN).query(this::workaround).list();
     }
 
-    /** The workarounds still in place of incidents that started in [from, to), optionally of one service, environment, severity. */
+    /**
+     * The workarounds still in place of real incidents (drills are left out, as from every report) that started in
+     * [from, to), optionally of one service, environment, severity.
+     */
     @Transactional(readOnly = true)
     public List<Workaround> inPlace(Instant from, Instant to, String service, String environment, Severity severity) {
-        SqlWhere where = new SqlWhere("w.status = 'open' and i.started_at >= :from and i.started_at < :to")
+        SqlWhere where = new SqlWhere("w.status = 'open' and i.drill is null and i.started_at >= :from and i.started_at < :to")
                 .param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
                 .equal("i.service", "service", service)
                 .equal("i.environment", "environment", environment)

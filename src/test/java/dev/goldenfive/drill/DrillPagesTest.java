@@ -102,7 +102,7 @@ class DrillPagesTest {
     }
 
     @Test
-    void drillsOfARunbookAreComparedOverTimeAndAnAgentTheScenarioDoesNotNameIsRefused() throws Exception {
+    void drillsOfARunbookAreComparedOverTimeAndOnlyTheScenariosAgentsReportItsFaults() throws Exception {
         Api api = new Api(port);
         String service = "drill-" + UUID.randomUUID().toString().substring(0, 8);
         String first = declare(api, service);
@@ -122,6 +122,12 @@ class DrillPagesTest {
         var refused = api.post("/api/v1/drills/" + first + "/faults", GoldenfiveTest.ADMIN_TOKEN, "application/json",
                 "{\"agent\":\"someone-else\",\"fault\":\"blackhole\",\"target\":\"proxy.example.com\",\"state\":\"injected\"}");
         assertProblem(refused, "agent");
+        var other = api.post("/api/v1/agents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"name\":\"other-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"labels\":{\"service\":\"another-service\"}}");
+        String otherToken = json.readTree(other.body()).get("token").asString();
+        var forbidden = api.post("/api/v1/drills/" + first + "/faults", otherToken, "application/json",
+                "{\"agent\":\"ci-runner-1\",\"fault\":\"blackhole\",\"target\":\"proxy.example.com\",\"state\":\"removed\"}");
+        assertThat(forbidden.statusCode()).as("an agent of another service says nothing of this drill").isEqualTo(403);
         assertThat(api.get("/api/v1/drills/INC-999999999", GoldenfiveTest.ADMIN_TOKEN).statusCode()).isEqualTo(404);
     }
 

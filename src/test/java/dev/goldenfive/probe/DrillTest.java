@@ -201,6 +201,32 @@ class DrillTest {
     }
 
     @Test
+    void latencyIsInjectedWhereTheKernelHasNetemAndOtherwiseRefusedOnceSayingWhy() throws Exception {
+        String service = "drill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (StandingAgent agent = world.drillAgent(script, port, token, service, state)) {
+            assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
+            String drill = declare(service, "{\"scenario\":\"the proxy is slow\",\"fault\":\"latency\",\"targets\":[\""
+                    + FaultWorld.PROXY + "\"],\"agents\":[\"" + host + "\"]}");
+            assertThat(await(() -> agent.output().contains(drill + ": injected latency") || agent.output().contains(drill + ": could not inject latency"),
+                    PATIENCE)).as(agent.output()).isTrue();
+            if (agent.output().contains(drill + ": injected latency")) {
+                assertThat(world.inside("tc", "qdisc", "show")).contains("netem");
+                resolve(drill);
+                assertThat(agent.awaitSaying(drill + ": removed latency", PATIENCE)).as(agent.output()).isTrue();
+                assertThat(world.inside("tc", "qdisc", "show")).doesNotContain("netem");
+            }
+            else {
+                Thread.sleep(3000);
+                JsonNode faults = report(drill).get("faults");
+                assertThat(faults.get(0).get("state").asString()).isEqualTo("refused");
+                assertThat(faults.get(0).get("detail").asString()).as("tc's own answer").contains("tc qdisc add");
+                assertThat(agent.output().split("could not inject latency", -1)).as("refused once, not again every second").hasSize(2);
+                resolve(drill);
+            }
+        }
+    }
+
+    @Test
     void anAgentWithoutTheFaultFlagInjectsNothing() throws Exception {
         String service = "drill-" + UUID.randomUUID().toString().substring(0, 8);
         try (StandingAgent agent = world.standingAgent(script, port, token, service, null)) {
