@@ -81,10 +81,10 @@ final class JsonLines {
         Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars);
     }
 
-    /** The body as one JSON document, or a 400 saying where it stops being JSON. */
+    /** The body as one JSON document (a UTF-8 byte-order mark before it skipped), or a 400 saying where it stops being JSON. */
     static JsonNode tree(byte[] body, JsonMapper json) {
         try {
-            return json.readTree(body);
+            return json.readTree(body, bom(body), body.length - bom(body));
         }
         catch (JacksonException ex) {
             throw new InvalidFields(List.of(FieldProblem.of(ex)));
@@ -111,6 +111,14 @@ final class JsonLines {
         return message;
     }
 
+    /**
+     * The length of the UTF-8 byte-order mark {@code body} starts with: 3, or 0 without one. Editors and Windows tools
+     * put one before JSON; it is no part of the document.
+     */
+    static int bom(byte[] body) {
+        return body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+    }
+
     static Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars) {
         List<JsonNode> nodes = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();
@@ -120,7 +128,9 @@ final class JsonLines {
         }
         else {
             String[] texts = new String(body, StandardCharsets.UTF_8).split("\r?\n");
-            for (String text : texts) {
+            for (String line : texts) {
+                // a line written by a tool that starts each file (or each record) with a byte-order mark
+                String text = line.startsWith("\uFEFF") ? line.substring(1) : line;
                 if (text.isBlank()) {
                     continue;
                 }

@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
 
 import dev.goldenfive.probe.Agents;
 import dev.goldenfive.security.AccessRules;
@@ -92,34 +94,57 @@ class LogApi {
     }
 
     @PostMapping(OTLP)
-    @Operation(summary = "OpenTelemetry logs over OTLP/HTTP, protobuf (application/x-protobuf) or JSON",
+    @Operation(summary = "OpenTelemetry logs over OTLP/HTTP, protobuf (application/x-protobuf) or JSON (application/json)",
             description = "Point an OTLP exporter at goldenfive (endpoint http://…:8080, logs path /v1/logs) with the "
-                    + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding.")
+                    + "header Authorization: Bearer <agent token>. Answers ExportLogsServiceResponse in the request's encoding; "
+                    + "records stored with a problem (an id that is not hex of the right length, kept as an attribute; a time "
+                    + "out of range) are counted in partialSuccess.errorMessage (rejectedLogRecords 0: every record is kept). "
+                    + "Another Content-Type is 415; every error body is a google.rpc.Status in the request's encoding.")
     ResponseEntity<?> otlp(HttpServletRequest request, Authentication caller) throws IOException {
-        boolean protobuf = request.getContentType() != null && request.getContentType().startsWith("application/x-protobuf");
-        Answer answer = ingest(request, caller, "An OTLP request", protobuf ? OtlpLogs::fromProtobuf : OtlpLogs::fromJson,
-                null, null, null);
+        OtlpStatus.Encoding encoding = OtlpStatus.Encoding.of(request.getContentType());
+        if (encoding == null) {
+            return OtlpStatus.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/x-protobuf or application/json, not "
+                    + (request.getContentType() == null ? "none" : request.getContentType()), OtlpStatus.Encoding.JSON);
+        }
+        Answer answer;
+        try {
+            answer = ingest(request, caller, "An OTLP request",
+                    encoding == OtlpStatus.Encoding.PROTOBUF ? OtlpLogs::fromProtobuf : OtlpLogs::fromJson, null, null, null);
+        }
+        catch (ErrorResponseException refused) {
+            // OTLP/HTTP: a 4xx or 5xx carries a google.rpc.Status, not a problem
+            return OtlpStatus.of(refused, encoding);
+        }
         // every record is stored, so none is rejected; problems are told in the error message
         String problems = answer.problems().isEmpty() ? "" : (answer.problems().size() < InvalidFields.MAX
                 ? String.valueOf(answer.problems().size()) : InvalidFields.MAX + " or more") + " records stored with problems, e.g. "
                 + answer.problems().getFirst().field() + " " + answer.problems().getFirst().message();
-        if (protobuf) {
+        if (encoding == OtlpStatus.Encoding.PROTOBUF) {
             var response = ExportLogsServiceResponse.newBuilder();
             if (!problems.isEmpty()) {
                 response.setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setErrorMessage(problems));
             }
-            return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-protobuf"))
-                    .body(response.build().toByteArray());
+            return ResponseEntity.ok().contentType(OtlpStatus.PROTOBUF).body(response.build().toByteArray());
         }
         return ResponseEntity.ok(problems.isEmpty() ? Map.of() : Map.of("partialSuccess", Map.of("errorMessage", problems)));
     }
 
     @PostMapping(LOKI)
-    @Operation(summary = "Loki's push API (JSON): streams of labels with [nanoseconds, line(, metadata)] values",
-            description = "Point Promtail, Grafana Alloy or Vector's loki sink at goldenfive with a bearer token. 204, or 200 "
-                    + "listing the lines stored with problems.")
+    @Operation(summary = "Loki's push API: protobuf (snappy) or JSON streams of labels with timestamped lines and metadata",
+            description = "Point Promtail, Grafana Alloy, Vector's loki sink or a Loki client library at goldenfive with a bearer "
+                    + "token. Content-Type application/x-protobuf: Loki's PushRequest compressed with snappy (block format), as "
+                    + "they send by default; application/json (or none): streams of labels with [nanoseconds, line(, metadata)] "
+                    + "values. 204, or 200 listing the lines stored with problems; 415 for another Content-Type.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
-        Answer answer = ingest(request, caller, "A Loki push", LokiPush::parse, null, null, null);
+        String type = request.getContentType() == null ? "application/json"
+                : request.getContentType().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        JsonLines.Format format = switch (type) {
+            case "application/x-protobuf" -> LokiPush::fromProtobuf;
+            case "application/json" -> LokiPush::parse;
+            default -> throw new ErrorResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemDetail.forStatusAndDetail(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A Loki push is application/x-protobuf (snappy) or application/json, not " + type), null);
+        };
+        Answer answer = ingest(request, caller, "A Loki push", format, null, null, null);
         return answer.problems().isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(answer);
     }
 

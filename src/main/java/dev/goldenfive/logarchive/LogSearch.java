@@ -254,7 +254,9 @@ public class LogSearch implements AutoCloseable {
         }
         for (int i = 0; i < query.contains().size(); i++) {
             LogQuery.Contains c = query.contains().get(i);
-            where.append(c.excluded() ? " and message not ilike :c" + i + " escape '\\'" : " and message ilike :c" + i + " escape '\\'");
+            // the text as a terminal shows it: words inside colour codes match (see log_plain in the migrations)
+            where.append(c.excluded() ? " and log_plain(message) not ilike :c" + i + " escape '\\'"
+                    : " and log_plain(message) ilike :c" + i + " escape '\\'");
             params.put("c" + i, c.pattern());
         }
     }

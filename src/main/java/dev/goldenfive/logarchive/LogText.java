@@ -17,6 +17,13 @@ final class LogText {
     private LogText() {
     }
 
+    /**
+     * Where a word starts and ends as the search index sees it: not inside a word, and an escape sequence (shown as
+     * {@code ␛[31m}) is no part of a word ({@code ␛[31mFATAL␛[0m} holds FATAL).
+     */
+    private static final String WORD_START = "(?:(?<![\\p{L}\\p{N}_])|(?<=\u241B\\[[0-9;?]{0,16}[A-Za-z]))";
+    private static final String WORD_END = "(?:(?![\\p{L}\\p{N}_])|(?=\u241B))";
+
     /** A run of text, marked when it matched. */
     record Piece(String text, boolean match) {
     }
@@ -28,7 +35,7 @@ final class LogText {
      */
     static Pattern highlighter(List<String> terms) {
         List<String> words = terms.stream().filter(w -> !w.isBlank())
-                .map(w -> LogQuery.unspaced(w) ? Pattern.quote(w) : "(?<![\\p{L}\\p{N}_])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}_])")
+                .map(w -> LogQuery.unspaced(w) ? Pattern.quote(w) : WORD_START + Pattern.quote(w) + WORD_END)
                 .toList();
         return words.isEmpty() ? null : Pattern.compile("(?iu)" + String.join("|", words));
     }

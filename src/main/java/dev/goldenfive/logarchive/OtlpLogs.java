@@ -104,6 +104,10 @@ final class OtlpLogs {
             if (!r.resource().rest().isEmpty()) {
                 attributes.put("resource", r.resource().rest());
             }
+            // ids that are not what OTLP says (16 and 8 bytes, in JSON as 32 and 16 hex digits) are no ids to follow:
+            // kept as attributes, and said, never dropped
+            String traceId = id(r.traceId(), TRACE_ID_HEX, "traceId", "trace_id", i, attributes, problems);
+            String spanId = id(r.spanId(), SPAN_ID_HEX, "spanId", "span_id", i, attributes, problems);
             long nanos = r.timeNanos() != 0 ? r.timeNanos() : r.observedNanos();
             Instant ts = nanos == 0 ? now : Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
             if (!JsonLines.believable(ts, now)) {
@@ -114,9 +118,30 @@ final class OtlpLogs {
             String message = JsonLines.within(r.body() instanceof String s ? s : r.body() == null ? "" : asText(r.body(), json),
                     maxLineChars, i);
             lines.add(defaults.line(ts, r.resource().environment(), r.resource().service(), r.resource().host(),
-                    level(r.severityText(), r.severityNumber()), message, r.traceId(), r.spanId(), null, attributes));
+                    level(r.severityText(), r.severityNumber()), message, traceId, spanId, null, attributes));
         }
         return new JsonLines.Parsed(lines, problems);
+    }
+
+    static final int TRACE_ID_HEX = 32;
+    static final int SPAN_ID_HEX = 16;
+
+    /**
+     * The id as hex when it is {@code digits} hex digits (lower case), else null: then it is kept under the attribute
+     * {@code attribute} as it came, and a problem says so.
+     */
+    private static String id(String value, int digits, String field, String attribute, int index, Map<String, Object> attributes,
+            List<FieldProblem> problems) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() == digits && value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            return value.toLowerCase(java.util.Locale.ROOT);
+        }
+        attributes.put(attribute, value);
+        problems.add(new FieldProblem("[" + index + "]." + field, "is not " + digits / 2 + " bytes (" + digits
+                + " hex digits): kept as the attribute " + attribute));
+        return null;
     }
 
     /** The severity's text, or the level its number stands for (OpenTelemetry's ranges). */

@@ -49,7 +49,10 @@ public final class RequestBodies {
 
     /** The first byte of a body that is not white space ('[' for a JSON array), or -1 for an empty one. */
     public static int firstToken(byte[] body) {
-        for (byte b : body) {
+        // a UTF-8 byte-order mark before the document is no token of it
+        int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+        for (int i = start; i < body.length; i++) {
+            byte b = body[i];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
                 return b;
             }
