@@ -53,8 +53,10 @@ public class LogSearch implements AutoCloseable {
     private final HikariDataSource pool;
     private final JdbcClient jdbc;
     private final ObjectReader attributes;
+    private final CjkIndex cjk;
 
-    LogSearch(JdbcConnectionDetails database, JsonMapper json) {
+    LogSearch(JdbcConnectionDetails database, JsonMapper json, CjkIndex cjk) {
+        this.cjk = cjk;
         // searches have connections of their own: a burst of them cannot take those that ingest, pages and
         // timers need, and every statement on them is stopped by PostgreSQL after the timeout
         HikariConfig config = new HikariConfig();
@@ -67,7 +69,10 @@ public class LogSearch implements AutoCloseable {
         // a search that cannot get a connection soon says so, rather than holding a page for half a minute
         config.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
         // and they can only read, whatever a search's SQL were to ask
-        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'; set default_transaction_read_only = on");
+        // and each search is planned for its own values: a generic plan cannot see that a word or a pair of characters is
+        // rare, and would read the range newest first where an index finds the few lines at once
+        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'; set default_transaction_read_only = on; "
+                + "set plan_cache_mode = force_custom_plan");
         this.pool = new HikariDataSource(config);
         this.jdbc = JdbcClient.create(pool);
         this.attributes = json.readerFor(ATTRIBUTES);
@@ -104,7 +109,7 @@ public class LogSearch implements AutoCloseable {
             throw new InvalidField("from", "the range may be at most " + MAX_RANGE.toDays() + " days", "logs.problem.from.range", MAX_RANGE.toDays());
         }
         LogQuery query = LogQuery.parse(q);
-        Statement statement = statement(query, from, to, cursor, limit);
+        Statement statement = statement(query, from, to, cursor, limit, cjk.ready());
         List<Line> lines = jdbc.sql(statement.sql()).params(statement.params()).query(this::row).list();
         boolean more = lines.size() > limit;
         List<Line> page = more ? lines.subList(0, limit) : lines;
@@ -115,9 +120,10 @@ public class LogSearch implements AutoCloseable {
     record Statement(String sql, Map<String, Object> params) {
     }
 
-    static Statement statement(LogQuery query, Instant from, Instant to, String cursor, int limit) {
+    /** {@code cjkIndex}: whether the index of Chinese, Japanese and Korean words may be used ({@link CjkIndex#ready()}). */
+    static Statement statement(LogQuery query, Instant from, Instant to, String cursor, int limit, boolean cjkIndex) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder where = where(query, from, to, params);
+        StringBuilder where = where(query, from, to, params, cjkIndex);
         if (cursor != null && !cursor.isBlank()) {
             PageKey after = PageKey.parse(cursor, "cursor", KEY_REASON, KEY_CODE);
             where.append(" and (ts, id) < (:afterTs, :afterId)");
@@ -181,12 +187,13 @@ public class LogSearch implements AutoCloseable {
 
     public Histogram histogram(String q, Instant from, Instant to, int buckets) {
         LogQuery query = LogQuery.parse(q);
+        boolean cjkIndex = cjk.ready();
         Duration bucket = Duration.between(from, to).dividedBy(buckets);
         if (bucket.isZero()) {
             bucket = Duration.ofSeconds(1);
         }
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder where = where(query, from, to, params);
+        StringBuilder where = where(query, from, to, params, cjkIndex);
         long[] counts = new long[buckets];
         long bucketMillis = Math.max(1, bucket.toMillis());
         jdbc.sql("select floor(extract(epoch from ts - :from) * 1000 / :bucketMillis) as n, count(*) from log_line" + where + " group by n")
@@ -230,15 +237,15 @@ public class LogSearch implements AutoCloseable {
     }
 
     /** The time range and the query's conditions, their values put into {@code params}. */
-    private static StringBuilder where(LogQuery query, Instant from, Instant to, Map<String, Object> params) {
+    private static StringBuilder where(LogQuery query, Instant from, Instant to, Map<String, Object> params, boolean cjkIndex) {
         StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
         params.put("from", Timestamp.from(from));
         params.put("to", Timestamp.from(to));
-        conditions(query, where, params);
+        conditions(query, where, params, cjkIndex);
         return where;
     }
 
-    private static void conditions(LogQuery query, StringBuilder where, Map<String, Object> params) {
+    private static void conditions(LogQuery query, StringBuilder where, Map<String, Object> params, boolean cjkIndex) {
         for (int i = 0; i < query.fields().size(); i++) {
             LogQuery.FieldCondition c = query.fields().get(i);
             String param = "f" + i;
@@ -258,6 +265,14 @@ public class LogSearch implements AutoCloseable {
             where.append(c.excluded() ? " and log_plain(message) not ilike :c" + i + " escape '\\'"
                     : " and log_plain(message) ilike :c" + i + " escape '\\'");
             params.put("c" + i, c.pattern());
+            if (cjkIndex && !c.excluded()) {
+                // every pair of characters of the word, each found through the index; the word itself checked above
+                List<String> pairs = CjkIndex.pairs(c.pattern());
+                for (int j = 0; j < pairs.size(); j++) {
+                    where.append(" and log_cjk_words(message) like :k").append(i).append('_').append(j);
+                    params.put("k" + i + "_" + j, "% " + pairs.get(j) + " %");
+                }
+            }
         }
     }
 

@@ -81,7 +81,7 @@ class LogArchiveBenchmark {
                 List<Double> service = new ArrayList<>();
                 List<Double> bare = new ArrayList<>();
                 List<Double> overHttp = new ArrayList<>();
-                LogSearch.Statement statement = LogSearch.statement(LogQuery.parse(q), end.minus(Duration.ofHours(24)), end, null, 100);
+                LogSearch.Statement statement = LogSearch.statement(LogQuery.parse(q), end.minus(Duration.ofHours(24)), end, null, 100, false);
                 for (int i = 0; i < 1200; i++) {
                     long t0 = System.nanoTime();
                     int found = search.search(q, end.minus(Duration.ofHours(24)), end, null, 100).lines().size();

@@ -1,0 +1,181 @@
+package dev.goldenfive.logarchive;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import dev.goldenfive.web.Background;
+import dev.goldenfive.web.Worker;
+
+/**
+ * The index that finds Chinese, Japanese and Korean words: pg_trgm's over each line's pairs of such characters
+ * ({@code log_cjk_words}, see the migrations). pg_trgm is an extension: goldenfive creates it where it may (the
+ * embedded server; on PostgreSQL 13 and later any database owner may, it is trusted), and otherwise says once what a
+ * superuser should run, and searches those words by reading the lines, as before. The index is built partition by
+ * partition without blocking writes ({@code CREATE INDEX CONCURRENTLY}, then attached), by one replica at a time,
+ * and searches use it once it is whole.
+ */
+@Component
+class CjkIndex extends Background {
+
+    private static final Logger log = LoggerFactory.getLogger(CjkIndex.class);
+    static final String INDEX = "log_line_cjk_idx";
+    private static final String METHOD = " using gin (log_cjk_words(message) gin_trgm_ops)";
+    /** The characters whose runs are indexed as pairs, as log_cjk_words reads them. */
+    static final Pattern RUN = Pattern.compile("[\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff]+");
+    /** One replica builds: the others see the index when it is done. */
+    private static final long LOCK = 0x676f6c64636a6bL;
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+    private final Worker worker;
+    private volatile boolean ready;
+    private volatile boolean told;
+
+    CjkIndex(JdbcClient jdbc, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.worker = new Worker("log-cjk-index", "indexing Chinese, Japanese and Korean words", log,
+                Worker.Pace.retryingAfter(Duration.ofMinutes(1)), () -> ensure() ? Duration.ofMinutes(10) : Duration.ofMinutes(1));
+    }
+
+    /** Whether searches may use the index: it exists and is whole. */
+    boolean ready() {
+        return ready;
+    }
+
+    /**
+     * The pairs of characters {@code text}'s runs of such characters hold, as the index holds them; none when a run is a
+     * single character (such a word is searched by reading the lines).
+     */
+    static List<String> pairs(String text) {
+        List<String> pairs = new ArrayList<>();
+        Matcher run = RUN.matcher(text);
+        while (run.find()) {
+            String r = run.group();
+            for (int i = 0; i + 2 <= r.length(); i++) {
+                pairs.add(r.substring(i, i + 2));
+            }
+        }
+        return pairs;
+    }
+
+    /** One round: the extension, then the index where it is missing; whether searches may use it now. */
+    private boolean ensure() {
+        if (!extension()) {
+            return ready = false;
+        }
+        if (!whole()) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                if (locked(connection)) {
+                    try {
+                        long t0 = System.nanoTime();
+                        build(connection, "log_line", null);
+                        log.info("Chinese, Japanese and Korean words are now searched through an index (built in {} s)",
+                                (System.nanoTime() - t0) / 1_000_000_000);
+                    }
+                    finally {
+                        execute(connection, "select pg_advisory_unlock(" + LOCK + ")");
+                    }
+                }
+            }
+            catch (SQLException ex) {
+                throw new IllegalStateException("Could not build the index of Chinese, Japanese and Korean words", ex);
+            }
+        }
+        return ready = whole();
+    }
+
+    /** pg_trgm, created when it is missing and may be; said once when it may not. */
+    private boolean extension() {
+        if (Boolean.TRUE.equals(jdbc.sql("select exists (select 1 from pg_extension where extname = 'pg_trgm')").query(Boolean.class).single())) {
+            return true;
+        }
+        try {
+            jdbc.sql("create extension if not exists pg_trgm").update();
+            return true;
+        }
+        catch (RuntimeException notAllowed) {
+            if (!told) {
+                told = true;
+                String database = jdbc.sql("select current_database()").query(String.class).single();
+                log.warn("Chinese, Japanese and Korean words are searched by reading every line of the range: the PostgreSQL extension "
+                        + "pg_trgm is not installed and this user may not install it ({}). As a superuser, run in the database {}: "
+                        + "CREATE EXTENSION pg_trgm; goldenfive builds the index within a minute after.", notAllowed.getMessage(), database);
+            }
+            return false;
+        }
+    }
+
+    private boolean whole() {
+        return Boolean.TRUE.equals(jdbc.sql("select coalesce((select indisvalid from pg_index where indexrelid = to_regclass(:index)), false)")
+                .param("index", INDEX).query(Boolean.class).single());
+    }
+
+    private static boolean locked(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); var rs = statement.executeQuery("select pg_try_advisory_lock(" + LOCK + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * The index of {@code table} and of its partitions below it, attached to {@code parentIndex}: a partitioned table's
+     * own index is made on it alone, a leaf's concurrently, so writes go on meanwhile.
+     */
+    private void build(Connection connection, String table, String parentIndex) throws SQLException {
+        String index = table.equals("log_line") ? INDEX : name(table);
+        boolean partitioned = "p".equals(jdbc.sql("select relkind::text from pg_class where oid = to_regclass(:table)")
+                .param("table", table).query(String.class).single());
+        if (partitioned) {
+            execute(connection, "create index if not exists " + index + " on only " + table + METHOD);
+            for (String child : jdbc.sql("select inhrelid::regclass::text from pg_inherits where inhparent = to_regclass(:table)")
+                    .param("table", table).query(String.class).list()) {
+                build(connection, child, index);
+            }
+        }
+        else {
+            // a concurrent build cut off (a restart) leaves an invalid index behind: made again
+            if (Boolean.FALSE.equals(jdbc.sql("select indisvalid from pg_index where indexrelid = to_regclass(:index)")
+                    .param("index", index).query(Boolean.class).optional().orElse(null))) {
+                execute(connection, "drop index concurrently if exists " + index);
+            }
+            execute(connection, "create index concurrently if not exists " + index + " on " + table + METHOD);
+        }
+        boolean attached = Boolean.TRUE.equals(jdbc.sql("select exists (select 1 from pg_inherits where inhrelid = to_regclass(:index))")
+                .param("index", index).query(Boolean.class).single());
+        if (parentIndex != null && !attached) {
+            execute(connection, "alter index " + parentIndex + " attach partition " + index);
+        }
+    }
+
+    /** The index's name for a partition: its table's, with a suffix, within PostgreSQL's 63 characters. */
+    private static String name(String table) {
+        String name = table + "_cjk";
+        return name.length() <= 63 ? name : name.substring(0, 63);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Override
+    protected Worker worker() {
+        return worker;
+    }
+}
