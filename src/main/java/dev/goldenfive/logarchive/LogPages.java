@@ -30,9 +30,13 @@ class LogPages {
     private final LogSearch search;
     private final MessageSource messages;
     private final Clock clock;
+    private final ArchiveSizes sizes;
+    private final LogSettings settings;
 
-    LogPages(LogSearch search, MessageSource messages, Clock clock) {
+    LogPages(LogSearch search, MessageSource messages, Clock clock, ArchiveSizes sizes, LogSettings settings) {
         this.search = search;
+        this.sizes = sizes;
+        this.settings = settings;
         this.messages = messages;
         this.clock = clock;
     }
@@ -55,6 +59,10 @@ class LogPages {
         model.addAttribute("from", from);
         model.addAttribute("to", to);
         model.addAttribute("ranges", RANGES);
+        // administrators see the archive outgrow its warning size where they look at logs
+        if (sizes.overWarning()) {
+            model.addAttribute("archiveOver", List.of(RetentionPages.human(sizes.totalBytes()), RetentionPages.human(settings.warnAt().toBytes())));
+        }
         try {
             Instant until = to.isBlank() ? null : utc(to, "to");
             LogRanges.Window window = LogRanges.window(from.isBlank() ? null : utc(from, "from"), until, range, clock.instant());

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,21 +100,20 @@ class LogPartitions {
     }
 
     /**
-     * Drops every partition whose environment's retention is over (a day is dropped once the whole day is
-     * older than the retention), and then the day tables left empty. Partitions that stay locked by readers
+     * Drops every partition whose environment's retention ({@code daysKept}) is over (a day is dropped once the
+     * whole day is older than the retention), and then the day tables left empty. Partitions that stay locked by readers
      * for more than a few seconds are left for the next run. The number of partitions dropped.
      */
-    int dropExpired() {
+    int dropExpired(ToIntFunction<String> daysKept) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        List<Map.Entry<String, LocalDate>> expired = jdbc.sql("""
-                select p.table_name, p.day from log_partition p
-                left join log_retention r on r.environment = p.environment
-                where p.day + coalesce(r.days, (select days from log_retention where environment = '*')) < :today
-                order by p.day
-                """)
-                .param("today", today)
-                .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, LocalDate.class)))
-                .list();
+        record Partition(String table, LocalDate day, String environment) {
+        }
+        List<Map.Entry<String, LocalDate>> expired = jdbc.sql("select table_name, day, environment from log_partition order by day")
+                .query((rs, row) -> new Partition(rs.getString(1), rs.getObject(2, LocalDate.class), rs.getString(3)))
+                .list().stream()
+                .filter(p -> p.day().plusDays(daysKept.applyAsInt(p.environment())).isBefore(today))
+                .map(p -> Map.entry(p.table(), p.day()))
+                .toList();
         int dropped = 0;
         for (Map.Entry<String, LocalDate> partition : expired) {
             try {

@@ -2,6 +2,8 @@ package dev.goldenfive.logarchive;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,6 +50,30 @@ class LogRetention implements SmartLifecycle {
             days.put(rs.getString(1), rs.getInt(2));
         });
         return days;
+    }
+
+    /**
+     * How long an environment's lines are kept, and why: its own days ({@code own}), those of the environment it is the
+     * same as ({@code sameAs}, such as production as prod), or those of every other environment ({@value #OTHERS}).
+     */
+    record Rule(String environment, int days, String sameAs, boolean own) {
+    }
+
+    /** The rule each environment's lines are kept by, read once for every environment asked. */
+    Function<String, Rule> rules() {
+        Map<String, Integer> days = days();
+        Map<String, String> aliases = settings.aliases();
+        int others = days.getOrDefault(OTHERS, 7);
+        return environment -> {
+            Integer own = days.get(environment);
+            if (own != null) {
+                return new Rule(environment, own, null, true);
+            }
+            String alias = aliases.get(environment.toLowerCase(Locale.ROOT));
+            Integer same = alias == null ? null : days.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(alias))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            return same != null ? new Rule(environment, same, alias, false) : new Rule(environment, others, null, false);
+        };
     }
 
     /** Environments retention may name (the archive keeps one partition per day and environment). */
@@ -98,7 +124,8 @@ class LogRetention implements SmartLifecycle {
 
     void run() {
         partitions.prepareTomorrow();
-        int dropped = partitions.dropExpired();
+        Function<String, Rule> rules = rules();
+        int dropped = partitions.dropExpired(environment -> rules.apply(environment).days());
         if (dropped > 0) {
             log.info("Dropped {} expired log partitions", dropped);
         }

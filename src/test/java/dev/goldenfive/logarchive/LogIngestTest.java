@@ -41,7 +41,7 @@ class LogIngestTest {
     JdbcClient jdbc;
 
     @Autowired
-    LogPartitions partitions;
+    LogRetention retention;
 
     private Api api;
     private String service;
@@ -136,17 +136,20 @@ class LogIngestTest {
     }
 
     @Test
-    void retentionDropsTheWholePartitionsOfAnEnvironmentWhoseTimeIsUp() throws Exception {
+    void retentionDropsTheWholePartitionsOfAnEnvironmentWhoseTimeIsUpAndProductionIsProd() throws Exception {
         Instant tenDaysAgo = Instant.now().minus(10, ChronoUnit.DAYS);
         String line = "{\"timestamp\":\"" + tenDaysAgo + "\",\"message\":\"old\",\"service\":\"" + service + "\"}";
         post("/api/v1/logs?environment=staging", GoldenfiveTest.ADMIN_TOKEN, line, 200);
         post("/api/v1/logs?environment=prod", GoldenfiveTest.ADMIN_TOKEN, line, 200);
+        post("/api/v1/logs?environment=production", GoldenfiveTest.ADMIN_TOKEN, line, 200);
+        post("/api/v1/logs?environment=stage", GoldenfiveTest.ADMIN_TOKEN, line, 200);
         String stagingTable = jdbc.sql("select table_name from log_partition where environment = 'staging' and day = cast(:day as date)")
                 .param("day", tenDaysAgo.toString().substring(0, 10)).query(String.class).single();
 
-        assertThat(partitions.dropExpired()).isGreaterThanOrEqualTo(1);
+        retention.run();
 
-        assertThat(rows()).extracting(r -> r.get("environment")).as("prod keeps 30 days, staging 7").containsExactly("prod");
+        assertThat(rows()).extracting(r -> r.get("environment")).as("prod and production keep 30 days, staging and stage 7")
+                .containsExactlyInAnyOrder("prod", "production");
         assertThat(jdbc.sql("select count(*) from pg_class where relname = :table").param("table", stagingTable)
                 .query(Long.class).single()).as("the table itself is gone").isZero();
     }

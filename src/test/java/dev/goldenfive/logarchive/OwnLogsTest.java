@@ -32,7 +32,7 @@ class OwnLogsTest {
     void aLineTheApplicationLogsArrivesInTheArchiveWithItsLoggerAndTrace() {
         String environment = "own-" + UUID.randomUUID().toString().substring(0, 8);
         OwnLogs own = new OwnLogs(ingest, new LogSettings(10_485_760, 10_000, 65_536, 6, Duration.ofMillis(200),
-                Duration.ofHours(1), true, environment));
+                Duration.ofHours(1), true, environment, java.util.List.of(), org.springframework.util.unit.DataSize.ofGigabytes(50)));
         own.start();
         try {
             MDC.put("traceId", "0af7651916cd43dd8448eb211c80319c");
