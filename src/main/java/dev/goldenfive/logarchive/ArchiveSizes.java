@@ -85,9 +85,15 @@ class ArchiveSizes extends Background {
         List<Environment> environments = new ArrayList<>();
         byEnvironment.forEach((environment, parts) -> {
             Partition first = parts.stream().min((a, b) -> a.day().compareTo(b.day())).orElseThrow();
-            // the oldest line is in the oldest partition: its time index answers at once
-            Instant oldest = jdbc.sql("select min(ts) from " + first.table()).query(java.sql.Timestamp.class).optional()
-                    .map(java.sql.Timestamp::toInstant).orElse(null);
+            // the oldest line is in the oldest partition: its time index answers at once (none when retention just dropped it)
+            Instant oldest = null;
+            try {
+                oldest = jdbc.sql("select min(ts) from " + first.table()).query(java.sql.Timestamp.class).optional()
+                        .map(java.sql.Timestamp::toInstant).orElse(null);
+            }
+            catch (org.springframework.dao.DataAccessException gone) {
+                log.debug("The partition {} went while the page was made", first.table(), gone);
+            }
             environments.add(new Environment(environment, parts.size(), parts.stream().mapToLong(Partition::lines).sum(),
                     parts.stream().mapToLong(Partition::bytes).sum(), first.day(), oldest));
         });

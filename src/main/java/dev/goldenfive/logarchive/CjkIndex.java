@@ -33,7 +33,8 @@ class CjkIndex extends Background {
 
     private static final Logger log = LoggerFactory.getLogger(CjkIndex.class);
     static final String INDEX = "log_line_cjk_idx";
-    private static final String METHOD = " using gin (log_cjk_words(message) gin_trgm_ops)";
+    /** Over the lines that hold such characters alone: the others cost an insert nothing in this index. */
+    private static final String METHOD = " using gin (log_cjk_words(message) gin_trgm_ops) where log_cjk_words(message) <> ''";
     /** The characters whose runs are indexed as pairs, as log_cjk_words reads them. */
     static final Pattern RUN = Pattern.compile("[\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff]+");
     /** One replica builds: the others see the index when it is done. */
@@ -100,24 +101,35 @@ class CjkIndex extends Background {
         return ready = whole();
     }
 
-    /** pg_trgm, created when it is missing and may be; said once when it may not. */
+    /**
+     * pg_trgm, created when it is missing and may be; said once when it may not, or when the database's locale hides
+     * these characters from it (LC_CTYPE C: they are no letters to it, and it would index nothing).
+     */
     private boolean extension() {
-        if (Boolean.TRUE.equals(jdbc.sql("select exists (select 1 from pg_extension where extname = 'pg_trgm')").query(Boolean.class).single())) {
-            return true;
-        }
         try {
-            jdbc.sql("create extension if not exists pg_trgm").update();
-            return true;
+            if (!Boolean.TRUE.equals(jdbc.sql("select exists (select 1 from pg_extension where extname = 'pg_trgm')").query(Boolean.class).single())) {
+                jdbc.sql("create extension if not exists pg_trgm").update();
+            }
+            if (Boolean.TRUE.equals(jdbc.sql("select coalesce(array_length(show_trgm('构建'), 1), 0) > 0").query(Boolean.class).single())) {
+                return true;
+            }
+            tell("pg_trgm finds no letters in Chinese, Japanese or Korean text under this database's LC_CTYPE ("
+                    + jdbc.sql("show lc_ctype").query(String.class).single() + "); a database made with a UTF-8 locale (such as C.UTF-8) would");
+            return false;
         }
         catch (RuntimeException notAllowed) {
-            if (!told) {
-                told = true;
-                String database = jdbc.sql("select current_database()").query(String.class).single();
-                log.warn("Chinese, Japanese and Korean words are searched by reading every line of the range: the PostgreSQL extension "
-                        + "pg_trgm is not installed and this user may not install it ({}). As a superuser, run in the database {}: "
-                        + "CREATE EXTENSION pg_trgm; goldenfive builds the index within a minute after.", notAllowed.getMessage(), database);
-            }
+            tell("the PostgreSQL extension pg_trgm is not installed and this user may not install it (" + notAllowed.getMessage()
+                    + "). As a superuser, run in the database " + jdbc.sql("select current_database()").query(String.class).single()
+                    + ": CREATE EXTENSION pg_trgm; goldenfive builds the index within a minute after");
             return false;
+        }
+    }
+
+    /** Says once, in the log, why these words are found by reading lines. */
+    private void tell(String why) {
+        if (!told) {
+            told = true;
+            log.warn("Chinese, Japanese and Korean words are searched by reading every line of the range: {}.", why);
         }
     }
 
@@ -137,17 +149,23 @@ class CjkIndex extends Background {
      * own index is made on it alone, a leaf's concurrently, so writes go on meanwhile.
      */
     private void build(Connection connection, String table, String parentIndex) throws SQLException {
-        String index = table.equals("log_line") ? INDEX : name(table);
+        // a partition made after the parent index (a new day) got its own copy from PostgreSQL, already attached
+        String copy = parentIndex == null ? null : jdbc.sql("select c.relname from pg_index x join pg_class c on c.oid = x.indexrelid"
+                        + " join pg_inherits h on h.inhrelid = x.indexrelid where x.indrelid = to_regclass(:table) and h.inhparent = to_regclass(:parent)")
+                .param("table", table).param("parent", parentIndex).query(String.class).optional().orElse(null);
+        String index = parentIndex == null ? INDEX : copy != null ? copy : name(table);
         boolean partitioned = "p".equals(jdbc.sql("select relkind::text from pg_class where oid = to_regclass(:table)")
                 .param("table", table).query(String.class).single());
         if (partitioned) {
-            execute(connection, "create index if not exists " + index + " on only " + table + METHOD);
+            if (copy == null) {
+                execute(connection, "create index if not exists " + index + " on only " + table + METHOD);
+            }
             for (String child : jdbc.sql("select inhrelid::regclass::text from pg_inherits where inhparent = to_regclass(:table)")
                     .param("table", table).query(String.class).list()) {
                 build(connection, child, index);
             }
         }
-        else {
+        else if (copy == null) {
             // a concurrent build cut off (a restart) leaves an invalid index behind: made again
             if (Boolean.FALSE.equals(jdbc.sql("select indisvalid from pg_index where indexrelid = to_regclass(:index)")
                     .param("index", index).query(Boolean.class).optional().orElse(null))) {
@@ -155,9 +173,7 @@ class CjkIndex extends Background {
             }
             execute(connection, "create index concurrently if not exists " + index + " on " + table + METHOD);
         }
-        boolean attached = Boolean.TRUE.equals(jdbc.sql("select exists (select 1 from pg_inherits where inhrelid = to_regclass(:index))")
-                .param("index", index).query(Boolean.class).single());
-        if (parentIndex != null && !attached) {
+        if (parentIndex != null && copy == null) {
             execute(connection, "alter index " + parentIndex + " attach partition " + index);
         }
     }

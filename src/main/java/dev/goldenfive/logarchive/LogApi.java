@@ -133,10 +133,11 @@ class LogApi {
     @Operation(summary = "Loki's push API: protobuf (snappy) or JSON streams of labels with timestamped lines and metadata",
             description = "Point Promtail, Grafana Alloy, Vector's loki sink or a Loki client library at goldenfive with a bearer "
                     + "token. Content-Type application/x-protobuf: Loki's PushRequest compressed with snappy (block format), as "
-                    + "they send by default; application/json (or none): streams of labels with [nanoseconds, line(, metadata)] "
+                    + "they send by default (also without a Content-Type, as Loki); application/json: streams of labels with [nanoseconds, line(, metadata)] "
                     + "values. 204, or 200 listing the lines stored with problems; 415 for another Content-Type.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
-        String type = request.getContentType() == null ? "application/json"
+        // as Loki: no Content-Type is protobuf, what Promtail sends
+        String type = request.getContentType() == null ? "application/x-protobuf"
                 : request.getContentType().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
         JsonLines.Format format = switch (type) {
             case "application/x-protobuf" -> LokiPush::fromProtobuf;

@@ -59,11 +59,18 @@ class LogRetention implements SmartLifecycle {
     record Rule(String environment, int days, String sameAs, boolean own) {
     }
 
-    /** The rule each environment's lines are kept by, read once for every environment asked. */
+    /** Days that stand for "kept": no {@value #OTHERS} rule says otherwise (it is seeded, and cannot be forgotten). */
+    static final int KEPT = 36_500;
+
+    /**
+     * The rule each environment's lines are kept by, read once for every environment asked. Another name of the same
+     * environment (production for prod) only ever keeps lines longer than {@value #OTHERS} would: upgrading never
+     * drops what was kept.
+     */
     Function<String, Rule> rules() {
         Map<String, Integer> days = days();
         Map<String, String> aliases = settings.aliases();
-        int others = days.getOrDefault(OTHERS, 7);
+        int others = days.getOrDefault(OTHERS, KEPT);
         return environment -> {
             Integer own = days.get(environment);
             if (own != null) {
@@ -72,7 +79,7 @@ class LogRetention implements SmartLifecycle {
             String alias = aliases.get(environment.toLowerCase(Locale.ROOT));
             Integer same = alias == null ? null : days.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(alias))
                     .map(Map.Entry::getValue).findFirst().orElse(null);
-            return same != null ? new Rule(environment, same, alias, false) : new Rule(environment, others, null, false);
+            return same != null && same > others ? new Rule(environment, same, alias, false) : new Rule(environment, others, null, false);
         };
     }
 

@@ -69,10 +69,7 @@ public class LogSearch implements AutoCloseable {
         // a search that cannot get a connection soon says so, rather than holding a page for half a minute
         config.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
         // and they can only read, whatever a search's SQL were to ask
-        // and each search is planned for its own values: a generic plan cannot see that a word or a pair of characters is
-        // rare, and would read the range newest first where an index finds the few lines at once
-        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'; set default_transaction_read_only = on; "
-                + "set plan_cache_mode = force_custom_plan");
+        config.setConnectionInitSql("set statement_timeout = '" + TIMEOUT.toMillis() + "ms'; set default_transaction_read_only = on");
         this.pool = new HikariDataSource(config);
         this.jdbc = JdbcClient.create(pool);
         this.attributes = json.readerFor(ATTRIBUTES);
@@ -197,7 +194,7 @@ public class LogSearch implements AutoCloseable {
         long[] counts = new long[buckets];
         long bucketMillis = Math.max(1, bucket.toMillis());
         jdbc.sql("select floor(extract(epoch from ts - :from) * 1000 / :bucketMillis) as n, count(*) from log_line" + where + " group by n")
-                .params(params).param("bucketMillis", bucketMillis)
+                .params(params).param("from", Timestamp.from(from)).param("bucketMillis", bucketMillis)
                 .query(rs -> {
                     int n = (int) rs.getLong(1);
                     if (n >= 0 && n < buckets) {
@@ -238,9 +235,18 @@ public class LogSearch implements AutoCloseable {
 
     /** The time range and the query's conditions, their values put into {@code params}. */
     private static StringBuilder where(LogQuery query, Instant from, Instant to, Map<String, Object> params, boolean cjkIndex) {
-        StringBuilder where = new StringBuilder(" where ts >= :from and ts < :to");
-        params.put("from", Timestamp.from(from));
-        params.put("to", Timestamp.from(to));
+        StringBuilder where;
+        if (cjkIndex && query.contains().stream().anyMatch(c -> !c.excluded() && !CjkIndex.pairs(c.pattern()).isEmpty())) {
+            // a search through the index of character pairs carries its range in the statement, as it does its pairs: a
+            // plan made for any value (a prepared statement's, after a few runs) cannot see that a word is rare, and
+            // reads the range newest first where the index finds the few lines at once. An instant's text is safe SQL.
+            where = new StringBuilder(" where ts >= '" + from + "'::timestamptz and ts < '" + to + "'::timestamptz");
+        }
+        else {
+            where = new StringBuilder(" where ts >= :from and ts < :to");
+            params.put("from", Timestamp.from(from));
+            params.put("to", Timestamp.from(to));
+        }
         conditions(query, where, params, cjkIndex);
         return where;
     }
@@ -266,11 +272,17 @@ public class LogSearch implements AutoCloseable {
                     : " and log_plain(message) ilike :c" + i + " escape '\\'");
             params.put("c" + i, c.pattern());
             if (cjkIndex && !c.excluded()) {
-                // every pair of characters of the word, each found through the index; the word itself checked above
+                // every pair of characters of the word, each found through the index; the word itself checked above. The
+                // pairs are written into the statement, not bound: a plan made for any value (as a prepared statement's
+                // may be) cannot see that a pair is rare, and would read the range newest first. A pair holds only the
+                // characters CjkIndex.RUN takes, so it needs no escaping.
                 List<String> pairs = CjkIndex.pairs(c.pattern());
-                for (int j = 0; j < pairs.size(); j++) {
-                    where.append(" and log_cjk_words(message) like :k").append(i).append('_').append(j);
-                    params.put("k" + i + "_" + j, "% " + pairs.get(j) + " %");
+                for (String pair : pairs) {
+                    where.append(" and log_cjk_words(message) like '% ").append(pair).append(" %'");
+                }
+                if (!pairs.isEmpty()) {
+                    // the index holds only the lines with such characters: said, so the planner knows it may use it
+                    where.append(" and log_cjk_words(message) <> ''");
                 }
             }
         }

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.loki4j.pkg.loki.protobuf.Push;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import org.xerial.snappy.Snappy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +32,7 @@ import dev.goldenfive.web.RequestBodies;
 final class LokiPush {
 
     /** A protobuf push holds at most this much once uncompressed (a snappy block says its length first). */
-    static final int MAX_UNCOMPRESSED = 64 * 1024 * 1024;
+    static final int MAX_UNCOMPRESSED = 16 * 1024 * 1024;
 
     private LokiPush() {
     }
@@ -74,10 +76,17 @@ final class LokiPush {
             int maxLineChars) {
         Push.PushRequest request;
         try {
-            if (Snappy.uncompressedLength(body) > MAX_UNCOMPRESSED) {
+            int length = Snappy.uncompressedLength(body);
+            if (length < 0) {
+                throw new IOException("a snappy block of " + Integer.toUnsignedString(length) + " bytes");
+            }
+            if (length > MAX_UNCOMPRESSED) {
                 throw RequestBodies.tooMany(MAX_UNCOMPRESSED, "bytes once uncompressed", "A Loki push");
             }
-            request = Push.PushRequest.parseFrom(Snappy.uncompress(body));
+            byte[] raw = Snappy.uncompress(body);
+            // counted on the wire before a message is made of each: a few bytes an entry must not become millions of objects
+            JsonLines.count(entries(raw), maxLines);
+            request = Push.PushRequest.parseFrom(raw);
         }
         catch (InvalidProtocolBufferException notProtobuf) {
             throw new InvalidFields(List.of(new FieldProblem("(body)", "is not a Loki PushRequest in protobuf once uncompressed")));
@@ -108,6 +117,27 @@ final class LokiPush {
             lines.stream("streams[" + s + "].entries", labels, entries);
         }
         return lines.parsed();
+    }
+
+    /** The entries a PushRequest holds (field 2 of each stream, field 1), read off the wire without making messages. */
+    static int entries(byte[] raw) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(raw);
+        int entries = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) != 1 || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                in.skipField(tag);
+                continue;
+            }
+            int limit = in.pushLimit(in.readRawVarint32());
+            for (int inner = in.readTag(); inner != 0; inner = in.readTag()) {
+                if (WireFormat.getTagFieldNumber(inner) == 2) {
+                    entries++;
+                }
+                in.skipField(inner);
+            }
+            in.popLimit(limit);
+        }
+        return entries;
     }
 
     /**

@@ -135,7 +135,7 @@ final class OtlpLogs {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (value.length() == digits && value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (value.length() == digits && value.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
             return value.toLowerCase(java.util.Locale.ROOT);
         }
         attributes.put(attribute, value);

@@ -77,7 +77,8 @@ class RetentionPages {
         names.addAll(held.keySet());
         List<Row> rows = new ArrayList<>();
         for (String name : names) {
-            LogRetention.Rule rule = LogRetention.OTHERS.equals(name) ? new LogRetention.Rule(name, configured.get(name), null, true) : rules.apply(name);
+            LogRetention.Rule rule = LogRetention.OTHERS.equals(name) && configured.containsKey(name)
+                    ? new LogRetention.Rule(name, configured.get(name), null, true) : rules.apply(name);
             ArchiveSizes.Environment holds = held.get(name);
             rows.add(new Row(name, rule.days(), rule.sameAs(), rule.own(), holds, holds == null ? "" : human(holds.bytes()),
                     perDay.getOrDefault(name, List.of()).reversed().stream().map(p -> new Day(p.day(), p.lines(), human(p.bytes()))).toList()));

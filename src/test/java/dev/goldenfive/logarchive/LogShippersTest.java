@@ -239,6 +239,65 @@ class LogShippersTest {
     }
 
     @Test
+    void openTelemetrysOwnExporterDeliversItsRecordsAndReadsTheStatusOfARefusal() throws Exception {
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger exporterLog = java.util.logging.Logger.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter");
+        java.util.logging.Handler listening = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                said.add(String.valueOf(record.getMessage()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        exporterLog.addHandler(listening);
+        var exporter = io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + port + "/v1/logs").addHeader("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN)
+                .build();
+        var provider = io.opentelemetry.sdk.logs.SdkLoggerProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.create(io.opentelemetry.api.common.Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), service)))
+                .addLogRecordProcessor(io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor.create(exporter))
+                .build();
+        try {
+            var logger = provider.get("build");
+            logger.logRecordBuilder().setBody("go: downloading golang.org/x/text v0.14.0")
+                    .setSeverity(io.opentelemetry.api.logs.Severity.WARN).emit();
+            // longer than a line may be: the request is refused, 413, and the exporter reads why from the Status
+            logger.logRecordBuilder().setBody("x".repeat(70_000)).emit();
+            assertThat(provider.forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS).isDone()).isTrue();
+        }
+        finally {
+            provider.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+            exporterLog.removeHandler(listening);
+        }
+        assertThat(row("go: downloading golang.org/x/text v0.14.0")).containsEntry("level", "warn");
+        assertThat(said).as("the exporter's own words about the refusal").anySatisfy(m -> assertThat(m).contains("413").contains("65536"));
+    }
+
+    @Test
+    void aByteOrderMarkFromAFileCurlSendsIsNoPartOfIt() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bom", ".ndjson");
+        try {
+            java.nio.file.Files.writeString(file, "\uFEFF{\"message\":\"written by an editor that marks its files\",\"level\":\"info\"}\n");
+            Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer " + GoldenfiveTest.ADMIN_TOKEN,
+                    "-H", "Content-Type: application/x-ndjson", "--data-binary", "@" + file,
+                    "http://127.0.0.1:" + port + "/api/v1/logs?service=" + service).redirectErrorStream(true).start();
+            assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("200");
+            assertThat(row("written by an editor that marks its files")).containsEntry("level", "info");
+        }
+        finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void aByteOrderMarkBeforeABodyOrALineIsNoPartOfIt() throws Exception {
         String bom = "\uFEFF";
         var lines = api.post("/api/v1/logs?service=" + service, GoldenfiveTest.ADMIN_TOKEN, "application/x-ndjson",
