@@ -3,8 +3,8 @@
 -- runs are written out as their overlapping pairs of characters, each a word of its own (" 构建 建失 失败 "), and
 -- pg_trgm's index over that finds every line holding a pair: a word of two characters is one pair, a longer one
 -- all of its pairs (the search then checks the word itself). goldenfive makes the index at start where pg_trgm is
--- installed or may be installed (see CjkIndex); this function is what it indexes, the lines that hold such
--- characters alone (a partial index: the rest cost an insert nothing more).
+-- installed or may be installed (see CjkIndex); this function is what it indexes, over the lines that are not
+-- plain ASCII (a partial index: the rest cost an insert nothing more).
 create function log_cjk_words(message text) returns text
     language sql immutable parallel safe strict
     -- most lines are ASCII: told at once, without a regular expression

@@ -281,8 +281,8 @@ public class LogSearch implements AutoCloseable {
                     where.append(" and log_cjk_words(message) like '% ").append(pair).append(" %'");
                 }
                 if (!pairs.isEmpty()) {
-                    // the index holds only the lines with such characters: said, so the planner knows it may use it
-                    where.append(" and log_cjk_words(message) <> ''");
+                    // the index holds only the lines that are not plain ASCII: said, so the planner knows it may use it
+                    where.append(" and ").append(CjkIndex.NOT_ASCII);
                 }
             }
         }
