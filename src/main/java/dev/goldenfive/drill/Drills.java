@@ -113,11 +113,17 @@ public class Drills {
 
     /** The faults of the drill as its agents last reported them, one per agent, fault and target. */
     public List<Fault> faults(IncidentRef incident) {
+        return faults(timeline.all(incident.id(), List.of(Fact.DrillFault.class), Integer.MAX_VALUE));
+    }
+
+    /** The faults the entries (of any kind, in order) report, the last word on each. */
+    private static List<Fault> faults(List<TimelineEntry> entries) {
         Map<String, Fault> latest = new LinkedHashMap<>();
-        for (Timeline.Recorded<Fact.DrillFault> recorded : timeline.ofKind(incident.id(), Fact.DrillFault.class)) {
-            Fact.DrillFault f = recorded.fact();
-            latest.put(f.agent() + " " + f.fault() + " " + f.target(),
-                    new Fault(f.agent(), f.fault(), f.target(), f.state(), f.where(), f.detail(), f.until(), recorded.entry().at()));
+        for (TimelineEntry entry : entries) {
+            if (entry.fact() instanceof Fact.DrillFault f) {
+                latest.put(f.agent() + " " + f.fault() + " " + f.target(),
+                        new Fault(f.agent(), f.fault(), f.target(), f.state(), f.where(), f.detail(), f.until(), entry.at()));
+            }
         }
         return List.copyOf(latest.values());
     }
@@ -183,8 +189,9 @@ public class Drills {
         Drill drill = incident.drill();
         RunbookVersion version = runbooks.byId(incident.runbookVersionId()).orElseThrow();
         Runbook runbook = version.runbook();
-        Instant now = clock.instant();
-        IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook, IncidentFigures.entries(timeline, incident.id()), now);
+        // the whole timeline, read once: the figures, the diagnoses, the steps, the people and the faults all come from it
+        List<TimelineEntry> entries = timeline.all(incident.id(), List.of(), Integer.MAX_VALUE);
+        IncidentFigures figures = IncidentFigures.of(incident.startedAt(), runbook, entries, clock.instant());
 
         List<StageFigure> stages = new ArrayList<>();
         for (IncidentFigures.StageTime stage : figures.stages()) {
@@ -197,24 +204,26 @@ public class Drills {
 
         Long toDiagnosis = null;
         int other = 0;
-        for (Timeline.Recorded<Fact.DiagnosisChanged> diagnosed : timeline.ofKind(incident.id(), Fact.DiagnosisChanged.class)) {
-            String boundary = diagnosed.fact().boundary();
-            if (boundary == null) {
-                continue;
-            }
-            if (boundary.equals(drill.expect())) {
-                if (toDiagnosis == null) {
-                    toDiagnosis = Math.max(0, Duration.between(incident.startedAt(), diagnosed.entry().at()).toSeconds());
-                }
-            }
-            else if (toDiagnosis == null) {
-                other++;
-            }
-        }
-
         // the latest mark of each step; the score counts the required steps of the stages entered
         Map<String, String> marks = new LinkedHashMap<>();
-        timeline.ofKind(incident.id(), Fact.StepMarked.class).forEach(m -> marks.put(m.fact().stage() + "/" + m.fact().step(), m.fact().outcome()));
+        Map<String, Participant> people = new LinkedHashMap<>();
+        for (TimelineEntry entry : entries) {
+            if (entry.fact() instanceof Fact.DiagnosisChanged diagnosed && diagnosed.boundary() != null && toDiagnosis == null) {
+                if (diagnosed.boundary().equals(drill.expect())) {
+                    toDiagnosis = Math.max(0, Duration.between(incident.startedAt(), entry.at()).toSeconds());
+                }
+                else {
+                    other++;
+                }
+            }
+            if (entry.fact() instanceof Fact.StepMarked marked) {
+                marks.put(marked.stage() + "/" + marked.step(), marked.outcome());
+            }
+            Actor actor = entry.actor();
+            people.computeIfAbsent(actor.kind() + ":" + actor.id(),
+                    k -> new Participant(actor.id(), actor.kind().name().toLowerCase(Locale.ROOT), new TreeMap<>()))
+                    .did().merge(entry.kind(), 1L, Long::sum);
+        }
         Set<String> entered = stages.stream().map(StageFigure::key).collect(Collectors.toSet());
         Set<String> required = runbook.stages().stream().filter(s -> entered.contains(s.key()))
                 .flatMap(s -> s.steps().stream().filter(step -> !step.optional()).map(step -> s.key() + "/" + step.key()))
@@ -224,19 +233,12 @@ public class Drills {
         int skipped = (int) marks.values().stream().filter("skipped"::equals).count();
         int failed = (int) marks.values().stream().filter("failed"::equals).count();
 
-        Map<String, Participant> people = new LinkedHashMap<>();
-        for (TimelineEntry entry : timeline.of(incident.id(), 0L, 10_000)) {
-            Actor actor = entry.actor();
-            people.computeIfAbsent(actor.kind() + ":" + actor.id(),
-                    k -> new Participant(actor.id(), actor.kind().name().toLowerCase(Locale.ROOT), new TreeMap<>()))
-                    .did().merge(entry.kind(), 1L, Long::sum);
-        }
 
         int goldenWindow = runbook.stages().getLast().endSeconds();
         Score score = score(toDiagnosis, goldenWindow, stages, requiredDone, required.size());
         return new Report(incident.key(), incident.title(), incident.service(), incident.environment(), incident.status().name(), drill,
                 version.key(), version.version(), incident.startedAt(), figures.resolvedAt(), toDiagnosis, other, stages, done, skipped, failed,
-                required.size(), List.copyOf(people.values()), faults(incident), score);
+                required.size(), List.copyOf(people.values()), faults(entries), score);
     }
 
     /**

@@ -84,7 +84,7 @@ final class JsonLines {
     /** The body as one JSON document (a UTF-8 byte-order mark before it skipped), or a 400 saying where it stops being JSON. */
     static JsonNode tree(byte[] body, JsonMapper json) {
         try {
-            return json.readTree(body, bom(body), body.length - bom(body));
+            return json.readTree(body, RequestBodies.bom(body), body.length - RequestBodies.bom(body));
         }
         catch (JacksonException ex) {
             throw new InvalidFields(List.of(FieldProblem.of(ex)));
@@ -109,14 +109,6 @@ final class JsonLines {
             throw LogProblems.lineTooLong(index, maxChars);
         }
         return message;
-    }
-
-    /**
-     * The length of the UTF-8 byte-order mark {@code body} starts with: 3, or 0 without one. Editors and Windows tools
-     * put one before JSON; it is no part of the document.
-     */
-    static int bom(byte[] body) {
-        return body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
     }
 
     static Parsed parse(byte[] body, JsonMapper json, Defaults defaults, Instant now, int maxLines, int maxLineChars) {

@@ -137,8 +137,7 @@ class LogApi {
                     + "values. 204, or 200 listing the lines stored with problems; 415 for another Content-Type.")
     ResponseEntity<?> loki(HttpServletRequest request, Authentication caller) throws IOException {
         // as Loki: no Content-Type is protobuf, what Promtail sends
-        String type = request.getContentType() == null ? "application/x-protobuf"
-                : request.getContentType().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String type = OtlpStatus.mediaType(request.getContentType(), "application/x-protobuf");
         JsonLines.Format format = switch (type) {
             case "application/x-protobuf" -> LokiPush::fromProtobuf;
             case "application/json" -> LokiPush::parse;

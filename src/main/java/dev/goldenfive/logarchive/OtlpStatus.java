@@ -33,16 +33,17 @@ final class OtlpStatus {
         PROTOBUF, JSON;
 
         static Encoding of(String contentType) {
-            if (contentType == null) {
-                return null;
-            }
-            String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            return switch (type) {
+            return switch (mediaType(contentType, "")) {
                 case "application/x-protobuf" -> PROTOBUF;
                 case "application/json" -> JSON;
                 default -> null;
             };
         }
+    }
+
+    /** A Content-Type's media type alone, lower-case, without its parameters; {@code none} when there is none. */
+    static String mediaType(String contentType, String none) {
+        return contentType == null ? none : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     }
 
     /** A refusal (a problem with its status and headers) as a Status. */

@@ -305,17 +305,7 @@ class AgentWork implements SmartLifecycle {
                             + i.startedAt().plus(Duration.ofMinutes(i.drill().faultMinutes())).getEpochSecond() + " "
                             + String.join(" ", i.drill().targets()))
                     .toList();
-            stream.lock().lock();
-            try {
-                if (!lines.equals(stream.faults().getAndSet(lines))) {
-                    SseEmitter.SseEventBuilder event = SseEmitter.event().name("faults");
-                    lines.forEach(event::data);
-                    write(stream, lines.isEmpty() ? event.data("") : event);
-                }
-            }
-            finally {
-                stream.lock().unlock();
-            }
+            sendSet(stream, "faults", stream.faults(), lines);
         }
     }
 
@@ -329,17 +319,25 @@ class AgentWork implements SmartLifecycle {
                     .map(m -> "monitor=" + m.name() + " " + m.probe().label() + " " + m.intervalSeconds() + " " + m.target()
                             + (m.module() == null ? "" : " " + m.module()))
                     .toList();
-            stream.lock().lock();
-            try {
-                if (!lines.equals(stream.monitors().getAndSet(lines))) {
-                    SseEmitter.SseEventBuilder event = SseEmitter.event().name("monitors");
-                    lines.forEach(event::data);
-                    write(stream, lines.isEmpty() ? event.data("") : event);
-                }
+            sendSet(stream, "monitors", stream.monitors(), lines);
+        }
+    }
+
+    /**
+     * A set the agent replaces whole with each event named {@code name} (its monitors, its faults): sent when it differs
+     * from what the stream was last sent ({@code sent}), one {@code data} line each (an empty one: none).
+     */
+    private void sendSet(Stream stream, String name, AtomicReference<List<String>> sent, List<String> lines) {
+        stream.lock().lock();
+        try {
+            if (!lines.equals(sent.getAndSet(lines))) {
+                SseEmitter.SseEventBuilder event = SseEmitter.event().name(name);
+                lines.forEach(event::data);
+                write(stream, lines.isEmpty() ? event.data("") : event);
             }
-            finally {
-                stream.lock().unlock();
-            }
+        }
+        finally {
+            stream.lock().unlock();
         }
     }
 

@@ -47,11 +47,18 @@ public final class RequestBodies {
         }
     }
 
+    /**
+     * The length of the UTF-8 byte-order mark {@code body} starts with: 3, or 0 without one. Editors and Windows tools
+     * put one before JSON; it is no part of the document.
+     */
+    public static int bom(byte[] body) {
+        return body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+    }
+
     /** The first byte of a body that is not white space ('[' for a JSON array), or -1 for an empty one. */
     public static int firstToken(byte[] body) {
         // a UTF-8 byte-order mark before the document is no token of it
-        int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
-        for (int i = start; i < body.length; i++) {
+        for (int i = bom(body); i < body.length; i++) {
             byte b = body[i];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
                 return b;

@@ -37,6 +37,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Api;
+import dev.goldenfive.Eventually;
 import dev.goldenfive.GoldenfiveTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +118,7 @@ class LogShippersTest {
             context.stop();
         }
 
-        assertThat(await(() -> count() == 50)).as("50 lines, each once (%d now); the client said %s", count(),
+        assertThat(Eventually.holds(() -> count() == 50, PATIENCE)).as("50 lines, each once (%d now); the client said %s", count(),
                 context.getStatusManager().getCopyOfStatusList()).isTrue();
         Map<String, Object> failed = jdbc.sql("select * from log_line where service = :service and message = '构建失败：连接超时'")
                 .param("service", service).query().singleRow();
@@ -356,16 +357,5 @@ class LogShippersTest {
 
     private static List<String> messages(JsonNode page) {
         return page.get("lines").valueStream().map(l -> l.get("message").asString()).toList();
-    }
-
-    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.goldenfive.Api;
+import dev.goldenfive.Eventually;
 import dev.goldenfive.GoldenfiveTest;
 import dev.goldenfive.security.Role;
 import dev.goldenfive.security.UserAccounts;
@@ -61,7 +62,7 @@ class DrillTest {
     void buildTheWorld() throws Exception {
         var why = FaultWorld.whyNot();
         Assumptions.assumeTrue(why.isEmpty(), () -> "Drills with injected faults need network namespaces: " + why.orElse(""));
-        Assumptions.assumeTrue(onPath("iptables"), "iptables is not installed (.ci/run installs it)");
+        Assumptions.assumeTrue(FaultWorld.onPath("iptables"), "iptables is not installed (.ci/run installs it)");
         api = new Api(port);
         world = FaultWorld.build();
         script = Files.createTempFile("goldenfive-probe", ".sh");
@@ -121,9 +122,9 @@ class DrillTest {
             assertThat(injected.get("until").asString()).isNotBlank();
 
             // the stages pass on the real timers; the evidence the agent posts on the way names the local network
-            assertThat(await(() -> "follow-up".equals(incident(drill).path("stage").path("key").asString("")), PATIENCE))
+            assertThat(Eventually.holds(() -> "follow-up".equals(incident(drill).path("stage").path("key").asString("")), PATIENCE))
                     .as("the drill reached follow-up on its timers").isTrue();
-            assertThat(await(() -> "local-network".equals(evidence(drill).path("diagnosis").path("boundary").asString("")), PATIENCE))
+            assertThat(Eventually.holds(() -> "local-network".equals(evidence(drill).path("diagnosis").path("boundary").asString("")), PATIENCE))
                     .as(agent.output()).isTrue();
 
             resolve(drill);
@@ -207,7 +208,7 @@ class DrillTest {
             assertThat(agent.awaitSaying("watching for work", PATIENCE)).as(agent.output()).isTrue();
             String drill = declare(service, "{\"scenario\":\"the proxy is slow\",\"fault\":\"latency\",\"targets\":[\""
                     + FaultWorld.PROXY + "\"],\"agents\":[\"" + host + "\"]}");
-            assertThat(await(() -> agent.output().contains(drill + ": injected latency") || agent.output().contains(drill + ": could not inject latency"),
+            assertThat(Eventually.holds(() -> agent.output().contains(drill + ": injected latency") || agent.output().contains(drill + ": could not inject latency"),
                     PATIENCE)).as(agent.output()).isTrue();
             if (agent.output().contains(drill + ": injected latency")) {
                 assertThat(world.inside("tc", "qdisc", "show")).contains("netem");
@@ -294,24 +295,7 @@ class DrillTest {
         String key = json.readTree(real.body()).get("key").asString();
         resolve(key);
         BooleanSupplier counted = () -> read("/api/v1/reports/summary?service=" + service).path("incidents").asLong() >= 1;
-        assertThat(await(counted, PATIENCE)).isTrue();
+        assertThat(Eventually.holds(counted, PATIENCE)).isTrue();
         return read("/api/v1/reports/summary?service=" + service).get("incidents").asLong() - 1;
-    }
-
-    /** Waits until {@code condition} holds (for a failing test, not a measure of speed); false if it never did. */
-    private static boolean await(BooleanSupplier condition, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return condition.getAsBoolean();
-    }
-
-    private static boolean onPath(String command) {
-        return Files.isExecutable(Path.of("/usr/sbin", command)) || Files.isExecutable(Path.of("/sbin", command))
-                || Files.isExecutable(Path.of("/usr/bin", command));
     }
 }

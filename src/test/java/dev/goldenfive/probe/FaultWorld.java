@@ -500,7 +500,7 @@ final class FaultWorld implements AutoCloseable {
         throw new IllegalStateException("the resolver at " + address + " did not start");
     }
 
-    private static boolean onPath(String command) {
+    static boolean onPath(String command) {
         for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(entry, command))) {
                 return true;
