@@ -31,12 +31,14 @@ public class ApiTokens {
     private final ApiTokenRepository tokens;
     private final AppUserRepository users;
     private final JdbcClient jdbc;
+    private final Audit audit;
     private final Clock clock;
 
-    ApiTokens(ApiTokenRepository tokens, AppUserRepository users, JdbcClient jdbc, Clock clock) {
+    ApiTokens(ApiTokenRepository tokens, AppUserRepository users, JdbcClient jdbc, Audit audit, Clock clock) {
         this.tokens = tokens;
         this.users = users;
         this.jdbc = jdbc;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -86,7 +88,9 @@ public class ApiTokens {
         }
         String secret = TokenSecret.generate(kind);
         ApiToken token = tokens.save(new ApiToken(kind, trimmed, secret, ownerId, issuedBy, now, expiresAt, mintedBy));
-        return new IssuedToken(view(token, ownerNames(List.of(token))), secret);
+        TokenView issued = view(token, ownerNames(List.of(token)));
+        recordTokenEvent("token.issued", issued, mintedBy);
+        return new IssuedToken(issued, secret);
     }
 
     @Transactional(readOnly = true)
@@ -121,7 +125,25 @@ public class ApiTokens {
     private TokenView revoked(ApiToken token) {
         token.revoke(clock.instant());
         revokeMintedWith(List.of(token.id()));
-        return view(token, ownerNames(List.of(token)));
+        TokenView revoked = view(token, ownerNames(List.of(token)));
+        recordTokenEvent("token.revoked", revoked, null);
+        return revoked;
+    }
+
+    /** The subject is the token's owner (or {@code agent:name}); the detail says which token. */
+    private void recordTokenEvent(String action, TokenView token, Long mintedBy) {
+        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("token", token.id());
+        detail.put("name", token.name());
+        detail.put("kind", token.kind().name());
+        detail.put("prefix", token.prefix());
+        if (token.expiresAt() != null) {
+            detail.put("expiresAt", token.expiresAt().toString());
+        }
+        if (mintedBy != null) {
+            detail.put("madeWith", mintedBy);
+        }
+        audit.record(action, AuditEvent.Outcome.SUCCESS, token.owner() == null ? "agent:" + token.name() : token.owner(), detail);
     }
 
     /** Every token made with one of {@code roots}, and made with those, however deep: a leaked token takes its offspring along. */

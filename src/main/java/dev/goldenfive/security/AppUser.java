@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -19,7 +20,11 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** A person who signs in. Guards its own invariants: a user always holds at least one role. */
+/**
+ * A person who signs in. Guards its own invariants: a user always holds at least one role; a person from an
+ * identity provider has no password here, and only a sign-in the provider accepts enables them again after the
+ * provider disabled them.
+ */
 @Entity
 @Table(name = "app_user")
 class AppUser {
@@ -39,6 +44,24 @@ class AppUser {
     private Instant createdAt;
 
     private Instant passwordChangedAt;
+
+    @Enumerated(EnumType.STRING)
+    private Source source = Source.LOCAL;
+
+    /** OIDC: issuer and subject; LDAP: the entry's DN; null for a local account. */
+    private String externalId;
+
+    private String email;
+
+    @Enumerated(EnumType.STRING)
+    private DisabledBy disabledBy;
+
+    private Instant lastSignInAt;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "app_user_team", joinColumns = @JoinColumn(name = "user_id"))
+    @Column(name = "team")
+    private Set<String> teams = new TreeSet<>();
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "app_user_role", joinColumns = @JoinColumn(name = "user_id"))
@@ -62,6 +85,43 @@ class AppUser {
         changeRoles(roles);
     }
 
+    /** A person the provider vouched for, seen for the first time. */
+    static AppUser fromProvider(Source source, String externalId, String username, String displayName, Set<Role> roles,
+            Instant now) {
+        AppUser user = new AppUser(username, displayName, null, roles, now);
+        user.source = source;
+        user.externalId = externalId;
+        return user;
+    }
+
+    /** What the provider says at a sign-in it accepted: their name, address, roles and teams, and that they may sign in. */
+    void signedInThroughProvider(String newUsername, String newDisplayName, String newEmail, Set<Role> newRoles,
+            Set<String> newTeams, Instant now) {
+        username = newUsername;
+        displayName = newDisplayName;
+        email = newEmail;
+        changeRoles(newRoles);
+        changeTeams(newTeams);
+        if (disabledBy == DisabledBy.PROVIDER) {
+            enabled = true;
+            disabledBy = null;
+        }
+        lastSignInAt = now;
+    }
+
+    void signedIn(Instant now) {
+        lastSignInAt = now;
+    }
+
+    void changeDisplayName(String newDisplayName) {
+        displayName = newDisplayName;
+    }
+
+    void changeTeams(Set<String> newTeams) {
+        teams.clear();
+        teams.addAll(newTeams);
+    }
+
     void changeRoles(Set<Role> newRoles) {
         if (newRoles == null || newRoles.isEmpty()) {
             throw new IllegalArgumentException("A user needs at least one role");
@@ -77,10 +137,45 @@ class AppUser {
 
     void enable() {
         this.enabled = true;
+        this.disabledBy = null;
     }
 
-    void disable() {
+    void disable(DisabledBy by) {
+        if (enabled || by == DisabledBy.ADMIN) {
+            this.disabledBy = by;
+        }
         this.enabled = false;
+    }
+
+    /** Who disabled a person: an administrator here, or the identity provider (which may let them in again). */
+    enum DisabledBy {
+        ADMIN,
+        PROVIDER
+    }
+
+    Source source() {
+        return source;
+    }
+
+    String externalId() {
+        return externalId;
+    }
+
+    String email() {
+        return email;
+    }
+
+    DisabledBy disabledBy() {
+        return disabledBy;
+    }
+
+    Instant lastSignInAt() {
+        return lastSignInAt;
+    }
+
+    /** Sorted, so that every page lists them alike. */
+    Set<String> teams() {
+        return Collections.unmodifiableSet(new TreeSet<>(teams));
     }
 
     boolean isActiveAdmin() {

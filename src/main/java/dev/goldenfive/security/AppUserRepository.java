@@ -13,6 +13,8 @@ interface AppUserRepository extends JpaRepository<AppUser, Long> {
 
     List<AppUser> findAllByOrderByUsername();
 
+    Optional<AppUser> findBySourceAndExternalId(Source source, String externalId);
+
     @Query("select count(u) from AppUser u join u.roles r where u.enabled = true and r = dev.goldenfive.security.Role.ADMIN")
     long countActiveAdmins();
 }

@@ -1,6 +1,7 @@
 package dev.goldenfive.security;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +15,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -140,15 +144,28 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain browserChain(HttpSecurity http, UserAccounts accounts, PasswordEncoder encoder,
-            LoginThrottle throttle, List<AccessRules> featureRules) throws Exception {
+            LoginThrottle throttle, List<AccessRules> featureRules, SignInMethods methods, ProviderPeople people,
+            Audit audit, SecuritySettings settings) throws Exception {
         var contextRepository = new HttpSessionSecurityContextRepository();
+        var requestCache = new PathOnlyRequestCache();
+        var signIns = new SignIns(accounts, audit, contextRepository, requestCache, methods.directory() != null);
         RequestMatcher swagger = new OrRequestMatcher(path("/swagger-ui/**"), path("/swagger-ui.html"));
-        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(accounts, encoder, throttle)))
+        var local = new DaoAuthenticationProvider(accounts);
+        local.setPasswordEncoder(encoder);
+        List<AuthenticationProvider> passwordChecks = methods.directory() == null ? List.of(local) : List.of(local, methods.directory());
+        List<AuthenticationProvider> ways = new ArrayList<>(List.of(new ThrottledAuthenticationProvider(passwordChecks, throttle)));
+        if (methods.oidc() != null) {
+            // the provider's answer to the code flow; one manager for every way in, and no fallback behind it
+            ways.add(new OidcAuthorizationCodeAuthenticationProvider(new RestClientAuthorizationCodeTokenResponseClient(),
+                    ProviderUser.service(people, settings.oidc())));
+        }
+        http.authenticationManager(new ProviderManager(ways))
                 .securityContext(c -> c.securityContextRepository(contextRepository))
-                .requestCache(cache -> cache.requestCache(new PathOnlyRequestCache()))
+                .requestCache(cache -> cache.requestCache(requestCache))
                 .csrf(csrf -> csrf.csrfTokenRepository(new SessionOrCookieCsrfTokens()))
-                .formLogin(form -> form.loginPage("/login").failureHandler(SecurityConfiguration::loginFailed).permitAll())
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .formLogin(form -> form.loginPage("/login").successHandler(signIns.formSucceeded())
+                        .failureHandler(signIns.formFailed()).permitAll())
+                .logout(logout -> logout.addLogoutHandler(signIns.signedOut()).logoutSuccessUrl("/login?logout"))
                 .exceptionHandling(e -> e.accessDeniedHandler(SecurityConfiguration::denied))
                 .addFilterAfter(new SessionRefreshFilter(accounts, contextRepository), SecurityContextHolderFilter.class)
                 .headers(h -> h
@@ -161,12 +178,20 @@ class SecurityConfiguration {
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy",
                                 "camera=(), microphone=(), geolocation=(), payment=()")))
                 .authorizeHttpRequests(auth -> {
-                    auth.requestMatchers("/login", "/error", "/assets/**", "/webjars/**", "/favicon.ico",
+                    auth.requestMatchers("/login", "/login/oidc", "/error", "/assets/**", "/webjars/**", "/favicon.ico",
                                     "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                             .requestMatchers("/admin/**").hasRole(Role.ADMIN.name());
                     featureRules.forEach(rules -> rules.apply(auth));
                     auth.anyRequest().authenticated();
                 });
+        if (methods.oidc() != null) {
+            // the code flow with PKCE (Spring Security adds the challenge to every authorization request)
+            http.oauth2Login(oidc -> oidc.loginPage("/login")
+                    .clientRegistrationRepository(methods.oidc())
+                    .authorizedClientRepository(methods.checks())
+                    .successHandler(signIns.providerSucceeded())
+                    .failureHandler(signIns.providerFailed()));
+        }
         return http.build();
     }
 
@@ -175,15 +200,6 @@ class SecurityConfiguration {
             throws IOException {
         response.sendError(HttpServletResponse.SC_FORBIDDEN,
                 denied instanceof CsrfException ? "error.formExpired" : HttpStatus.FORBIDDEN.getReasonPhrase());
-    }
-
-    /** Back to the login page, saying how long to wait when the sign-in was throttled. */
-    private static void loginFailed(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException failure) throws IOException {
-        String target = failure instanceof LoginThrottled throttled
-                ? "/login?error&retryAfter=" + throttled.retryAfterSeconds()
-                : "/login?error";
-        response.sendRedirect(request.getContextPath() + target);
     }
 
     private static RequestMatcher path(String pattern) {

@@ -1,22 +1,25 @@
 package dev.goldenfive.security;
 
+import java.util.List;
+
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
-/** Username and password sign-in, refused while the user name or the client address is throttled. */
+/**
+ * The password form: a local account's password, then (when configured) the directory's bind; refused while the
+ * user name or the client address is throttled, and every failure counts.
+ */
 class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
-    private final DaoAuthenticationProvider passwords;
+    private final ProviderManager passwords;
     private final LoginThrottle throttle;
 
-    ThrottledAuthenticationProvider(UserAccounts accounts, PasswordEncoder encoder, LoginThrottle throttle) {
-        this.passwords = new DaoAuthenticationProvider(accounts);
-        this.passwords.setPasswordEncoder(encoder);
+    ThrottledAuthenticationProvider(List<AuthenticationProvider> checks, LoginThrottle throttle) {
+        this.passwords = new ProviderManager(checks);
         this.throttle = throttle;
     }
 

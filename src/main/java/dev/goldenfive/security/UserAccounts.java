@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -24,26 +26,36 @@ import dev.goldenfive.web.InvalidField;
 @Transactional
 public class UserAccounts implements UserDetailsService {
 
-    static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,63}$");
+    static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._@-]{1,63}$");
 
     private final AppUserRepository users;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
     private final JdbcClient jdbc;
+    private final Audit audit;
     private final Clock clock;
+    private final boolean passwordSignIn;
 
-    UserAccounts(AppUserRepository users, PasswordEncoder passwords, LoginThrottle throttle, JdbcClient jdbc, Clock clock) {
+    UserAccounts(AppUserRepository users, PasswordEncoder passwords, LoginThrottle throttle, JdbcClient jdbc, Audit audit,
+            SecuritySettings settings, Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
         this.jdbc = jdbc;
+        this.audit = audit;
+        this.passwordSignIn = settings.passwordSignIn();
         this.clock = clock;
     }
 
     public UserView create(String username, String displayName, String password, Set<Role> roles) {
+        return create(username, displayName, password, roles, Set.of());
+    }
+
+    /** A local account, which signs in with its password here. */
+    public UserView create(String username, String displayName, String password, Set<Role> roles, Set<String> teams) {
         String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(name).matches()) {
-            throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'", "users.problem.username");
+            throw new InvalidField("username", "must be 2–64 characters: lower-case letters, digits, '.', '_', '@' or '-'", "users.problem.username");
         }
         PasswordPolicy.check("password", password, name, displayName);
         if (roles == null || roles.isEmpty()) {
@@ -53,8 +65,13 @@ public class UserAccounts implements UserDetailsService {
             throw new SecurityProblems.UsernameTaken(name);
         }
         String shownName = displayName == null || displayName.isBlank() ? name : displayName.trim();
+        Set<String> teamNames = teams(teams);
         try {
-            return UserView.of(users.saveAndFlush(new AppUser(name, shownName, passwords.encode(password), roles, clock.instant())));
+            AppUser user = new AppUser(name, shownName, passwords.encode(password), roles, clock.instant());
+            user.changeTeams(teamNames);
+            UserView created = UserView.of(users.saveAndFlush(user));
+            audit.record("person.created", AuditEvent.Outcome.SUCCESS, name, Map.of("roles", created.roles(), "teams", teamNames));
+            return created;
         }
         catch (DataIntegrityViolationException raced) {
             throw new SecurityProblems.UsernameTaken(name);
@@ -81,10 +98,56 @@ public class UserAccounts implements UserDetailsService {
             throw new InvalidField("roles", "must hold at least one role", "users.problem.roles");
         }
         serializeAdminChanges();
-        AppUser user = find(id);
+        AppUser user = local(find(id), "roles");
+        Set<Role> before = user.roles();
         boolean wasAdmin = user.isActiveAdmin();
         user.changeRoles(roles);
         refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
+        if (!before.equals(user.roles())) {
+            audit.record("person.roles", AuditEvent.Outcome.SUCCESS, user.username(), ProviderPeople.changed(before, user.roles()));
+        }
+        return UserView.of(user);
+    }
+
+    /** Several changes of one person at once: all of them, or (when one is refused) none. Null leaves a field as it is. */
+    public UserView change(long id, String displayName, Set<Role> roles, Set<String> teams, Boolean enabled) {
+        if (displayName != null) {
+            changeDisplayName(id, displayName);
+        }
+        if (roles != null) {
+            changeRoles(id, roles);
+        }
+        if (teams != null) {
+            changeTeams(id, teams);
+        }
+        if (enabled != null) {
+            setEnabled(id, enabled);
+        }
+        return get(id);
+    }
+
+    /** The paging teams of a local account (a person from a provider has the teams of their groups). */
+    public UserView changeTeams(long id, Set<String> teams) {
+        AppUser user = local(find(id), "teams");
+        Set<String> before = user.teams();
+        user.changeTeams(teams(teams));
+        if (!before.equals(user.teams())) {
+            audit.record("person.teams", AuditEvent.Outcome.SUCCESS, user.username(), ProviderPeople.changed(before, user.teams()));
+        }
+        return UserView.of(user);
+    }
+
+    public UserView changeDisplayName(long id, String displayName) {
+        AppUser user = local(find(id), "displayName");
+        String name = displayName == null ? "" : displayName.strip();
+        if (name.isEmpty() || name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidField("displayName", "must be 1–128 printable characters", "users.problem.displayName");
+        }
+        if (!name.equals(user.displayName())) {
+            audit.record("person.display-name", AuditEvent.Outcome.SUCCESS, user.username(),
+                    ProviderPeople.changed(user.displayName(), name));
+            user.changeDisplayName(name);
+        }
         return UserView.of(user);
     }
 
@@ -92,22 +155,28 @@ public class UserAccounts implements UserDetailsService {
         serializeAdminChanges();
         AppUser user = find(id);
         boolean wasAdmin = user.isActiveAdmin();
+        boolean was = user.enabled();
         if (enabled) {
             user.enable();
         }
         else {
-            user.disable();
+            user.disable(AppUser.DisabledBy.ADMIN);
         }
         refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
+        if (was != enabled) {
+            audit.record(enabled ? "person.enabled" : "person.disabled", AuditEvent.Outcome.SUCCESS, user.username(),
+                    Map.of("by", "admin"));
+        }
         return UserView.of(user);
     }
 
     /** Also lifts a sign-in block on the user name: the person now has a password nobody has been guessing. */
     public void resetPassword(long id, String newPassword) {
-        AppUser user = find(id);
+        AppUser user = local(find(id), "password");
         checkNewPassword("password", newPassword, user);
         user.changePassword(passwords.encode(newPassword), clock.instant());
         throttle.forget(user.username());
+        audit.record("person.password-reset", AuditEvent.Outcome.SUCCESS, user.username(), Map.of());
     }
 
     /**
@@ -115,7 +184,7 @@ public class UserAccounts implements UserDetailsService {
      * account page cannot be used to guess it; while that name or address is blocked, nothing is checked.
      */
     public void changeOwnPassword(long id, String currentPassword, String newPassword, String address) {
-        AppUser user = find(id);
+        AppUser user = local(find(id), "currentPassword");
         var blocked = throttle.admit(user.username(), address);
         if (blocked.isPresent()) {
             long seconds = LoginThrottled.secondsOf(blocked.get());
@@ -134,6 +203,7 @@ public class UserAccounts implements UserDetailsService {
         }
         checkNewPassword("newPassword", newPassword, user);
         user.changePassword(passwords.encode(newPassword), clock.instant());
+        audit.record("person.password-changed", AuditEvent.Outcome.SUCCESS, user.username(), Map.of());
     }
 
     private void checkNewPassword(String field, String password, AppUser user) {
@@ -143,22 +213,39 @@ public class UserAccounts implements UserDetailsService {
         }
     }
 
+    /**
+     * The local account of that name, for the password form; a person from a provider signs in there, and no
+     * local account signs in with a password while {@code password-sign-in} is off.
+     */
     @Override
     @Transactional(readOnly = true)
     public SignedInUser loadUserByUsername(String username) {
-        AppUser user = users.findByUsername(username).orElseThrow(() -> new UsernameNotFoundException(username));
+        AppUser user = users.findByUsername(username)
+                .filter(u -> u.source() == Source.LOCAL && passwordSignIn)
+                .orElseThrow(() -> new UsernameNotFoundException(username));
         return new SignedInUser(user.id(), user.username(), user.displayName(), user.passwordHash(), user.enabled(),
                 user.roles(), clock.instant());
+    }
+
+    /** Whether a person of that name signs in with a password kept here. */
+    @Transactional(readOnly = true)
+    boolean isLocal(String username) {
+        return username != null && users.findByUsername(username).filter(u -> u.source() == Source.LOCAL).isPresent();
+    }
+
+    void signedIn(long id) {
+        users.findById(id).ifPresent(user -> user.signedIn(clock.instant()));
     }
 
     @Transactional(readOnly = true)
     Optional<UserView> current(long id) {
         // asked on every browser request: one query, no entity
         return jdbc.sql("""
-                select u.id, u.username, u.display_name, u.enabled, u.created_at, u.password_changed_at,
-                       array_remove(array_agg(r.role), null) as roles
-                from app_user u left join app_user_role r on r.user_id = u.id
-                where u.id = :id group by u.id
+                select u.id, u.username, u.display_name, u.enabled, u.created_at, u.password_changed_at, u.source,
+                       u.email, u.disabled_by, u.last_sign_in_at,
+                       array(select r.role from app_user_role r where r.user_id = u.id) as roles,
+                       array(select t.team from app_user_team t where t.user_id = u.id order by t.team) as teams
+                from app_user u where u.id = :id
                 """)
                 .param("id", id)
                 .query((rs, row) -> {
@@ -166,9 +253,12 @@ public class UserAccounts implements UserDetailsService {
                     for (String role : (String[]) rs.getArray("roles").getArray()) {
                         roles.add(Role.valueOf(role));
                     }
+                    var lastSignIn = rs.getTimestamp("last_sign_in_at");
                     return new UserView(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
                             rs.getBoolean("enabled"), Collections.unmodifiableSet(roles), rs.getTimestamp("created_at").toInstant(),
-                            rs.getTimestamp("password_changed_at").toInstant());
+                            rs.getTimestamp("password_changed_at").toInstant(), Source.valueOf(rs.getString("source")),
+                            rs.getString("email"), Set.copyOf(new TreeSet<>(List.of((String[]) rs.getArray("teams").getArray()))),
+                            rs.getString("disabled_by"), lastSignIn == null ? null : lastSignIn.toInstant());
                 })
                 .optional();
     }
@@ -199,6 +289,34 @@ public class UserAccounts implements UserDetailsService {
                 throw new SecurityProblems.LastAdmin();
             }
         }
+    }
+
+    /** Teams as stored: trimmed, in lower case (schedules name them in any case), each 1–100 characters, at most 50. */
+    static Set<String> teams(Set<String> teams) {
+        if (teams == null) {
+            return Set.of();
+        }
+        Set<String> names = new TreeSet<>();
+        for (String team : teams) {
+            String name = team == null ? "" : team.strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidField("teams", "each team must be 1–100 printable characters", "users.problem.team");
+            }
+            names.add(name);
+        }
+        if (names.size() > 50) {
+            throw new InvalidField("teams", "must be at most 50 teams", "users.problem.teams");
+        }
+        return names;
+    }
+
+    /** Roles, teams, name and password of a person from a provider are the provider's to say. */
+    private static AppUser local(AppUser user, String field) {
+        if (user.source() != Source.LOCAL) {
+            throw new InvalidField(field, "follows the identity provider for this person (signs in with "
+                    + user.source().method() + "); change it there", "users.problem.provider");
+        }
+        return user;
     }
 
     private AppUser find(long id) {

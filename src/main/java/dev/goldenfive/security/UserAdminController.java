@@ -1,7 +1,10 @@
 package dev.goldenfive.security;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -40,11 +43,21 @@ class UserAdminController {
     }
 
     record NewUserForm(
-            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{1,63}",
-                    message = "must be 2–64 characters: letters, digits, '.', '_' or '-'") String username,
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._@-]{1,63}",
+                    message = "must be 2–64 characters: letters, digits, '.', '_', '@' or '-'") String username,
             @Size(max = 128) @Pattern(regexp = StrictStrings.PRINTABLE, message = StrictStrings.PRINTABLE_MESSAGE) String displayName,
             @Size(min = 12, max = 72, message = "must be 12 to 72 characters") String password,
-            @NotEmpty(message = "choose at least one role") Set<Role> roles) {
+            @NotEmpty(message = "choose at least one role") Set<Role> roles,
+            @Size(max = 2000) String teams) {
+    }
+
+    /** Teams separated by commas. */
+    record TeamsForm(@Size(max = 2000) String teams) {
+
+        Set<String> names() {
+            return teams == null ? Set.of() : Arrays.stream(teams.split(",")).map(String::strip).filter(t -> !t.isEmpty())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     record RolesForm(@NotEmpty(message = "choose at least one role") Set<Role> roles) {
@@ -61,7 +74,7 @@ class UserAdminController {
 
     @GetMapping("/new")
     String newUser(Model model) {
-        model.addAttribute("form", new NewUserForm("", "", "", EnumSet.of(Role.RESPONDER)));
+        model.addAttribute("form", new NewUserForm("", "", "", EnumSet.of(Role.RESPONDER), ""));
         model.addAttribute("allRoles", Role.values());
         return "security/user-new";
     }
@@ -71,7 +84,8 @@ class UserAdminController {
             RedirectAttributes redirect) {
         if (!errors.hasErrors()) {
             try {
-                UserView created = accounts.create(form.username(), form.displayName(), form.password(), form.roles());
+                UserView created = accounts.create(form.username(), form.displayName(), form.password(), form.roles(),
+                        new TeamsForm(form.teams()).names());
                 redirect.addFlashAttribute("notice", "users.created");
                 return "redirect:/admin/users/" + created.id();
             }
@@ -94,6 +108,9 @@ class UserAdminController {
         if (!model.containsAttribute("rolesForm")) {
             model.addAttribute("rolesForm", new RolesForm(user.roles()));
         }
+        if (!model.containsAttribute("teamsForm")) {
+            model.addAttribute("teamsForm", new TeamsForm(String.join(", ", user.teams())));
+        }
         if (!model.containsAttribute("passwordForm")) {
             model.addAttribute("passwordForm", new PasswordForm(""));
         }
@@ -107,6 +124,15 @@ class UserAdminController {
             return show(id, model);
         }
         return refusedOrDone(id, model, redirect, "users.roles.changed", errors, () -> accounts.changeRoles(id, form.roles()));
+    }
+
+    @PostMapping("/{id}/teams")
+    String changeTeams(@PathVariable long id, @Valid @ModelAttribute("teamsForm") TeamsForm form, BindingResult errors,
+            Model model, RedirectAttributes redirect) {
+        if (errors.hasErrors()) {
+            return show(id, model);
+        }
+        return refusedOrDone(id, model, redirect, "users.teams.changed", errors, () -> accounts.changeTeams(id, form.names()));
     }
 
     @PostMapping("/{id}/enabled")

@@ -30,8 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @GoldenfiveTest
 class LoginThrottleTest {
 
-    static final SecuritySettings SETTINGS = new SecuritySettings("", "", 12, new SecuritySettings.LoginThrottle(5, 20,
-            Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1)));
+    static final SecuritySettings SETTINGS = SecuritySettingsTest.settings("", "", SecuritySettingsTest.THROTTLE, java.util.Map.of());
 
     @Autowired
     JdbcClient jdbc;

@@ -1,0 +1,181 @@
+package dev.goldenfive.security;
+
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.ldap.NameNotFoundException;
+import org.springframework.ldap.core.DirContextAdapter;
+import org.springframework.ldap.core.DirContextOperations;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.ldap.DefaultSpringSecurityContextSource;
+import org.springframework.security.ldap.SpringSecurityLdapTemplate;
+import org.springframework.security.ldap.authentication.AbstractLdapAuthenticationProvider;
+import org.springframework.security.ldap.authentication.BindAuthenticator;
+import org.springframework.security.ldap.authentication.LdapAuthenticationProvider;
+import org.springframework.security.ldap.authentication.ad.ActiveDirectoryLdapAuthenticationProvider;
+import org.springframework.security.ldap.search.FilterBasedLdapUserSearch;
+import org.springframework.security.ldap.userdetails.DefaultLdapAuthoritiesPopulator;
+import org.springframework.security.ldap.userdetails.UserDetailsContextMapper;
+
+/**
+ * Sign-in against the company's directory: a bind as the person (LDAP, or Active Directory), their groups looked
+ * up, and the person signed in here through {@link ProviderPeople} with the same group rules as OpenID Connect.
+ */
+final class DirectorySignIn implements AuthenticationProvider {
+
+    /** The entry as the bind found it: its DN, name and address. */
+    private record Entry(String dn, String username, String displayName, String email,
+            Collection<? extends GrantedAuthority> groups) {
+    }
+
+    private final SecuritySettings.Ldap settings;
+    private final ProviderPeople people;
+    private final AbstractLdapAuthenticationProvider bind;
+    /** As the manager, over the whole tree (DNs in full): for the periodic check; null without a manager. */
+    private final SpringSecurityLdapTemplate lookups;
+
+    DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people) {
+        this.settings = settings;
+        this.people = people;
+        this.bind = settings.activeDirectoryDomain().isBlank() ? directory() : activeDirectory();
+        this.bind.setUserDetailsContextMapper(new EntryMapper());
+        this.lookups = settings.managerDn().isBlank() ? null : new SpringSecurityLdapTemplate(contextSource(root(settings.url())));
+    }
+
+    private LdapAuthenticationProvider directory() {
+        DefaultSpringSecurityContextSource source = contextSource(settings.url());
+        BindAuthenticator authenticator = new BindAuthenticator(source);
+        if (settings.userDnPatterns().isEmpty()) {
+            authenticator.setUserSearch(new FilterBasedLdapUserSearch(settings.userSearchBase(), settings.userSearchFilter(), source));
+        }
+        else {
+            authenticator.setUserDnPatterns(settings.userDnPatterns().toArray(String[]::new));
+        }
+        DefaultLdapAuthoritiesPopulator groups = new DefaultLdapAuthoritiesPopulator(source, settings.groupSearchBase());
+        groups.setGroupSearchFilter(settings.groupSearchFilter());
+        groups.setGroupRoleAttribute(settings.groupNameAttribute());
+        groups.setRolePrefix("");
+        groups.setConvertToUpperCase(false);
+        groups.setSearchSubtree(true);
+        groups.setIgnorePartialResultException(true);
+        return new LdapAuthenticationProvider(authenticator, groups);
+    }
+
+    /** The groups are the names of the entries in {@code memberOf}. */
+    private ActiveDirectoryLdapAuthenticationProvider activeDirectory() {
+        var provider = new ActiveDirectoryLdapAuthenticationProvider(settings.activeDirectoryDomain(), settings.url());
+        provider.setConvertSubErrorCodesToExceptions(true);
+        return provider;
+    }
+
+    private DefaultSpringSecurityContextSource contextSource(String url) {
+        DefaultSpringSecurityContextSource source = new DefaultSpringSecurityContextSource(url);
+        if (!settings.managerDn().isBlank()) {
+            source.setUserDn(settings.managerDn());
+            source.setPassword(settings.managerPassword());
+        }
+        source.afterPropertiesSet();
+        return source;
+    }
+
+    private static String root(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        Authentication bound = bind.authenticate(authentication);
+        if (!(bound.getPrincipal() instanceof EntryDetails details)) {
+            return null;
+        }
+        Entry entry = details.entry();
+        SignedInUser person = people.signIn(new ProviderPeople.Claims(Source.LDAP, entry.dn(), entry.username(),
+                entry.displayName(), entry.email(), entry.groups().stream().map(GrantedAuthority::getAuthority).toList()));
+        return UsernamePasswordAuthenticationToken.authenticated(person, null, person.getAuthorities());
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    /** Whether the periodic check can ask the directory (it needs the manager's bind). */
+    boolean canCheck() {
+        return lookups != null && settings.checkEvery().isPositive();
+    }
+
+    /**
+     * The person's groups as the directory has them now; empty when their entry is gone or locked (Active
+     * Directory's disabled flag, or a password policy's lock).
+     */
+    Optional<List<String>> groupsNow(String dn, String username) {
+        DirContextOperations entry;
+        try {
+            entry = lookups.retrieveEntry(dn, new String[] {"userAccountControl", "pwdAccountLockedTime", "memberOf"});
+        }
+        catch (NameNotFoundException gone) {
+            return Optional.empty();
+        }
+        String control = entry.getStringAttribute("userAccountControl");
+        boolean adDisabled = control != null && control.matches("\\d+") && (Long.parseLong(control) & 2) != 0;
+        if (adDisabled || entry.getStringAttribute("pwdAccountLockedTime") != null) {
+            return Optional.empty();
+        }
+        if (!settings.activeDirectoryDomain().isBlank()) {
+            String[] memberOf = entry.getStringAttributes("memberOf");
+            return Optional.of(memberOf == null ? List.of() : java.util.Arrays.stream(memberOf).map(DirectorySignIn::commonName).toList());
+        }
+        String base = URI.create(settings.url()).getPath().replaceFirst("^/", "");
+        String groupBase = settings.groupSearchBase().isBlank() ? base
+                : base.isBlank() ? settings.groupSearchBase() : settings.groupSearchBase() + "," + base;
+        Set<String> groups = lookups.searchForSingleAttributeValues(groupBase, settings.groupSearchFilter(),
+                new Object[] {dn, username}, settings.groupNameAttribute());
+        return Optional.of(List.copyOf(groups));
+    }
+
+    private static String commonName(String dn) {
+        String first = dn.split(",", 2)[0];
+        return first.regionMatches(true, 0, "CN=", 0, 3) ? first.substring(3) : first;
+    }
+
+    /** Keeps what the bind found about the entry, for {@link #authenticate}. */
+    private final class EntryMapper implements UserDetailsContextMapper {
+
+        @Override
+        public UserDetails mapUserFromContext(DirContextOperations context, String username,
+                Collection<? extends GrantedAuthority> authorities) {
+            return new EntryDetails(new Entry(context.getNameInNamespace(), username,
+                    context.getStringAttribute(settings.displayNameAttribute()),
+                    context.getStringAttribute(settings.emailAttribute()), authorities));
+        }
+
+        @Override
+        public void mapUserToContext(UserDetails user, DirContextAdapter context) {
+            throw new UnsupportedOperationException("goldenfive never writes to the directory");
+        }
+    }
+
+    private static final class EntryDetails extends User {
+
+        private final transient Entry entry;
+
+        EntryDetails(Entry entry) {
+            super(entry.username(), "", entry.groups());
+            this.entry = entry;
+        }
+
+        Entry entry() {
+            return entry;
+        }
+    }
+}

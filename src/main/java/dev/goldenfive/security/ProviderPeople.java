@@ -1,0 +1,144 @@
+package dev.goldenfive.security;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.goldenfive.security.AuditEvent.Outcome;
+
+/**
+ * People whom the company's identity provider or directory vouches for: created at their first sign-in, brought
+ * up to date (name, address, roles and teams from their groups) at each, and disabled when the provider no longer
+ * knows them.
+ */
+@Service
+@Transactional
+class ProviderPeople {
+
+    /**
+     * What the provider said about a person at a sign-in it accepted.
+     *
+     * @param externalId OIDC: issuer and subject; LDAP: the entry's DN
+     */
+    record Claims(Source source, String externalId, String username, String displayName, String email,
+            Collection<String> groups) {
+    }
+
+    private final AppUserRepository users;
+    private final GroupRules rules;
+    private final Audit audit;
+    private final Clock clock;
+
+    ProviderPeople(AppUserRepository users, SecuritySettings settings, Audit audit, Clock clock) {
+        this.users = users;
+        this.rules = new GroupRules(settings.groupRules());
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The person as signed in now, created or updated; refused when goldenfive cannot let them in. */
+    SignedInUser signIn(Claims claims) {
+        String method = claims.source().method();
+        String username = claims.username() == null ? "" : claims.username().strip().toLowerCase(Locale.ROOT);
+        if (!UserAccounts.USERNAME.matcher(username).matches()) {
+            throw new SignInRefused("username", claims.username(), method, "The provider's user name '" + claims.username()
+                    + "' is not usable here (2–64 letters, digits, '.', '_', '@' or '-')");
+        }
+        GroupRules.Grant grant = rules.grant(claims.groups());
+        if (grant.roles().isEmpty()) {
+            throw new SignInRefused("no-role", username, method, "None of the groups " + claims.groups()
+                    + " gives a role in goldenfive");
+        }
+        String displayName = claims.displayName() == null || claims.displayName().isBlank() ? username
+                : clip(claims.displayName().strip(), 128);
+        String email = claims.email() == null || claims.email().length() > 254 ? null : claims.email();
+        // as PostgreSQL keeps it (microseconds): the session's sign-in must not seem older than the account
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        AppUser person = users.findBySourceAndExternalId(claims.source(), claims.externalId()).orElse(null);
+        if (person == null) {
+            if (users.findByUsername(username).isPresent()) {
+                throw new SignInRefused("name-taken", username, method, "The user name '" + username
+                        + "' belongs to another account here");
+            }
+            person = AppUser.fromProvider(claims.source(), claims.externalId(), username, displayName, grant.roles(), now);
+            person.signedInThroughProvider(username, displayName, email, grant.roles(), grant.teams(), now);
+            try {
+                person = users.saveAndFlush(person);
+            }
+            catch (DataIntegrityViolationException raced) {
+                throw new SignInRefused("name-taken", username, method, "The user name '" + username + "' was just taken");
+            }
+            audit.record("person.created", Outcome.SUCCESS, username, username, method, Audit.currentAddress(),
+                    Map.of("roles", grant.roles(), "teams", grant.teams()));
+        }
+        else {
+            if (!person.enabled() && person.disabledBy() == AppUser.DisabledBy.ADMIN) {
+                throw new SignInRefused("disabled", person.username(), method, "An administrator disabled this person here");
+            }
+            boolean renamed = !person.username().equals(username);
+            String newName = renamed && users.findByUsername(username).isPresent() ? person.username() : username;
+            Set<Role> rolesBefore = person.roles();
+            Set<String> teamsBefore = person.teams();
+            person.signedInThroughProvider(newName, displayName, email, grant.roles(), grant.teams(), now);
+            recordChanges(person, rolesBefore, teamsBefore, method);
+        }
+        return new SignedInUser(person.id(), person.username(), person.displayName(), null, true, person.roles(), now);
+    }
+
+    /** The groups the provider now gives a person it still vouches for (a periodic check); none with a role disables them. */
+    void regrouped(long userId, Collection<String> groups, String method) {
+        users.findById(userId).filter(AppUser::enabled).ifPresent(person -> {
+            GroupRules.Grant grant = rules.grant(groups);
+            if (grant.roles().isEmpty()) {
+                disable(person, method, "none of their groups gives a role any more");
+                return;
+            }
+            Set<Role> rolesBefore = person.roles();
+            Set<String> teamsBefore = person.teams();
+            person.changeRoles(grant.roles());
+            person.changeTeams(grant.teams());
+            recordChanges(person, rolesBefore, teamsBefore, method);
+        });
+    }
+
+    /** The provider no longer lets the person in (disabled, removed, or their grant revoked): so neither does goldenfive. */
+    void disabledByProvider(long userId, String method, String why) {
+        users.findById(userId).filter(AppUser::enabled).ifPresent(person -> disable(person, method, why));
+    }
+
+    private void disable(AppUser person, String method, String why) {
+        person.disable(AppUser.DisabledBy.PROVIDER);
+        audit.record("person.disabled", Outcome.SUCCESS, null, person.username(), method, null, Map.of("by", "provider", "why", why));
+    }
+
+    private void recordChanges(AppUser person, Set<Role> rolesBefore, Set<String> teamsBefore, String method) {
+        if (!rolesBefore.equals(person.roles())) {
+            audit.record("person.roles", Outcome.SUCCESS, null, person.username(), method, Audit.currentAddress(),
+                    changed(rolesBefore, person.roles()));
+        }
+        if (!teamsBefore.equals(person.teams())) {
+            audit.record("person.teams", Outcome.SUCCESS, null, person.username(), method, Audit.currentAddress(),
+                    changed(teamsBefore, person.teams()));
+        }
+    }
+
+    static Map<String, Object> changed(Object from, Object to) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("from", from);
+        detail.put("to", to);
+        return detail;
+    }
+
+    private static String clip(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+}
