@@ -91,9 +91,10 @@ Environment the chart sets through the ConfigMap. `config` may add keys but not 
 {{- if eq .Values.logFormat "json" }}
 {{- $_ := set $env "LOGGING_STRUCTURED_FORMAT_CONSOLE" "ecs" }}
 {{- end }}
+{{- include "goldenfive.authEnv" (list $env .Values.auth) }}
 {{- range $key, $value := .Values.config }}
-{{- if or (hasKey $env $key) (has $key (list "JAVA_TOOL_OPTIONS" "LOGGING_STRUCTURED_FORMAT_CONSOLE" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "GOLDENFIVE_ADMIN_PASSWORD" "GOLDENFIVE_ADMIN_TOKEN")) }}
-{{- fail (printf "config.%s is set by the chart itself: use its own value (database.*, admin.*, baseUrl, logFormat, javaToolOptions) or extraEnv" $key) }}
+{{- if or (hasKey $env $key) (has $key (list "JAVA_TOOL_OPTIONS" "LOGGING_STRUCTURED_FORMAT_CONSOLE" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "GOLDENFIVE_ADMIN_PASSWORD" "GOLDENFIVE_ADMIN_TOKEN" "GOLDENFIVE_SECURITY_OIDC_CLIENTSECRET" "GOLDENFIVE_SECURITY_LDAP_MANAGERPASSWORD")) }}
+{{- fail (printf "config.%s is set by the chart itself: use its own value (database.*, admin.*, auth.*, baseUrl, logFormat, javaToolOptions) or extraEnv" $key) }}
 {{- end }}
 {{- $_ := set $env $key $value }}
 {{- end }}
@@ -122,4 +123,49 @@ entry names it), else the Service inside the cluster.
 {{- else -}}
 {{- printf "http://%s.%s.svc:%v" (include "goldenfive.fullname" .) .Release.Namespace .Values.service.port -}}
 {{- end -}}
+{{- end }}
+
+{{/*
+The sign-in settings (auth.*) as the application's environment variables, into the dict given first; only what is
+set. Lists go by index (a DN pattern holds commas), group rules as GOLDENFIVE_SECURITY_GROUPRULES_<i>_*.
+*/}}
+{{- define "goldenfive.authEnv" -}}
+{{- $env := index . 0 -}}
+{{- $auth := index . 1 -}}
+{{- if not $auth.passwordSignIn }}
+{{- $_ := set $env "GOLDENFIVE_SECURITY_PASSWORDSIGNIN" "false" }}
+{{- end }}
+{{- range $key, $name := dict "issuer" "ISSUER" "clientId" "CLIENTID" "name" "NAME" "usernameClaim" "USERNAMECLAIM" "groupsClaim" "GROUPSCLAIM" }}
+{{- with index $auth.oidc $key }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_OIDC_%s" $name) (toString .) }}
+{{- end }}
+{{- end }}
+{{- range $i, $scope := $auth.oidc.scopes }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_OIDC_SCOPES_%d" $i) $scope }}
+{{- end }}
+{{- range $key, $name := dict "url" "URL" "activeDirectoryDomain" "ACTIVEDIRECTORYDOMAIN" "userSearchBase" "USERSEARCHBASE" "userSearchFilter" "USERSEARCHFILTER" "groupSearchBase" "GROUPSEARCHBASE" "groupSearchFilter" "GROUPSEARCHFILTER" "managerDn" "MANAGERDN" }}
+{{- with index $auth.ldap $key }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_LDAP_%s" $name) (toString .) }}
+{{- end }}
+{{- end }}
+{{- range $i, $pattern := $auth.ldap.userDnPatterns }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_LDAP_USERDNPATTERNS_%d" $i) $pattern }}
+{{- end }}
+{{- range $i, $rule := $auth.groupRules }}
+{{- with $rule.group }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_GROUPRULES_%d_GROUP" $i) . }}
+{{- end }}
+{{- with $rule.pattern }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_GROUPRULES_%d_PATTERN" $i) . }}
+{{- end }}
+{{- range $j, $role := $rule.roles }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_GROUPRULES_%d_ROLES_%d" $i $j) $role }}
+{{- end }}
+{{- range $j, $team := $rule.teams }}
+{{- $_ := set $env (printf "GOLDENFIVE_SECURITY_GROUPRULES_%d_TEAMS_%d" $i $j) $team }}
+{{- end }}
+{{- end }}
+{{- with $auth.auditKeep }}
+{{- $_ := set $env "GOLDENFIVE_SECURITY_AUDIT_KEEP" . }}
+{{- end }}
 {{- end }}

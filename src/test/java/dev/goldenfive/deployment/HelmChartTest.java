@@ -59,7 +59,7 @@ class HelmChartTest {
     /** helm-java would otherwise render for Kubernetes 1.20, older than the chart's kubeVersion allows. */
     private static final String KUBERNETES = "1.31.0";
     private static final String DATABASE_URL = "jdbc:postgresql://postgresql.db.svc:5432/goldenfive";
-    private static final String SECRET_KEY_PATTERN = "database-username|database-password|admin-password|admin-token";
+    private static final String SECRET_KEY_PATTERN = "database-username|database-password|admin-password|admin-token|oidc-client-secret|ldap-manager-password";
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -73,7 +73,7 @@ class HelmChartTest {
         Path copy = copyOfTheChart();
         Path values = copy.resolve("values.yaml");
         String shipped = Files.readString(values);
-        String withUrl = shipped.replace("  url: \"\"", "  url: \"" + DATABASE_URL + "\"");
+        String withUrl = shipped.replaceFirst("\n  url: \"\"", "\n  url: \"" + DATABASE_URL + "\"");
         assertThat(withUrl).as("values.yaml still has `database.url: \"\"`").isNotEqualTo(shipped);
         Files.writeString(values, withUrl);
 
@@ -242,7 +242,9 @@ class HelmChartTest {
                 Map.entry("SPRING_DATASOURCE_USERNAME", "database-username"),
                 Map.entry("SPRING_DATASOURCE_PASSWORD", "database-password"),
                 Map.entry("GOLDENFIVE_ADMIN_PASSWORD", "admin-password?"),
-                Map.entry("GOLDENFIVE_ADMIN_TOKEN", "admin-token?"));
+                Map.entry("GOLDENFIVE_ADMIN_TOKEN", "admin-token?"),
+                Map.entry("GOLDENFIVE_SECURITY_OIDC_CLIENTSECRET", "oidc-client-secret?"),
+                Map.entry("GOLDENFIVE_SECURITY_LDAP_MANAGERPASSWORD", "ldap-manager-password?"));
         assertThat(secretNames(app)).containsOnly(secret.getMetadata().getName());
         assertThat(decoded(secret))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -274,6 +276,57 @@ class HelmChartTest {
                 .containsKey("checksum/config")
                 .doesNotContainKey("checksum/secret");
         assertThat(notes(Map.of("existingSecret", "goldenfive-credentials"))).contains("goldenfive-credentials");
+    }
+
+    @Test
+    void wiresSignInWithTheCompanysProviderDirectoryAndGroupRulesAsTheApplicationReadsThem() {
+        Rendered rendered = renderWithValuesFile("""
+                database: {url: "%s"}
+                auth:
+                  passwordSignIn: false
+                  oidc:
+                    issuer: https://login.microsoftonline.com/0000-tenant/v2.0
+                    clientId: goldenfive-app
+                    clientSecret: from-the-portal
+                    name: Entra ID
+                    scopes: [openid, profile, email, offline_access]
+                    groupsClaim: roles
+                  ldap:
+                    url: ldaps://ldap.example.com/dc=example,dc=com
+                    userDnPatterns: ["uid={0},ou=people"]
+                    groupSearchBase: ou=groups
+                    managerDn: cn=goldenfive,ou=services,dc=example,dc=com
+                    managerPassword: directory-secret
+                  groupRules:
+                    - {group: sre, roles: [RESPONDER]}
+                    - {pattern: "team-(.+)", teams: ["$1"]}
+                  auditKeep: 730d
+                """.formatted(DATABASE_URL));
+
+        assertThat(rendered.one(ConfigMap.class).getData())
+                .containsEntry("GOLDENFIVE_SECURITY_PASSWORDSIGNIN", "false")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_ISSUER", "https://login.microsoftonline.com/0000-tenant/v2.0")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_CLIENTID", "goldenfive-app")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_NAME", "Entra ID")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_SCOPES_3", "offline_access")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_GROUPSCLAIM", "roles")
+                .containsEntry("GOLDENFIVE_SECURITY_LDAP_URL", "ldaps://ldap.example.com/dc=example,dc=com")
+                .containsEntry("GOLDENFIVE_SECURITY_LDAP_USERDNPATTERNS_0", "uid={0},ou=people")
+                .containsEntry("GOLDENFIVE_SECURITY_LDAP_MANAGERDN", "cn=goldenfive,ou=services,dc=example,dc=com")
+                .containsEntry("GOLDENFIVE_SECURITY_GROUPRULES_0_GROUP", "sre")
+                .containsEntry("GOLDENFIVE_SECURITY_GROUPRULES_0_ROLES_0", "RESPONDER")
+                .containsEntry("GOLDENFIVE_SECURITY_GROUPRULES_1_PATTERN", "team-(.+)")
+                .containsEntry("GOLDENFIVE_SECURITY_GROUPRULES_1_TEAMS_0", "$1")
+                .containsEntry("GOLDENFIVE_SECURITY_AUDIT_KEEP", "730d")
+                .doesNotContainKeys("GOLDENFIVE_SECURITY_OIDC_CLIENTSECRET", "GOLDENFIVE_SECURITY_LDAP_MANAGERPASSWORD")
+                .doesNotContainValue("from-the-portal");
+        assertThat(decoded(rendered.one(Secret.class)))
+                .containsEntry("oidc-client-secret", "from-the-portal")
+                .containsEntry("ldap-manager-password", "directory-secret");
+        assertThat(renderWith(Map.of()).one(ConfigMap.class).getData()).as("nothing of it by default")
+                .doesNotContainKeys("GOLDENFIVE_SECURITY_PASSWORDSIGNIN", "GOLDENFIVE_SECURITY_OIDC_ISSUER");
+        assertThatThrownBy(() -> renderWith(Map.of("auth.oidc.issuer", "login.example.com"))).hasMessageContaining("auth");
+        assertThatThrownBy(() -> renderWith(Map.of("auth.groupRules[0].roles[0]", "OWNER"))).hasMessageContaining("groupRules");
     }
 
     @Test
