@@ -47,3 +47,13 @@ create table audit_event (
 create index audit_event_at_idx on audit_event (at);
 create index audit_event_actor_idx on audit_event (lower(actor), id);
 create index audit_event_subject_idx on audit_event (lower(subject), id);
+
+-- When the provider last vouched for the person (a sign-in it accepted, or a check it answered): while the
+-- periodic check runs, their personal tokens work only within two check intervals of it.
+alter table app_user add column provider_vouched_at timestamptz;
+
+-- Sessions signed in before this end at their next request: set by a password change and by disabling, so a
+-- person disabled and enabled again does not get back a session left open (or stolen) meanwhile.
+alter table app_user add column signed_out_at timestamptz;
+update app_user set signed_out_at = password_changed_at;
+alter table app_user alter column signed_out_at set not null;

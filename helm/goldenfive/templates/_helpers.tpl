@@ -135,7 +135,7 @@ set. Lists go by index (a DN pattern holds commas), group rules as GOLDENFIVE_SE
 {{- if not $auth.passwordSignIn }}
 {{- $_ := set $env "GOLDENFIVE_SECURITY_PASSWORDSIGNIN" "false" }}
 {{- end }}
-{{- range $key, $name := dict "issuer" "ISSUER" "clientId" "CLIENTID" "name" "NAME" "usernameClaim" "USERNAMECLAIM" "groupsClaim" "GROUPSCLAIM" }}
+{{- range $key, $name := dict "issuer" "ISSUER" "clientId" "CLIENTID" "name" "NAME" "usernameClaim" "USERNAMECLAIM" "groupsClaim" "GROUPSCLAIM" "checkEvery" "CHECKEVERY" }}
 {{- with index $auth.oidc $key }}
 {{- $_ := set $env (printf "GOLDENFIVE_SECURITY_OIDC_%s" $name) (toString .) }}
 {{- end }}
@@ -143,7 +143,7 @@ set. Lists go by index (a DN pattern holds commas), group rules as GOLDENFIVE_SE
 {{- range $i, $scope := $auth.oidc.scopes }}
 {{- $_ := set $env (printf "GOLDENFIVE_SECURITY_OIDC_SCOPES_%d" $i) $scope }}
 {{- end }}
-{{- range $key, $name := dict "url" "URL" "activeDirectoryDomain" "ACTIVEDIRECTORYDOMAIN" "userSearchBase" "USERSEARCHBASE" "userSearchFilter" "USERSEARCHFILTER" "groupSearchBase" "GROUPSEARCHBASE" "groupSearchFilter" "GROUPSEARCHFILTER" "managerDn" "MANAGERDN" }}
+{{- range $key, $name := dict "url" "URL" "activeDirectoryDomain" "ACTIVEDIRECTORYDOMAIN" "userSearchBase" "USERSEARCHBASE" "userSearchFilter" "USERSEARCHFILTER" "groupSearchBase" "GROUPSEARCHBASE" "groupSearchFilter" "GROUPSEARCHFILTER" "managerDn" "MANAGERDN" "groupNameAttribute" "GROUPNAMEATTRIBUTE" "displayNameAttribute" "DISPLAYNAMEATTRIBUTE" "emailAttribute" "EMAILATTRIBUTE" "checkEvery" "CHECKEVERY" }}
 {{- with index $auth.ldap $key }}
 {{- $_ := set $env (printf "GOLDENFIVE_SECURITY_LDAP_%s" $name) (toString .) }}
 {{- end }}

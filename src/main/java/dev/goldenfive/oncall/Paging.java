@@ -28,6 +28,7 @@ import dev.goldenfive.incident.IncidentRef;
 import dev.goldenfive.incident.IncidentStatus;
 import dev.goldenfive.incident.Incidents;
 import dev.goldenfive.runbook.Runbooks;
+import dev.goldenfive.security.UserAccounts;
 import dev.goldenfive.timeline.Actor;
 import dev.goldenfive.timeline.Fact;
 import dev.goldenfive.web.Background;
@@ -51,6 +52,7 @@ class Paging extends Background {
 
     private final Policies policies;
     private final Schedules schedules;
+    private final UserAccounts accounts;
     private final Notifications notifications;
     private final Runbooks runbooks;
     private final Incidents incidents;
@@ -60,10 +62,12 @@ class Paging extends Background {
     private final Clock clock;
     private final Worker worker;
 
-    Paging(Policies policies, Schedules schedules, Notifications notifications, Runbooks runbooks, Incidents incidents, IncidentCommands commands, JdbcClient jdbc,
-            TransactionTemplate transactions, OnCallSettings settings, Clock clock) {
+    Paging(Policies policies, Schedules schedules, UserAccounts accounts, Notifications notifications, Runbooks runbooks,
+            Incidents incidents, IncidentCommands commands, JdbcClient jdbc, TransactionTemplate transactions,
+            OnCallSettings settings, Clock clock) {
         this.policies = policies;
         this.schedules = schedules;
+        this.accounts = accounts;
         this.notifications = notifications;
         this.runbooks = runbooks;
         this.incidents = incidents;
@@ -228,7 +232,12 @@ class Paging extends Background {
             }
             if (target.team() != null) {
                 teams.add(target.team());
-                schedules.team(target.team(), now).stream().filter(o -> o.user() != null).forEach(o -> people.add(o.user()));
+                var onCall = schedules.team(target.team(), now);
+                if (onCall.isEmpty()) {
+                    // a team without a rota (one made from the identity provider's groups, say): all its members
+                    accounts.inTeam(target.team()).forEach(member -> people.add(member.username()));
+                }
+                onCall.stream().filter(o -> o.user() != null).forEach(o -> people.add(o.user()));
             }
         }
         return new Asked(new ArrayList<>(people), new ArrayList<>(teams));

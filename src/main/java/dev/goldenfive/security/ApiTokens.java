@@ -32,13 +32,16 @@ public class ApiTokens {
     private final AppUserRepository users;
     private final JdbcClient jdbc;
     private final Audit audit;
+    private final ProviderChecks checks;
     private final Clock clock;
 
-    ApiTokens(ApiTokenRepository tokens, AppUserRepository users, JdbcClient jdbc, Audit audit, Clock clock) {
+    ApiTokens(ApiTokenRepository tokens, AppUserRepository users, JdbcClient jdbc, Audit audit, ProviderChecks checks,
+            Clock clock) {
         this.tokens = tokens;
         this.users = users;
         this.jdbc = jdbc;
         this.audit = audit;
+        this.checks = checks;
         this.clock = clock;
     }
 
@@ -152,16 +155,21 @@ public class ApiTokens {
             return;
         }
         tokens.flush();
-        jdbc.sql("""
+        List<Long> revoked = jdbc.sql("""
                 with recursive minted as (
                     select id from api_token where minted_by = any(:roots)
                     union
                     select t.id from api_token t join minted m on t.minted_by = m.id)
                 update api_token set revoked_at = :now where id in (select id from minted) and revoked_at is null
+                returning id
                 """)
                 .param("roots", SqlArrays.of("int8", roots.toArray()))
                 .param("now", Timestamp.from(clock.instant()))
-                .update();
+                .query(Long.class).list();
+        if (!revoked.isEmpty()) {
+            audit.record("token.revoked", AuditEvent.Outcome.SUCCESS, null,
+                    Map.of("tokens", revoked, "because", "made with a revoked token", "madeWith", roots));
+        }
     }
 
     /**
@@ -191,10 +199,22 @@ public class ApiTokens {
             return Optional.of(new AuthenticatedToken(
                     new TokenPrincipal(token.id(), TokenKind.AGENT, token.name(), null, null), List.of("ROLE_AGENT")));
         }
-        return users.findById(token.ownerId()).filter(AppUser::enabled)
+        return users.findById(token.ownerId()).filter(AppUser::enabled).filter(owner -> vouchedFor(owner, now))
                 .map(owner -> new AuthenticatedToken(
                         new TokenPrincipal(token.id(), TokenKind.PERSONAL, token.name(), owner.id(), owner.username()),
                         owner.roles().stream().map(Role::authority).toList()));
+    }
+
+    /**
+     * A person the periodic check cannot ask the provider about (it gave no refresh token, or one that can no
+     * longer be read) uses their tokens only within two check intervals of their last sign-in, so they do not keep
+     * working tokens after they leave. A person it can ask keeps them until the provider says otherwise, also
+     * while the provider is away.
+     */
+    private boolean vouchedFor(AppUser owner, Instant now) {
+        Duration window = checks.vouchWindow(owner.source());
+        return window == null || owner.checkable()
+                || (owner.providerVouchedAt() != null && owner.providerVouchedAt().isAfter(now.minus(window)));
     }
 
     record AuthenticatedToken(TokenPrincipal principal, List<String> authorities) {
@@ -209,7 +229,7 @@ public class ApiTokens {
     boolean provisionAdminToken(String value, String adminUsername) {
         Instant now = clock.instant();
         if (value == null || value.isBlank()) {
-            revokeMintedWith(jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null returning id")
+            revokeProvisioned(jdbc.sql("update api_token set revoked_at = :now where provisioned and revoked_at is null returning id")
                     .param("now", Timestamp.from(now)).query(Long.class).list());
             return false;
         }
@@ -230,11 +250,20 @@ public class ApiTokens {
                 .param("owner", admin.id())
                 .param("now", Timestamp.from(now))
                 .update() == 1;
-        revokeMintedWith(jdbc.sql("""
+        revokeProvisioned(jdbc.sql("""
                         update api_token set revoked_at = :now where provisioned and revoked_at is null and lookup <> :lookup
                         returning id""")
                 .param("now", Timestamp.from(now)).param("lookup", lookup).query(Long.class).list());
         return usable;
+    }
+
+    /** Earlier values of GOLDENFIVE_ADMIN_TOKEN, revoked at this start (said in the audit), and the tokens made with them. */
+    private void revokeProvisioned(List<Long> revoked) {
+        if (!revoked.isEmpty()) {
+            audit.record("token.revoked", AuditEvent.Outcome.SUCCESS, "system", null, null, null,
+                    Map.of("tokens", revoked, "because", PROVISIONED_NAME + " changed or was removed"));
+        }
+        revokeMintedWith(revoked);
     }
 
     private List<TokenView> views(List<ApiToken> list) {

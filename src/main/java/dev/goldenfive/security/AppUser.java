@@ -45,6 +45,9 @@ class AppUser {
 
     private Instant passwordChangedAt;
 
+    /** Sessions signed in before this end: a password change or being disabled ends them all. */
+    private Instant signedOutAt;
+
     @Enumerated(EnumType.STRING)
     private Source source = Source.LOCAL;
 
@@ -57,6 +60,12 @@ class AppUser {
     private DisabledBy disabledBy;
 
     private Instant lastSignInAt;
+
+    private Instant providerVouchedAt;
+
+    /** The provider's refresh token, encrypted; written by the sign-in and the periodic check alone, never here. */
+    @Column(insertable = false, updatable = false)
+    private String refreshToken;
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "app_user_team", joinColumns = @JoinColumn(name = "user_id"))
@@ -82,6 +91,7 @@ class AppUser {
         this.enabled = true;
         this.createdAt = now;
         this.passwordChangedAt = now;
+        this.signedOutAt = now;
         changeRoles(roles);
     }
 
@@ -95,9 +105,8 @@ class AppUser {
     }
 
     /** What the provider says at a sign-in it accepted: their name, address, roles and teams, and that they may sign in. */
-    void signedInThroughProvider(String newUsername, String newDisplayName, String newEmail, Set<Role> newRoles,
-            Set<String> newTeams, Instant now) {
-        username = newUsername;
+    void signedInThroughProvider(String newDisplayName, String newEmail, Set<Role> newRoles, Set<String> newTeams,
+            Instant now) {
         displayName = newDisplayName;
         email = newEmail;
         changeRoles(newRoles);
@@ -107,6 +116,11 @@ class AppUser {
             disabledBy = null;
         }
         lastSignInAt = now;
+        providerVouchedAt = now;
+    }
+
+    void vouchedFor(Instant now) {
+        providerVouchedAt = now;
     }
 
     void signedIn(Instant now) {
@@ -133,6 +147,7 @@ class AppUser {
     void changePassword(String newHash, Instant now) {
         this.passwordHash = newHash;
         this.passwordChangedAt = now;
+        this.signedOutAt = now;
     }
 
     void enable() {
@@ -140,11 +155,12 @@ class AppUser {
         this.disabledBy = null;
     }
 
-    void disable(DisabledBy by) {
+    void disable(DisabledBy by, Instant now) {
         if (enabled || by == DisabledBy.ADMIN) {
             this.disabledBy = by;
         }
         this.enabled = false;
+        this.signedOutAt = now;
     }
 
     /** Who disabled a person: an administrator here, or the identity provider (which may let them in again). */
@@ -171,6 +187,16 @@ class AppUser {
 
     Instant lastSignInAt() {
         return lastSignInAt;
+    }
+
+    /** Whether the periodic check can ask the OpenID provider about the person (it holds their refresh token). */
+    boolean checkable() {
+        return refreshToken != null;
+    }
+
+    /** When the provider last let the person in or answered a check for them; null for a local account. */
+    Instant providerVouchedAt() {
+        return providerVouchedAt;
     }
 
     /** Sorted, so that every page lists them alike. */
@@ -208,6 +234,10 @@ class AppUser {
 
     Instant passwordChangedAt() {
         return passwordChangedAt;
+    }
+
+    Instant signedOutAt() {
+        return signedOutAt;
     }
 
     /** In the enum's order, so that every page lists them alike. */

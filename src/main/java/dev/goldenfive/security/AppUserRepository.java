@@ -13,6 +13,9 @@ interface AppUserRepository extends JpaRepository<AppUser, Long> {
 
     List<AppUser> findAllByOrderByUsername();
 
+    @Query("select u from AppUser u join u.teams t where u.enabled = true and t = ?1 order by u.username")
+    List<AppUser> findEnabledInTeam(String team);
+
     Optional<AppUser> findBySourceAndExternalId(Source source, String externalId);
 
     @Query("select count(u) from AppUser u join u.roles r where u.enabled = true and r = dev.goldenfive.security.Role.ADMIN")

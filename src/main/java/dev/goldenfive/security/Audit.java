@@ -98,18 +98,19 @@ public class Audit implements SmartLifecycle {
     /** Newest first, at most {@code limit} (1–{@value #MAX_PAGE}). */
     @Transactional(readOnly = true)
     public List<AuditEvent> search(Query query, int limit) {
-        return select(query, " order by id desc limit " + Math.clamp(limit, 1, MAX_PAGE)).list();
+        return select(query, " order by id desc limit " + Math.clamp(limit, 1, MAX_PAGE), 0).list();
     }
 
     /** Every matching line, oldest first, handed to {@code sink} one by one (for an export of any length). */
     @Transactional(readOnly = true)
     public void export(Query query, Consumer<AuditEvent> sink) {
-        try (Stream<AuditEvent> lines = select(query, " order by id").stream()) {
+        // read a thousand rows at a time (a cursor, in this read-only transaction), not the whole result at once
+        try (Stream<AuditEvent> lines = select(query, " order by id", 1000).stream()) {
             lines.forEach(sink);
         }
     }
 
-    private JdbcClient.MappedQuerySpec<AuditEvent> select(Query query, String order) {
+    private JdbcClient.MappedQuerySpec<AuditEvent> select(Query query, String order, int fetchSize) {
         StringBuilder sql = new StringBuilder("select * from audit_event where true");
         Map<String, Object> params = new LinkedHashMap<>();
         if (query.person() != null && !query.person().isBlank()) {
@@ -136,7 +137,7 @@ public class Audit implements SmartLifecycle {
             sql.append(" and id < :before");
             params.put("before", query.before());
         }
-        return jdbc.sql(sql + order).params(params).query(this::event);
+        return jdbc.sql(sql + order).params(params).withFetchSize(fetchSize).query(this::event);
     }
 
     private AuditEvent event(ResultSet rs, int row) throws SQLException {

@@ -43,6 +43,11 @@ class AuditPage {
             return new Audit.Query(person, action, wanted, day(from, 0), day(to, 1), before);
         }
 
+        /** The day fields that hold something other than a day (a hand-made link), to be said on the page. */
+        List<String> invalidDays() {
+            return java.util.stream.Stream.of(from, to).filter(v -> v != null && !v.isBlank() && day(v, 0) == null).toList();
+        }
+
         private static Instant day(String value, int plus) {
             try {
                 return value == null || value.isBlank() ? null
@@ -58,6 +63,7 @@ class AuditPage {
     String page(Filter filter, @RequestParam(required = false) Long before, Model model) {
         List<AuditEvent> events = audit.search(filter.query(before), PAGE);
         model.addAttribute("filter", filter);
+        model.addAttribute("invalidDays", filter.invalidDays());
         model.addAttribute("events", events);
         model.addAttribute("nextBefore", events.size() == PAGE ? events.getLast().id() : null);
         return "security/audit";

@@ -1,6 +1,10 @@
 package dev.goldenfive.security;
 
 import java.net.URI;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +43,16 @@ final class DirectorySignIn implements AuthenticationProvider {
 
     private final SecuritySettings.Ldap settings;
     private final ProviderPeople people;
+    /** Names of local accounts: their wrong passwords are not tried against the directory (nor counted there). */
+    private final java.util.function.Predicate<String> localAccount;
     private final AbstractLdapAuthenticationProvider bind;
     /** As the manager, over the whole tree (DNs in full): for the periodic check; null without a manager. */
     private final SpringSecurityLdapTemplate lookups;
 
-    DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people) {
+    DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people, java.util.function.Predicate<String> localAccount) {
         this.settings = settings;
         this.people = people;
+        this.localAccount = localAccount;
         this.bind = settings.activeDirectoryDomain().isBlank() ? directory() : activeDirectory();
         this.bind.setUserDetailsContextMapper(new EntryMapper());
         this.lookups = settings.managerDn().isBlank() ? null : new SpringSecurityLdapTemplate(contextSource(root(settings.url())));
@@ -94,12 +101,15 @@ final class DirectorySignIn implements AuthenticationProvider {
 
     @Override
     public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        if (localAccount.test(authentication.getName())) {
+            return null;
+        }
         Authentication bound = bind.authenticate(authentication);
         if (!(bound.getPrincipal() instanceof EntryDetails details)) {
             return null;
         }
         Entry entry = details.entry();
-        SignedInUser person = people.signIn(new ProviderPeople.Claims(Source.LDAP, entry.dn(), entry.username(),
+        SignedInUser person = ProviderPeople.signInRetrying(people, new ProviderPeople.Claims(Source.LDAP, entry.dn(), entry.username(),
                 entry.displayName(), entry.email(), entry.groups().stream().map(GrantedAuthority::getAuthority).toList()));
         return UsernamePasswordAuthenticationToken.authenticated(person, null, person.getAuthorities());
     }
@@ -133,7 +143,8 @@ final class DirectorySignIn implements AuthenticationProvider {
         }
         if (!settings.activeDirectoryDomain().isBlank()) {
             String[] memberOf = entry.getStringAttributes("memberOf");
-            return Optional.of(memberOf == null ? List.of() : java.util.Arrays.stream(memberOf).map(DirectorySignIn::commonName).toList());
+            return Optional.of(memberOf == null ? List.of() : java.util.Arrays.stream(memberOf).map(DirectorySignIn::commonName)
+                    .filter(java.util.Objects::nonNull).toList());
         }
         String base = URI.create(settings.url()).getPath().replaceFirst("^/", "");
         String groupBase = settings.groupSearchBase().isBlank() ? base
@@ -143,9 +154,33 @@ final class DirectorySignIn implements AuthenticationProvider {
         return Optional.of(List.copyOf(groups));
     }
 
+    /** A group's name from its DN as Active Directory's sign-in takes it: the value of its first (most specific) part. */
     private static String commonName(String dn) {
-        String first = dn.split(",", 2)[0];
-        return first.regionMatches(true, 0, "CN=", 0, 3) ? first.substring(3) : first;
+        try {
+            LdapName name = new LdapName(dn);
+            return name.isEmpty() ? null : String.valueOf(name.getRdn(name.size() - 1).getValue());
+        }
+        catch (InvalidNameException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * A DN as one person's key: parsed, attribute names and values in lower case, no spaces between parts, so that
+     * {@code uid=Carol, ou=People} and {@code uid=carol,ou=people} are one person.
+     */
+    static String normalised(String dn) {
+        try {
+            List<Rdn> parts = new java.util.ArrayList<>(new LdapName(dn).getRdns());
+            java.util.Collections.reverse(parts);
+            return parts.stream()
+                    .map(rdn -> rdn.getType().toLowerCase(java.util.Locale.ROOT) + "="
+                            + Rdn.escapeValue(String.valueOf(rdn.getValue()).toLowerCase(java.util.Locale.ROOT)))
+                    .collect(java.util.stream.Collectors.joining(","));
+        }
+        catch (InvalidNameException ex) {
+            return dn.toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Keeps what the bind found about the entry, for {@link #authenticate}. */
@@ -154,7 +189,7 @@ final class DirectorySignIn implements AuthenticationProvider {
         @Override
         public UserDetails mapUserFromContext(DirContextOperations context, String username,
                 Collection<? extends GrantedAuthority> authorities) {
-            return new EntryDetails(new Entry(context.getNameInNamespace(), username,
+            return new EntryDetails(new Entry(normalised(context.getNameInNamespace()), username,
                     context.getStringAttribute(settings.displayNameAttribute()),
                     context.getStringAttribute(settings.emailAttribute()), authorities));
         }

@@ -19,6 +19,8 @@ final class GroupRules {
     private record Rule(String group, Pattern pattern, Set<Role> roles, List<String> teams) {
     }
 
+    static final int MAX_TEAMS = 50;
+
     private final List<Rule> rules;
 
     GroupRules(List<SecuritySettings.GroupRule> configured) {
@@ -40,8 +42,11 @@ final class GroupRules {
                     roles.addAll(rule.roles());
                     for (String team : rule.teams()) {
                         String named = rule.pattern() == null ? team : substitute(rule.pattern().matcher(group), team);
-                        if (!named.isBlank() && named.length() <= 100) {
-                            teams.add(named.strip().toLowerCase(Locale.ROOT));
+                        String name = named.strip().toLowerCase(Locale.ROOT);
+                        // as an administrator may set them: 1–100 printable characters, at most 50 teams
+                        if (!name.isEmpty() && name.length() <= 100 && name.chars().noneMatch(Character::isISOControl)
+                                && teams.size() < MAX_TEAMS) {
+                            teams.add(name);
                         }
                     }
                 }

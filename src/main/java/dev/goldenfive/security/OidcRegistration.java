@@ -25,6 +25,7 @@ final class OidcRegistration implements ClientRegistrationRepository {
 
     static final String ID = "oidc";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration RETRY = Duration.ofSeconds(30);
     private static final TypeReference<Map<String, Object>> DOCUMENT = new TypeReference<>() {
     };
 
@@ -40,11 +41,16 @@ final class OidcRegistration implements ClientRegistrationRepository {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final ReentrantLock reading = new ReentrantLock();
+    private final java.time.Clock clock;
     private volatile ClientRegistration registration;
+    /** The last failed read and when: said again without asking for {@link #RETRY}, so an outage queues nobody. */
+    private volatile Unavailable failure;
+    private volatile java.time.Instant failedAt;
 
-    OidcRegistration(SecuritySettings.Oidc settings, JsonMapper json) {
+    OidcRegistration(SecuritySettings.Oidc settings, JsonMapper json, java.time.Clock clock) {
         this.settings = settings;
         this.json = json;
+        this.clock = clock;
     }
 
     /** As the sign-in button names it. */
@@ -70,12 +76,31 @@ final class OidcRegistration implements ClientRegistrationRepository {
         if (known != null) {
             return known;
         }
-        reading.lock();
+        Unavailable failed = failure;
+        if (failed != null && clock.instant().isBefore(failedAt.plus(RETRY))) {
+            throw failed;
+        }
+        try {
+            // one reader at a time; the others wait no longer than a read may take
+            if (!reading.tryLock(TIMEOUT.multipliedBy(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new Unavailable("the provider's discovery document is still being read", null);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the provider's discovery document", ex);
+        }
         try {
             if (registration == null) {
                 registration = discover();
+                failure = null;
             }
             return registration;
+        }
+        catch (Unavailable unavailable) {
+            failure = unavailable;
+            failedAt = clock.instant();
+            throw unavailable;
         }
         finally {
             reading.unlock();

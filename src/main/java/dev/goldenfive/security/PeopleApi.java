@@ -47,15 +47,15 @@ class PeopleApi {
             @NotNull String username,
             @Size(max = 128) String displayName,
             @NotNull String password,
-            @NotEmpty Set<Role> roles,
-            @Size(max = 50) Set<String> teams) {
+            @NotEmpty Set<@NotNull Role> roles,
+            @Size(max = 50) Set<@NotNull String> teams) {
     }
 
     /** Only what is given changes; roles, teams and name of a person from a provider are the provider's. */
     record Change(
             @Size(max = 128) String displayName,
-            Set<Role> roles,
-            @Size(max = 50) Set<String> teams,
+            Set<@NotNull Role> roles,
+            @Size(max = 50) Set<@NotNull String> teams,
             Boolean enabled) {
     }
 

@@ -60,6 +60,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     private final RestClientRefreshTokenTokenResponseClient tokenEndpoint = new RestClientRefreshTokenTokenResponseClient();
     private final OidcIdTokenDecoderFactory idTokens = new OidcIdTokenDecoderFactory();
     private final Worker worker;
+    private final java.util.concurrent.atomic.AtomicBoolean saidNoRefreshToken = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** {@code registration} or {@code directory} is null when that provider is not configured. */
     ProviderChecks(JdbcClient jdbc, ProviderPeople people, Clock clock, SecuritySettings settings,
@@ -117,9 +118,16 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     @Override
     public void saveAuthorizedClient(OAuth2AuthorizedClient client, Authentication principal, HttpServletRequest request,
             HttpServletResponse response) {
-        if (refreshTokens != null && client.getRefreshToken() != null && principal.getPrincipal() instanceof ProviderUser user) {
+        if (refreshTokens != null && principal.getPrincipal() instanceof ProviderUser user) {
+            if (client.getRefreshToken() == null && !saidNoRefreshToken.getAndSet(true)) {
+                log.warn("The identity provider gave no refresh token at {}'s sign-in, so goldenfive cannot ask it later "
+                        + "whether they may still sign in; their personal tokens work for two check intervals after each "
+                        + "sign-in. Ask for offline_access (goldenfive.security.oidc.scopes) where the provider needs it.",
+                        user.person().getUsername());
+            }
             jdbc.sql("update app_user set refresh_token = :token, provider_checked_at = :now where id = :id")
-                    .param("token", refreshTokens.encrypt(client.getRefreshToken().getTokenValue()))
+                    .param("token", client.getRefreshToken() == null ? null
+                            : refreshTokens.encrypt(client.getRefreshToken().getTokenValue()))
                     .param("now", Timestamp.from(clock.instant()))
                     .param("id", user.person().id())
                     .update();
@@ -141,13 +149,46 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     private record Due(long id, String username, String externalId, String refreshToken) {
     }
 
+    /**
+     * Everyone due, a batch after another while batches come back full (for at most a minute, so a large
+     * organisation is checked on time and the worker still rests); one person's failure is logged and the
+     * others are checked.
+     */
     void round() {
-        if (refreshTokens != null) {
-            due(Source.OIDC, oidc.checkEvery()).forEach(this::checkOidc);
+        Instant until = clock.instant().plus(Duration.ofMinutes(1));
+        boolean more = true;
+        while (more && clock.instant().isBefore(until)) {
+            more = false;
+            if (refreshTokens != null) {
+                more |= checkEach(due(Source.OIDC, oidc.checkEvery()), this::checkOidc);
+            }
+            if (directory != null) {
+                more |= checkEach(due(Source.LDAP, directoryEvery), this::checkDirectory);
+            }
         }
-        if (directory != null) {
-            due(Source.LDAP, directoryEvery).forEach(this::checkDirectory);
+    }
+
+    /** True when the batch was full: more may be due. */
+    private boolean checkEach(List<Due> batch, java.util.function.Consumer<Due> check) {
+        for (Due person : batch) {
+            try {
+                check.accept(person);
+            }
+            catch (RuntimeException ex) {
+                log.warn("Could not check {} with the identity provider; again in one interval: {}", person.username(),
+                        ex.getMessage());
+            }
         }
+        return batch.size() == BATCH;
+    }
+
+    /**
+     * How recently the OpenID provider must have let in a person it cannot be asked about for their personal tokens
+     * to work: two check intervals while the check runs; else (and for the directory, which can always be asked
+     * while its check runs) no limit, null.
+     */
+    Duration vouchWindow(Source source) {
+        return source == Source.OIDC && refreshTokens != null ? oidc.checkEvery().multipliedBy(2) : null;
     }
 
     /** Claims people whose check is due (on one replica: the claim moves their time on), oldest check first. */
@@ -176,8 +217,11 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
             value = refreshTokens.decrypt(person.refreshToken());
         }
         catch (IllegalStateException | IllegalArgumentException unreadable) {
-            // made under another client secret: checked again after their next sign-in
-            jdbc.sql("update app_user set refresh_token = null where id = :id").param("id", person.id()).update();
+            // kept under another client secret: unusable; their tokens stop at the end of the window, and their
+            // next sign-in keeps a new one
+            log.warn("The refresh token of {} cannot be read (was the client secret changed?); they are checked again "
+                    + "after their next sign-in", person.username());
+            forgetRefreshToken(person);
             return;
         }
         ClientRegistration client;
@@ -198,8 +242,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
                     new OAuth2RefreshToken(value, null), java.util.Set.copyOf(client.getScopes())));
         }
         catch (OAuth2AuthorizationException refused) {
-            if (OAuth2ErrorCodes.INVALID_GRANT.equals(refused.getError().getErrorCode())) {
-                jdbc.sql("update app_user set refresh_token = null where id = :id").param("id", person.id()).update();
+            if (OAuth2ErrorCodes.INVALID_GRANT.equals(refused.getError().getErrorCode()) && forgetRefreshToken(person)) {
                 people.disabledByProvider(person.id(), Source.OIDC.method(),
                         "the provider refused their refresh token (" + refused.getError() + ")");
             }
@@ -209,21 +252,31 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
             return;
         }
         if (answer.getRefreshToken() != null && !value.equals(answer.getRefreshToken().getTokenValue())) {
-            jdbc.sql("update app_user set refresh_token = :token where id = :id")
+            // only over the token this check read: a sign-in at the same moment keeps the one it brought
+            jdbc.sql("update app_user set refresh_token = :token where id = :id and refresh_token = :read")
                     .param("token", refreshTokens.encrypt(answer.getRefreshToken().getTokenValue()))
+                    .param("read", person.refreshToken())
                     .param("id", person.id()).update();
         }
+        List<String> groups = null;
         if (answer.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String idToken) {
             var claims = idTokens.createDecoder(client).decode(idToken).getClaims();
             if (claims.containsKey(oidc.groupsClaim())) {
-                people.regrouped(person.id(), ProviderUser.groups(claims.get(oidc.groupsClaim())), Source.OIDC.method());
+                groups = ProviderUser.groups(claims.get(oidc.groupsClaim()));
             }
         }
+        people.vouchedFor(person.id(), groups, Source.OIDC.method());
+    }
+
+    /** True when the token this check read was still the person's (a sign-in meanwhile brought a new one: that one stays). */
+    private boolean forgetRefreshToken(Due person) {
+        return jdbc.sql("update app_user set refresh_token = null where id = :id and refresh_token = :read")
+                .param("id", person.id()).param("read", person.refreshToken()).update() == 1;
     }
 
     private void checkDirectory(Due person) {
         directory.groupsNow(person.externalId(), person.username()).ifPresentOrElse(
-                groups -> people.regrouped(person.id(), groups, Source.LDAP.method()),
+                groups -> people.vouchedFor(person.id(), groups, Source.LDAP.method()),
                 () -> people.disabledByProvider(person.id(), Source.LDAP.method(), "their entry is gone or locked"));
     }
 

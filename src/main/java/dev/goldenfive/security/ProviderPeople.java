@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -45,6 +46,19 @@ class ProviderPeople {
         this.clock = clock;
     }
 
+    /**
+     * {@link #signIn} once more when a periodic check changed the person at the same moment (their row's version
+     * moved on): a sign-in should not fail for that.
+     */
+    static SignedInUser signInRetrying(ProviderPeople people, Claims claims) {
+        try {
+            return people.signIn(claims);
+        }
+        catch (OptimisticLockingFailureException raced) {
+            return people.signIn(claims);
+        }
+    }
+
     /** The person as signed in now, created or updated; refused when goldenfive cannot let them in. */
     SignedInUser signIn(Claims claims) {
         String method = claims.source().method();
@@ -70,7 +84,7 @@ class ProviderPeople {
                         + "' belongs to another account here");
             }
             person = AppUser.fromProvider(claims.source(), claims.externalId(), username, displayName, grant.roles(), now);
-            person.signedInThroughProvider(username, displayName, email, grant.roles(), grant.teams(), now);
+            person.signedInThroughProvider(displayName, email, grant.roles(), grant.teams(), now);
             try {
                 person = users.saveAndFlush(person);
             }
@@ -84,19 +98,26 @@ class ProviderPeople {
             if (!person.enabled() && person.disabledBy() == AppUser.DisabledBy.ADMIN) {
                 throw new SignInRefused("disabled", person.username(), method, "An administrator disabled this person here");
             }
-            boolean renamed = !person.username().equals(username);
-            String newName = renamed && users.findByUsername(username).isPresent() ? person.username() : username;
+            // the user name stays what it was at the first sign-in: schedules, paging rules and incidents name it
             Set<Role> rolesBefore = person.roles();
             Set<String> teamsBefore = person.teams();
-            person.signedInThroughProvider(newName, displayName, email, grant.roles(), grant.teams(), now);
+            person.signedInThroughProvider(displayName, email, grant.roles(), grant.teams(), now);
             recordChanges(person, rolesBefore, teamsBefore, method);
         }
         return new SignedInUser(person.id(), person.username(), person.displayName(), null, true, person.roles(), now);
     }
 
-    /** The groups the provider now gives a person it still vouches for (a periodic check); none with a role disables them. */
-    void regrouped(long userId, Collection<String> groups, String method) {
+    /**
+     * The provider still lets the person in (a periodic check): noted, and when it said their groups, their roles
+     * and teams follow them; none with a role disables them. The provider never demotes the last enabled
+     * administrator: that takes an administrator here.
+     */
+    void vouchedFor(long userId, Collection<String> groups, String method) {
         users.findById(userId).filter(AppUser::enabled).ifPresent(person -> {
+            person.vouchedFor(clock.instant());
+            if (groups == null) {
+                return;
+            }
             GroupRules.Grant grant = rules.grant(groups);
             if (grant.roles().isEmpty()) {
                 disable(person, method, "none of their groups gives a role any more");
@@ -106,6 +127,14 @@ class ProviderPeople {
             Set<String> teamsBefore = person.teams();
             person.changeRoles(grant.roles());
             person.changeTeams(grant.teams());
+            if (rolesBefore.contains(Role.ADMIN) && !person.isActiveAdmin()) {
+                users.flush();
+                if (users.countActiveAdmins() == 0) {
+                    person.changeRoles(rolesBefore);
+                    audit.record("person.roles", Outcome.FAILURE, null, person.username(), method, null,
+                            Map.of("reason", "last-admin", "groups", grant.matched()));
+                }
+            }
             recordChanges(person, rolesBefore, teamsBefore, method);
         });
     }
@@ -116,7 +145,7 @@ class ProviderPeople {
     }
 
     private void disable(AppUser person, String method, String why) {
-        person.disable(AppUser.DisabledBy.PROVIDER);
+        person.disable(AppUser.DisabledBy.PROVIDER, clock.instant());
         audit.record("person.disabled", Outcome.SUCCESS, null, person.username(), method, null, Map.of("by", "provider", "why", why));
     }
 

@@ -32,7 +32,7 @@ final class ProviderUser extends DefaultOidcUser {
             Map<String, Object> claims = user.getClaims();
             String username = firstOf(claims, settings.usernameClaim(), "email", "sub");
             String issuer = String.valueOf(request.getClientRegistration().getProviderDetails().getIssuerUri());
-            SignedInUser person = people.signIn(new ProviderPeople.Claims(Source.OIDC, issuer + "|" + user.getSubject(),
+            SignedInUser person = ProviderPeople.signInRetrying(people, new ProviderPeople.Claims(Source.OIDC, issuer + "|" + user.getSubject(),
                     username, firstOf(claims, "name", settings.usernameClaim()), user.getEmail(),
                     groups(claims.get(settings.groupsClaim()))));
             return new ProviderUser(user, person);

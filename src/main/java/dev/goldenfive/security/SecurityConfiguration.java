@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +19,9 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -145,10 +148,10 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain browserChain(HttpSecurity http, UserAccounts accounts, PasswordEncoder encoder,
             LoginThrottle throttle, List<AccessRules> featureRules, SignInMethods methods, ProviderPeople people,
-            Audit audit, SecuritySettings settings) throws Exception {
+            Audit audit, SecuritySettings settings, MeterRegistry meters) throws Exception {
         var contextRepository = new HttpSessionSecurityContextRepository();
         var requestCache = new PathOnlyRequestCache();
-        var signIns = new SignIns(accounts, audit, contextRepository, requestCache, methods.directory() != null);
+        var signIns = new SignIns(accounts, audit, contextRepository, requestCache, methods.directory() != null, meters);
         RequestMatcher swagger = new OrRequestMatcher(path("/swagger-ui/**"), path("/swagger-ui.html"));
         var local = new DaoAuthenticationProvider(accounts);
         local.setPasswordEncoder(encoder);
@@ -190,7 +193,16 @@ class SecurityConfiguration {
                     .clientRegistrationRepository(methods.oidc())
                     .authorizedClientRepository(methods.checks())
                     .successHandler(signIns.providerSucceeded())
-                    .failureHandler(signIns.providerFailed()));
+                    .failureHandler(signIns.providerFailed())
+                    // a provider that cannot be reached when the flow starts: the login page says so, not a 500
+                    .withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+                        @Override
+                        public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                            filter.setAuthenticationFailureHandler((request, response, failure) ->
+                                    response.sendRedirect(request.getContextPath() + "/login?refused=unavailable"));
+                            return filter;
+                        }
+                    }));
         }
         return http.build();
     }

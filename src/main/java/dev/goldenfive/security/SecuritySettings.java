@@ -52,6 +52,11 @@ public record SecuritySettings(
         return adminPassword.isEmpty() || (adminPassword.length() >= PasswordPolicy.MIN_LENGTH && bytes <= PasswordPolicy.MAX_BYTES);
     }
 
+    @AssertTrue(message = "with password-sign-in off, an OIDC issuer or an LDAP url is needed: nobody could sign in")
+    public boolean isSomeSignInLeft() {
+        return passwordSignIn || oidc == null || ldap == null || oidc.enabled() || ldap.enabled();
+    }
+
     @AssertTrue(message = "GOLDENFIVE_ADMIN_TOKEN must be empty or at least 32 characters without spaces")
     public boolean isAdminTokenUsable() {
         return adminToken.isEmpty()

@@ -18,10 +18,11 @@ record SignInMethods(OidcRegistration oidc, DirectorySignIn directory, ProviderC
     static class Beans {
 
         @Bean
-        SignInMethods signInMethods(SecuritySettings settings, ProviderPeople people, JsonMapper json, JdbcClient jdbc,
-                Clock clock) {
-            OidcRegistration oidc = settings.oidc().enabled() ? new OidcRegistration(settings.oidc(), json) : null;
-            DirectorySignIn directory = settings.ldap().enabled() ? new DirectorySignIn(settings.ldap(), people) : null;
+        SignInMethods signInMethods(SecuritySettings settings, ProviderPeople people, UserAccounts accounts, JsonMapper json,
+                JdbcClient jdbc, Clock clock) {
+            OidcRegistration oidc = settings.oidc().enabled() ? new OidcRegistration(settings.oidc(), json, clock) : null;
+            DirectorySignIn directory = settings.ldap().enabled()
+                    ? new DirectorySignIn(settings.ldap(), people, accounts::isLocal) : null;
             return new SignInMethods(oidc, directory, new ProviderChecks(jdbc, people, clock, settings, oidc, directory));
         }
 

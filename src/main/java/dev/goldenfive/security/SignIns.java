@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -32,10 +33,13 @@ final class SignIns {
     private final Audit audit;
     private final SecurityContextRepository contexts;
     private final boolean directory;
+    private final MeterRegistry meters;
     private final SavedRequestAwareAuthenticationSuccessHandler continuing = new SavedRequestAwareAuthenticationSuccessHandler();
 
-    SignIns(UserAccounts accounts, Audit audit, SecurityContextRepository contexts, RequestCache cache, boolean directory) {
+    SignIns(UserAccounts accounts, Audit audit, SecurityContextRepository contexts, RequestCache cache, boolean directory,
+            MeterRegistry meters) {
         this.accounts = accounts;
+        this.meters = meters;
         this.audit = audit;
         this.contexts = contexts;
         this.directory = directory;
@@ -74,6 +78,7 @@ final class SignIns {
             UserView now = accounts.get(person.id());
             audit.record("sign-in", Outcome.SUCCESS, person.getUsername(), person.getUsername(), now.source().method(),
                     Audit.addressOf(request), Map.of("roles", now.roles()));
+            count(now.source().method(), Outcome.SUCCESS);
         }
         continuing.onAuthenticationSuccess(request, response, authentication);
     }
@@ -90,6 +95,11 @@ final class SignIns {
     /** After the OpenID provider refused, or goldenfive refused what it said. */
     AuthenticationFailureHandler providerFailed() {
         return (request, response, failure) -> failed(request, response, failure, null, Source.OIDC.method());
+    }
+
+    /** {@code goldenfive_sign_ins_total{method, outcome}}: a burst of failures shows on a dashboard before anyone reads the audit. */
+    private void count(String method, Outcome outcome) {
+        meters.counter("goldenfive.sign.ins", "method", method, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     /** Signing out is in the audit too. */
@@ -137,6 +147,7 @@ final class SignIns {
             }
         }
         audit.record("sign-in", Outcome.FAILURE, username, username, method, Audit.addressOf(request), detail);
+        count(method, Outcome.FAILURE);
         response.sendRedirect(request.getContextPath() + target);
     }
 }

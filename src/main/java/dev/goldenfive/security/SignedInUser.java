@@ -55,9 +55,9 @@ final class SignedInUser implements UserDetails, CredentialsContainer, Serializa
         return loadedAt;
     }
 
-    /** Whether this sign-in still holds for the person as they are now: enabled, and no password set since. */
+    /** Whether this sign-in still holds for the person as they are now: enabled, neither a password set nor disabled since. */
     boolean heldBy(UserView current) {
-        return current.enabled() && !current.passwordChangedAt().isAfter(loadedAt);
+        return current.enabled() && !current.signedOutAt().isAfter(loadedAt);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.goldenfive.security;
 import java.util.List;
 
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -37,6 +38,10 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
             Authentication result = passwords.authenticate(authentication);
             outcome = LoginThrottle.Outcome.SUCCESS;
             return result;
+        }
+        catch (InternalAuthenticationServiceException | SignInRefused notAGuess) {
+            // the directory away, or a right password goldenfive refuses (no role, disabled): no guess to count
+            throw notAGuess;
         }
         catch (AuthenticationException ex) {
             outcome = LoginThrottle.Outcome.FAILURE;

@@ -83,6 +83,13 @@ public class UserAccounts implements UserDetailsService {
         return users.findAllByOrderByUsername().stream().map(UserView::of).toList();
     }
 
+    /** The enabled members of a paging team (any case), by user name. */
+    @Transactional(readOnly = true)
+    public List<UserView> inTeam(String team) {
+        String name = team == null ? "" : team.strip().toLowerCase(Locale.ROOT);
+        return users.findEnabledInTeam(name).stream().map(UserView::of).toList();
+    }
+
     @Transactional(readOnly = true)
     public UserView get(long id) {
         return UserView.of(find(id));
@@ -160,7 +167,7 @@ public class UserAccounts implements UserDetailsService {
             user.enable();
         }
         else {
-            user.disable(AppUser.DisabledBy.ADMIN);
+            user.disable(AppUser.DisabledBy.ADMIN, clock.instant());
         }
         refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
         if (was != enabled) {
@@ -242,7 +249,7 @@ public class UserAccounts implements UserDetailsService {
         // asked on every browser request: one query, no entity
         return jdbc.sql("""
                 select u.id, u.username, u.display_name, u.enabled, u.created_at, u.password_changed_at, u.source,
-                       u.email, u.disabled_by, u.last_sign_in_at,
+                       u.email, u.disabled_by, u.last_sign_in_at, u.signed_out_at,
                        array(select r.role from app_user_role r where r.user_id = u.id) as roles,
                        array(select t.team from app_user_team t where t.user_id = u.id order by t.team) as teams
                 from app_user u where u.id = :id
@@ -258,7 +265,8 @@ public class UserAccounts implements UserDetailsService {
                             rs.getBoolean("enabled"), Collections.unmodifiableSet(roles), rs.getTimestamp("created_at").toInstant(),
                             rs.getTimestamp("password_changed_at").toInstant(), Source.valueOf(rs.getString("source")),
                             rs.getString("email"), Set.copyOf(new TreeSet<>(List.of((String[]) rs.getArray("teams").getArray()))),
-                            rs.getString("disabled_by"), lastSignIn == null ? null : lastSignIn.toInstant());
+                            rs.getString("disabled_by"), lastSignIn == null ? null : lastSignIn.toInstant(),
+                            rs.getTimestamp("signed_out_at").toInstant());
                 })
                 .optional();
     }
@@ -304,7 +312,7 @@ public class UserAccounts implements UserDetailsService {
             }
             names.add(name);
         }
-        if (names.size() > 50) {
+        if (names.size() > GroupRules.MAX_TEAMS) {
             throw new InvalidField("teams", "must be at most 50 teams", "users.problem.teams");
         }
         return names;

@@ -291,6 +291,7 @@ class HelmChartTest {
                     name: Entra ID
                     scopes: [openid, profile, email, offline_access]
                     groupsClaim: roles
+                    checkEvery: 10m
                   ldap:
                     url: ldaps://ldap.example.com/dc=example,dc=com
                     userDnPatterns: ["uid={0},ou=people"]
@@ -310,6 +311,7 @@ class HelmChartTest {
                 .containsEntry("GOLDENFIVE_SECURITY_OIDC_NAME", "Entra ID")
                 .containsEntry("GOLDENFIVE_SECURITY_OIDC_SCOPES_3", "offline_access")
                 .containsEntry("GOLDENFIVE_SECURITY_OIDC_GROUPSCLAIM", "roles")
+                .containsEntry("GOLDENFIVE_SECURITY_OIDC_CHECKEVERY", "10m")
                 .containsEntry("GOLDENFIVE_SECURITY_LDAP_URL", "ldaps://ldap.example.com/dc=example,dc=com")
                 .containsEntry("GOLDENFIVE_SECURITY_LDAP_USERDNPATTERNS_0", "uid={0},ou=people")
                 .containsEntry("GOLDENFIVE_SECURITY_LDAP_MANAGERDN", "cn=goldenfive,ou=services,dc=example,dc=com")

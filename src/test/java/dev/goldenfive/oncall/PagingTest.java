@@ -82,6 +82,32 @@ class PagingTest {
     }
 
     @Test
+    void aTeamWithoutARotaPagesEveryEnabledMemberOfIt() throws Exception {
+        Api api = new Api(port);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String team = "Storage-" + suffix;
+        String carol = person("carol-" + suffix);
+        String dan = person("dan-" + suffix);
+        String erin = person("erin-" + suffix);
+        accounts.changeTeams(accounts.findByUsername(carol).orElseThrow().id(), Set.of(team));
+        accounts.changeTeams(accounts.findByUsername(dan).orElseThrow().id(), Set.of(team.toLowerCase()));
+        long erinId = accounts.findByUsername(erin).orElseThrow().id();
+        accounts.changeTeams(erinId, Set.of(team));
+        accounts.setEnabled(erinId, false);
+        String service = "teamed-" + suffix;
+        assertThat(api.put("/api/v1/escalation-policies/tm-" + suffix, GoldenfiveTest.ADMIN_TOKEN, """
+                {"key":"tm-%s","name":"Team %s","services":["%s"],"levels":[{"targets":[{"team":"%s"}]}]}"""
+                .formatted(suffix, suffix, service, team)).statusCode()).isEqualTo(200);
+
+        String key = json.readTree(api.post("/api/v1/incidents", GoldenfiveTest.ADMIN_TOKEN, "application/json",
+                "{\"title\":\"disk full\",\"service\":\"" + service + "\",\"environment\":\"prod\",\"severity\":\"SEV2\"}").body())
+                .get("key").asString();
+
+        assertThat(paged(api, key)).singleElement().satisfies(p -> assertThat(p.get("details").get("people").toString())
+                .contains(carol, dan).doesNotContain(erin));
+    }
+
+    @Test
     void aPolicyIsRefusedWhenATargetNamesNothingOrSomeoneUnknownOrItsServiceIsPagedByAnother() throws Exception {
         Api api = new Api(port);
         String suffix = UUID.randomUUID().toString().substring(0, 8);

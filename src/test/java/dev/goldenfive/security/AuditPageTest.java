@@ -66,6 +66,8 @@ class AuditPageTest {
         assertThat(page).contains("each team must be 1–100 printable characters");
         assertThat(accounts.get(id).teams()).isEmpty();
 
+        assertThat(mvc.perform(get("/admin/audit").param("from", "yesterday").cookie(admin)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("Not a day (YYYY-MM-DD), so left out of the filter: yesterday");
         mvc.perform(get("/admin/audit").cookie(manager)).andExpect(status().isForbidden());
     }
 }

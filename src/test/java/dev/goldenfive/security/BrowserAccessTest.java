@@ -189,7 +189,7 @@ class BrowserAccessTest {
     }
 
     @Test
-    void disablingAUserEndsTheirSessionAtTheNextRequest() throws Exception {
+    void disablingAUserEndsTheirSessionsForGoodEvenWhenTheyAreEnabledAgain() throws Exception {
         String name = newUser(EnumSet.of(Role.RESPONDER));
         Cookie session = signIn(name, PASSWORD, "10.0.0.9");
         Cookie admin = signIn("admin", GoldenfiveTest.ADMIN_PASSWORD, "10.0.0.10");
@@ -198,8 +198,12 @@ class BrowserAccessTest {
         mvc.perform(post("/admin/users/" + id + "/enabled").cookie(admin).with(csrf()).param("enabled", "false"))
                 .andExpect(status().isFound());
 
-        mvc.perform(get("/").cookie(session)).andExpect(redirectedUrl("/login?expired"));
         mvc.perform(login(name, PASSWORD, "10.0.0.9")).andExpect(redirectedUrl("/login?error"));
+        mvc.perform(post("/admin/users/" + id + "/enabled").cookie(admin).with(csrf()).param("enabled", "true"))
+                .andExpect(status().isFound());
+
+        // enabled again, the person signs in anew: the session left open meanwhile does not come back
+        mvc.perform(get("/").cookie(session)).andExpect(redirectedUrl("/login?expired"));
     }
 
     @Test

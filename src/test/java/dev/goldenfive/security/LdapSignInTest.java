@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.Cookie;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,9 @@ class LdapSignInTest {
     @Autowired
     Audit audit;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void aPersonSignsInWithTheirDirectoryPasswordAndHoldsTheRolesAndTeamsOfTheirGroups() throws Exception {
         String uid = unique("carol");
@@ -58,6 +62,10 @@ class LdapSignInTest {
         assertThat(person.teams()).containsExactly("storage");
         assertThat(audit.search(new Audit.Query(uid, "sign-in", AuditEvent.Outcome.SUCCESS, null, null, null), 10))
                 .singleElement().satisfies(line -> assertThat(line.method()).isEqualTo("ldap"));
+
+        // typed in capitals, the same entry: the same person, not a second one refused for the name
+        signIn(uid.toUpperCase(), PASSWORD).andExpect(redirectedUrl("/"));
+        assertThat(accounts.list().stream().filter(p -> p.username().equals(uid))).hasSize(1);
     }
 
     @Test
@@ -68,6 +76,7 @@ class LdapSignInTest {
         signIn(uid, "not-the-password").andExpect(redirectedUrl("/login?error"));
 
         assertThat(accounts.findByUsername(uid)).isEmpty();
+        assertThat(meters.counter("goldenfive.sign.ins", "method", "ldap", "outcome", "failure").count()).isPositive();
         assertThat(audit.search(new Audit.Query(uid, "sign-in", AuditEvent.Outcome.FAILURE, null, null, null), 10))
                 .singleElement().satisfies(line -> {
                     assertThat(line.method()).isEqualTo("ldap");

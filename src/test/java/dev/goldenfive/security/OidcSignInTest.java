@@ -17,6 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.goldenfive.Eventually;
 import dev.goldenfive.InChromium;
@@ -46,6 +47,9 @@ class OidcSignInTest extends InChromium {
 
     @Autowired
     Audit audit;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @BeforeEach
     void theProviderKnowsGoldenfive() {
@@ -134,6 +138,29 @@ class OidcSignInTest extends InChromium {
         assertThat(browser.getCurrentUrl()).contains("/login?expired");
         assertThat(audit.search(new Audit.Query(name, "person.disabled", null, null, null, null), 10))
                 .singleElement().satisfies(line -> assertThat(line.detail()).containsEntry("by", "provider"));
+    }
+
+    @Test
+    void aPersonTheCheckCannotAskAboutKeepsWorkingTokensOnlyForTwoCheckIntervalsAfterSigningIn() throws Exception {
+        String name = unique("gail");
+        PROVIDER.person(name, PASSWORD, List.of("sre"));
+        signInAtProvider(name);
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(app("/")));
+        long id = accounts.findByUsername(name).orElseThrow().id();
+        String token = tokens.issuePersonal(id, "automation", null).token();
+        // as when the provider gave no refresh token, or it was kept under a client secret since changed
+        jdbc.sql("update app_user set refresh_token = null where id = :id").param("id", id).update();
+
+        assertThat(me(token)).as("just signed in").isEqualTo(200);
+        assertThat(Eventually.holds(() -> {
+            try {
+                return me(token) == 401;
+            }
+            catch (Exception ex) {
+                return false;
+            }
+        }, Duration.ofSeconds(15))).as("refused once two check intervals (4 s here) have passed").isTrue();
+        assertThat(accounts.findByUsername(name).orElseThrow().enabled()).as("not disabled: nobody said they left").isTrue();
     }
 
     @Test

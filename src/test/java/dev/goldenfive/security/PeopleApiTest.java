@@ -111,6 +111,7 @@ class PeopleApiTest {
 
         var badRole = patch(name, "{\"roles\":[\"OWNER\"]}");
         assertThat(badRole.statusCode()).isEqualTo(400);
+        assertThat(patch(name, "{\"roles\":[null]}").statusCode()).isEqualTo(400);
         var noRoles = patch(name, "{\"roles\":[],\"teams\":[\"x\"]}");
         assertThat(noRoles.statusCode()).isEqualTo(400);
         assertThat(noRoles.body()).contains("roles");

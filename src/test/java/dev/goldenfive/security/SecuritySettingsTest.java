@@ -94,6 +94,8 @@ class SecuritySettingsTest {
                 .singleElement().asString().contains("http(s) URL");
         assertThat(messages(settings("", "", THROTTLE, Map.of("ldap.url", "example.com:389")))).singleElement().asString()
                 .contains("ldap://");
+        assertThat(messages(settings("", "", THROTTLE, Map.of("password-sign-in", "false")))).singleElement().asString()
+                .contains("nobody could sign in");
     }
 
     private Set<String> messages(SecuritySettings settings) {
