@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -135,7 +136,7 @@ public class ApiTokens {
 
     /** The subject is the token's owner (or {@code agent:name}); the detail says which token. */
     private void recordTokenEvent(String action, TokenView token, Long mintedBy) {
-        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("token", token.id());
         detail.put("name", token.name());
         detail.put("kind", token.kind().name());

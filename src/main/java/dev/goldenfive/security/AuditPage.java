@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -45,7 +46,7 @@ class AuditPage {
 
         /** The day fields that hold something other than a day (a hand-made link), to be said on the page. */
         List<String> invalidDays() {
-            return java.util.stream.Stream.of(from, to).filter(v -> v != null && !v.isBlank() && day(v, 0) == null).toList();
+            return Stream.of(from, to).filter(v -> v != null && !v.isBlank() && day(v, 0) == null).toList();
         }
 
         private static Instant day(String value, int plus) {

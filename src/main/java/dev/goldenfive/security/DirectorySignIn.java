@@ -1,14 +1,21 @@
 package dev.goldenfive.security;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 import org.springframework.ldap.NameNotFoundException;
 import org.springframework.ldap.core.DirContextAdapter;
@@ -44,12 +51,12 @@ final class DirectorySignIn implements AuthenticationProvider {
     private final SecuritySettings.Ldap settings;
     private final ProviderPeople people;
     /** Names of local accounts: their wrong passwords are not tried against the directory (nor counted there). */
-    private final java.util.function.Predicate<String> localAccount;
+    private final Predicate<String> localAccount;
     private final AbstractLdapAuthenticationProvider bind;
     /** As the manager, over the whole tree (DNs in full): for the periodic check; null without a manager. */
     private final SpringSecurityLdapTemplate lookups;
 
-    DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people, java.util.function.Predicate<String> localAccount) {
+    DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people, Predicate<String> localAccount) {
         this.settings = settings;
         this.people = people;
         this.localAccount = localAccount;
@@ -143,8 +150,8 @@ final class DirectorySignIn implements AuthenticationProvider {
         }
         if (!settings.activeDirectoryDomain().isBlank()) {
             String[] memberOf = entry.getStringAttributes("memberOf");
-            return Optional.of(memberOf == null ? List.of() : java.util.Arrays.stream(memberOf).map(DirectorySignIn::commonName)
-                    .filter(java.util.Objects::nonNull).toList());
+            return Optional.of(memberOf == null ? List.of() : Arrays.stream(memberOf).map(DirectorySignIn::commonName)
+                    .filter(Objects::nonNull).toList());
         }
         String base = URI.create(settings.url()).getPath().replaceFirst("^/", "");
         String groupBase = settings.groupSearchBase().isBlank() ? base
@@ -171,15 +178,15 @@ final class DirectorySignIn implements AuthenticationProvider {
      */
     static String normalised(String dn) {
         try {
-            List<Rdn> parts = new java.util.ArrayList<>(new LdapName(dn).getRdns());
-            java.util.Collections.reverse(parts);
+            List<Rdn> parts = new ArrayList<>(new LdapName(dn).getRdns());
+            Collections.reverse(parts);
             return parts.stream()
-                    .map(rdn -> rdn.getType().toLowerCase(java.util.Locale.ROOT) + "="
-                            + Rdn.escapeValue(String.valueOf(rdn.getValue()).toLowerCase(java.util.Locale.ROOT)))
-                    .collect(java.util.stream.Collectors.joining(","));
+                    .map(rdn -> rdn.getType().toLowerCase(Locale.ROOT) + "="
+                            + Rdn.escapeValue(String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT)))
+                    .collect(Collectors.joining(","));
         }
         catch (InvalidNameException ex) {
-            return dn.toLowerCase(java.util.Locale.ROOT);
+            return dn.toLowerCase(Locale.ROOT);
         }
     }
 

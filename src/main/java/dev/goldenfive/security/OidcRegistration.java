@@ -5,8 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -41,13 +44,13 @@ final class OidcRegistration implements ClientRegistrationRepository {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final ReentrantLock reading = new ReentrantLock();
-    private final java.time.Clock clock;
+    private final Clock clock;
     private volatile ClientRegistration registration;
     /** The last failed read and when: said again without asking for {@link #RETRY}, so an outage queues nobody. */
     private volatile Unavailable failure;
-    private volatile java.time.Instant failedAt;
+    private volatile Instant failedAt;
 
-    OidcRegistration(SecuritySettings.Oidc settings, JsonMapper json, java.time.Clock clock) {
+    OidcRegistration(SecuritySettings.Oidc settings, JsonMapper json, Clock clock) {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -82,7 +85,7 @@ final class OidcRegistration implements ClientRegistrationRepository {
         }
         try {
             // one reader at a time; the others wait no longer than a read may take
-            if (!reading.tryLock(TIMEOUT.multipliedBy(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!reading.tryLock(TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new Unavailable("the provider's discovery document is still being read", null);
             }
         }

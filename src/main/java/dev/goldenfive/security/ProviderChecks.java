@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,7 +63,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     private final RestClientRefreshTokenTokenResponseClient tokenEndpoint = new RestClientRefreshTokenTokenResponseClient();
     private final OidcIdTokenDecoderFactory idTokens = new OidcIdTokenDecoderFactory();
     private final Worker worker;
-    private final java.util.concurrent.atomic.AtomicBoolean saidNoRefreshToken = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean saidNoRefreshToken = new AtomicBoolean();
 
     /** {@code registration} or {@code directory} is null when that provider is not configured. */
     ProviderChecks(JdbcClient jdbc, ProviderPeople people, Clock clock, SecuritySettings settings,
@@ -169,7 +172,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     }
 
     /** True when the batch was full: more may be due. */
-    private boolean checkEach(List<Due> batch, java.util.function.Consumer<Due> check) {
+    private boolean checkEach(List<Due> batch, Consumer<Due> check) {
         for (Due person : batch) {
             try {
                 check.accept(person);
@@ -239,7 +242,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
         OAuth2AccessTokenResponse answer;
         try {
             answer = tokenEndpoint.getTokenResponse(new OAuth2RefreshTokenGrantRequest(client, placeholder,
-                    new OAuth2RefreshToken(value, null), java.util.Set.copyOf(client.getScopes())));
+                    new OAuth2RefreshToken(value, null), Set.copyOf(client.getScopes())));
         }
         catch (OAuth2AuthorizationException refused) {
             if (OAuth2ErrorCodes.INVALID_GRANT.equals(refused.getError().getErrorCode()) && forgetRefreshToken(person)) {

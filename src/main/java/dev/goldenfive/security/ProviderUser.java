@@ -1,5 +1,6 @@
 package dev.goldenfive.security;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class ProviderUser extends DefaultOidcUser {
         return switch (claim) {
             case null -> List.of();
             case Collection<?> values -> values.stream().filter(v -> v != null).map(String::valueOf).toList();
-            case Object[] values -> java.util.Arrays.stream(values).filter(v -> v != null).map(String::valueOf).toList();
+            case Object[] values -> Arrays.stream(values).filter(v -> v != null).map(String::valueOf).toList();
             default -> List.of(String.valueOf(claim));
         };
     }

@@ -1,12 +1,12 @@
 package dev.goldenfive.security;
 
+import java.time.Clock;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import tools.jackson.databind.json.JsonMapper;
-
-import java.time.Clock;
 
 /**
  * The ways to sign in besides a local password, as configured: the company's OpenID provider and its directory,

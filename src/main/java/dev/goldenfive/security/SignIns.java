@@ -2,9 +2,11 @@ package dev.goldenfive.security;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -72,7 +74,7 @@ final class SignIns {
     }
 
     private void succeeded(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
-            throws IOException, jakarta.servlet.ServletException {
+            throws IOException, ServletException {
         if (authentication.getPrincipal() instanceof SignedInUser person) {
             accounts.signedIn(person.id());
             UserView now = accounts.get(person.id());
@@ -99,7 +101,7 @@ final class SignIns {
 
     /** {@code goldenfive_sign_ins_total{method, outcome}}: a burst of failures shows on a dashboard before anyone reads the audit. */
     private void count(String method, Outcome outcome) {
-        meters.counter("goldenfive.sign.ins", "method", method, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+        meters.counter("goldenfive.sign.ins", "method", method, "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     }
 
     /** Signing out is in the audit too. */

@@ -52,7 +52,7 @@ class PagingReplicasTest {
                 Api first = Replicas.api(survivor);
                 Api second = new Api(port);
                 await(() -> ready(port), Duration.ofSeconds(90));
-                assertThat(ready(port)).as("the replica to be killed is ready").isTrue();
+                assertThat(ready(port)).as("the replica to be killed is ready; its log ends:%n%s", tail(dir.resolve("killed.log"))).isTrue();
                 Pager pager = new Pager(first, Replicas.TOKEN, survivor.getBean(JsonMapper.class), survivor.getBean(UserAccounts.class),
                         survivor.getBean(ApiTokens.class));
                 List<String> people = new ArrayList<>();
@@ -148,5 +148,10 @@ class PagingReplicasTest {
         String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
+    }
+
+    private static String tail(Path log) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 }

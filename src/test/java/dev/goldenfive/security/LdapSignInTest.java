@@ -15,11 +15,14 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 import dev.goldenfive.Eventually;
+import dev.goldenfive.GoldenfiveTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -62,6 +65,16 @@ class LdapSignInTest {
         assertThat(person.teams()).containsExactly("storage");
         assertThat(audit.search(new Audit.Query(uid, "sign-in", AuditEvent.Outcome.SUCCESS, null, null, null), 10))
                 .singleElement().satisfies(line -> assertThat(line.method()).isEqualTo("ldap"));
+
+        // their roles, teams and password are the directory's: an administrator is told so, and nothing changes
+        mvc.perform(patch("/api/v1/people/" + uid).header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN)
+                        .contentType("application/json").content("{\"roles\":[\"ADMIN\"]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("follows the identity provider")));
+        mvc.perform(post("/api/v1/people/" + uid + "/password").header("Authorization", "Bearer " + GoldenfiveTest.ADMIN_TOKEN)
+                        .contentType("application/json").content("{\"password\":\"a long enough new one 7\"}"))
+                .andExpect(status().isBadRequest());
+        assertThat(accounts.findByUsername(uid).orElseThrow().roles()).containsExactly(Role.RESPONDER);
 
         // typed in capitals, the same entry: the same person, not a second one refused for the name
         signIn(uid.toUpperCase(), PASSWORD).andExpect(redirectedUrl("/"));

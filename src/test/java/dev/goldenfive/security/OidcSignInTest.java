@@ -114,8 +114,7 @@ class OidcSignInTest extends InChromium {
     void aPersonDisabledAtTheProviderAfterSigningInLosesTheirSessionAndTokensAtTheNextCheck() throws Exception {
         String name = unique("erin");
         PROVIDER.person(name, PASSWORD, List.of("sre"));
-        signInAtProvider(name);
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(app("/")));
+        signedInAtProvider(name);
         UserView person = accounts.findByUsername(name).orElseThrow();
         String token = tokens.issuePersonal(person.id(), "automation", null).token();
         assertThat(me(token)).isEqualTo(200);
@@ -144,8 +143,7 @@ class OidcSignInTest extends InChromium {
     void aPersonTheCheckCannotAskAboutKeepsWorkingTokensOnlyForTwoCheckIntervalsAfterSigningIn() throws Exception {
         String name = unique("gail");
         PROVIDER.person(name, PASSWORD, List.of("sre"));
-        signInAtProvider(name);
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(app("/")));
+        signedInAtProvider(name);
         long id = accounts.findByUsername(name).orElseThrow().id();
         String token = tokens.issuePersonal(id, "automation", null).token();
         // as when the provider gave no refresh token, or it was kept under a client secret since changed
@@ -167,8 +165,7 @@ class OidcSignInTest extends InChromium {
     void aPersonAnAdministratorDisabledHereCannotSignInThroughTheProvider() {
         String name = unique("frank");
         PROVIDER.person(name, PASSWORD, List.of("sre"));
-        signInAtProvider(name);
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(app("/")));
+        signedInAtProvider(name);
         accounts.setEnabled(accounts.findByUsername(name).orElseThrow().id(), false);
         browser.manage().deleteAllCookies();
 
@@ -184,6 +181,12 @@ class OidcSignInTest extends InChromium {
 
         assertThat(browser.findElement(By.id("sign-in-provider")).getText()).isEqualTo("Sign in with Example SSO");
         assertThat(browser.findElements(By.id("password"))).as("the directory's people use the form").hasSize(1);
+    }
+
+    /** Through the provider, back on goldenfive's dashboard. */
+    private void signedInAtProvider(String name) {
+        signInAtProvider(name);
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(app("/")));
     }
 
     /** From goldenfive's login page to the provider's form, and back. */
