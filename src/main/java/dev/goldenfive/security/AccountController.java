@@ -93,8 +93,7 @@ class AccountController {
      */
     private void keepSignedIn(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
         request.changeSessionId();
-        SignedInUser fresh = accounts.loadUserByUsername(user.getUsername());
-        fresh.eraseCredentials();
+        SignedInUser fresh = accounts.signedInNow(user.id());
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(fresh, null, fresh.getAuthorities()));
         SecurityContextHolder.setContext(context);

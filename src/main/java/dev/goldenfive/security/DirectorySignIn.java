@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import javax.naming.InvalidNameException;
+import javax.naming.NamingException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
@@ -47,6 +49,8 @@ final class DirectorySignIn implements AuthenticationProvider {
     private record Entry(String dn, String username, String displayName, String email,
             Collection<? extends GrantedAuthority> groups) {
     }
+
+    private static final String PERMANENT_LOCK = "000001010000Z";
 
     private final SecuritySettings.Ldap settings;
     private final ProviderPeople people;
@@ -145,7 +149,9 @@ final class DirectorySignIn implements AuthenticationProvider {
         }
         String control = entry.getStringAttribute("userAccountControl");
         boolean adDisabled = control != null && control.matches("\\d+") && (Long.parseLong(control) & 2) != 0;
-        if (adDisabled || entry.getStringAttribute("pwdAccountLockedTime") != null) {
+        // a password policy's permanent lock (an administrator's), not the passing lockout after failed binds,
+        // which anyone could cause by guessing
+        if (adDisabled || PERMANENT_LOCK.equals(entry.getStringAttribute("pwdAccountLockedTime"))) {
             return Optional.empty();
         }
         if (!settings.activeDirectoryDomain().isBlank()) {
@@ -180,14 +186,34 @@ final class DirectorySignIn implements AuthenticationProvider {
         try {
             List<Rdn> parts = new ArrayList<>(new LdapName(dn).getRdns());
             Collections.reverse(parts);
-            return parts.stream()
-                    .map(rdn -> rdn.getType().toLowerCase(Locale.ROOT) + "="
-                            + Rdn.escapeValue(String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT)))
-                    .collect(Collectors.joining(","));
+            return parts.stream().map(DirectorySignIn::normalised).collect(Collectors.joining(","));
         }
         catch (InvalidNameException ex) {
             return dn.toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** Every type and value of a part (a part may hold several: {@code cn=John Smith+uid=js1}), sorted. */
+    private static String normalised(Rdn rdn) {
+        List<String> pairs = new ArrayList<>();
+        try {
+            var attributes = rdn.toAttributes().getAll();
+            while (attributes.hasMore()) {
+                var attribute = attributes.next();
+                var values = attribute.getAll();
+                while (values.hasMore()) {
+                    Object value = values.next();
+                    String text = value instanceof byte[] bytes ? "#" + HexFormat.of().formatHex(bytes)
+                            : Rdn.escapeValue(String.valueOf(value).toLowerCase(Locale.ROOT));
+                    pairs.add(attribute.getID().toLowerCase(Locale.ROOT) + "=" + text);
+                }
+            }
+        }
+        catch (NamingException ex) {
+            return rdn.toString().toLowerCase(Locale.ROOT);
+        }
+        Collections.sort(pairs);
+        return String.join("+", pairs);
     }
 
     /** Keeps what the bind found about the entry, for {@link #authenticate}. */

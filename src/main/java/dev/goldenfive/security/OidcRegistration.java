@@ -47,8 +47,10 @@ final class OidcRegistration implements ClientRegistrationRepository {
     private final Clock clock;
     private volatile ClientRegistration registration;
     /** The last failed read and when: said again without asking for {@link #RETRY}, so an outage queues nobody. */
-    private volatile Unavailable failure;
-    private volatile Instant failedAt;
+    private volatile Failure failure;
+
+    private record Failure(Unavailable reason, Instant at) {
+    }
 
     OidcRegistration(SecuritySettings.Oidc settings, JsonMapper json, Clock clock) {
         this.settings = settings;
@@ -79,9 +81,9 @@ final class OidcRegistration implements ClientRegistrationRepository {
         if (known != null) {
             return known;
         }
-        Unavailable failed = failure;
-        if (failed != null && clock.instant().isBefore(failedAt.plus(RETRY))) {
-            throw failed;
+        Failure failed = failure;
+        if (failed != null && clock.instant().isBefore(failed.at().plus(RETRY))) {
+            throw failed.reason();
         }
         try {
             // one reader at a time; the others wait no longer than a read may take
@@ -101,8 +103,7 @@ final class OidcRegistration implements ClientRegistrationRepository {
             return registration;
         }
         catch (Unavailable unavailable) {
-            failure = unavailable;
-            failedAt = clock.instant();
+            failure = new Failure(unavailable, clock.instant());
             throw unavailable;
         }
         finally {

@@ -28,7 +28,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
-import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -36,6 +35,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 import dev.goldenfive.web.Worker;
 
@@ -61,7 +61,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
     private final Duration directoryEvery;
     private final TextEncryptor refreshTokens;
     private final RestClientRefreshTokenTokenResponseClient tokenEndpoint = new RestClientRefreshTokenTokenResponseClient();
-    private final OidcIdTokenDecoderFactory idTokens = new OidcIdTokenDecoderFactory();
+    private final JwtDecoderFactory<ClientRegistration> idTokens = ProviderHttp.idTokens();
     private final Worker worker;
     private final AtomicBoolean saidNoRefreshToken = new AtomicBoolean();
 
@@ -75,6 +75,7 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
         this.registration = registration;
         this.directory = directory != null && directory.canCheck() ? directory : null;
         this.directoryEvery = settings.ldap().checkEvery();
+        this.tokenEndpoint.setRestClient(ProviderHttp.tokenEndpoint());
         this.refreshTokens = registration == null || oidc.clientSecret().isEmpty() || !oidc.checkEvery().isPositive() ? null
                 : Encryptors.delux(oidc.clientSecret(), salt(oidc.issuer() + "|" + oidc.clientId()));
         Duration interval = interval(settings);

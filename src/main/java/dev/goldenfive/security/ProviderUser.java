@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -27,7 +28,10 @@ final class ProviderUser extends DefaultOidcUser {
 
     /** Reads the provider's claims (ID token and user info) and signs the person in here through {@link ProviderPeople}. */
     static OAuth2UserService<OidcUserRequest, OidcUser> service(ProviderPeople people, SecuritySettings.Oidc settings) {
+        DefaultOAuth2UserService userInfo = new DefaultOAuth2UserService();
+        userInfo.setRestOperations(ProviderHttp.restTemplate());
         OidcUserService standard = new OidcUserService();
+        standard.setOauth2UserService(userInfo);
         return request -> {
             OidcUser user = standard.loadUser(request);
             Map<String, Object> claims = user.getClaims();

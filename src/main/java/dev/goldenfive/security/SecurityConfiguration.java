@@ -159,8 +159,11 @@ class SecurityConfiguration {
         List<AuthenticationProvider> ways = new ArrayList<>(List.of(new ThrottledAuthenticationProvider(passwordChecks, throttle)));
         if (methods.oidc() != null) {
             // the provider's answer to the code flow; one manager for every way in, and no fallback behind it
-            ways.add(new OidcAuthorizationCodeAuthenticationProvider(new RestClientAuthorizationCodeTokenResponseClient(),
-                    ProviderUser.service(people, settings.oidc())));
+            var tokenEndpoint = new RestClientAuthorizationCodeTokenResponseClient();
+            tokenEndpoint.setRestClient(ProviderHttp.tokenEndpoint());
+            var codeFlow = new OidcAuthorizationCodeAuthenticationProvider(tokenEndpoint, ProviderUser.service(people, settings.oidc()));
+            codeFlow.setJwtDecoderFactory(ProviderHttp.idTokens());
+            ways.add(codeFlow);
         }
         http.authenticationManager(new ProviderManager(ways))
                 .securityContext(c -> c.securityContextRepository(contextRepository))

@@ -76,8 +76,11 @@ final class SignIns {
     private void succeeded(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
             throws IOException, ServletException {
         if (authentication.getPrincipal() instanceof SignedInUser person) {
-            accounts.signedIn(person.id());
             UserView now = accounts.get(person.id());
+            if (now.source() == Source.LOCAL) {
+                // a provider's sign-in noted it already, in the transaction that brought the person up to date
+                accounts.signedIn(person.id());
+            }
             audit.record("sign-in", Outcome.SUCCESS, person.getUsername(), person.getUsername(), now.source().method(),
                     Audit.addressOf(request), Map.of("roles", now.roles()));
             count(now.source().method(), Outcome.SUCCESS);

@@ -234,6 +234,14 @@ public class UserAccounts implements UserDetailsService {
                 user.roles(), clock.instant());
     }
 
+    /** The person as a session holds them, loaded now, without a password: for a session that goes on after a change. */
+    @Transactional(readOnly = true)
+    SignedInUser signedInNow(long id) {
+        AppUser user = find(id);
+        return new SignedInUser(user.id(), user.username(), user.displayName(), null, user.enabled(), user.roles(),
+                clock.instant());
+    }
+
     /** Whether a person of that name signs in with a password kept here. */
     @Transactional(readOnly = true)
     boolean isLocal(String username) {

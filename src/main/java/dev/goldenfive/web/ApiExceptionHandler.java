@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -107,6 +108,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final String TOO_SLOW = "The query took longer than allowed and was stopped. Narrow it — a shorter "
             + "time range, a service or environment, more specific words — or try again in a moment.";
+
+    /** Two changes of one record at once (an administrator and a periodic check, say): the later one is asked to try again. */
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    ResponseEntity<ProblemDetail> changedMeanwhile(OptimisticLockingFailureException ex) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "The record changed while this request was changing it; nothing was changed. Read it again and retry."));
+    }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception ex) {
