@@ -78,19 +78,19 @@ final class ProviderChecks implements OAuth2AuthorizedClientRepository, SmartLif
         this.tokenEndpoint.setRestClient(ProviderHttp.tokenEndpoint());
         this.refreshTokens = registration == null || oidc.clientSecret().isEmpty() || !oidc.checkEvery().isPositive() ? null
                 : Encryptors.delux(oidc.clientSecret(), salt(oidc.issuer() + "|" + oidc.clientId()));
-        Duration interval = interval(settings);
+        Duration interval = interval();
         this.worker = interval == null ? null
                 : Worker.every(interval, "identity-checks", "asking the identity provider about its people", log, this::round);
     }
 
     /** A tenth of the shortest check interval, between a second and a minute: people are checked close to their time. */
-    private Duration interval(SecuritySettings settings) {
+    private Duration interval() {
         Duration shortest = null;
         if (refreshTokens != null) {
             shortest = oidc.checkEvery();
         }
-        if (directory != null && (shortest == null || settings.ldap().checkEvery().compareTo(shortest) < 0)) {
-            shortest = settings.ldap().checkEvery();
+        if (directory != null && (shortest == null || directoryEvery.compareTo(shortest) < 0)) {
+            shortest = directoryEvery;
         }
         if (shortest == null) {
             return null;
