@@ -119,6 +119,11 @@ class AppUser {
         providerVouchedAt = now;
     }
 
+    /** The directory entry the person now signs in as (it moved, or was renamed). */
+    void movedTo(String newExternalId) {
+        externalId = newExternalId;
+    }
+
     void vouchedFor(Instant now) {
         providerVouchedAt = now;
     }

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -77,7 +78,9 @@ class ProviderPeople {
         String email = claims.email() == null || claims.email().length() > 254 ? null : claims.email();
         // as PostgreSQL keeps it (microseconds): the session's sign-in must not seem older than the account
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        AppUser person = users.findBySourceAndExternalId(claims.source(), claims.externalId()).orElse(null);
+        AppUser person = users.findBySourceAndExternalId(claims.source(), claims.externalId())
+                .or(() -> movedInTheDirectory(claims, username, method))
+                .orElse(null);
         if (person == null) {
             if (users.findByUsername(username).isPresent()) {
                 throw new SignInRefused("name-taken", username, method, "The user name '" + username
@@ -105,6 +108,23 @@ class ProviderPeople {
             recordChanges(person, rolesBefore, teamsBefore, method);
         }
         return new SignedInUser(person.id(), person.username(), person.displayName(), null, true, person.roles(), now);
+    }
+
+    /**
+     * A directory person whose entry moved or was renamed (a new DN) and who signed in with the same user name and
+     * that entry's password: the directory says who signs in by that name, so they are the same person, now
+     * under the new DN. An OpenID subject is never re-keyed: a new subject is a new person.
+     */
+    private Optional<AppUser> movedInTheDirectory(Claims claims, String username, String method) {
+        if (claims.source() != Source.LDAP) {
+            return Optional.empty();
+        }
+        return users.findByUsername(username).filter(user -> user.source() == Source.LDAP).map(user -> {
+            audit.record("person.moved", Outcome.SUCCESS, null, user.username(), method, Audit.currentAddress(),
+                    changed(user.externalId(), claims.externalId()));
+            user.movedTo(claims.externalId());
+            return user;
+        });
     }
 
     /**

@@ -11,6 +11,7 @@ import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -50,6 +51,9 @@ class LdapSignInTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    JdbcClient jdbc;
+
     @Test
     void aPersonSignsInWithTheirDirectoryPasswordAndHoldsTheRolesAndTeamsOfTheirGroups() throws Exception {
         String uid = unique("carol");
@@ -79,6 +83,24 @@ class LdapSignInTest {
         // typed in capitals, the same entry: the same person, not a second one refused for the name
         signIn(uid.toUpperCase(), PASSWORD).andExpect(redirectedUrl("/"));
         assertThat(accounts.list().stream().filter(p -> p.username().equals(uid))).hasSize(1);
+    }
+
+    @Test
+    void aPersonWhoseEntryMovedInTheDirectoryStaysOnePerson() throws Exception {
+        String uid = unique("hank");
+        DIRECTORY.person(uid, "Hank Hill", PASSWORD, "sre");
+        signIn(uid, PASSWORD).andExpect(redirectedUrl("/"));
+        long id = accounts.findByUsername(uid).orElseThrow().id();
+        // as goldenfive knew them before their entry moved (another OU): the directory now gives another DN
+        jdbc.sql("update app_user set external_id = :old where id = :id")
+                .param("old", "uid=" + uid + ",ou=former-staff,dc=example,dc=test").param("id", id).update();
+
+        signIn(uid, PASSWORD).andExpect(redirectedUrl("/"));
+
+        assertThat(accounts.findByUsername(uid).orElseThrow().id()).isEqualTo(id);
+        assertThat(jdbc.sql("select external_id from app_user where id = :id").param("id", id).query(String.class).single())
+                .isEqualTo(TestDirectory.dnOf(uid));
+        assertThat(audit.search(new Audit.Query(uid, "person.moved", null, null, null, null), 10)).hasSize(1);
     }
 
     @Test
