@@ -6,9 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -93,10 +91,6 @@ class AccountController {
      */
     private void keepSignedIn(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
         request.changeSessionId();
-        SignedInUser fresh = accounts.signedInNow(user.id());
-        var context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(fresh, null, fresh.getAuthorities()));
-        SecurityContextHolder.setContext(context);
-        new HttpSessionSecurityContextRepository().saveContext(context, request, response);
+        accounts.signedInNow(user.id()).holdSession(new HttpSessionSecurityContextRepository(), request, response);
     }
 }

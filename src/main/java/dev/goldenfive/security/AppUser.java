@@ -96,11 +96,12 @@ class AppUser {
     }
 
     /** A person the provider vouched for, seen for the first time. */
-    static AppUser fromProvider(Source source, String externalId, String username, String displayName, Set<Role> roles,
-            Instant now) {
+    static AppUser fromProvider(Source source, String externalId, String username, String displayName, String email,
+            Set<Role> roles, Set<String> teams, Instant now) {
         AppUser user = new AppUser(username, displayName, null, roles, now);
         user.source = source;
         user.externalId = externalId;
+        user.signedInThroughProvider(displayName, email, roles, teams, now);
         return user;
     }
 
@@ -239,10 +240,6 @@ class AppUser {
 
     Instant passwordChangedAt() {
         return passwordChangedAt;
-    }
-
-    Instant signedOutAt() {
-        return signedOutAt;
     }
 
     /** In the enum's order, so that every page lists them alike. */

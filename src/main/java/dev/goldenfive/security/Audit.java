@@ -84,6 +84,14 @@ public class Audit implements SmartLifecycle {
                 .update();
     }
 
+    /** The detail of a change: {@code {"from": …, "to": …}} (either may be null). */
+    static Map<String, Object> change(Object from, Object to) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("from", from);
+        detail.put("to", to);
+        return detail;
+    }
+
     /**
      * What to look for: lines of {@code person} (as actor or subject), whose action starts with {@code action},
      * with {@code outcome}, in {@code [from, to)}, older than line {@code before} (for the next page).

@@ -59,6 +59,8 @@ final class DirectorySignIn implements AuthenticationProvider {
     private final AbstractLdapAuthenticationProvider bind;
     /** As the manager, over the whole tree (DNs in full): for the periodic check; null without a manager. */
     private final SpringSecurityLdapTemplate lookups;
+    /** Where the groups are, in full: the lookups run over the whole tree. */
+    private final String groupBase;
 
     DirectorySignIn(SecuritySettings.Ldap settings, ProviderPeople people, Predicate<String> localAccount) {
         this.settings = settings;
@@ -67,6 +69,9 @@ final class DirectorySignIn implements AuthenticationProvider {
         this.bind = settings.activeDirectoryDomain().isBlank() ? directory() : activeDirectory();
         this.bind.setUserDetailsContextMapper(new EntryMapper());
         this.lookups = settings.managerDn().isBlank() ? null : new SpringSecurityLdapTemplate(contextSource(root(settings.url())));
+        String base = URI.create(settings.url()).getPath().replaceFirst("^/", "");
+        this.groupBase = settings.groupSearchBase().isBlank() ? base
+                : base.isBlank() ? settings.groupSearchBase() : settings.groupSearchBase() + "," + base;
     }
 
     private LdapAuthenticationProvider directory() {
@@ -159,9 +164,6 @@ final class DirectorySignIn implements AuthenticationProvider {
             return Optional.of(memberOf == null ? List.of() : Arrays.stream(memberOf).map(DirectorySignIn::commonName)
                     .filter(Objects::nonNull).toList());
         }
-        String base = URI.create(settings.url()).getPath().replaceFirst("^/", "");
-        String groupBase = settings.groupSearchBase().isBlank() ? base
-                : base.isBlank() ? settings.groupSearchBase() : settings.groupSearchBase() + "," + base;
         Set<String> groups = lookups.searchForSingleAttributeValues(groupBase, settings.groupSearchFilter(),
                 new Object[] {dn, username}, settings.groupNameAttribute());
         return Optional.of(List.copyOf(groups));

@@ -3,7 +3,6 @@ package dev.goldenfive.security;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -42,12 +41,8 @@ final class GroupRules {
                     roles.addAll(rule.roles());
                     for (String team : rule.teams()) {
                         String named = rule.pattern() == null ? team : substitute(rule.pattern().matcher(group), team);
-                        String name = named.strip().toLowerCase(Locale.ROOT);
-                        // as an administrator may set them: 1–100 printable characters, at most 50 teams
-                        if (!name.isEmpty() && name.length() <= 100 && name.chars().noneMatch(Character::isISOControl)
-                                && teams.size() < MAX_TEAMS) {
-                            teams.add(name);
-                        }
+                        // as an administrator may set them, and no more than they may
+                        UserAccounts.teamName(named).filter(name -> teams.size() < MAX_TEAMS).ifPresent(teams::add);
                     }
                 }
             }

@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -78,18 +76,21 @@ class ProviderPeople {
         String email = claims.email() == null || claims.email().length() > 254 ? null : claims.email();
         // as PostgreSQL keeps it (microseconds): the session's sign-in must not seem older than the account
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        AppUser person = users.findBySourceAndExternalId(claims.source(), claims.externalId())
-                .or(() -> movedInTheDirectory(claims, username, method))
-                .orElse(null);
+        AppUser person = users.findBySourceAndExternalId(claims.source(), claims.externalId()).orElse(null);
         if (person == null) {
-            if (users.findByUsername(username).isPresent()) {
+            AppUser sameName = users.findByUsername(username).orElse(null);
+            if (sameName != null && movedInTheDirectory(claims, sameName)) {
+                person = sameName;
+            }
+            else if (sameName != null) {
                 throw new SignInRefused("name-taken", username, method, "The user name '" + username
                         + "' belongs to another account here");
             }
-            person = AppUser.fromProvider(claims.source(), claims.externalId(), username, displayName, grant.roles(), now);
-            person.signedInThroughProvider(displayName, email, grant.roles(), grant.teams(), now);
+        }
+        if (person == null) {
             try {
-                person = users.saveAndFlush(person);
+                person = users.saveAndFlush(AppUser.fromProvider(claims.source(), claims.externalId(), username, displayName,
+                        email, grant.roles(), grant.teams(), now));
             }
             catch (DataIntegrityViolationException raced) {
                 throw new SignInRefused("name-taken", username, method, "The user name '" + username + "' was just taken");
@@ -115,16 +116,14 @@ class ProviderPeople {
      * that entry's password: the directory says who signs in by that name, so they are the same person, now
      * under the new DN. An OpenID subject is never re-keyed: a new subject is a new person.
      */
-    private Optional<AppUser> movedInTheDirectory(Claims claims, String username, String method) {
-        if (claims.source() != Source.LDAP) {
-            return Optional.empty();
+    private boolean movedInTheDirectory(Claims claims, AppUser sameName) {
+        if (claims.source() != Source.LDAP || sameName.source() != Source.LDAP) {
+            return false;
         }
-        return users.findByUsername(username).filter(user -> user.source() == Source.LDAP).map(user -> {
-            audit.record("person.moved", Outcome.SUCCESS, null, user.username(), method, Audit.currentAddress(),
-                    changed(user.externalId(), claims.externalId()));
-            user.movedTo(claims.externalId());
-            return user;
-        });
+        audit.record("person.moved", Outcome.SUCCESS, null, sameName.username(), claims.source().method(),
+                Audit.currentAddress(), Audit.change(sameName.externalId(), claims.externalId()));
+        sameName.movedTo(claims.externalId());
+        return true;
     }
 
     /**
@@ -172,19 +171,12 @@ class ProviderPeople {
     private void recordChanges(AppUser person, Set<Role> rolesBefore, Set<String> teamsBefore, String method) {
         if (!rolesBefore.equals(person.roles())) {
             audit.record("person.roles", Outcome.SUCCESS, null, person.username(), method, Audit.currentAddress(),
-                    changed(rolesBefore, person.roles()));
+                    Audit.change(rolesBefore, person.roles()));
         }
         if (!teamsBefore.equals(person.teams())) {
             audit.record("person.teams", Outcome.SUCCESS, null, person.username(), method, Audit.currentAddress(),
-                    changed(teamsBefore, person.teams()));
+                    Audit.change(teamsBefore, person.teams()));
         }
-    }
-
-    static Map<String, Object> changed(Object from, Object to) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("from", from);
-        detail.put("to", to);
-        return detail;
     }
 
     private static String clip(String value, int max) {

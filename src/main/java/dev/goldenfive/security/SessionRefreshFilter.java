@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -50,12 +49,7 @@ class SessionRefreshFilter extends OncePerRequestFilter {
                 return;
             }
             if (!current.get().roles().equals(user.roles())) {
-                SignedInUser updated = user.withRoles(current.get().roles());
-                var context = contexts.createEmptyContext();
-                context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(updated, null,
-                        updated.getAuthorities()));
-                contexts.setContext(context);
-                repository.saveContext(context, request, response);
+                user.withRoles(current.get().roles()).holdSession(repository, request, response);
             }
         }
         chain.doFilter(request, response);

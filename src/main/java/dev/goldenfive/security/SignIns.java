@@ -11,10 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.authentication.InternalAuthenticationServiceException;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
@@ -60,12 +58,7 @@ final class SignIns {
     AuthenticationSuccessHandler providerSucceeded() {
         return (request, response, authentication) -> {
             if (authentication.getPrincipal() instanceof ProviderUser user) {
-                SignedInUser person = user.person();
-                var context = SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
-                context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(person, null, person.getAuthorities()));
-                SecurityContextHolder.getContextHolderStrategy().setContext(context);
-                contexts.saveContext(context, request, response);
-                succeeded(request, response, context.getAuthentication());
+                succeeded(request, response, user.person().holdSession(contexts, request, response));
             }
             else {
                 continuing.onAuthenticationSuccess(request, response, authentication);
@@ -76,11 +69,7 @@ final class SignIns {
     private void succeeded(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
             throws IOException, ServletException {
         if (authentication.getPrincipal() instanceof SignedInUser person) {
-            UserView now = accounts.get(person.id());
-            if (now.source() == Source.LOCAL) {
-                // a provider's sign-in noted it already, in the transaction that brought the person up to date
-                accounts.signedIn(person.id());
-            }
+            UserView now = accounts.signedIn(person.id());
             audit.record("sign-in", Outcome.SUCCESS, person.getUsername(), person.getUsername(), now.source().method(),
                     Audit.addressOf(request), Map.of("roles", now.roles()));
             count(now.source().method(), Outcome.SUCCESS);

@@ -5,10 +5,19 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
  * The person behind a browser session, as loaded when they signed in. {@code loadedAt} lets a later
@@ -56,8 +65,18 @@ final class SignedInUser implements UserDetails, CredentialsContainer, Serializa
     }
 
     /** Whether this sign-in still holds for the person as they are now: enabled, neither a password set nor disabled since. */
-    boolean heldBy(UserView current) {
+    boolean heldBy(UserAccounts.Standing current) {
         return current.enabled() && !current.signedOutAt().isAfter(loadedAt);
+    }
+
+    /** Makes this person the one signed in, for the rest of the request and in its session. */
+    Authentication holdSession(SecurityContextRepository repository, HttpServletRequest request, HttpServletResponse response) {
+        SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(this, null, getAuthorities()));
+        contexts.setContext(context);
+        repository.saveContext(context, request, response);
+        return context.getAuthentication();
     }
 
     @Override

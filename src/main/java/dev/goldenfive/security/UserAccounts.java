@@ -1,14 +1,15 @@
 package dev.goldenfive.security;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -111,7 +112,7 @@ public class UserAccounts implements UserDetailsService {
         user.changeRoles(roles);
         refuseIfNoAdminLeft(wasAdmin && !user.isActiveAdmin());
         if (!before.equals(user.roles())) {
-            audit.record("person.roles", AuditEvent.Outcome.SUCCESS, user.username(), ProviderPeople.changed(before, user.roles()));
+            audit.record("person.roles", AuditEvent.Outcome.SUCCESS, user.username(), Audit.change(before, user.roles()));
         }
         return UserView.of(user);
     }
@@ -139,7 +140,7 @@ public class UserAccounts implements UserDetailsService {
         Set<String> before = user.teams();
         user.changeTeams(teams(teams));
         if (!before.equals(user.teams())) {
-            audit.record("person.teams", AuditEvent.Outcome.SUCCESS, user.username(), ProviderPeople.changed(before, user.teams()));
+            audit.record("person.teams", AuditEvent.Outcome.SUCCESS, user.username(), Audit.change(before, user.teams()));
         }
         return UserView.of(user);
     }
@@ -152,7 +153,7 @@ public class UserAccounts implements UserDetailsService {
         }
         if (!name.equals(user.displayName())) {
             audit.record("person.display-name", AuditEvent.Outcome.SUCCESS, user.username(),
-                    ProviderPeople.changed(user.displayName(), name));
+                    Audit.change(user.displayName(), name));
             user.changeDisplayName(name);
         }
         return UserView.of(user);
@@ -248,18 +249,27 @@ public class UserAccounts implements UserDetailsService {
         return username != null && users.findByUsername(username).filter(u -> u.source() == Source.LOCAL).isPresent();
     }
 
-    void signedIn(long id) {
-        users.findById(id).ifPresent(user -> user.signedIn(clock.instant()));
+    /**
+     * The person just signed in, as they are now; a local account's sign-in is noted here (a provider's sign-in
+     * noted it already, in the transaction that brought the person up to date).
+     */
+    UserView signedIn(long id) {
+        AppUser user = find(id);
+        if (user.source() == Source.LOCAL) {
+            user.signedIn(clock.instant());
+        }
+        return UserView.of(user);
+    }
+
+    /** What a browser session is checked against: whether the person may still sign in, since when, with which roles. */
+    record Standing(boolean enabled, Instant signedOutAt, Set<Role> roles) {
     }
 
     @Transactional(readOnly = true)
-    Optional<UserView> current(long id) {
-        // asked on every browser request: one query, no entity
+    Optional<Standing> current(long id) {
+        // asked on every browser request and stream heartbeat: one small query, no entity
         return jdbc.sql("""
-                select u.id, u.username, u.display_name, u.enabled, u.created_at, u.password_changed_at, u.source,
-                       u.email, u.disabled_by, u.last_sign_in_at, u.signed_out_at,
-                       array(select r.role from app_user_role r where r.user_id = u.id) as roles,
-                       array(select t.team from app_user_team t where t.user_id = u.id order by t.team) as teams
+                select u.enabled, u.signed_out_at, array(select r.role from app_user_role r where r.user_id = u.id) as roles
                 from app_user u where u.id = :id
                 """)
                 .param("id", id)
@@ -268,13 +278,8 @@ public class UserAccounts implements UserDetailsService {
                     for (String role : (String[]) rs.getArray("roles").getArray()) {
                         roles.add(Role.valueOf(role));
                     }
-                    var lastSignIn = rs.getTimestamp("last_sign_in_at");
-                    return new UserView(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
-                            rs.getBoolean("enabled"), Collections.unmodifiableSet(roles), rs.getTimestamp("created_at").toInstant(),
-                            rs.getTimestamp("password_changed_at").toInstant(), Source.valueOf(rs.getString("source")),
-                            rs.getString("email"), Set.copyOf(new TreeSet<>(List.of((String[]) rs.getArray("teams").getArray()))),
-                            rs.getString("disabled_by"), lastSignIn == null ? null : lastSignIn.toInstant(),
-                            rs.getTimestamp("signed_out_at").toInstant());
+                    return new Standing(rs.getBoolean("enabled"), rs.getTimestamp("signed_out_at").toInstant(),
+                            Collections.unmodifiableSet(roles));
                 })
                 .optional();
     }
@@ -314,16 +319,20 @@ public class UserAccounts implements UserDetailsService {
         }
         Set<String> names = new TreeSet<>();
         for (String team : teams) {
-            String name = team == null ? "" : team.strip().toLowerCase(Locale.ROOT);
-            if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidField("teams", "each team must be 1–100 printable characters", "users.problem.team");
-            }
-            names.add(name);
+            names.add(teamName(team).orElseThrow(() -> new InvalidField("teams", "each team must be 1–100 printable characters",
+                    "users.problem.team")));
         }
         if (names.size() > GroupRules.MAX_TEAMS) {
             throw new InvalidField("teams", "must be at most 50 teams", "users.problem.teams");
         }
         return names;
+    }
+
+    /** A team's name as stored, or empty when it is no usable name (blank, longer than 100, a control character). */
+    static Optional<String> teamName(String team) {
+        String name = team == null ? "" : team.strip().toLowerCase(Locale.ROOT);
+        return name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)
+                ? Optional.empty() : Optional.of(name);
     }
 
     /** Roles, teams, name and password of a person from a provider are the provider's to say. */
