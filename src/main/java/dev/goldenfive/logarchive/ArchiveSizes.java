@@ -1,5 +1,6 @@
 package dev.goldenfive.logarchive;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -39,7 +41,8 @@ class ArchiveSizes extends Background {
     private final Worker worker;
     private final MultiGauge lines;
     private final MultiGauge bytes;
-    private final AtomicReference<List<Partition>> latest = new AtomicReference<>(List.of());
+    /** Null until first measured: an archive without partitions is measured once a minute too, not at every read. */
+    private final AtomicReference<List<Partition>> latest = new AtomicReference<>();
 
     /** One partition: an environment's lines of one day. */
     record Partition(String environment, LocalDate day, String table, long lines, long bytes) {
@@ -63,7 +66,8 @@ class ArchiveSizes extends Background {
 
     /** The partitions as last measured (measured now when never yet). */
     List<Partition> partitions() {
-        return latest.get().isEmpty() ? refresh() : latest.get();
+        List<Partition> measured = latest.get();
+        return measured == null ? refresh() : measured;
     }
 
     /** Bytes of the whole archive as last measured. */
@@ -88,10 +92,10 @@ class ArchiveSizes extends Background {
             // the oldest line is in the oldest partition: its time index answers at once (none when retention just dropped it)
             Instant oldest = null;
             try {
-                oldest = jdbc.sql("select min(ts) from " + first.table()).query(java.sql.Timestamp.class).optional()
-                        .map(java.sql.Timestamp::toInstant).orElse(null);
+                oldest = jdbc.sql("select min(ts) from " + first.table()).query(Timestamp.class).optional()
+                        .map(Timestamp::toInstant).orElse(null);
             }
-            catch (org.springframework.dao.DataAccessException gone) {
+            catch (DataAccessException gone) {
                 log.debug("The partition {} went while the page was made", first.table(), gone);
             }
             environments.add(new Environment(environment, parts.size(), parts.stream().mapToLong(Partition::lines).sum(),
